@@ -1,0 +1,274 @@
+// Command baocao runs the Reporting Information System of Khánh Hòa
+// province: the web server and its maintenance subcommands.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"baocao/internal/accounts"
+	"baocao/internal/config"
+	"baocao/internal/database"
+	"baocao/internal/database/localpg"
+	"baocao/internal/secretbox"
+	"baocao/internal/seed"
+	"baocao/internal/units"
+	"baocao/web"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "baocao:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `usage: baocao <command>
+
+commands:
+  serve          run the web server (DATABASE_URL required unless DEV=1)
+  dev            start a project-local PostgreSQL, seed a demo province and serve
+  migrate        apply the database migrations
+  seed [-demo]   load the reference units (and the demo accounts)
+  create-admin   create a system admin: -username NAME -name "Full name" [-unit KEY]
+  pg start|stop|url   manage the project-local PostgreSQL cluster in var/pg
+`
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stdout, usage)
+		return errors.New("no command given")
+	}
+	log := slog.New(slog.NewJSONHandler(stdout, nil))
+	switch args[0] {
+	case "serve":
+		return serve(ctx, getenv, stdout, log, false)
+	case "dev":
+		return dev(ctx, getenv, stdout, log)
+	case "migrate":
+		return withDB(ctx, getenv, func(db *database.DB) error { return database.Migrate(ctx, db) })
+	case "seed":
+		fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+		demo := fs.Bool("demo", false, "also create the demo accounts")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		return withDB(ctx, getenv, func(db *database.DB) error { return seedAll(ctx, db, *demo, stdout) })
+	case "create-admin":
+		return createAdmin(ctx, args[1:], getenv, stdout)
+	case "pg":
+		return pg(ctx, args[1:], stdout)
+	}
+	fmt.Fprint(stdout, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+func localCluster(out io.Writer) *localpg.Cluster {
+	return &localpg.Cluster{Dir: filepath.Join("var", "pg"), Log: out}
+}
+
+func pg(ctx context.Context, args []string, stdout io.Writer) error {
+	c := localCluster(os.Stderr)
+	if len(args) != 1 {
+		return errors.New("usage: baocao pg start|stop|url")
+	}
+	switch args[0] {
+	case "start":
+		url, err := c.Start(ctx)
+		if err == nil {
+			fmt.Fprintln(stdout, url)
+		}
+		return err
+	case "stop":
+		return c.Stop(ctx)
+	case "url":
+		url, err := c.URL("baocao")
+		if err == nil {
+			fmt.Fprintln(stdout, url)
+		}
+		return err
+	}
+	return fmt.Errorf("unknown pg command %q", args[0])
+}
+
+// dev starts (or reuses) the local cluster, seeds the demo province and
+// serves it; Ctrl-C stops the server and the cluster.
+func dev(ctx context.Context, getenv func(string) string, stdout io.Writer, log *slog.Logger) error {
+	env := map[string]string{"DEV": "1"}
+	if getenv("DATABASE_URL") == "" {
+		cluster := localCluster(stdout)
+		url, err := cluster.Start(ctx)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			if err := cluster.Stop(stopCtx); err != nil {
+				fmt.Fprintln(stdout, "stop PostgreSQL:", err)
+			}
+		}()
+		env["DATABASE_URL"] = url
+	}
+	devenv := func(k string) string {
+		if v, ok := env[k]; ok && getenv(k) == "" {
+			return v
+		}
+		return getenv(k)
+	}
+	return serve(ctx, devenv, stdout, log, true)
+}
+
+func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, log *slog.Logger, demo bool) error {
+	cfg, err := config.FromEnv(getenv)
+	if err != nil {
+		return err
+	}
+	if cfg.DatabaseURL == "" {
+		return errors.New("DATABASE_URL is not set (use `make run` for a local development database)")
+	}
+	db, err := database.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := database.Migrate(ctx, db); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if err := seedAll(ctx, db, demo, stdout); err != nil {
+		return err
+	}
+
+	srv := &http.Server{
+		Addr:              cfg.ListenAddr,
+		Handler:           web.New(cfg, db, log),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	go sweepInactive(ctx, accounts.NewStore(db, secretbox.New(cfg.SecretKey)), log)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	fmt.Fprintf(stdout, "\nbaocao is running at %s (listening on %s). Press Ctrl-C to stop.\n\n", cfg.BaseURL, cfg.ListenAddr)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	fmt.Fprintln(stdout, "baocao: shutting down")
+	return srv.Shutdown(shutdownCtx)
+}
+
+// sweepInactive disables accounts unused for 45 days, hourly. Running it
+// on several instances at once is harmless: the update is idempotent.
+func sweepInactive(ctx context.Context, store *accounts.Store, log *slog.Logger) {
+	ticker := time.NewTicker(time.Hour)
+	defer ticker.Stop()
+	for {
+		if n, err := store.DisableInactive(ctx); err != nil && ctx.Err() == nil {
+			log.Error("disable inactive accounts", "error", err)
+		} else if n > 0 {
+			log.Info("disabled inactive accounts", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		}
+	}
+}
+
+func withDB(ctx context.Context, getenv func(string) string, fn func(*database.DB) error) error {
+	url := getenv("DATABASE_URL")
+	if url == "" {
+		return errors.New("DATABASE_URL is not set")
+	}
+	db, err := database.Open(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return fn(db)
+}
+
+func seedAll(ctx context.Context, db *database.DB, demo bool, stdout io.Writer) error {
+	if err := database.Migrate(ctx, db); err != nil {
+		return err
+	}
+	if err := seed.Reference(ctx, db); err != nil {
+		return fmt.Errorf("seed units: %w", err)
+	}
+	if !demo {
+		return nil
+	}
+	list, err := seed.Demo(ctx, db)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "\nDemo accounts (first password for each: "+seed.DemoPassword+"; it must be changed at first sign-in;")
+	fmt.Fprintln(stdout, "admins set up two-factor sign-in with an authenticator app first):")
+	for _, a := range list {
+		note := ""
+		if !a.Created {
+			note = "  (exists already: password as last set)"
+		}
+		role := a.Tier.Name()
+		if a.Tier == accounts.User {
+			role = ""
+			for i, r := range a.Rights {
+				if i > 0 {
+					role += ", "
+				}
+				role += r.Name()
+			}
+		}
+		fmt.Fprintf(stdout, "  %-18s %-26s %-34s %s%s\n", a.Username, a.FullName, role, a.UnitKey, note)
+	}
+	return nil
+}
+
+func createAdmin(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("create-admin", flag.ContinueOnError)
+	username := fs.String("username", "", "sign-in name")
+	name := fs.String("name", "", "full name")
+	unitKey := fs.String("unit", "so-kh-cn", "key of the admin's unit")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := config.FromEnv(getenv)
+	if err != nil {
+		return err
+	}
+	return withDB(ctx, getenv, func(db *database.DB) error {
+		if err := seedAll(ctx, db, false, stdout); err != nil {
+			return err
+		}
+		unit, err := units.NewStore(db).UnitByKey(ctx, *unitKey)
+		if err != nil {
+			return fmt.Errorf("unit %q: %w", *unitKey, err)
+		}
+		store := accounts.NewStore(db, secretbox.New(cfg.SecretKey))
+		a, password, err := store.CreateAccount(ctx, accounts.Input{Username: *username, FullName: *name, UnitID: unit.ID, Tier: accounts.SystemAdmin})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Created system admin %s in %s.\nTemporary password (shown once, change at first sign-in): %s\n", a.Username, unit.Name, password)
+		return nil
+	})
+}

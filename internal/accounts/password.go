@@ -1,0 +1,132 @@
+package accounts
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"fmt"
+	"runtime"
+	"strings"
+	"unicode"
+
+	"golang.org/x/crypto/argon2"
+)
+
+// argon2id parameters: OWASP's minimum of 19 MiB and two passes. Hashing
+// is limited to one at a time per core, so a burst of sign-ins queues
+// instead of exhausting memory.
+const (
+	argonMemory  = 19 * 1024
+	argonTime    = 2
+	argonThreads = 1
+	argonKeyLen  = 32
+)
+
+var hashSlots = make(chan struct{}, runtime.NumCPU())
+
+// HashPassword returns the PHC-format argon2id hash of password.
+func HashPassword(password string) string {
+	salt := make([]byte, 16)
+	if _, err := rand.Read(salt); err != nil {
+		panic(err)
+	}
+	key := argonKey(password, salt, argonMemory, argonTime, argonThreads)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key))
+}
+
+// CheckPassword reports whether password matches hash.
+func CheckPassword(hash, password string) bool {
+	var version int
+	var memory, time uint32
+	var threads uint8
+	parts := strings.Split(hash, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false
+	}
+	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
+		return false
+	}
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &memory, &time, &threads); err != nil {
+		return false
+	}
+	salt, err := base64.RawStdEncoding.DecodeString(parts[4])
+	if err != nil {
+		return false
+	}
+	want, err := base64.RawStdEncoding.DecodeString(parts[5])
+	if err != nil {
+		return false
+	}
+	got := argonKey(password, salt, memory, time, threads)
+	return subtle.ConstantTimeCompare(got, want) == 1
+}
+
+func argonKey(password string, salt []byte, memory, time uint32, threads uint8) []byte {
+	hashSlots <- struct{}{}
+	defer func() { <-hashSlots }()
+	return argon2.IDKey([]byte(password), salt, time, memory, threads, argonKeyLen)
+}
+
+// dummyHash is checked against when a username does not exist, so that a
+// wrong username takes as long as a wrong password.
+var dummyHash = HashPassword("không có tài khoản này")
+
+// PasswordProblem returns why password is too weak (in Vietnamese), or "".
+// With two-factor sign-in 8 characters suffice; without, 14 characters
+// from all four classes (SPEC §7).
+func PasswordProblem(password, username string, mfa bool) string {
+	n := len([]rune(password))
+	switch {
+	case n > 128:
+		return "Mật khẩu không được dài quá 128 ký tự."
+	case username != "" && strings.Contains(strings.ToLower(password), strings.ToLower(username)):
+		return "Mật khẩu không được chứa tên đăng nhập."
+	case mfa && n < 8:
+		return "Mật khẩu phải có ít nhất 8 ký tự."
+	case mfa:
+		return ""
+	case n < 14 || classes(password) < 4:
+		return "Mật khẩu phải có ít nhất 14 ký tự, gồm chữ hoa, chữ thường, chữ số và ký tự đặc biệt " +
+			"(hoặc ít nhất 8 ký tự nếu bạn bật xác thực hai lớp)."
+	}
+	return ""
+}
+
+func classes(s string) int {
+	var lower, upper, digit, other int
+	for _, r := range s {
+		switch {
+		case unicode.IsLower(r):
+			lower = 1
+		case unicode.IsUpper(r):
+			upper = 1
+		case unicode.IsDigit(r):
+			digit = 1
+		default:
+			other = 1
+		}
+	}
+	return lower + upper + digit + other
+}
+
+// TemporaryPassword returns a random password that meets every rule, for
+// a new account or a reset; the official must change it at first sign-in.
+func TemporaryPassword() string {
+	const (
+		lower  = "abcdefghijkmnpqrstuvwxyz"
+		upper  = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+		digits = "23456789"
+		other  = "#%+=@!?"
+	)
+	sets := []string{lower, upper, digits, other, lower, upper, digits, lower, upper, digits, lower, upper, digits, other, lower, upper}
+	b := make([]byte, len(sets))
+	r := make([]byte, len(sets))
+	if _, err := rand.Read(r); err != nil {
+		panic(err)
+	}
+	for i, set := range sets {
+		b[i] = set[int(r[i])%len(set)]
+	}
+	return string(b)
+}

@@ -1,0 +1,171 @@
+// Package audit keeps the append-only log of who did what, from where
+// (SPEC §7). Each event is written in the same transaction as the change
+// it records and mirrored to the JSON log for the SIEM.
+package audit
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"baocao/internal/database"
+)
+
+// Actor is who acts, and from where. The web layer puts it in the context.
+type Actor struct {
+	AccountID int64 // 0 when not signed in
+	Name      string
+	UnitID    int64
+	IP        string
+	UserAgent string
+}
+
+type actorKey struct{}
+
+// WithActor returns a context that records events as done by a.
+func WithActor(ctx context.Context, a Actor) context.Context {
+	return context.WithValue(ctx, actorKey{}, a)
+}
+
+// ActorFrom returns the actor in ctx (the zero Actor for the system itself).
+func ActorFrom(ctx context.Context) Actor {
+	a, _ := ctx.Value(actorKey{}).(Actor)
+	return a
+}
+
+// Event is one thing that happened.
+type Event struct {
+	Action     string // e.g. "account.lock"
+	ObjectType string // "account", "unit"
+	ObjectID   int64
+	UnitID     int64          // the unit the object belongs to: unit admins see their subtree's events
+	Detail     map[string]any // what changed
+}
+
+// Record appends e, done by the actor in ctx, using q (a transaction when
+// the event belongs to a change).
+func Record(ctx context.Context, q database.Querier, e Event) error {
+	a := ActorFrom(ctx)
+	detail, err := json.Marshal(e.Detail)
+	if err != nil {
+		return fmt.Errorf("audit detail: %w", err)
+	}
+	if e.Detail == nil {
+		detail = []byte("{}")
+	}
+	_, err = q.Exec(ctx, `
+		INSERT INTO audit_log (actor_id, actor_name, actor_unit_id, action, object_type, object_id, unit_id, ip, user_agent, detail)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		nullID(a.AccountID), a.Name, nullID(a.UnitID), e.Action, e.ObjectType, nullID(e.ObjectID),
+		nullID(e.UnitID), a.IP, truncate(a.UserAgent, 400), detail)
+	if err != nil {
+		return fmt.Errorf("record audit event %s: %w", e.Action, err)
+	}
+	slog.InfoContext(ctx, "audit", "action", e.Action, "actor_id", a.AccountID, "actor", a.Name,
+		"object_type", e.ObjectType, "object_id", e.ObjectID, "unit_id", e.UnitID, "ip", a.IP,
+		"detail", json.RawMessage(detail))
+	return nil
+}
+
+// Entry is a stored event, for the audit viewer.
+type Entry struct {
+	ID         int64
+	At         time.Time
+	ActorID    int64
+	ActorName  string
+	ActorUnit  string
+	Action     string
+	ObjectType string
+	ObjectID   int64
+	Unit       string
+	IP         string
+	UserAgent  string
+	Detail     map[string]any
+}
+
+// Filter selects entries. WithinUnit limits them to a unit's subtree
+// (events on objects of it, or done by its accounts).
+type Filter struct {
+	WithinUnit int64
+	Actor      string // username contains
+	Action     string // prefix, e.g. "account."
+	From, To   time.Time
+	Page       int // from 1
+	PerPage    int
+}
+
+// Entries returns one page of entries, newest first, and the total count.
+func Entries(ctx context.Context, q database.Querier, f Filter) ([]Entry, int, error) {
+	var where []string
+	var args []any
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, fmt.Sprintf(cond, len(args)))
+	}
+	if f.WithinUnit != 0 {
+		add(`(l.unit_id IN (SELECT unit_id FROM subtree($%[1]d)) OR l.actor_unit_id IN (SELECT unit_id FROM subtree($%[1]d)))`, f.WithinUnit)
+	}
+	if f.Actor != "" {
+		add(`l.actor_name ILIKE '%%' || $%d || '%%'`, f.Actor)
+	}
+	if f.Action != "" {
+		add(`l.action LIKE $%d || '%%'`, f.Action)
+	}
+	if !f.From.IsZero() {
+		add(`l.at >= $%d`, f.From)
+	}
+	if !f.To.IsZero() {
+		add(`l.at < $%d`, f.To)
+	}
+	cond := "TRUE"
+	if len(where) > 0 {
+		cond = strings.Join(where, " AND ")
+	}
+	var total int
+	if err := q.QueryRow(ctx, `SELECT count(*) FROM audit_log l WHERE `+cond, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	if f.PerPage <= 0 {
+		f.PerPage = 50
+	}
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	args = append(args, f.PerPage, (f.Page-1)*f.PerPage)
+	rows, err := q.Query(ctx, fmt.Sprintf(`
+		SELECT l.id, l.at, coalesce(l.actor_id, 0), l.actor_name, coalesce(au.name, ''), l.action, l.object_type,
+		       coalesce(l.object_id, 0), coalesce(u.name, ''), l.ip, l.user_agent, l.detail
+		FROM audit_log l
+		LEFT JOIN units au ON au.id = l.actor_unit_id
+		LEFT JOIN units u ON u.id = l.unit_id
+		WHERE %s ORDER BY l.id DESC LIMIT $%d OFFSET $%d`, cond, len(args)-1, len(args)), args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	entries, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Entry, error) {
+		var e Entry
+		err := row.Scan(&e.ID, &e.At, &e.ActorID, &e.ActorName, &e.ActorUnit, &e.Action, &e.ObjectType,
+			&e.ObjectID, &e.Unit, &e.IP, &e.UserAgent, &e.Detail)
+		return e, err
+	})
+	return entries, total, err
+}
+
+func nullID(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}

@@ -1,0 +1,112 @@
+// Package config reads the server's settings from the environment into one
+// struct that is passed down; nothing reads the environment elsewhere.
+package config
+
+import (
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config holds every setting of a baocao server.
+type Config struct {
+	DatabaseURL   string        // DATABASE_URL; empty in development: a local cluster is started
+	ListenAddr    string        // LISTEN_ADDR, default 127.0.0.1:8080
+	BaseURL       *url.URL      // BASE_URL, e.g. https://baocao.khanhhoa.gov.vn
+	SecretKey     [32]byte      // derived from SECRET_KEY; encrypts TOTP secrets and keys at rest
+	Development   bool          // DEV=1: insecure cookies allowed, demo data
+	TrustProxy    bool          // TRUST_PROXY=1: take the client address from X-Forwarded-For (behind nginx)
+	LockoutAfter  int           // LOCKOUT_AFTER failed sign-ins, default 5
+	LockoutFor    time.Duration // LOCKOUT_DURATION, default 30m; an admin may unlock earlier
+	InactiveAfter time.Duration // accounts unused this long are disabled (45 days)
+	SMTP          SMTP
+	MaxBodyBytes  int64 // MAX_BODY_BYTES, default 1 MiB for forms
+}
+
+// SMTP is the outgoing mail server.
+type SMTP struct {
+	Host, Username, Password, From string
+	Port                           int
+}
+
+// Secure reports whether cookies must carry the Secure flag and HSTS is sent.
+func (c *Config) Secure() bool { return c.BaseURL.Scheme == "https" }
+
+// FromEnv reads the configuration through getenv.
+func FromEnv(getenv func(string) string) (*Config, error) {
+	c := &Config{
+		DatabaseURL:   getenv("DATABASE_URL"),
+		ListenAddr:    or(getenv("LISTEN_ADDR"), "127.0.0.1:8080"),
+		Development:   getenv("DEV") == "1",
+		TrustProxy:    getenv("TRUST_PROXY") == "1",
+		InactiveAfter: 45 * 24 * time.Hour,
+	}
+	var errs []error
+	base, err := url.Parse(or(getenv("BASE_URL"), "http://"+c.ListenAddr))
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		errs = append(errs, fmt.Errorf("BASE_URL %q is not an http(s) URL", getenv("BASE_URL")))
+	}
+	c.BaseURL = base
+	if !c.Development && c.BaseURL != nil && c.BaseURL.Scheme != "https" {
+		errs = append(errs, errors.New("BASE_URL must be https outside development (DEV=1)"))
+	}
+
+	secret := getenv("SECRET_KEY")
+	switch {
+	case secret == "" && c.Development:
+		secret = "development-only-secret-key-do-not-use"
+	case len(secret) < 32:
+		errs = append(errs, errors.New("SECRET_KEY must be at least 32 characters"))
+	}
+	c.SecretKey = sha256.Sum256([]byte(secret))
+
+	c.LockoutAfter = intOr(getenv("LOCKOUT_AFTER"), 5, &errs)
+	c.MaxBodyBytes = int64(intOr(getenv("MAX_BODY_BYTES"), 1<<20, &errs))
+	c.LockoutFor = durationOr(getenv("LOCKOUT_DURATION"), 30*time.Minute, &errs)
+	c.SMTP = SMTP{
+		Host:     getenv("SMTP_HOST"),
+		Port:     intOr(getenv("SMTP_PORT"), 587, &errs),
+		Username: getenv("SMTP_USERNAME"),
+		Password: getenv("SMTP_PASSWORD"),
+		From:     or(getenv("SMTP_FROM"), "Hệ thống báo cáo Khánh Hòa <no-reply@baocao.khanhhoa.gov.vn>"),
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func or(s, fallback string) string {
+	if strings.TrimSpace(s) == "" {
+		return fallback
+	}
+	return s
+}
+
+func intOr(s string, fallback int, errs *[]error) int {
+	if s == "" {
+		return fallback
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n <= 0 {
+		*errs = append(*errs, fmt.Errorf("%q is not a positive whole number", s))
+		return fallback
+	}
+	return n
+}
+
+func durationOr(s string, fallback time.Duration, errs *[]error) time.Duration {
+	if s == "" {
+		return fallback
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		*errs = append(*errs, fmt.Errorf("%q is not a duration such as 30m", s))
+		return fallback
+	}
+	return d
+}

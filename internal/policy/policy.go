@@ -1,0 +1,104 @@
+// Package policy is the one place that answers "may this account do this
+// to this object" (SPEC §2). Every route names an Action; handlers that act
+// on an object read from the URL or a form pass the object's unit here.
+package policy
+
+import (
+	"context"
+
+	"baocao/internal/accounts"
+	"baocao/internal/apperr"
+)
+
+// Action is something an account may be allowed to do.
+type Action string
+
+const (
+	Public        Action = "public"         // anyone, signed in or not
+	SignedIn      Action = "signed_in"      // any signed-in account, on itself
+	ManageUnits   Action = "manage_units"   // the unit tree
+	ViewAccounts  Action = "view_accounts"  // account listings, scoped by Scope
+	CreateAccount Action = "create_account" // object: the new account's unit and tier
+	ManageAccount Action = "manage_account" // object: the account
+	ViewAudit     Action = "view_audit"     // audit log, scoped by Scope
+)
+
+// Object is what an action is done to: the unit it belongs to and, for an
+// account, its tier.
+type Object struct {
+	UnitID    int64
+	Tier      accounts.Tier
+	AccountID int64 // the account itself, for ManageAccount
+}
+
+// Tree answers whether a unit lies in another's subtree.
+type Tree interface {
+	IsWithin(ctx context.Context, ancestor, unit int64) (bool, error)
+}
+
+// Policy decides.
+type Policy struct {
+	Tree Tree
+}
+
+var (
+	errSignIn    = apperr.New(apperr.Unauthorized, "Vui lòng đăng nhập để tiếp tục.")
+	errForbidden = apperr.New(apperr.Forbidden, "Bạn không có quyền thực hiện thao tác này.")
+)
+
+// Authorize returns nil when a (nil when not signed in) may do act to obj
+// (nil for actions without an object), else an Unauthorized or Forbidden error.
+func (p *Policy) Authorize(ctx context.Context, a *accounts.Account, act Action, obj *Object) error {
+	if act == Public {
+		return nil
+	}
+	if a == nil {
+		return errSignIn
+	}
+	allowed, err := p.allowed(ctx, a, act, obj)
+	if err != nil {
+		return err
+	}
+	if !allowed {
+		return errForbidden
+	}
+	return nil
+}
+
+func (p *Policy) allowed(ctx context.Context, a *accounts.Account, act Action, obj *Object) (bool, error) {
+	switch act {
+	case SignedIn:
+		return true, nil
+	case ManageUnits:
+		return a.Tier == accounts.SystemAdmin, nil
+	case ViewAccounts, ViewAudit:
+		return a.IsAdmin(), nil
+	case CreateAccount, ManageAccount:
+		if obj == nil || (act == ManageAccount && obj.AccountID == a.ID) {
+			// One's own account is managed on the "my account" pages, so
+			// an admin cannot lock or demote itself by accident.
+			return false, nil
+		}
+		switch a.Tier {
+		case accounts.SystemAdmin:
+			return true, nil
+		case accounts.UnitAdmin:
+			// A unit admin manages the users of its own subtree; unit
+			// admins are managed by the system admins.
+			if obj.Tier != accounts.User {
+				return false, nil
+			}
+			return p.Tree.IsWithin(ctx, a.UnitID, obj.UnitID)
+		}
+	}
+	return false, nil
+}
+
+// Scope returns the unit whose subtree a listing is limited to for a
+// (0: everything, for system admins).
+func Scope(a *accounts.Account) int64 {
+	if a.Tier == accounts.SystemAdmin {
+		return 0
+	}
+	return a.UnitID
+}

@@ -1,0 +1,70 @@
+package seed
+
+import (
+	"context"
+	"fmt"
+
+	"baocao/internal/accounts"
+	"baocao/internal/database"
+)
+
+// DemoPassword is every demo account's first password; each must be
+// changed at first sign-in.
+const DemoPassword = "KhanhHoa@2026-demo"
+
+// DemoAccount is a demo account and what it shows.
+type DemoAccount struct {
+	Username, FullName, Position, UnitKey string
+	Tier                                  accounts.Tier
+	Rights                                []accounts.Right
+	Created                               bool // false when it existed already
+}
+
+// Unit keys of the demo: Sở Y tế, phường Nha Trang and xã Cam Lâm.
+const (
+	DemoDepartment = "so-y-te"
+	DemoCommune    = "xa-22366" // phường Nha Trang
+	DemoCommune2   = "xa-22453" // xã Cam Lâm
+)
+
+func demoAccounts() []DemoAccount {
+	u := accounts.User
+	return []DemoAccount{
+		{"qtht", "Trần Minh Quân", "Chuyên viên Trung tâm Chuyển đổi số", "so-kh-cn", accounts.SystemAdmin, nil, false},
+		{"qt.syte", "Lê Thị Thu Hà", "Chuyên viên Văn phòng Sở", DemoDepartment, accounts.UnitAdmin, nil, false},
+		{"qt.nhatrang", "Phạm Văn Tùng", "Công chức Văn phòng - Thống kê", DemoCommune, accounts.UnitAdmin, nil, false},
+		{"qt.camlam", "Võ Thị Mai", "Công chức Văn phòng - Thống kê", DemoCommune2, accounts.UnitAdmin, nil, false},
+		{"nhaplieu.syte", "Đặng Thị Hồng", "Chuyên viên Phòng Kế hoạch - Tài chính", DemoDepartment, u, []accounts.Right{accounts.Enter}, false},
+		{"tonghop.syte", "Huỳnh Văn Lợi", "Trưởng phòng Kế hoạch - Tài chính", DemoDepartment, u, []accounts.Right{accounts.Enter, accounts.Consolidate}, false},
+		{"lanhdao.syte", "Nguyễn Văn Nghĩa", "Giám đốc Sở", DemoDepartment, u, []accounts.Right{accounts.Approve}, false},
+		{"vanthu.syte", "Bùi Thị Kim Liên", "Văn thư", DemoDepartment, u, []accounts.Right{accounts.Send}, false},
+		{"nhaplieu.nhatrang", "Nguyễn Thị Hương", "Công chức Văn phòng - Thống kê", DemoCommune, u, []accounts.Right{accounts.Enter}, false},
+		{"tonghop.nhatrang", "Trần Quốc Việt", "Công chức Tài chính - Kế toán", DemoCommune, u, []accounts.Right{accounts.Enter, accounts.Consolidate}, false},
+		{"lanhdao.nhatrang", "Lê Văn Dũng", "Chủ tịch Ủy ban nhân dân phường", DemoCommune, u, []accounts.Right{accounts.Approve}, false},
+		{"vanthu.nhatrang", "Phan Thị Nga", "Văn thư", DemoCommune, u, []accounts.Right{accounts.Send}, false},
+		{"nhaplieu.camlam", "Hồ Văn Sơn", "Công chức Văn phòng - Thống kê", DemoCommune2, u, []accounts.Right{accounts.Enter, accounts.Consolidate}, false},
+		{"lanhdao.camlam", "Ngô Thị Thu Thủy", "Chủ tịch Ủy ban nhân dân xã", DemoCommune2, u, []accounts.Right{accounts.Approve, accounts.Send}, false},
+	}
+}
+
+// Demo adds the demo accounts that are missing, all with DemoPassword, and
+// returns every demo account.
+func Demo(ctx context.Context, db *database.DB) ([]DemoAccount, error) {
+	list := demoAccounts()
+	hash := accounts.HashPassword(DemoPassword)
+	for i, a := range list {
+		rights := make([]string, 0, len(a.Rights))
+		for _, r := range a.Rights {
+			rights = append(rights, string(r))
+		}
+		tag, err := db.Exec(ctx, `
+			INSERT INTO accounts (username, full_name, position, unit_id, tier, rights, password_hash, email)
+			SELECT $1, $2, $3, u.id, $4, $5, $6, $1 || '@demo.khanhhoa.gov.vn' FROM units u WHERE u.key = $7
+			ON CONFLICT DO NOTHING`, a.Username, a.FullName, a.Position, string(a.Tier), rights, hash, a.UnitKey)
+		if err != nil {
+			return nil, fmt.Errorf("demo account %s: %w", a.Username, err)
+		}
+		list[i].Created = tag.RowsAffected() == 1
+	}
+	return list, nil
+}

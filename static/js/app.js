@@ -1,0 +1,114 @@
+// Hệ thống thông tin báo cáo tỉnh Khánh Hòa: small progressive enhancements.
+// Plain ES2017, no dependencies. Load with `defer`, after htmx.min.js.
+// Every behaviour is driven by data- attributes; pages work without it.
+// CSP: script-src 'self'; style-src 'self': never touch element.style or add <style>.
+(function () {
+  'use strict';
+
+  var root = document.documentElement;
+  root.classList.add('js');
+
+  // htmx runs its init on DOMContentLoaded, after every deferred script, so
+  // this config is in place before it starts. Its injected <style> would be
+  // blocked by the CSP; the indicator rules are in app.css instead.
+  if (window.htmx && window.htmx.config) {
+    var cfg = window.htmx.config;
+    cfg.includeIndicatorStyles = false;
+    cfg.allowEval = false;
+    cfg.allowScriptTags = false;
+    cfg.historyCacheSize = 0; // keep no copies of pages in localStorage
+    cfg.refreshOnHistoryMiss = true;
+  }
+
+  // form[data-confirm]: ask before submitting. Capture phase, so a declined
+  // confirmation also stops htmx's own submit listener on the form.
+  document.addEventListener('submit', function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute('data-confirm')) return;
+    if (!window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+      event.stopPropagation();
+    }
+  }, true);
+
+  // form[data-autosubmit]: submit the filter bar when a select changes.
+  document.addEventListener('change', function (event) {
+    var el = event.target;
+    if (!(el instanceof HTMLSelectElement)) return;
+    var form = el.form;
+    if (!form || !form.hasAttribute('data-autosubmit')) return;
+    // requestSubmit fires the submit event (data-confirm, htmx); submit() does not.
+    if (typeof form.requestSubmit === 'function') form.requestSubmit();
+    else form.submit();
+  });
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    // Fallback for plain-HTTP intranet hosts: select the text and copy it.
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement('textarea');
+      area.value = text;
+      area.setAttribute('readonly', '');
+      area.className = 'visually-hidden';
+      var previous = document.activeElement;
+      document.body.appendChild(area);
+      area.focus();
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
+      document.body.removeChild(area);
+      if (previous && previous.focus) previous.focus();
+      if (ok) resolve(); else reject(new Error('copy failed'));
+    });
+  }
+
+  document.addEventListener('click', function (event) {
+    var target = event.target instanceof Element ? event.target : null;
+    if (!target) return;
+
+    // [data-copy="id"]: copy the text of #id.
+    var copyBtn = target.closest('[data-copy]');
+    if (copyBtn) {
+      event.preventDefault();
+      var source = document.getElementById(copyBtn.getAttribute('data-copy'));
+      if (!source) return;
+      var isField = source instanceof HTMLInputElement || source instanceof HTMLTextAreaElement;
+      var text = (isField ? source.value : source.textContent).trim();
+      copyText(text).then(function () {
+        copyBtn.textContent = 'Đã sao chép';
+      }, function () {
+        copyBtn.textContent = 'Không sao chép được';
+      });
+      return;
+    }
+
+    // button[data-toggle-password="id"]: show / hide a password field.
+    var toggle = target.closest('button[data-toggle-password]');
+    if (toggle) {
+      event.preventDefault();
+      var input = document.getElementById(toggle.getAttribute('data-toggle-password'));
+      if (!input) return;
+      var show = input.type === 'password';
+      input.type = show ? 'text' : 'password';
+      toggle.textContent = show ? 'Ẩn' : 'Hiện';
+    }
+  });
+
+  // .error-summary: move focus to it so screen readers announce the errors.
+  function focusErrorSummary(scope) {
+    var summary = scope.matches && scope.matches('.error-summary')
+      ? scope : scope.querySelector('.error-summary');
+    if (!summary) return;
+    if (!summary.hasAttribute('tabindex')) summary.setAttribute('tabindex', '-1');
+    summary.focus();
+  }
+  focusErrorSummary(document);
+
+  // The same after htmx swaps in a form that came back with errors.
+  document.addEventListener('htmx:afterSettle', function (event) {
+    var scope = event.detail && event.detail.elt;
+    if (scope instanceof Element) focusErrorSummary(scope);
+  });
+})();

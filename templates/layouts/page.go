@@ -1,0 +1,42 @@
+// Package layouts holds the page frame: header, navigation, breadcrumbs.
+package layouts
+
+import "baocao/internal/accounts"
+
+// Page is what the frame needs from every page.
+type Page struct {
+	Title   string // the page's own title; the site name is appended
+	Section string // the navigation entry to mark current: home, units, accounts, audit, account
+	Crumbs  []Crumb
+	Account *accounts.Account // nil when not signed in
+	CSRF    string
+	Flash   string // a one-time success message
+}
+
+// Crumb is a breadcrumb link.
+type Crumb struct {
+	Label, Href string
+}
+
+type navItem struct {
+	Section, Label, Href string
+}
+
+func (p Page) nav() []navItem {
+	a := p.Account
+	if a == nil {
+		return nil
+	}
+	items := []navItem{{"home", "Trang chủ", "/"}}
+	if a.Tier == accounts.SystemAdmin {
+		items = append(items, navItem{"units", "Cơ quan, đơn vị", "/admin/units"})
+	}
+	if a.IsAdmin() {
+		items = append(items, navItem{"accounts", "Tài khoản", "/admin/accounts"}, navItem{"audit", "Nhật ký hệ thống", "/admin/audit"})
+	}
+	return append(items, navItem{"account", "Tài khoản của tôi", "/account"})
+}
+
+func (p Page) htmxHeaders() string {
+	return `{"X-CSRF-Token": "` + p.CSRF + `"}`
+}

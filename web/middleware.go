@@ -1,0 +1,282 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+
+	"baocao/internal/accounts"
+	"baocao/internal/apperr"
+	"baocao/internal/audit"
+	"baocao/internal/policy"
+	"baocao/internal/units"
+)
+
+type ctxKey int
+
+const (
+	accountKey ctxKey = iota
+	targetAccountKey
+	targetUnitKey
+)
+
+// currentAccount returns the signed-in account, or nil.
+func currentAccount(r *http.Request) *accounts.Account {
+	a, _ := r.Context().Value(accountKey).(*accounts.Account)
+	return a
+}
+
+// targetAccount returns the account named by {accountID}, loaded and
+// authorized by the route's middleware.
+func targetAccount(r *http.Request) *accounts.Account {
+	return r.Context().Value(targetAccountKey).(*accounts.Account)
+}
+
+// targetUnit returns the unit named by {unitID}.
+func targetUnit(r *http.Request) *units.Unit {
+	return r.Context().Value(targetUnitKey).(*units.Unit)
+}
+
+// requestLog gives each request an ID and logs it as one JSON line.
+func (s *Server) requestLog(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+		next.ServeHTTP(ww, r)
+		if r.URL.Path == "/healthz" || strings.HasPrefix(r.URL.Path, "/static/") {
+			return
+		}
+		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("request_id", middleware.GetReqID(r.Context())),
+			slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.Int("status", ww.Status()), slog.Int("bytes", ww.BytesWritten()),
+			slog.Duration("duration", time.Since(start)), slog.String("ip", clientIP(r)))
+	})
+}
+
+// recoverPanics turns a panic into the 500 page and a log line.
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.fail(w, r, fmt.Errorf("panic: %v\n%s", v, debug.Stack()))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// securityHeaders sets a strict CSP (no inline script or style) and the
+// other headers of SPEC §7.
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+			"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if s.cfg.Secure() {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// limitBody refuses request bodies over the configured size.
+func (s *Server) limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > s.cfg.MaxBodyBytes {
+			s.fail(w, r, errTooLarge(s.cfg.MaxBodyBytes))
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+		next.ServeHTTP(w, r)
+	})
+}
+
+func errTooLarge(limit int64) error {
+	return apperr.New(apperr.TooLarge, fmt.Sprintf("Dữ liệu gửi lên quá lớn (tối đa %d KB).", limit/1024))
+}
+
+// clientIP is the caller's address: the connection's, or behind a trusted
+// proxy the one chi's RealIP middleware put there.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// Session keys.
+const (
+	sessAccountID = "account_id"
+	sessEpoch     = "epoch"
+	sessCSRF      = "csrf"
+	sessPending   = "pending_id" // password checked, TOTP code awaited
+	sessTOTPSetup = "totp_setup" // a key being enrolled, sealed
+	sessFlash     = "flash"
+	sessOnce      = "show_once" // a temporary password shown to an admin once
+	sessReturnTo  = "return_to"
+)
+
+// loadAccount puts the signed-in account and the audit actor in the
+// context; a session whose account was locked, disabled or had its
+// password changed elsewhere is ended.
+func (s *Server) loadAccount(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		actor := audit.Actor{IP: clientIP(r), UserAgent: r.UserAgent()}
+		if id := s.sessions.GetInt64(ctx, sessAccountID); id != 0 {
+			a, err := s.accounts.Account(ctx, id)
+			switch {
+			case apperr.Code(err) == apperr.NotFound:
+				a = nil
+			case err != nil:
+				s.fail(w, r, err)
+				return
+			}
+			if a == nil || a.SessionEpoch != s.sessions.GetInt(ctx, sessEpoch) || a.Disabled() || a.Locked(s.now()) {
+				_ = s.sessions.Destroy(ctx)
+				ctx = r.Context()
+			} else {
+				ctx = context.WithValue(ctx, accountKey, a)
+				actor.AccountID, actor.Name, actor.UnitID = a.ID, a.Username, a.UnitID
+			}
+		}
+		ctx = audit.WithActor(ctx, actor)
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// csrfToken returns the session's CSRF token, making one if needed.
+func (s *Server) csrfToken(r *http.Request) string {
+	token := s.sessions.GetString(r.Context(), sessCSRF)
+	if token == "" {
+		b := make([]byte, 32)
+		_, _ = rand.Read(b)
+		token = base64.RawURLEncoding.EncodeToString(b)
+		s.sessions.Put(r.Context(), sessCSRF, token)
+	}
+	return token
+}
+
+// checkCSRF refuses a state-changing request without the session's token
+// in the form field csrf_token or the X-CSRF-Token header.
+func (s *Server) checkCSRF(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			next.ServeHTTP(w, r)
+			return
+		}
+		want := s.sessions.GetString(r.Context(), sessCSRF)
+		got := r.Header.Get("X-CSRF-Token")
+		if got == "" {
+			if err := r.ParseForm(); err != nil {
+				s.fail(w, r, formError(err, s.cfg.MaxBodyBytes))
+				return
+			}
+			got = r.PostFormValue("csrf_token")
+		}
+		if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+			s.fail(w, r, apperr.New(apperr.Forbidden,
+				"Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại."))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// gate keeps an account that must first set up two-factor sign-in (an
+// admin) or change its password on those pages.
+func (s *Server) gate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a := currentAccount(r)
+		path := r.URL.Path
+		switch {
+		case a == nil || path == "/signout" || strings.HasPrefix(path, "/account/2fa") || strings.HasPrefix(path, "/static/"):
+			next.ServeHTTP(w, r)
+		case a.IsAdmin() && !a.TwoFactor():
+			http.Redirect(w, r, "/account/2fa", http.StatusSeeOther)
+		case (a.MustChangePassword || a.PasswordExpired(s.now())) && path != "/account/password":
+			http.Redirect(w, r, "/account/password", http.StatusSeeOther)
+		default:
+			next.ServeHTTP(w, r)
+		}
+	})
+}
+
+// handle registers a route with the action the policy must allow, loading
+// and authorizing the object its URL names ({accountID}, {unitID}) first.
+func (s *Server) handle(r chi.Router, method, pattern string, act policy.Action, h http.HandlerFunc) {
+	s.actions[method+" "+pattern] = act
+	r.Method(method, pattern, s.authorize(act, h))
+}
+
+func (s *Server) authorize(act policy.Action, next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		a := currentAccount(r)
+		var obj *policy.Object
+		if raw := chi.URLParam(r, "accountID"); raw != "" {
+			target, err := loadByID(raw, func(id int64) (*accounts.Account, error) { return s.accounts.Account(ctx, id) })
+			if err != nil {
+				s.failAuthorized(w, r, a, act, err)
+				return
+			}
+			obj = &policy.Object{UnitID: target.UnitID, Tier: target.Tier, AccountID: target.ID}
+			ctx = context.WithValue(ctx, targetAccountKey, target)
+		}
+		if raw := chi.URLParam(r, "unitID"); raw != "" {
+			target, err := loadByID(raw, func(id int64) (*units.Unit, error) { return s.units.Unit(ctx, id) })
+			if err != nil {
+				s.failAuthorized(w, r, a, act, err)
+				return
+			}
+			obj = &policy.Object{UnitID: target.ID}
+			ctx = context.WithValue(ctx, targetUnitKey, target)
+		}
+		if err := s.policy.Authorize(ctx, a, act, obj); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		next(w, r.WithContext(ctx))
+	}
+}
+
+// failAuthorized answers a missing object: to someone not allowed to see
+// such objects at all it is a refusal, so IDs cannot be probed.
+func (s *Server) failAuthorized(w http.ResponseWriter, r *http.Request, a *accounts.Account, act policy.Action, err error) {
+	if perr := s.policy.Authorize(r.Context(), a, act, &policy.Object{}); perr != nil {
+		err = perr
+	}
+	s.fail(w, r, err)
+}
+
+func loadByID[T any](raw string, load func(int64) (T, error)) (T, error) {
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 {
+		var zero T
+		return zero, apperr.New(apperr.NotFound, "Không tìm thấy trang bạn yêu cầu.")
+	}
+	return load(id)
+}

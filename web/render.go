@@ -1,0 +1,110 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/a-h/templ"
+	"github.com/go-chi/chi/v5/middleware"
+
+	"baocao/internal/apperr"
+	"baocao/templates/layouts"
+	"baocao/templates/pages"
+)
+
+// page builds the frame of a page for the request.
+func (s *Server) page(r *http.Request, title, section string, crumbs ...layouts.Crumb) layouts.Page {
+	p := layouts.Page{Title: title, Section: section, Crumbs: crumbs, Account: currentAccount(r), CSRF: s.csrfToken(r)}
+	p.Flash = s.sessions.PopString(r.Context(), sessFlash)
+	return p
+}
+
+// render writes a component with a status. Session changes are saved by
+// scs before the first byte is written.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	if err := c.Render(r.Context(), w); err != nil {
+		s.log.ErrorContext(r.Context(), "render", "error", err, "request_id", middleware.GetReqID(r.Context()))
+	}
+}
+
+// redirect answers a successful POST with 303 See Other and a message
+// shown once on the next page.
+func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to, flash string) {
+	if flash != "" {
+		s.sessions.Put(r.Context(), sessFlash, flash)
+	}
+	if r.Header.Get("HX-Request") == "true" {
+		w.Header().Set("HX-Redirect", to)
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+var statusOf = map[string]int{
+	apperr.Invalid:      http.StatusUnprocessableEntity,
+	apperr.NotFound:     http.StatusNotFound,
+	apperr.Conflict:     http.StatusConflict,
+	apperr.Forbidden:    http.StatusForbidden,
+	apperr.Unauthorized: http.StatusUnauthorized,
+	apperr.TooLarge:     http.StatusRequestEntityTooLarge,
+	apperr.RateLimited:  http.StatusTooManyRequests,
+	apperr.Internal:     http.StatusInternalServerError,
+}
+
+var titleOf = map[int]string{
+	http.StatusUnprocessableEntity:   "Thông tin chưa hợp lệ",
+	http.StatusNotFound:              "Không tìm thấy trang",
+	http.StatusConflict:              "Không thực hiện được thao tác",
+	http.StatusForbidden:             "Không có quyền truy cập",
+	http.StatusUnauthorized:          "Cần đăng nhập",
+	http.StatusRequestEntityTooLarge: "Dữ liệu quá lớn",
+	http.StatusTooManyRequests:       "Quá nhiều lần thử",
+	http.StatusInternalServerError:   "Hệ thống gặp lỗi",
+}
+
+// fail is the one place where an error becomes an HTTP answer: its status
+// comes from its code, the official reads its Vietnamese message, and
+// unexpected errors are logged with the request ID and never shown.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	code := apperr.Code(err)
+	status := statusOf[code]
+	if code == apperr.Internal {
+		s.log.ErrorContext(r.Context(), "request failed", "error", err.Error(),
+			"request_id", middleware.GetReqID(r.Context()), "path", r.URL.Path)
+	}
+	if code == apperr.Unauthorized && r.Method == http.MethodGet && r.Header.Get("HX-Request") == "" {
+		// Come back here after signing in (a timed-out session loses nothing).
+		s.sessions.Put(r.Context(), sessReturnTo, r.URL.RequestURI())
+		http.Redirect(w, r, "/signin", http.StatusSeeOther)
+		return
+	}
+	p := layouts.Page{Title: titleOf[status], Account: currentAccount(r)}
+	if p.Account != nil {
+		p.CSRF = s.sessions.GetString(r.Context(), sessCSRF)
+	}
+	s.render(w, r, status, pages.Error(p, pages.ErrorView{Status: status, Title: titleOf[status], Message: apperr.Message(err)}))
+}
+
+// formError turns a failed ParseForm into a clear refusal.
+func formError(err error, limit int64) error {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return errTooLarge(limit)
+	}
+	return apperr.Wrap(apperr.Invalid, "Dữ liệu gửi lên không đọc được.", err)
+}
+
+// localPath keeps a return address on this site.
+func localPath(p string) string {
+	u, err := url.Parse(p)
+	if err != nil || u.IsAbs() || u.Host != "" || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(p, "//") || strings.Contains(p, "\\") {
+		return "/"
+	}
+	return p
+}

@@ -1,0 +1,82 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/go-chi/httprate"
+
+	"baocao/internal/apperr"
+	"baocao/internal/policy"
+	"baocao/static"
+)
+
+// routes lists every route with the action the policy must allow for it,
+// and the middleware in the order it runs.
+func (s *Server) routes() chi.Router {
+	r := chi.NewRouter()
+	if s.cfg.TrustProxy {
+		r.Use(middleware.RealIP)
+	}
+	r.Use(middleware.RequestID, s.requestLog, s.recoverPanics, s.securityHeaders, s.limitBody)
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, apperr.New(apperr.NotFound, "Trang bạn tìm không có hoặc đã được chuyển đi. Hãy kiểm tra lại địa chỉ."))
+	})
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, apperr.New(apperr.NotFound, "Trang bạn tìm không có hoặc đã được chuyển đi."))
+	})
+
+	s.handle(r, http.MethodGet, "/healthz", policy.Public, s.healthz)
+	s.handle(r, http.MethodGet, "/readyz", policy.Public, s.readyz)
+	s.handle(r, http.MethodGet, "/static/*", policy.Public, static.Handler().ServeHTTP)
+
+	r.Group(func(r chi.Router) {
+		r.Use(s.sessions.LoadAndSave, s.loadAccount, s.checkCSRF, s.gate)
+
+		signInLimit := httprate.Limit(20, time.Minute, httprate.WithKeyFuncs(httprate.KeyByIP),
+			httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
+				s.fail(w, r, apperr.New(apperr.RateLimited, "Có quá nhiều lần đăng nhập từ địa chỉ này. Vui lòng đợi một phút rồi thử lại."))
+			}))
+		s.handle(r, http.MethodGet, "/signin", policy.Public, s.signInPage)
+		s.handle(r.With(signInLimit), http.MethodPost, "/signin", policy.Public, s.signIn)
+		s.handle(r, http.MethodGet, "/signin/otp", policy.Public, s.otpPage)
+		s.handle(r.With(signInLimit), http.MethodPost, "/signin/otp", policy.Public, s.otp)
+		s.handle(r, http.MethodPost, "/signout", policy.SignedIn, s.signOut)
+
+		s.handle(r, http.MethodGet, "/", policy.SignedIn, s.home)
+		s.handle(r, http.MethodGet, "/account", policy.SignedIn, s.profilePage)
+		s.handle(r, http.MethodPost, "/account", policy.SignedIn, s.profile)
+		s.handle(r, http.MethodGet, "/account/password", policy.SignedIn, s.passwordPage)
+		s.handle(r, http.MethodPost, "/account/password", policy.SignedIn, s.password)
+		s.handle(r, http.MethodGet, "/account/2fa", policy.SignedIn, s.twoFactorPage)
+		s.handle(r, http.MethodPost, "/account/2fa", policy.SignedIn, s.twoFactorEnable)
+		s.handle(r, http.MethodPost, "/account/2fa/disable", policy.SignedIn, s.twoFactorDisable)
+
+		s.handle(r, http.MethodGet, "/admin/units", policy.ManageUnits, s.unitsPage)
+		s.handle(r, http.MethodGet, "/admin/units/new", policy.ManageUnits, s.unitNewPage)
+		s.handle(r, http.MethodPost, "/admin/units", policy.ManageUnits, s.unitCreate)
+		s.handle(r, http.MethodGet, "/admin/units/{unitID}", policy.ManageUnits, s.unitPage)
+		s.handle(r, http.MethodGet, "/admin/units/{unitID}/edit", policy.ManageUnits, s.unitEditPage)
+		s.handle(r, http.MethodPost, "/admin/units/{unitID}", policy.ManageUnits, s.unitUpdate)
+		s.handle(r, http.MethodPost, "/admin/units/{unitID}/close", policy.ManageUnits, s.unitClose)
+		s.handle(r, http.MethodPost, "/admin/units/{unitID}/reopen", policy.ManageUnits, s.unitReopen)
+
+		s.handle(r, http.MethodGet, "/admin/accounts", policy.ViewAccounts, s.accountsPage)
+		s.handle(r, http.MethodGet, "/admin/accounts/new", policy.ViewAccounts, s.accountNewPage)
+		s.handle(r, http.MethodPost, "/admin/accounts", policy.ViewAccounts, s.accountCreate)
+		s.handle(r, http.MethodGet, "/admin/accounts/{accountID}", policy.ManageAccount, s.accountPage)
+		s.handle(r, http.MethodGet, "/admin/accounts/{accountID}/edit", policy.ManageAccount, s.accountEditPage)
+		s.handle(r, http.MethodPost, "/admin/accounts/{accountID}", policy.ManageAccount, s.accountUpdate)
+		s.handle(r, http.MethodPost, "/admin/accounts/{accountID}/lock", policy.ManageAccount, s.accountLock)
+		s.handle(r, http.MethodPost, "/admin/accounts/{accountID}/unlock", policy.ManageAccount, s.accountUnlock)
+		s.handle(r, http.MethodPost, "/admin/accounts/{accountID}/reset-password", policy.ManageAccount, s.accountResetPassword)
+		s.handle(r, http.MethodPost, "/admin/accounts/{accountID}/reset-2fa", policy.ManageAccount, s.accountResetTwoFactor)
+		s.handle(r, http.MethodPost, "/admin/accounts/{accountID}/disable", policy.ManageAccount, s.accountDisable)
+		s.handle(r, http.MethodPost, "/admin/accounts/{accountID}/enable", policy.ManageAccount, s.accountEnable)
+
+		s.handle(r, http.MethodGet, "/admin/audit", policy.ViewAudit, s.auditPage)
+	})
+	return r
+}

@@ -1,0 +1,81 @@
+// Package web is the HTTP layer: routes, middleware, handlers and forms.
+// Handlers parse a form, ask the policy, call the domain and redirect or
+// re-render; the rules and the SQL live in the domain packages.
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/pgxstore"
+	"github.com/alexedwards/scs/v2"
+	"github.com/go-chi/chi/v5"
+
+	"baocao/internal/accounts"
+	"baocao/internal/config"
+	"baocao/internal/database"
+	"baocao/internal/policy"
+	"baocao/internal/secretbox"
+	"baocao/internal/units"
+)
+
+// Server holds the dependencies of every handler.
+type Server struct {
+	cfg      *config.Config
+	db       *database.DB
+	units    *units.Store
+	accounts *accounts.Store
+	policy   *policy.Policy
+	sessions *scs.SessionManager
+	box      *secretbox.Box
+	log      *slog.Logger
+	now      func() time.Time
+
+	router  chi.Router
+	actions map[string]policy.Action // "METHOD /pattern" → the action the route needs
+}
+
+// New wires a Server on db with the configuration cfg.
+func New(cfg *config.Config, db *database.DB, log *slog.Logger) *Server {
+	box := secretbox.New(cfg.SecretKey)
+	unitStore := units.NewStore(db)
+	accountStore := accounts.NewStore(db, box)
+	accountStore.LockoutAfter = cfg.LockoutAfter
+	accountStore.LockoutFor = cfg.LockoutFor
+	accountStore.InactiveAfter = cfg.InactiveAfter
+
+	sessions := scs.New()
+	sessions.Store = pgxstore.NewWithCleanupInterval(db.Pool, 10*time.Minute)
+	sessions.Lifetime = 12 * time.Hour
+	sessions.IdleTimeout = 15 * time.Minute
+	sessions.Cookie.Name = "baocao_session"
+	sessions.Cookie.HttpOnly = true
+	sessions.Cookie.SameSite = http.SameSiteLaxMode
+	sessions.Cookie.Secure = cfg.Secure()
+	sessions.Cookie.Persist = false
+
+	s := &Server{
+		cfg: cfg, db: db, units: unitStore, accounts: accountStore, box: box,
+		policy:   &policy.Policy{Tree: unitStore},
+		sessions: sessions, log: log, now: time.Now,
+		actions: map[string]policy.Action{},
+	}
+	s.router = s.routes()
+	return s
+}
+
+// ServeHTTP serves a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+
+// Router exposes the routes, for the authorization matrix test.
+func (s *Server) Router() chi.Router { return s.router }
+
+// Action returns the action registered for a route ("GET /admin/units").
+func (s *Server) Action(route string) (policy.Action, bool) {
+	a, ok := s.actions[route]
+	return a, ok
+}
+
+// Sessions exposes the session manager, for tests that sign in directly.
+func (s *Server) Sessions() *scs.SessionManager { return s.sessions }
