@@ -125,7 +125,7 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.redirect(w, r, "/signin", "Bạn đã đăng xuất.")
+	s.render(w, r, http.StatusOK, pages.SignIn(s.page(r, "Đăng nhập", ""), pages.SignInView{Notice: "Bạn đã đăng xuất."}))
 }
 
 func or(s, fallback string) string {

@@ -52,6 +52,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return errors.New("no command given")
 	}
 	log := slog.New(slog.NewJSONHandler(stdout, nil))
+	slog.SetDefault(log) // the audit trail is mirrored to this JSON log for the SIEM
 	switch args[0] {
 	case "serve":
 		return serve(ctx, getenv, stdout, log, false)

@@ -185,7 +185,7 @@ func (s *Store) EnableTOTP(ctx context.Context, a *Account, secret, code string)
 // strong enough to stand alone. Admins may not turn it off.
 func (s *Store) DisableTOTP(ctx context.Context, a *Account, password string) error {
 	if a.IsAdmin() {
-		return apperr.New(apperr.Forbidden, "Tài khoản quản trị bắt buộc dùng xác thực hai lớp.")
+		return apperr.New(apperr.Conflict, "Tài khoản quản trị bắt buộc dùng xác thực hai lớp; không thể tắt.")
 	}
 	if !CheckPassword(a.PasswordHash, password) {
 		return apperr.InvalidFields(map[string]string{"password": "Mật khẩu không đúng."})

@@ -1,0 +1,65 @@
+# baocao — two commands: `make run` starts everything, `make test` tests everything.
+# With DATABASE_URL unset both use a project-local PostgreSQL cluster in var/pg.
+
+export GOTOOLCHAIN := local
+PGBIN ?= /usr/lib/postgresql/15/bin
+# What `make test` needs besides Go: PostgreSQL 15 server binaries, Chromium
+# for the browser tests, fonts with Vietnamese, poppler for PDF checks.
+TEST_PACKAGES := chromium fonts-liberation2 fonts-noto-core poppler-utils
+
+.PHONY: run test build generate check-generated deps test-deps vet clean
+
+run: deps
+	go run ./cmd/baocao dev
+
+test: deps test-deps check-generated vet
+	@set -e; \
+	if [ -z "$$DATABASE_URL" ]; then \
+	  url=$$(go run ./cmd/baocao pg start); \
+	  trap 'go run ./cmd/baocao pg stop' EXIT; \
+	  export DATABASE_URL=$$url; \
+	fi; \
+	start=$$(date +%s); \
+	go test -count=1 -timeout 20m ./...; \
+	echo "make test: all tests passed in $$(( $$(date +%s) - start )) s"
+
+build:
+	CGO_ENABLED=0 go build -trimpath -o bin/baocao ./cmd/baocao
+
+vet:
+	go vet ./...
+
+generate:
+	go tool templ generate -path templates
+
+# CI fails when the committed templ output differs from what templ generates.
+check-generated:
+	@go tool templ generate -path templates >/dev/null 2>&1
+	@if [ -n "$$CI" ] && ! git diff --exit-code --stat -- '*_templ.go'; then \
+	  echo "generated templ files are out of date: run 'make generate' and commit them"; exit 1; fi
+
+# PostgreSQL 15's initdb/pg_ctl; installed with apt-get when missing.
+deps:
+	@if [ -z "$$DATABASE_URL" ] && [ ! -x "$(PGBIN)/initdb" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing PostgreSQL 15 server binaries (apt-get)…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null; \
+	  else \
+	    echo "PostgreSQL 15 server binaries are missing: run 'sudo apt-get update && sudo apt-get install -y postgresql-15'"; exit 1; \
+	  fi; \
+	fi
+
+test-deps:
+	@missing=""; for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing test dependencies:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "Missing test dependencies: run 'sudo apt-get update && sudo apt-get install -y$$missing'"; exit 1; \
+	  fi; \
+	fi
+
+clean:
+	-go run ./cmd/baocao pg stop
+	rm -rf var bin

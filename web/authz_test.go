@@ -1,0 +1,183 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/go-chi/chi/v5"
+
+	"baocao/internal/accounts"
+	"baocao/internal/policy"
+)
+
+// Who may reach each route, written out by hand from SPEC §2 rather than
+// computed from the policy, so that the test checks the policy. A route
+// without a row here fails the test.
+type allow func(actor string, own bool) bool
+
+var (
+	anyone   allow = func(string, bool) bool { return true }
+	signedIn allow = func(actor string, _ bool) bool { return actor != "anonymous" }
+	sysAdmin allow = func(actor string, _ bool) bool { return actor == "system admin" }
+	admins   allow = func(actor string, _ bool) bool { return actor == "system admin" || actor == "unit admin" }
+	// A unit admin manages the users of its own subtree only.
+	manageUser allow = func(actor string, own bool) bool {
+		return actor == "system admin" || (actor == "unit admin" && own)
+	}
+)
+
+var matrix = map[string]allow{
+	"GET /healthz":     anyone,
+	"GET /readyz":      anyone,
+	"GET /static/*":    anyone,
+	"GET /signin":      anyone,
+	"POST /signin":     anyone,
+	"GET /signin/otp":  anyone,
+	"POST /signin/otp": anyone,
+	"POST /signout":    signedIn,
+
+	"GET /":                     signedIn,
+	"GET /account":              signedIn,
+	"POST /account":             signedIn,
+	"GET /account/password":     signedIn,
+	"POST /account/password":    signedIn,
+	"GET /account/2fa":          signedIn,
+	"POST /account/2fa":         signedIn,
+	"POST /account/2fa/disable": signedIn,
+
+	"GET /admin/units":                  sysAdmin,
+	"GET /admin/units/new":              sysAdmin,
+	"POST /admin/units":                 sysAdmin,
+	"GET /admin/units/{unitID}":         sysAdmin,
+	"GET /admin/units/{unitID}/edit":    sysAdmin,
+	"POST /admin/units/{unitID}":        sysAdmin,
+	"POST /admin/units/{unitID}/close":  sysAdmin,
+	"POST /admin/units/{unitID}/reopen": sysAdmin,
+
+	"GET /admin/accounts":                             admins,
+	"GET /admin/accounts/new":                         admins,
+	"POST /admin/accounts":                            admins,
+	"GET /admin/accounts/{accountID}":                 manageUser,
+	"GET /admin/accounts/{accountID}/edit":            manageUser,
+	"POST /admin/accounts/{accountID}":                manageUser,
+	"POST /admin/accounts/{accountID}/lock":           manageUser,
+	"POST /admin/accounts/{accountID}/unlock":         manageUser,
+	"POST /admin/accounts/{accountID}/reset-password": manageUser,
+	"POST /admin/accounts/{accountID}/reset-2fa":      manageUser,
+	"POST /admin/accounts/{accountID}/disable":        manageUser,
+	"POST /admin/accounts/{accountID}/enable":         manageUser,
+
+	"GET /admin/audit": admins,
+}
+
+// TestAuthorizationMatrix tries every registered route with every tier and
+// right, against objects of the actor's own subtree and of another one.
+func TestAuthorizationMatrix(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	actors := map[string]*accounts.Account{
+		"anonymous":    nil,
+		"system admin": h.account("qtht", "so-kh-cn", accounts.SystemAdmin),
+		"unit admin":   h.account("qt.syte", "so-y-te", accounts.UnitAdmin),
+		"enter":        h.account("nhaplieu.syte", "so-y-te", accounts.User, accounts.Enter),
+		"consolidate":  h.account("tonghop.syte", "so-y-te", accounts.User, accounts.Consolidate),
+		"approve":      h.account("lanhdao.syte", "so-y-te", accounts.User, accounts.Approve),
+		"send":         h.account("vanthu.syte", "so-y-te", accounts.User, accounts.Send),
+	}
+	objects := map[bool]map[string]int64{
+		true:  {"accountID": h.account("doituong.syte", "so-y-te", accounts.User, accounts.Enter).ID, "unitID": h.unit("so-y-te").ID},
+		false: {"accountID": h.account("doituong.nhatrang", "xa-22366", accounts.User, accounts.Enter).ID, "unitID": h.unit("xa-22366").ID},
+	}
+
+	var routes []string
+	err := chi.Walk(h.s.Router(), func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		routes = append(routes, method+" "+route)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(routes) < len(matrix) {
+		t.Errorf("walked %d routes, matrix has %d rows", len(routes), len(matrix))
+	}
+	for _, route := range routes {
+		want, ok := matrix[route]
+		if !ok {
+			t.Errorf("route %s has no row in the authorization matrix", route)
+			continue
+		}
+		if _, ok := h.s.Action(route); !ok {
+			t.Errorf("route %s was registered without a policy action (use Server.handle)", route)
+			continue
+		}
+		method, pattern, _ := strings.Cut(route, " ")
+		for name, actor := range actors {
+			for _, own := range []bool{true, false} {
+				target := pattern
+				for param, id := range objects[own] {
+					target = strings.ReplaceAll(target, "{"+param+"}", strconv.FormatInt(id, 10))
+				}
+				target = strings.ReplaceAll(target, "*", "css/app.css")
+				var cookie *http.Cookie
+				var csrf string
+				if actor != nil {
+					cookie, csrf = h.sessionFor(actor)
+				} else {
+					cookie, csrf = h.anonymousSession()
+				}
+				var form url.Values
+				if method == http.MethodPost {
+					form = url.Values{"csrf_token": {csrf}}
+				}
+				rec := h.do(method, target, cookie, form)
+				public := want("anonymous", own)
+				denied := rec.Code == http.StatusForbidden ||
+					(!public && rec.Code == http.StatusUnauthorized) ||
+					(!public && rec.Code == http.StatusSeeOther && strings.HasPrefix(rec.Header().Get("Location"), "/signin"))
+				if allowed := want(name, own); allowed == denied {
+					t.Errorf("%s %s as %s (own subtree: %v): status %d, location %q; want allowed=%v",
+						method, target, name, own, rec.Code, rec.Header().Get("Location"), allowed)
+				}
+				if rec.Code == http.StatusInternalServerError {
+					t.Errorf("%s %s as %s: 500", method, target, name)
+				}
+			}
+		}
+	}
+}
+
+// anonymousSession is a visitor who has loaded a page and holds a CSRF token.
+func (h *harness) anonymousSession() (*http.Cookie, string) {
+	h.t.Helper()
+	sm := h.s.sessions
+	ctx, err := sm.Load(h.ctx, "")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	sm.Put(ctx, sessCSRF, "csrf-anonymous")
+	token, _, err := sm.Commit(ctx)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return &http.Cookie{Name: sm.Cookie.Name, Value: token}, "csrf-anonymous"
+}
+
+// TestEveryActionIsPublicOnlyWhenMeantTo guards against a route marked
+// Public by mistake.
+func TestEveryActionIsPublicOnlyWhenMeantTo(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	for route, want := range matrix {
+		act, ok := h.s.Action(route)
+		if !ok {
+			t.Errorf("matrix row %s names no registered route", route)
+			continue
+		}
+		if (act == policy.Public) != want("anonymous", true) {
+			t.Errorf("route %s: action %s, but the matrix says anonymous allowed=%v", route, act, want("anonymous", true))
+		}
+	}
+}
