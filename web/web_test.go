@@ -136,10 +136,4 @@ func (h *harness) do(method, target string, cookie *http.Cookie, form url.Values
 	return rec
 }
 
-func totpCode(t testing.TB, at time.Time) string {
-	code, err := totp.GenerateCode(testTOTPSecret, at)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return code
-}
+func totpGenerate(secret string, at time.Time) (string, error) { return totp.GenerateCode(secret, at) }

@@ -169,6 +169,9 @@ func (s *Store) CreateUnit(ctx context.Context, in Input) (*Unit, error) {
 	}
 	var id int64
 	err = s.db.Tx(ctx, func(tx pgx.Tx) error {
+		if err := checkRefs(ctx, tx, in, 0); err != nil {
+			return err
+		}
 		err := tx.QueryRow(ctx, `
 			INSERT INTO units (name, kind, agency_code, territory_code, valid_from)
 			VALUES ($1, $2, nullif($3, ''), nullif($4, ''), $5) RETURNING id`,
@@ -202,6 +205,9 @@ func (s *Store) UpdateUnit(ctx context.Context, id int64, in Input) error {
 	}
 	today := vn.Today(s.now())
 	return s.db.Tx(ctx, func(tx pgx.Tx) error {
+		if err := checkRefs(ctx, tx, in, id); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `
 			UPDATE units SET name = $2, kind = $3, agency_code = nullif($4, ''), territory_code = nullif($5, ''), updated_at = now()
 			WHERE id = $1`, id, in.Name, in.Kind, in.AgencyCode, in.TerritoryCode); err != nil {
@@ -309,6 +315,30 @@ func (s *Store) ReopenUnit(ctx context.Context, id int64) error {
 		}
 		return audit.Record(ctx, tx, audit.Event{Action: "unit.reopen", ObjectType: "unit", ObjectID: id, UnitID: id})
 	})
+}
+
+// checkRefs refuses an unknown kind, and a parent that does not exist or
+// has closed (self is the unit being edited, 0 when creating).
+func checkRefs(ctx context.Context, tx pgx.Tx, in Input, self int64) error {
+	fields := map[string]string{}
+	var kindOK, parentOK bool
+	err := tx.QueryRow(ctx, `
+		SELECT EXISTS (SELECT 1 FROM unit_kinds WHERE code = $1),
+		       EXISTS (SELECT 1 FROM units WHERE id = $2 AND id <> $3 AND (valid_to IS NULL OR valid_to >= current_date))`,
+		in.Kind, in.ParentID, self).Scan(&kindOK, &parentOK)
+	if err != nil {
+		return err
+	}
+	if !kindOK {
+		fields["kind"] = "Loại đơn vị không hợp lệ."
+	}
+	if in.ParentID != 0 && !parentOK {
+		fields["parent_id"] = "Đơn vị cấp trên không tồn tại hoặc đã ngừng hoạt động."
+	}
+	if len(fields) > 0 {
+		return apperr.InvalidFields(fields)
+	}
+	return nil
 }
 
 func uniqueErr(err error) error {
