@@ -102,7 +102,9 @@ func (a *Account) IsAdmin() bool { return a.Tier == SystemAdmin || a.Tier == Uni
 func (a *Account) TwoFactor() bool { return !a.TOTPEnabledAt.IsZero() }
 
 // Locked reports whether the account is locked at now.
-func (a *Account) Locked(now time.Time) bool { return !a.LockedUntil.IsZero() && a.LockedUntil.After(now) }
+func (a *Account) Locked(now time.Time) bool {
+	return !a.LockedUntil.IsZero() && a.LockedUntil.After(now)
+}
 
 // Disabled reports whether the account is disabled.
 func (a *Account) Disabled() bool { return !a.DisabledAt.IsZero() }

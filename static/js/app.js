@@ -1,12 +1,15 @@
-// Hệ thống thông tin báo cáo tỉnh Khánh Hòa: small progressive enhancements.
-// Plain ES2017, no dependencies. Load with `defer`, after htmx.min.js.
-// Every behaviour is driven by data- attributes; pages work without it.
-// CSP: script-src 'self'; style-src 'self': never touch element.style or add <style>.
+// Hệ thống thông tin báo cáo tỉnh Khánh Hòa: small progressive enhancements, driven by
+// data- attributes; pages work without them. Plain ES2017. Load with `defer`, after
+// htmx.min.js. CSP (script-src/style-src 'self'): never touch element.style or add <style>.
 (function () {
   'use strict';
 
-  var root = document.documentElement;
-  root.classList.add('js');
+  document.documentElement.classList.add('js');
+
+  // Controls that need this script are rendered with `hidden`; reveal them.
+  document.querySelectorAll('[data-copy][hidden], [data-toggle-password][hidden]').forEach(function (el) {
+    el.hidden = false;
+  });
 
   // htmx runs its init on DOMContentLoaded, after every deferred script, so
   // this config is in place before it starts. Its injected <style> would be
@@ -37,6 +40,8 @@
     if (!(el instanceof HTMLSelectElement)) return;
     var form = el.form;
     if (!form || !form.hasAttribute('data-autosubmit')) return;
+    // A form with its own htmx request (hx-trigger "change from:select") is left to htmx.
+    if (window.htmx && form.matches('[hx-get],[hx-post],[data-hx-get],[data-hx-post]')) return;
     // requestSubmit fires the submit event (data-confirm, htmx); submit() does not.
     if (typeof form.requestSubmit === 'function') form.requestSubmit();
     else form.submit();
@@ -46,7 +51,7 @@
     if (navigator.clipboard && window.isSecureContext) {
       return navigator.clipboard.writeText(text);
     }
-    // Fallback for plain-HTTP intranet hosts: select the text and copy it.
+    // Fallback for plain-HTTP intranet hosts.
     return new Promise(function (resolve, reject) {
       var area = document.createElement('textarea');
       area.value = text;

@@ -1,0 +1,193 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"baocao/internal/accounts"
+)
+
+// startBrowser starts headless Chromium (Debian's package, installed by
+// `make test`). Without it the browser tests are skipped locally and fail
+// in CI.
+func startBrowser(t *testing.T) context.Context {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("chromium is not installed (make test installs it)")
+		}
+		t.Skip("chromium is not installed; run make test")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.WindowSize(1280, 900),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.UserDataDir(t.TempDir()))
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	return ctx
+}
+
+// screenshots saves full-page screenshots under var/screenshots/<test>/
+// (ignored by git) for a person to look at.
+type screenshots struct {
+	t   *testing.T
+	dir string
+	n   int
+}
+
+func newScreenshots(t *testing.T) *screenshots {
+	dir := filepath.Join("..", "var", "screenshots", t.Name())
+	_ = os.RemoveAll(dir)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return &screenshots{t: t, dir: dir}
+}
+
+func (s *screenshots) take(name string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		png, err := chromedp.FullScreenshot(90)(ctx, t)
+		if err != nil {
+			return err
+		}
+		s.n++
+		return os.WriteFile(filepath.Join(s.dir, fmt.Sprintf("%02d-%s.png", s.n, name)), png, 0o644)
+	})
+}
+
+// into runs a and keeps its value in dst.
+func into[T any](dst *T, a chromedp.Action[T]) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		v, err := a(ctx, t)
+		*dst = v
+		return err
+	})
+}
+
+func signInActions(base, username, password string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Navigate(base + "/signin"),
+		chromedp.WaitVisible(chromedp.ID("username")),
+		chromedp.SendKeys(chromedp.ID("username"), username),
+		chromedp.SendKeys(chromedp.ID("password"), password),
+		chromedp.Submit(chromedp.ID("password")),
+	)
+}
+
+func signOutActions() chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Click(chromedp.CSS(`.site-header__account button`)),
+		chromedp.WaitVisible(chromedp.ID("username")),
+	)
+}
+
+// TestBrowserJourney: a unit admin signs in with two-factor sign-in and
+// creates a user with the enter right; the user signs in, must change the
+// temporary password and lands on the home page; a user of another commune
+// cannot open the first unit's admin pages.
+func TestBrowserJourney(t *testing.T) {
+	h := newHarness(t)
+	admin := h.account("qt.nhatrang", "xa-22366", accounts.UnitAdmin)
+	h.account("nhaplieu.camlam", "xa-22453", accounts.User, accounts.Enter)
+	base := h.browser(t).base
+	ctx := startBrowser(t)
+	shots := newScreenshots(t)
+
+	var heading, tempPassword, newURL string
+	err := chromedp.Do(ctx,
+		signInActions(base, admin.Username, testPassword),
+		chromedp.WaitVisible(chromedp.ID("code")),
+		shots.take("otp"),
+		chromedp.SendKeys(chromedp.ID("code"), mustCode(t)),
+		chromedp.Submit(chromedp.ID("code")),
+		chromedp.WaitVisible(chromedp.CSS(`.card-grid`)),
+		shots.take("admin-home"),
+
+		chromedp.Navigate(base+"/admin/accounts/new"),
+		chromedp.WaitVisible(chromedp.ID("username")),
+		chromedp.SendKeys(chromedp.ID("username"), "nguyenthihuong"),
+		chromedp.SendKeys(chromedp.ID("full_name"), "Nguyễn Thị Hương"),
+		chromedp.SendKeys(chromedp.ID("position"), "Công chức Văn phòng - Thống kê"),
+		chromedp.SendKeys(chromedp.ID("email"), "khong-hop-le"),
+		chromedp.Click(chromedp.ID("rights-enter")),
+		shots.take("new-user-form"),
+		chromedp.Submit(chromedp.ID("username")),
+		chromedp.WaitVisible(chromedp.CSS(`.error-summary`)),
+		shots.take("new-user-error"),
+		chromedp.SetValue(chromedp.ID("email"), "huong@nhatrang.khanhhoa.gov.vn"),
+		chromedp.Submit(chromedp.ID("email")),
+		chromedp.WaitVisible(chromedp.ID("temp-password")),
+		into(&tempPassword, chromedp.Text(chromedp.ID("temp-password"))),
+		into(&newURL, chromedp.Location()),
+		shots.take("user-created"),
+		signOutActions(),
+
+		signInActions(base, "nguyenthihuong", ""),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The password is typed after it was read from the page above.
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.ID("password"), strings.TrimSpace(tempPassword)),
+		chromedp.Submit(chromedp.ID("password")),
+		chromedp.WaitVisible(chromedp.ID("new")),
+		shots.take("forced-password-change"),
+		chromedp.SendKeys(chromedp.ID("current"), strings.TrimSpace(tempPassword)),
+		chromedp.SendKeys(chromedp.ID("new"), "Phường-Nha-Trang-2026"),
+		chromedp.SendKeys(chromedp.ID("confirm"), "Phường-Nha-Trang-2026"),
+		chromedp.Submit(chromedp.ID("confirm")),
+		chromedp.WaitVisible(chromedp.CSS(`h1.page-title`)),
+		into(&heading, chromedp.Text(chromedp.CSS(`h1.page-title`))),
+		shots.take("user-home"),
+		signOutActions(),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if heading != "Xin chào, Nguyễn Thị Hương" {
+		t.Fatalf("home heading %q", heading)
+	}
+
+	var forbidden, forbiddenList string
+	err = chromedp.Do(ctx,
+		signInActions(base, "nhaplieu.camlam", testPassword),
+		chromedp.WaitVisible(chromedp.CSS(`h1.page-title`)),
+		chromedp.Navigate(newURL),
+		chromedp.WaitVisible(chromedp.CSS(`h1.page-title`)),
+		into(&forbidden, chromedp.Text(chromedp.CSS(`h1.page-title`))),
+		shots.take("other-commune-forbidden"),
+		chromedp.Navigate(base+"/admin/accounts"),
+		chromedp.WaitVisible(chromedp.CSS(`h1.page-title`)),
+		into(&forbiddenList, chromedp.Text(chromedp.CSS(`h1.page-title`))),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if forbidden != "Không có quyền truy cập" || forbiddenList != "Không có quyền truy cập" {
+		t.Fatalf("another commune's user saw %q and %q", forbidden, forbiddenList)
+	}
+	a, err := h.s.accounts.AccountByUsername(h.ctx, "nguyenthihuong")
+	if err != nil || a.MustChangePassword || !a.Has(accounts.Enter) || a.UnitID != admin.UnitID {
+		t.Fatalf("created account %+v, %v", a, err)
+	}
+}
+
+func mustCode(t *testing.T) string {
+	code, err := totpGenerate(testTOTPSecret, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return code
+}
