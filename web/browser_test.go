@@ -148,7 +148,7 @@ func TestBrowserJourney(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("new"), "Phường-Nha-Trang-2026"),
 		chromedp.SendKeys(chromedp.ID("confirm"), "Phường-Nha-Trang-2026"),
 		chromedp.Submit(chromedp.ID("confirm")),
-		chromedp.WaitVisible(chromedp.CSS(`h1.page-title`)),
+		chromedp.WaitVisible(chromedp.CSS(`.site-nav [aria-current=page][href="/"]`)),
 		into(&heading, chromedp.Text(chromedp.CSS(`h1.page-title`))),
 		shots.take("user-home"),
 		signOutActions(),
@@ -163,7 +163,7 @@ func TestBrowserJourney(t *testing.T) {
 	var forbidden, forbiddenList string
 	err = chromedp.Do(ctx,
 		signInActions(base, "nhaplieu.camlam", testPassword),
-		chromedp.WaitVisible(chromedp.CSS(`h1.page-title`)),
+		chromedp.WaitVisible(chromedp.CSS(`.site-header__account`)),
 		chromedp.Navigate(newURL),
 		chromedp.WaitVisible(chromedp.CSS(`h1.page-title`)),
 		into(&forbidden, chromedp.Text(chromedp.CSS(`h1.page-title`))),
