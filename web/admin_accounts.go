@@ -24,7 +24,7 @@ func (s *Server) accountsPage(w http.ResponseWriter, r *http.Request) {
 	page, _ := strconv.Atoi(q.Get("page"))
 	unitID, _ := strconv.ParseInt(q.Get("unit"), 10, 64)
 	f := accounts.Filter{Within: policy.Scope(a), UnitID: unitID, Query: q.Get("q"), Tier: accounts.Tier(q.Get("tier")),
-		Status: q.Get("status"), Page: max(page, 1), PerPage: accountsPerPage}
+		Status: q.Get("status"), Sort: q.Get("sort"), Page: max(page, 1), PerPage: accountsPerPage}
 	list, total, err := s.accounts.Accounts(r.Context(), f)
 	if err != nil {
 		s.fail(w, r, err)
@@ -38,7 +38,7 @@ func (s *Server) accountsPage(w http.ResponseWriter, r *http.Request) {
 	filters := q
 	filters.Del("page")
 	v := pages.AccountsView{
-		Accounts: list, Query: f.Query, Units: unitOpts, Now: s.now(), CanCreate: true,
+		Accounts: list, Query: f.Query, Units: unitOpts, Now: s.now(), CanCreate: true, Sort: f.Sort, Filters: filters,
 		Pager: components.Pager{Page: f.Page, PerPage: f.PerPage, Total: total, Path: "/admin/accounts", Query: filters},
 		Tiers: options(string(f.Tier), "Tất cả", [][2]string{{string(accounts.User), accounts.User.Name()},
 			{string(accounts.UnitAdmin), accounts.UnitAdmin.Name()}, {string(accounts.SystemAdmin), accounts.SystemAdmin.Name()}}),
@@ -106,9 +106,13 @@ func (s *Server) renderAccountForm(w http.ResponseWriter, r *http.Request, statu
 
 func (s *Server) accountNewPage(w http.ResponseWriter, r *http.Request) {
 	a := currentAccount(r)
-	in := accounts.Input{Tier: accounts.User}
-	if a.Tier == accounts.UnitAdmin {
-		in.UnitID = a.UnitID
+	in := accounts.Input{Tier: accounts.User, UnitID: a.UnitID}
+	if a.Tier == accounts.SystemAdmin {
+		// Links from a unit's page preselect the unit and the tier.
+		in.UnitID, _ = strconv.ParseInt(r.URL.Query().Get("unit"), 10, 64)
+		if tier := accounts.Tier(r.URL.Query().Get("tier")); tier == accounts.UnitAdmin {
+			in.Tier = tier
+		}
 	}
 	s.renderAccountForm(w, r, http.StatusOK, nil, in, nil)
 }

@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+
+	"baocao/internal/accounts"
 	"strconv"
 
 	"baocao/internal/apperr"
@@ -112,6 +114,13 @@ func (s *Server) unitCreate(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) unitView(r *http.Request, u *units.Unit, closeDate string, selected map[string]bool, errs map[string]string) (pages.UnitView, error) {
 	v := pages.UnitView{Unit: u, Today: vn.Today(s.now()), CloseDate: closeDate, Errors: errs}
+	admins, _, err := s.accounts.Accounts(r.Context(), accounts.Filter{UnitID: u.ID, Tier: accounts.UnitAdmin, Status: "active", PerPage: 1})
+	if err != nil {
+		return v, err
+	}
+	if len(admins) > 0 {
+		v.Admin = &admins[0]
+	}
 	opts, err := s.unitOptions(r, 0, 0, "")
 	for _, o := range opts {
 		if o.Value != strconv.FormatInt(u.ID, 10) {

@@ -93,6 +93,7 @@ type Filter struct {
 	Query   string
 	Tier    Tier
 	Status  string // "active", "locked", "disabled"
+	Sort    string // "name", "username", "signin"; by unit otherwise
 	Page    int    // from 1
 	PerPage int
 }
@@ -140,11 +141,22 @@ func (s *Store) Accounts(ctx context.Context, f Filter) ([]Account, int, error) 
 	if f.Page < 1 {
 		f.Page = 1
 	}
+	if _, ok := accountOrder[f.Sort]; !ok {
+		f.Sort = ""
+	}
 	args = append(args, f.PerPage, (f.Page-1)*f.PerPage)
-	rows, _ := s.db.Query(ctx, fmt.Sprintf(`%s%s ORDER BY u.name COLLATE "vi-VN-x-icu", a.tier, a.full_name COLLATE "vi-VN-x-icu" LIMIT $%d OFFSET $%d`,
-		selectAccount, cond, len(args)-1, len(args)), args...)
+	rows, _ := s.db.Query(ctx, fmt.Sprintf(`%s%s ORDER BY %s, a.id LIMIT $%d OFFSET $%d`,
+		selectAccount, cond, accountOrder[f.Sort], len(args)-1, len(args)), args...)
 	list, err := pgx.CollectRows(rows, scanAccount)
 	return list, total, err
+}
+
+// accountOrder maps a listing's sort key to its ORDER BY.
+var accountOrder = map[string]string{
+	"":         `u.name COLLATE "vi-VN-x-icu", a.tier, a.full_name COLLATE "vi-VN-x-icu"`,
+	"name":     `a.full_name COLLATE "vi-VN-x-icu"`,
+	"username": `a.username`,
+	"signin":   `a.last_sign_in_at DESC NULLS LAST`,
 }
 
 // CreateAccount creates an account with a temporary password, which the

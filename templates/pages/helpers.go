@@ -7,6 +7,7 @@ import (
 	"baocao/internal/audit"
 	"baocao/internal/units"
 	"encoding/json"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -145,4 +146,23 @@ func detailText(d map[string]any) string {
 	}
 	b, _ := json.Marshal(d)
 	return string(b)
+}
+
+func sortURL(filters url.Values, key string) string {
+	q := url.Values{}
+	for k, v := range filters {
+		q[k] = v
+	}
+	q.Del("sort")
+	if key != "" {
+		q.Set("sort", key)
+	}
+	return "?" + q.Encode()
+}
+
+func sortDirection(key string) string {
+	if key == "signin" {
+		return "descending"
+	}
+	return "ascending"
 }

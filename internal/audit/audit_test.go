@@ -1,0 +1,382 @@
+package audit_test
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"baocao/internal/audit"
+	"baocao/internal/database"
+	"baocao/internal/database/dbtest"
+	"baocao/internal/seed"
+	"baocao/internal/vn"
+)
+
+type env struct {
+	db    *database.DB
+	units map[string]int64
+}
+
+func newEnv(tb testing.TB) *env {
+	tb.Helper()
+	ctx := context.Background()
+	db := dbtest.New(tb)
+	if err := seed.Reference(ctx, db); err != nil {
+		tb.Fatalf("seed.Reference: %v", err)
+	}
+	e := &env{db: db, units: map[string]int64{}}
+	rows, err := db.Query(ctx, `SELECT key, id FROM units WHERE key IS NOT NULL`)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var key string
+		var id int64
+		if err := rows.Scan(&key, &id); err != nil {
+			tb.Fatal(err)
+		}
+		e.units[key] = id
+	}
+	return e
+}
+
+func (e *env) unit(tb testing.TB, key string) int64 {
+	tb.Helper()
+	id, ok := e.units[key]
+	if !ok {
+		tb.Fatalf("no unit %s", key)
+	}
+	return id
+}
+
+// actor adds an account (without a usable password) and returns it as an
+// audit actor.
+func (e *env) actor(tb testing.TB, username, unitKey string) audit.Actor {
+	tb.Helper()
+	a := audit.Actor{Name: username, UnitID: e.unit(tb, unitKey), IP: "10.0.0.1", UserAgent: "test"}
+	err := e.db.QueryRow(context.Background(), `
+		INSERT INTO accounts (username, full_name, unit_id, tier, password_hash) VALUES ($1, $1, $2, 'user', 'x') RETURNING id`,
+		username, a.UnitID).Scan(&a.AccountID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return a
+}
+
+func (e *env) record(tb testing.TB, a audit.Actor, ev audit.Event) {
+	tb.Helper()
+	if err := audit.Record(audit.WithActor(context.Background(), a), e.db, ev); err != nil {
+		tb.Fatalf("Record(%s): %v", ev.Action, err)
+	}
+}
+
+func (e *env) count(tb testing.TB) int {
+	tb.Helper()
+	var n int
+	if err := e.db.QueryRow(context.Background(), `SELECT count(*) FROM audit_log`).Scan(&n); err != nil {
+		tb.Fatal(err)
+	}
+	return n
+}
+
+func TestActorFromContext(t *testing.T) {
+	t.Parallel()
+	if a := audit.ActorFrom(context.Background()); a != (audit.Actor{}) {
+		t.Errorf("ActorFrom(empty context) = %+v, want the zero actor", a)
+	}
+	want := audit.Actor{AccountID: 3, Name: "qtht", UnitID: 9, IP: "10.0.0.1", UserAgent: "Firefox"}
+	if got := audit.ActorFrom(audit.WithActor(context.Background(), want)); got != want {
+		t.Errorf("ActorFrom = %+v, want %+v", got, want)
+	}
+}
+
+func TestRecordWritesActorFromContext(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	actor := e.actor(t, "qt.syte", "so-y-te")
+	actor.IP, actor.UserAgent = "203.0.113.7", "Mozilla/5.0 (Windows NT 10.0) Cốc Cốc"
+	e.record(t, actor, audit.Event{Action: "account.lock", ObjectType: "account", ObjectID: actor.AccountID,
+		UnitID: e.unit(t, "xa-22366"), Detail: map[string]any{"reason": "Nghỉ phép", "n": 2}})
+
+	var (
+		actorID, actorUnit, objectID, unitID            int64
+		actorName, action, objectType, ip, agent, detail string
+		at                                               time.Time
+	)
+	err := e.db.QueryRow(ctx, `
+		SELECT actor_id, actor_name, actor_unit_id, action, object_type, object_id, unit_id, ip, user_agent, detail::text, at
+		FROM audit_log`).Scan(&actorID, &actorName, &actorUnit, &action, &objectType, &objectID, &unitID, &ip, &agent, &detail, &at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if actorID != actor.AccountID || actorName != "qt.syte" || actorUnit != e.unit(t, "so-y-te") || action != "account.lock" ||
+		objectType != "account" || objectID != actor.AccountID || unitID != e.unit(t, "xa-22366") ||
+		ip != "203.0.113.7" || agent != actor.UserAgent {
+		t.Errorf("row = %d %q %d %q %q %d %d %q %q", actorID, actorName, actorUnit, action, objectType, objectID, unitID, ip, agent)
+	}
+	var d map[string]any
+	if err := json.Unmarshal([]byte(detail), &d); err != nil || d["reason"] != "Nghỉ phép" || d["n"] != float64(2) {
+		t.Errorf("detail %s", detail)
+	}
+	if time.Since(at) > time.Minute || time.Since(at) < -time.Minute {
+		t.Errorf("at = %v, want now", at)
+	}
+}
+
+func TestRecordSystemEvent(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	if err := audit.Record(context.Background(), e.db, audit.Event{Action: "system.start"}); err != nil {
+		t.Fatal(err)
+	}
+	var nulls bool
+	var name, detail string
+	err := e.db.QueryRow(context.Background(), `
+		SELECT actor_id IS NULL AND actor_unit_id IS NULL AND object_id IS NULL AND unit_id IS NULL, actor_name, detail::text
+		FROM audit_log`).Scan(&nulls, &name, &detail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !nulls || name != "" || detail != "{}" {
+		t.Errorf("system event: ids null %v, actor %q, detail %s", nulls, name, detail)
+	}
+}
+
+func TestRecordTruncatesUserAgent(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	tests := []struct {
+		name  string
+		agent string
+	}{
+		{"ascii", strings.Repeat("a", 1000)},
+		// 3-byte letters: a cut at 400 bytes splits a letter unless it
+		// keeps to letter boundaries.
+		{"vietnamese", strings.Repeat("ữ", 300)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := audit.Record(audit.WithActor(context.Background(), audit.Actor{UserAgent: tt.agent}), e.db,
+				audit.Event{Action: "test." + tt.name})
+			if err != nil {
+				t.Fatalf("BUG: Record with a %d-byte user agent: %v (audit/audit.go truncate cuts inside a UTF-8 sequence)", len(tt.agent), err)
+			}
+			var agent string
+			if err := e.db.QueryRow(context.Background(), `SELECT user_agent FROM audit_log WHERE action = $1`, "test."+tt.name).Scan(&agent); err != nil {
+				t.Fatal(err)
+			}
+			if len(agent) > 400 || len(agent) < 397 || !utf8.ValidString(agent) || !strings.HasPrefix(tt.agent, agent) {
+				t.Errorf("stored user agent of %d bytes, want the first ~400 bytes", len(agent))
+			}
+		})
+	}
+}
+
+func TestRecordInTransactionRollsBack(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	tx, err := e.db.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := audit.Record(ctx, tx, audit.Event{Action: "unit.create"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := e.count(t); n != 0 {
+		t.Errorf("%d events after the transaction rolled back, want 0", n)
+	}
+	// An event that cannot be stored is an error, not silently dropped.
+	if err := audit.Record(ctx, e.db, audit.Event{Action: "x", UnitID: 987654}); err == nil {
+		t.Error("Record with an unknown unit: nil error")
+	}
+}
+
+func TestAuditLogIsAppendOnly(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	e.record(t, audit.Actor{Name: "ai.do"}, audit.Event{Action: "account.create"})
+	for _, sql := range []string{
+		`UPDATE audit_log SET action = 'account.delete'`,
+		`UPDATE audit_log SET actor_name = 'người khác' WHERE action = 'account.create'`,
+		`DELETE FROM audit_log`,
+		`TRUNCATE audit_log`,
+	} {
+		_, err := e.db.Exec(ctx, sql)
+		if err == nil || !strings.Contains(err.Error(), "audit_log is append-only") {
+			t.Errorf("%s: err = %v, want the append-only error", sql, err)
+		}
+	}
+	var action, name string
+	if err := e.db.QueryRow(ctx, `SELECT action, actor_name FROM audit_log`).Scan(&action, &name); err != nil {
+		t.Fatal(err)
+	}
+	if action != "account.create" || name != "ai.do" || e.count(t) != 1 {
+		t.Errorf("the row changed: %q by %q, %d rows", action, name, e.count(t))
+	}
+}
+
+func TestEntriesFilters(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	syte := e.actor(t, "nhaplieu.syte", "so-y-te")
+	qtht := e.actor(t, "qtht", "so-kh-cn")
+	nhatrang := e.actor(t, "nhaplieu.nhatrang", "xa-22366")
+	anonymous := audit.Actor{Name: "ke.la", IP: "198.51.100.1"}
+
+	// Record in this order: ids ascend.
+	e.record(t, syte, audit.Event{Action: "account.change_password", ObjectType: "account", ObjectID: syte.AccountID, UnitID: e.unit(t, "so-y-te")})
+	e.record(t, qtht, audit.Event{Action: "unit.update", ObjectType: "unit", ObjectID: e.unit(t, "tt-phvhcc"), UnitID: e.unit(t, "tt-phvhcc"),
+		Detail: map[string]any{"name": map[string]string{"from": "A", "to": "B"}}})
+	e.record(t, qtht, audit.Event{Action: "account.lock", ObjectType: "account", ObjectID: nhatrang.AccountID, UnitID: e.unit(t, "xa-22366")})
+	e.record(t, nhatrang, audit.Event{Action: "signin.success", ObjectType: "account", ObjectID: nhatrang.AccountID, UnitID: e.unit(t, "xa-22366")})
+	e.record(t, anonymous, audit.Event{Action: "signin.failure", Detail: map[string]any{"reason": "unknown_username"}})
+	// Done by a user of xa-22366 to an object without a unit.
+	e.record(t, nhatrang, audit.Event{Action: "report.view"})
+
+	tests := []struct {
+		name string
+		f    audit.Filter
+		want []string // actions, newest first
+	}{
+		{"all", audit.Filter{}, []string{"report.view", "signin.failure", "signin.success", "account.lock", "unit.update", "account.change_password"}},
+		{"within vp-ubnd: events on its subtree", audit.Filter{WithinUnit: e.unit(t, "vp-ubnd")}, []string{"unit.update"}},
+		{"within tt-phvhcc", audit.Filter{WithinUnit: e.unit(t, "tt-phvhcc")}, []string{"unit.update"}},
+		{"within so-y-te", audit.Filter{WithinUnit: e.unit(t, "so-y-te")}, []string{"account.change_password"}},
+		{"within so-kh-cn: events by its accounts", audit.Filter{WithinUnit: e.unit(t, "so-kh-cn")}, []string{"account.lock", "unit.update"}},
+		{"within xa-22366", audit.Filter{WithinUnit: e.unit(t, "xa-22366")}, []string{"report.view", "signin.success", "account.lock"}},
+		{"within xa-22453", audit.Filter{WithinUnit: e.unit(t, "xa-22453")}, nil},
+		{"within ubnd-tinh", audit.Filter{WithinUnit: e.unit(t, "ubnd-tinh")},
+			[]string{"report.view", "signin.success", "account.lock", "unit.update", "account.change_password"}},
+		{"actor substring", audit.Filter{Actor: "NHAPLIEU"}, []string{"report.view", "signin.success", "account.change_password"}},
+		{"actor exact", audit.Filter{Actor: "qtht"}, []string{"account.lock", "unit.update"}},
+		{"actor unknown", audit.Filter{Actor: "khong.co"}, nil},
+		{"action prefix", audit.Filter{Action: "account."}, []string{"account.lock", "account.change_password"}},
+		{"action prefix signin", audit.Filter{Action: "signin"}, []string{"signin.failure", "signin.success"}},
+		{"action is a prefix, not a substring", audit.Filter{Action: "lock"}, nil},
+		{"combined", audit.Filter{WithinUnit: e.unit(t, "xa-22366"), Actor: "qtht", Action: "account."}, []string{"account.lock"}},
+	}
+	for _, tt := range tests {
+		entries, total, err := audit.Entries(ctx, e.db, tt.f)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		var got []string
+		for _, en := range entries {
+			got = append(got, en.Action)
+		}
+		if !slices.Equal(got, tt.want) || total != len(tt.want) {
+			t.Errorf("%s: %q (total %d), want %q", tt.name, got, total, tt.want)
+		}
+	}
+
+	entries, _, err := audit.Entries(ctx, e.db, audit.Filter{Action: "unit.update"})
+	if err != nil || len(entries) != 1 {
+		t.Fatalf("unit.update entries: %v, %v", entries, err)
+	}
+	en := entries[0]
+	if en.ActorID != qtht.AccountID || en.ActorName != "qtht" || en.ActorUnit != "Sở Khoa học và Công nghệ" ||
+		en.ObjectType != "unit" || en.ObjectID != e.unit(t, "tt-phvhcc") || en.Unit != "Trung tâm Phục vụ hành chính công tỉnh" ||
+		en.IP != "10.0.0.1" || en.UserAgent != "test" {
+		t.Errorf("entry = %+v", en)
+	}
+	if name, _ := en.Detail["name"].(map[string]any); name["from"] != "A" || name["to"] != "B" {
+		t.Errorf("detail = %v", en.Detail)
+	}
+}
+
+func TestEntriesDateRange(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	for _, at := range []string{"2026-01-10 09:00", "2026-02-10 09:00", "2026-03-10 09:00"} {
+		if _, err := e.db.Exec(ctx, `INSERT INTO audit_log (at, action) VALUES ($1::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh', $2)`,
+			at, "test."+at[:7]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d := func(s string) time.Time {
+		t, ok := vn.ParseDate(s)
+		if !ok {
+			panic(s)
+		}
+		return t
+	}
+	exact := time.Date(2026, 3, 10, 9, 0, 0, 0, vn.Location)
+	tests := []struct {
+		name     string
+		from, to time.Time
+		want     []string
+	}{
+		{"open range", time.Time{}, time.Time{}, []string{"test.2026-03", "test.2026-02", "test.2026-01"}},
+		{"february", d("01/02/2026"), d("01/03/2026"), []string{"test.2026-02"}},
+		{"from only", d("10/02/2026"), time.Time{}, []string{"test.2026-03", "test.2026-02"}},
+		{"to only", time.Time{}, d("10/02/2026"), []string{"test.2026-01"}},
+		{"from is inclusive", exact, time.Time{}, []string{"test.2026-03"}},
+		{"to is exclusive", d("01/03/2026"), exact, nil},
+		{"empty range", d("01/04/2026"), d("01/05/2026"), nil},
+	}
+	for _, tt := range tests {
+		entries, total, err := audit.Entries(ctx, e.db, audit.Filter{From: tt.from, To: tt.to})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, en := range entries {
+			got = append(got, en.Action)
+		}
+		if !slices.Equal(got, tt.want) || total != len(tt.want) {
+			t.Errorf("%s: %q (total %d), want %q", tt.name, got, total, tt.want)
+		}
+	}
+}
+
+func TestEntriesPages(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	a := e.actor(t, "nv.a", "so-y-te")
+	var all []string
+	for _, action := range []string{"a.1", "a.2", "a.3", "a.4", "a.5", "a.6", "a.7"} {
+		e.record(t, a, audit.Event{Action: action, UnitID: a.UnitID})
+		all = append([]string{action}, all...)
+	}
+	tests := []struct {
+		page, perPage int
+		want          []string
+	}{
+		{1, 3, all[0:3]},
+		{2, 3, all[3:6]},
+		{3, 3, all[6:7]},
+		{4, 3, nil},
+		{0, 3, all[0:3]},   // page 0 is page 1
+		{-2, 3, all[0:3]},  // so is a negative page
+		{1, 0, all},        // 50 per page by default
+		{2, 0, nil},        // … so there is no second page
+		{1, 100, all[0:7]}, // more per page than there are
+	}
+	for _, tt := range tests {
+		entries, total, err := audit.Entries(ctx, e.db, audit.Filter{Page: tt.page, PerPage: tt.perPage, WithinUnit: a.UnitID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, en := range entries {
+			got = append(got, en.Action)
+		}
+		if !slices.Equal(got, tt.want) || total != 7 {
+			t.Errorf("page %d of %d per page: %q (total %d), want %q (total 7)", tt.page, tt.perPage, got, total, tt.want)
+		}
+	}
+}
