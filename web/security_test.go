@@ -335,3 +335,61 @@ func TestSecurityHeadersAndErrorPages(t *testing.T) {
 		t.Errorf("readyz: %d", rec.Code)
 	}
 }
+
+func TestAdminPasswordExpiresAfter60Days(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	admin := h.account("qt.syte", "so-y-te", accounts.UnitAdmin)
+	user := h.account("nhaplieu.syte", "so-y-te", accounts.User, accounts.Enter)
+	if _, err := h.db.Exec(h.ctx, `UPDATE accounts SET password_changed_at = now() - interval '61 days'`); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		a    *accounts.Account
+		want string
+	}{{admin, "/account/password"}, {user, ""}} {
+		a, _ := h.s.accounts.Account(h.ctx, c.a.ID)
+		cookie, _ := h.sessionFor(a)
+		rec := h.do("GET", "/", cookie, nil)
+		if got := rec.Header().Get("Location"); got != c.want {
+			t.Errorf("%s with a 61-day-old password sent to %q, want %q", a.Username, got, c.want)
+		}
+	}
+}
+
+func TestSignInIsRateLimitedPerAddress(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	cookie, csrf := h.anonymousSession()
+	var last int
+	for i := 0; i < 21; i++ {
+		last = h.do("POST", "/signin", cookie, url.Values{"csrf_token": {csrf}, "username": {"khong.co"}, "password": {"x"}}).Code
+	}
+	if last != http.StatusTooManyRequests {
+		t.Fatalf("21st sign-in from one address: %d, want 429", last)
+	}
+}
+
+func TestAccountsListFiltersSortsAndPages(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	sys := h.account("qtht", "so-kh-cn", accounts.SystemAdmin)
+	for i := range 55 {
+		if _, _, err := h.s.accounts.CreateAccount(h.ctx, accounts.Input{Username: "nguoidung" + strconv.Itoa(i), FullName: "Người dùng " + strconv.Itoa(i),
+			UnitID: h.unit("xa-22366").ID, Tier: accounts.User}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cookie, _ := h.sessionFor(sys)
+	body := h.do("GET", "/admin/accounts?sort=username&page=2", cookie, nil).Body.String()
+	if !strings.Contains(body, "Trang 2/2") || !strings.Contains(body, "56 mục") {
+		t.Error("second page of 56 accounts not shown")
+	}
+	body = h.do("GET", "/admin/accounts?q=nguoidung5&unit="+strconv.FormatInt(h.unit("xa-22366").ID, 10), cookie, nil).Body.String()
+	if strings.Count(body, `href="/admin/accounts/`) < 6 || strings.Contains(body, ">qtht<") {
+		t.Error("search did not filter")
+	}
+	if rec := h.do("GET", "/admin/accounts?sort=1;DROP", cookie, nil); rec.Code != http.StatusOK {
+		t.Errorf("unknown sort key: %d", rec.Code)
+	}
+}
