@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -187,4 +188,49 @@ func mustCode(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return code
+}
+
+// TestBrowserSystemAdminPages walks the system admin's pages on a phone-
+// sized and a desktop window, for screenshots and basic checks.
+func TestBrowserSystemAdminPages(t *testing.T) {
+	h := newHarness(t)
+	sys := h.account("qtht", "so-kh-cn", accounts.SystemAdmin)
+	h.account("qt.syte", "so-y-te", accounts.UnitAdmin)
+	base := h.browser(t).base
+	ctx := startBrowser(t)
+	shots := newScreenshots(t)
+	var unitRows, closedTitle string
+	err := chromedp.Do(ctx,
+		signInActions(base, sys.Username, testPassword),
+		chromedp.WaitVisible(chromedp.ID("code")),
+		chromedp.SendKeys(chromedp.ID("code"), mustCode(t)),
+		chromedp.Submit(chromedp.ID("code")),
+		chromedp.WaitVisible(chromedp.CSS(`.card-grid`)),
+		chromedp.Navigate(base+"/admin/units"),
+		shots.take("units"),
+		into(&unitRows, chromedp.Text(chromedp.CSS(`table.table tbody`))),
+		chromedp.Navigate(base+"/admin/units?closed=1&q=Nha+Trang"),
+		shots.take("units-closed-search"),
+		chromedp.Navigate(base+"/admin/units/"+strconv.FormatInt(h.unit("ubnd-nha-trang").ID, 10)),
+		into(&closedTitle, chromedp.Text(chromedp.CSS(`h1.page-title`))),
+		shots.take("closed-unit"),
+		chromedp.Navigate(base+"/admin/units/"+strconv.FormatInt(h.unit("so-y-te").ID, 10)),
+		shots.take("unit"),
+		chromedp.Navigate(base+"/admin/accounts"),
+		shots.take("accounts"),
+		chromedp.Navigate(base+"/admin/audit"),
+		shots.take("audit"),
+		chromedp.EmulateViewport(390, 844),
+		chromedp.Navigate(base+"/admin/accounts"),
+		shots.take("accounts-phone"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(unitRows, "Ủy ban nhân dân phường Nha Trang") || strings.Contains(unitRows, "thành phố Nha Trang") {
+		t.Errorf("units list: open communes must show, closed units must not")
+	}
+	if closedTitle != "Ủy ban nhân dân thành phố Nha Trang" {
+		t.Errorf("closed unit title %q", closedTitle)
+	}
 }

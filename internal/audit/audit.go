@@ -82,6 +82,7 @@ type Entry struct {
 	Action     string
 	ObjectType string
 	ObjectID   int64
+	ObjectName string // the account's username, for account events
 	Unit       string
 	IP         string
 	UserAgent  string
@@ -139,10 +140,11 @@ func Entries(ctx context.Context, q database.Querier, f Filter) ([]Entry, int, e
 	args = append(args, f.PerPage, (f.Page-1)*f.PerPage)
 	rows, err := q.Query(ctx, fmt.Sprintf(`
 		SELECT l.id, l.at, coalesce(l.actor_id, 0), l.actor_name, coalesce(au.name, ''), l.action, l.object_type,
-		       coalesce(l.object_id, 0), coalesce(u.name, ''), l.ip, l.user_agent, l.detail
+		       coalesce(l.object_id, 0), coalesce(oa.username, ''), coalesce(u.name, ''), l.ip, l.user_agent, l.detail
 		FROM audit_log l
 		LEFT JOIN units au ON au.id = l.actor_unit_id
 		LEFT JOIN units u ON u.id = l.unit_id
+		LEFT JOIN accounts oa ON l.object_type = 'account' AND oa.id = l.object_id
 		WHERE %s ORDER BY l.id DESC LIMIT $%d OFFSET $%d`, cond, len(args)-1, len(args)), args...)
 	if err != nil {
 		return nil, 0, err
@@ -150,7 +152,7 @@ func Entries(ctx context.Context, q database.Querier, f Filter) ([]Entry, int, e
 	entries, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Entry, error) {
 		var e Entry
 		err := row.Scan(&e.ID, &e.At, &e.ActorID, &e.ActorName, &e.ActorUnit, &e.Action, &e.ObjectType,
-			&e.ObjectID, &e.Unit, &e.IP, &e.UserAgent, &e.Detail)
+			&e.ObjectID, &e.ObjectName, &e.Unit, &e.IP, &e.UserAgent, &e.Detail)
 		return e, err
 	})
 	return entries, total, err

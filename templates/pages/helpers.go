@@ -7,6 +7,7 @@ import (
 	"baocao/internal/audit"
 	"baocao/internal/units"
 	"encoding/json"
+	"maps"
 	"net/url"
 	"slices"
 	"strconv"
@@ -131,20 +132,69 @@ func actionName(action string) string {
 }
 
 func objectLabel(e audit.Entry) string {
-	switch {
-	case e.ObjectType == "account" && e.Unit != "":
-		return "Tài khoản #" + itoa(e.ObjectID) + " · " + e.Unit
-	case e.ObjectType == "unit":
-		return e.Unit
+	if e.ObjectType == "account" && e.ObjectName != "" {
+		return "Tài khoản " + e.ObjectName + " · " + e.Unit
 	}
 	return e.Unit
 }
 
+var detailLabels = map[string]string{
+	"name": "Tên", "kind": "Loại", "agency_code": "Mã định danh", "territory_code": "Mã đơn vị hành chính",
+	"parent_id": "Mã đơn vị cấp trên", "unit_id": "Mã đơn vị", "full_name": "Họ và tên", "position": "Chức vụ",
+	"email": "Thư điện tử", "phone": "Điện thoại", "rights": "Quyền", "tier": "Loại tài khoản",
+	"username": "Tên đăng nhập", "reason": "Lý do", "valid_to": "Ngày kết thúc", "successors": "Mã đơn vị kế thừa",
+	"failures": "Số lần sai liên tiếp",
+}
+
+var detailValues = map[string]string{
+	"unknown_username": "tên đăng nhập không tồn tại", "wrong_password": "sai mật khẩu", "wrong_code": "sai mã xác thực",
+	"locked": "tài khoản đang bị khóa", "disabled": "tài khoản đã bị vô hiệu hóa",
+	"system_admin": "quản trị hệ thống", "unit_admin": "quản trị đơn vị", "user": "người dùng",
+	"enter": "nhập liệu", "consolidate": "tổng hợp", "approve": "duyệt", "send": "gửi",
+}
+
+// detailText writes an audit event's detail for a person: "Họ và tên: A → B; Quyền: nhập liệu".
 func detailText(d map[string]any) string {
-	if len(d) == 0 {
-		return ""
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(d)) {
+		label := detailLabels[k]
+		if label == "" {
+			label = k
+		}
+		parts = append(parts, label+": "+detailValue(d[k]))
 	}
-	b, _ := json.Marshal(d)
+	return strings.Join(parts, "; ")
+}
+
+func detailValue(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "—"
+	case string:
+		if t, ok := detailValues[v]; ok {
+			return t
+		}
+		if v == "" {
+			return "—"
+		}
+		return v
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case []any:
+		var items []string
+		for _, item := range v {
+			items = append(items, detailValue(item))
+		}
+		if len(items) == 0 {
+			return "—"
+		}
+		return strings.Join(items, ", ")
+	case map[string]any:
+		if from, ok := v["from"]; ok {
+			return detailValue(from) + " → " + detailValue(v["to"])
+		}
+	}
+	b, _ := json.Marshal(v)
 	return string(b)
 }
 

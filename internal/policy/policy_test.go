@@ -1,0 +1,215 @@
+package policy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"baocao/internal/accounts"
+	"baocao/internal/apperr"
+	"baocao/internal/database/dbtest"
+	"baocao/internal/seed"
+	"baocao/internal/units"
+)
+
+// allActions is every Action constant; the test fails when one is added
+// without being covered here.
+var allActions = []Action{Public, SignedIn, ManageUnits, ViewAccounts, CreateAccount, ManageAccount, ViewAudit}
+
+func newPolicy(tb testing.TB) (*Policy, func(key string) int64) {
+	tb.Helper()
+	ctx := context.Background()
+	db := dbtest.New(tb)
+	if err := seed.Reference(ctx, db); err != nil {
+		tb.Fatalf("seed.Reference: %v", err)
+	}
+	store := units.NewStore(db)
+	unit := func(key string) int64 {
+		tb.Helper()
+		u, err := store.UnitByKey(ctx, key)
+		if err != nil {
+			tb.Fatalf("unit %s: %v", key, err)
+		}
+		return u.ID
+	}
+	return &Policy{Tree: store}, unit
+}
+
+func TestAuthorize(t *testing.T) {
+	t.Parallel()
+	p, unit := newPolicy(t)
+	ctx := context.Background()
+	var (
+		syte, xa, vp, tt, kh = unit("so-y-te"), unit("xa-22366"), unit("vp-ubnd"), unit("tt-phvhcc"), unit("so-kh-cn")
+		tinh                 = unit("ubnd-tinh")
+
+		sysAdmin   = &accounts.Account{ID: 1, Username: "qtht", Tier: accounts.SystemAdmin, UnitID: kh}
+		sysAdmin2  = &accounts.Account{ID: 2, Username: "qtht2", Tier: accounts.SystemAdmin, UnitID: kh}
+		syteAdmin  = &accounts.Account{ID: 3, Username: "qt.syte", Tier: accounts.UnitAdmin, UnitID: syte}
+		vpAdmin    = &accounts.Account{ID: 4, Username: "qt.vp", Tier: accounts.UnitAdmin, UnitID: vp}
+		tinhAdmin  = &accounts.Account{ID: 5, Username: "qt.tinh", Tier: accounts.UnitAdmin, UnitID: tinh}
+		syteUser   = &accounts.Account{ID: 6, Username: "nhaplieu.syte", Tier: accounts.User, UnitID: syte, Rights: []accounts.Right{accounts.Enter}}
+		syteLeader = &accounts.Account{ID: 7, Username: "lanhdao.syte", Tier: accounts.User, UnitID: syte,
+			Rights: []accounts.Right{accounts.Enter, accounts.Consolidate, accounts.Approve, accounts.Send}}
+	)
+	const (
+		ok           = ""
+		unauthorized = apperr.Unauthorized
+		forbidden    = apperr.Forbidden
+	)
+	userIn := func(u int64) *Object { return &Object{UnitID: u, Tier: accounts.User, AccountID: 100} }
+	adminIn := func(u int64) *Object { return &Object{UnitID: u, Tier: accounts.UnitAdmin, AccountID: 101} }
+	sysIn := func(u int64) *Object { return &Object{UnitID: u, Tier: accounts.SystemAdmin, AccountID: 102} }
+	self := func(a *accounts.Account) *Object { return &Object{UnitID: a.UnitID, Tier: a.Tier, AccountID: a.ID} }
+
+	type check struct {
+		who  string
+		a    *accounts.Account
+		act  Action
+		obj  *Object
+		want string // "" allowed, else the apperr code
+	}
+	var tests []check
+	// Anonymous: only Public, whatever the object.
+	for _, act := range allActions {
+		want := unauthorized
+		if act == Public {
+			want = ok
+		}
+		tests = append(tests, check{"anonymous", nil, act, nil, want}, check{"anonymous", nil, act, userIn(syte), want})
+	}
+	// Every tier may do Public and SignedIn.
+	for _, a := range []*accounts.Account{sysAdmin, syteAdmin, syteUser, syteLeader} {
+		tests = append(tests, check{a.Username, a, Public, nil, ok}, check{a.Username, a, SignedIn, nil, ok})
+	}
+	tests = append(tests,
+		// Units: system admins only.
+		check{"system admin", sysAdmin, ManageUnits, nil, ok},
+		check{"unit admin", syteAdmin, ManageUnits, nil, forbidden},
+		check{"province unit admin", tinhAdmin, ManageUnits, nil, forbidden},
+		check{"user", syteUser, ManageUnits, nil, forbidden},
+		check{"user with every right", syteLeader, ManageUnits, nil, forbidden},
+		// Listings of accounts and the audit log: both admin tiers.
+		check{"system admin", sysAdmin, ViewAccounts, nil, ok},
+		check{"unit admin", syteAdmin, ViewAccounts, nil, ok},
+		check{"user", syteUser, ViewAccounts, nil, forbidden},
+		check{"user with every right", syteLeader, ViewAccounts, nil, forbidden},
+		check{"system admin", sysAdmin, ViewAudit, nil, ok},
+		check{"unit admin", syteAdmin, ViewAudit, nil, ok},
+		check{"user", syteUser, ViewAudit, nil, forbidden},
+		check{"user with every right", syteLeader, ViewAudit, nil, forbidden},
+	)
+	for _, act := range []Action{CreateAccount, ManageAccount} {
+		tests = append(tests,
+			// System admins: any account anywhere …
+			check{"system admin, user elsewhere", sysAdmin, act, userIn(xa), ok},
+			check{"system admin, unit admin", sysAdmin, act, adminIn(syte), ok},
+			check{"system admin, other system admin", sysAdmin, act, sysIn(kh), ok},
+			check{"system admin, closed unit", sysAdmin, act, userIn(unit("ubnd-nha-trang")), ok},
+			check{"system admin, no object", sysAdmin, act, nil, forbidden},
+			// Unit admins: users of their own subtree only.
+			check{"so-y-te admin, user in so-y-te", syteAdmin, act, userIn(syte), ok},
+			check{"so-y-te admin, user in xa-22366", syteAdmin, act, userIn(xa), forbidden},
+			check{"so-y-te admin, unit admin in so-y-te", syteAdmin, act, adminIn(syte), forbidden},
+			check{"so-y-te admin, system admin in so-y-te", syteAdmin, act, sysIn(syte), forbidden},
+			check{"so-y-te admin, no object", syteAdmin, act, nil, forbidden},
+			check{"vp-ubnd admin, user in tt-phvhcc", vpAdmin, act, userIn(tt), ok},
+			check{"vp-ubnd admin, unit admin in tt-phvhcc", vpAdmin, act, adminIn(tt), forbidden},
+			check{"vp-ubnd admin, user in ubnd-tinh", vpAdmin, act, userIn(tinh), forbidden},
+			check{"ubnd-tinh admin, user in xa-22366", tinhAdmin, act, userIn(xa), ok},
+			check{"ubnd-tinh admin, user in a closed pre-2025 unit", tinhAdmin, act, userIn(unit("ubnd-nha-trang")), forbidden},
+			// Users: never.
+			check{"user, user of its unit", syteUser, act, userIn(syte), forbidden},
+			check{"user with every right, user of its unit", syteLeader, act, userIn(syte), forbidden},
+			check{"user, no object", syteUser, act, nil, forbidden},
+		)
+	}
+	tests = append(tests,
+		// One's own account is managed on the "my account" pages.
+		check{"system admin, itself", sysAdmin, ManageAccount, self(sysAdmin), forbidden},
+		check{"system admin, another system admin", sysAdmin, ManageAccount, self(sysAdmin2), ok},
+		check{"so-y-te admin, itself", syteAdmin, ManageAccount, self(syteAdmin), forbidden},
+		check{"so-y-te admin, itself as if a user", syteAdmin, ManageAccount, &Object{UnitID: syte, Tier: accounts.User, AccountID: syteAdmin.ID}, forbidden},
+		check{"user, itself", syteUser, ManageAccount, self(syteUser), forbidden},
+		check{"so-y-te admin, a user of so-y-te", syteAdmin, ManageAccount, self(syteUser), ok},
+		check{"so-y-te admin, the leader of so-y-te", syteAdmin, ManageAccount, self(syteLeader), ok},
+	)
+
+	covered := map[Action]bool{}
+	for _, tt := range tests {
+		covered[tt.act] = true
+		name := fmt.Sprintf("%s/%s", tt.act, tt.who)
+		err := p.Authorize(ctx, tt.a, tt.act, tt.obj)
+		switch {
+		case tt.want == ok && err != nil:
+			t.Errorf("%s: %v, want allowed", name, err)
+		case tt.want != ok && apperr.Code(err) != tt.want:
+			t.Errorf("%s: %v (code %s), want %s", name, err, apperr.Code(err), tt.want)
+		}
+	}
+	for _, act := range allActions {
+		if !covered[act] {
+			t.Errorf("action %s not covered", act)
+		}
+	}
+}
+
+func TestAuthorizeMessages(t *testing.T) {
+	t.Parallel()
+	p := &Policy{Tree: treeFunc(func(int64, int64) (bool, error) { return false, nil })}
+	ctx := context.Background()
+	err := p.Authorize(ctx, nil, ViewAudit, nil)
+	if apperr.Code(err) != apperr.Unauthorized || apperr.Message(err) != "Vui lòng đăng nhập để tiếp tục." {
+		t.Errorf("anonymous: %v", err)
+	}
+	err = p.Authorize(ctx, &accounts.Account{ID: 1, Tier: accounts.User}, ViewAudit, nil)
+	if apperr.Code(err) != apperr.Forbidden || apperr.Message(err) != "Bạn không có quyền thực hiện thao tác này." {
+		t.Errorf("user: %v", err)
+	}
+	if err := p.Authorize(ctx, &accounts.Account{ID: 1, Tier: "unknown"}, ManageAccount, &Object{Tier: accounts.User}); apperr.Code(err) != apperr.Forbidden {
+		t.Errorf("unknown tier: %v, want Forbidden", err)
+	}
+	if err := p.Authorize(ctx, nil, Action("made-up"), nil); apperr.Code(err) != apperr.Unauthorized {
+		t.Errorf("anonymous, unknown action: %v", err)
+	}
+	if err := p.Authorize(ctx, &accounts.Account{ID: 1, Tier: accounts.SystemAdmin}, Action("made-up"), nil); apperr.Code(err) != apperr.Forbidden {
+		t.Errorf("system admin, unknown action: %v, want Forbidden", err)
+	}
+}
+
+type treeFunc func(ancestor, unit int64) (bool, error)
+
+func (f treeFunc) IsWithin(_ context.Context, ancestor, unit int64) (bool, error) { return f(ancestor, unit) }
+
+func TestAuthorizeTreeError(t *testing.T) {
+	t.Parallel()
+	boom := errors.New("database down")
+	p := &Policy{Tree: treeFunc(func(int64, int64) (bool, error) { return false, boom })}
+	admin := &accounts.Account{ID: 1, Tier: accounts.UnitAdmin, UnitID: 5}
+	err := p.Authorize(context.Background(), admin, ManageAccount, &Object{UnitID: 6, Tier: accounts.User, AccountID: 2})
+	if !errors.Is(err, boom) {
+		t.Errorf("err = %v, want the tree's error passed on", err)
+	}
+	// The tree is not asked when the tier already decides.
+	p.Tree = treeFunc(func(int64, int64) (bool, error) { t.Error("IsWithin called"); return true, nil })
+	if err := p.Authorize(context.Background(), admin, ManageAccount, &Object{UnitID: 6, Tier: accounts.UnitAdmin, AccountID: 2}); apperr.Code(err) != apperr.Forbidden {
+		t.Errorf("unit admin on a unit admin: %v", err)
+	}
+}
+
+func TestScope(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		a    accounts.Account
+		want int64
+	}{
+		{accounts.Account{Tier: accounts.SystemAdmin, UnitID: 9}, 0},
+		{accounts.Account{Tier: accounts.UnitAdmin, UnitID: 9}, 9},
+		{accounts.Account{Tier: accounts.User, UnitID: 7}, 7},
+	} {
+		if got := Scope(&tt.a); got != tt.want {
+			t.Errorf("Scope(%s of unit %d) = %d, want %d", tt.a.Tier, tt.a.UnitID, got, tt.want)
+		}
+	}
+}
