@@ -77,6 +77,8 @@ func (s *Server) routes() chi.Router {
 		s.handle(r, http.MethodPost, "/admin/accounts/{accountID}/enable", policy.ManageAccount, s.accountEnable)
 
 		s.handle(r, http.MethodGet, "/admin/audit", policy.ViewAudit, s.auditPage)
+
+		s.catalogRoutes(r)
 	})
 	return r
 }

@@ -26,7 +26,7 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (*A
 	if apperr.Code(err) == apperr.NotFound {
 		CheckPassword(dummyHash, password)
 		name := strings.ToLower(strings.TrimSpace(username))
-		ctx = audit.WithActor(ctx, withName(audit.ActorFrom(ctx), truncate(name, 64)))
+		ctx = audit.WithActor(ctx, withName(audit.ActorFrom(ctx), name))
 		if err := audit.Record(ctx, s.db, audit.Event{Action: "signin.failure", Detail: map[string]any{"reason": "unknown_username"}}); err != nil {
 			return nil, err
 		}
@@ -68,7 +68,7 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (*A
 }
 
 func lockedError(a *Account) error {
-	if a.LockedUntil.Year() > 9000 {
+	if a.LockedUntil.Equal(Forever) {
 		return apperr.New(apperr.Forbidden, "Tài khoản đang bị khóa. Hãy liên hệ quản trị đơn vị để mở khóa.")
 	}
 	return apperr.New(apperr.Forbidden, fmt.Sprintf("Tài khoản tạm thời bị khóa do nhập sai nhiều lần, đến %s. Quản trị đơn vị có thể mở khóa sớm hơn.",
@@ -80,9 +80,15 @@ func (s *Store) failSignIn(ctx context.Context, a *Account, reason string) error
 	var failures int
 	var lockedUntil *time.Time
 	err := s.db.QueryRow(ctx, `
-		UPDATE accounts SET failed_sign_ins = failed_sign_ins + 1,
-		       locked_until = CASE WHEN failed_sign_ins + 1 >= $2 THEN $3 ELSE locked_until END
-		WHERE id = $1 RETURNING failed_sign_ins, locked_until`, a.ID, s.LockoutAfter, s.Now().Add(s.LockoutFor)).Scan(&failures, &lockedUntil)
+		WITH counted AS (
+			-- A lock that has run out starts the count anew.
+			SELECT id, CASE WHEN locked_until <= $4 THEN 1 ELSE failed_sign_ins + 1 END AS failures
+			FROM accounts WHERE id = $1
+		)
+		UPDATE accounts a SET failed_sign_ins = c.failures,
+		       locked_until = CASE WHEN c.failures >= $2 THEN $3 WHEN a.locked_until <= $4 THEN NULL ELSE a.locked_until END
+		FROM counted c WHERE a.id = c.id
+		RETURNING a.failed_sign_ins, a.locked_until`, a.ID, s.LockoutAfter, s.Now().Add(s.LockoutFor), s.Now()).Scan(&failures, &lockedUntil)
 	if err != nil {
 		return err
 	}
@@ -206,11 +212,4 @@ func withAccount(actor audit.Actor, a *Account) audit.Actor {
 func withName(actor audit.Actor, name string) audit.Actor {
 	actor.Name = name
 	return actor
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n]
 }

@@ -57,15 +57,24 @@ func scanAccount(row pgx.CollectableRow) (Account, error) {
 	return a, err
 }
 
-// pgTime scans a nullable timestamptz; NULL and -infinity become the zero time.
+// pgTime scans a nullable timestamptz: NULL and -infinity become the zero
+// time, infinity becomes Forever.
 type pgTime struct{ t time.Time }
 
 func (p *pgTime) ScanTimestamptz(v pgtype.Timestamptz) error {
-	if v.Valid && v.InfinityModifier == 0 {
+	switch {
+	case !v.Valid || v.InfinityModifier == pgtype.NegativeInfinity:
+		p.t = time.Time{}
+	case v.InfinityModifier == pgtype.Infinity:
+		p.t = Forever // an admin's lock, until unlocked
+	default:
 		p.t = v.Time
 	}
 	return nil
 }
+
+// Forever is how a lock without an end reads.
+var Forever = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
 
 // Account returns the account with id.
 func (s *Store) Account(ctx context.Context, id int64) (*Account, error) {

@@ -395,19 +395,11 @@ func TestLockAndUnlock(t *testing.T) {
 	if e.count(t, `SELECT count(*) FROM accounts WHERE id = $1 AND locked_until = 'infinity'`, a.ID) != 1 {
 		t.Error("locked_until is not infinity after Lock")
 	}
-	e.oneEvent(t, "account.lock", a.ID)
-	if !locked.Locked(time.Now()) {
-		t.Errorf("BUG: Account.Locked() = false after Lock: locked_until 'infinity' is scanned as %v "+
-			"(accounts/store.go pgTime.ScanTimestamptz drops every infinity, not only -infinity)", locked.LockedUntil)
+	if ev := e.oneEvent(t, "account.lock", a.ID); ev.ActorName != "qtht" {
+		t.Errorf("account.lock event %+v", ev)
 	}
 	if n, err := listed(e, accounts.Filter{Status: "locked"}); err != nil || n != 1 {
 		t.Errorf("Accounts(status locked) = %d, %v; want 1", n, err)
-	}
-	_, err := e.s.Authenticate(ctx, "nv.a", password)
-	if apperr.Code(err) != apperr.Forbidden {
-		t.Errorf("Authenticate with the right password after Lock = %v, want Forbidden", err)
-	} else if msg := apperr.Message(err); msg != "Tài khoản đang bị khóa. Hãy liên hệ quản trị đơn vị để mở khóa." {
-		t.Errorf("message %q", msg)
 	}
 
 	if err := e.s.Unlock(adminCtx, locked); err != nil {
@@ -418,8 +410,37 @@ func TestLockAndUnlock(t *testing.T) {
 		t.Errorf("after Unlock: locked until %v, %d failures", got.LockedUntil, got.FailedSignIns)
 	}
 	e.oneEvent(t, "account.unlock", a.ID)
+	if n, err := listed(e, accounts.Filter{Status: "locked"}); err != nil || n != 0 {
+		t.Errorf("Accounts(status locked) after Unlock = %d, %v; want 0", n, err)
+	}
 	if _, err := e.s.Authenticate(ctx, "nv.a", password); err != nil {
 		t.Errorf("Authenticate after Unlock: %v", err)
+	}
+}
+
+// An account an admin locked (locked_until = 'infinity') must not sign in,
+// even with the right password, until it is unlocked.
+func TestLockedAccountCannotSignIn(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	a, password := e.mustCreate(t, "nv.a", "so-y-te", accounts.User, accounts.Enter)
+	if err := e.s.Lock(adminCtx, a); err != nil {
+		t.Fatal(err)
+	}
+	locked := e.mustAccount(t, a.ID)
+	if !locked.Locked(time.Now()) {
+		t.Errorf("BUG: Account.Locked() = false after Lock: locked_until 'infinity' is scanned as %v "+
+			"(accounts/store.go pgTime.ScanTimestamptz turns +infinity into the zero time, not only -infinity)", locked.LockedUntil)
+	}
+	if label, _ := locked.Status(time.Now()); label != "Bị khóa" {
+		t.Errorf("Status after Lock = %q, want Bị khóa", label)
+	}
+	_, err := e.s.Authenticate(context.Background(), "nv.a", password)
+	if apperr.Code(err) != apperr.Forbidden {
+		t.Fatalf("BUG: Authenticate with the right password after Lock = %v, want Forbidden", err)
+	}
+	if msg := apperr.Message(err); msg != "Tài khoản đang bị khóa. Hãy liên hệ quản trị đơn vị để mở khóa." {
+		t.Errorf("message %q", msg)
 	}
 }
 
@@ -591,8 +612,19 @@ func TestAccountsListing(t *testing.T) {
 			t.Errorf("%s: %v (total %d), want %v", tt.name, got, total, tt.want)
 		}
 	}
-	page, total, err := e.s.Accounts(context.Background(), accounts.Filter{PerPage: 3, Page: 3})
-	if err != nil || total != 7 || len(page) != 1 {
-		t.Errorf("page 3 of 3: %d accounts, total %d, %v; want 1 of 7", len(page), total, err)
+	page, total, err := e.s.Accounts(context.Background(), accounts.Filter{PerPage: 3, Page: 3, Sort: "username"})
+	if err != nil || total != 7 || len(page) != 1 || page[0].Username != "qtht" {
+		t.Errorf("page 3 of 3 by username: %v, total %d, %v; want qtht of 7", page, total, err)
+	}
+	list, _, err := e.s.Accounts(context.Background(), accounts.Filter{Sort: "username"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, a := range list {
+		names = append(names, a.Username)
+	}
+	if !slices.IsSorted(names) || len(names) != 7 {
+		t.Errorf("sorted by username: %v", names)
 	}
 }

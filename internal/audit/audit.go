@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"baocao/internal/database"
+	"baocao/internal/vn"
 )
 
 // Actor is who acts, and from where. The web layer puts it in the context.
@@ -61,8 +62,8 @@ func Record(ctx context.Context, q database.Querier, e Event) error {
 	_, err = q.Exec(ctx, `
 		INSERT INTO audit_log (actor_id, actor_name, actor_unit_id, action, object_type, object_id, unit_id, ip, user_agent, detail)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		nullID(a.AccountID), a.Name, nullID(a.UnitID), e.Action, e.ObjectType, nullID(e.ObjectID),
-		nullID(e.UnitID), a.IP, truncate(a.UserAgent, 400), detail)
+		nullID(a.AccountID), vn.Truncate(a.Name, 64), nullID(a.UnitID), e.Action, e.ObjectType, nullID(e.ObjectID),
+		nullID(e.UnitID), vn.Truncate(a.IP, 64), vn.Truncate(a.UserAgent, 400), detail)
 	if err != nil {
 		return fmt.Errorf("record audit event %s: %w", e.Action, err)
 	}
@@ -163,11 +164,4 @@ func nullID(id int64) *int64 {
 		return nil
 	}
 	return &id
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n]
 }

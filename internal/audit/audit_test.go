@@ -105,7 +105,7 @@ func TestRecordWritesActorFromContext(t *testing.T) {
 		UnitID: e.unit(t, "xa-22366"), Detail: map[string]any{"reason": "Nghỉ phép", "n": 2}})
 
 	var (
-		actorID, actorUnit, objectID, unitID            int64
+		actorID, actorUnit, objectID, unitID             int64
 		actorName, action, objectType, ip, agent, detail string
 		at                                               time.Time
 	)
@@ -148,7 +148,7 @@ func TestRecordSystemEvent(t *testing.T) {
 	}
 }
 
-func TestRecordTruncatesUserAgent(t *testing.T) {
+func TestRecordTruncatesUserAgentOnLetterBoundary(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	tests := []struct {

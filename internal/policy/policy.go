@@ -21,6 +21,10 @@ const (
 	CreateAccount Action = "create_account" // object: the new account's unit and tier
 	ManageAccount Action = "manage_account" // object: the account
 	ViewAudit     Action = "view_audit"     // audit log, scoped by Scope
+
+	ViewCatalog     Action = "view_catalog"     // the indicator catalogue and the holiday calendar
+	ManageIndicator Action = "manage_indicator" // object: the indicator's responsible unit (none for a new one)
+	ManageHolidays  Action = "manage_holidays"  // the holiday calendar
 )
 
 // Object is what an action is done to: the unit it belongs to and, for an
@@ -69,8 +73,22 @@ func (p *Policy) allowed(ctx context.Context, a *accounts.Account, act Action, o
 	switch act {
 	case SignedIn:
 		return true, nil
-	case ManageUnits:
+	case ManageUnits, ManageHolidays:
 		return a.Tier == accounts.SystemAdmin, nil
+	case ViewCatalog:
+		return true, nil
+	case ManageIndicator:
+		// System admins keep the catalogue; a unit admin the indicators its
+		// subtree is responsible for.
+		switch {
+		case a.Tier == accounts.SystemAdmin:
+			return true, nil
+		case a.Tier != accounts.UnitAdmin || obj == nil:
+			return false, nil
+		case obj.UnitID == 0:
+			return true, nil // a new indicator: its responsible unit is checked when given
+		}
+		return p.Tree.IsWithin(ctx, a.UnitID, obj.UnitID)
 	case ViewAccounts, ViewAudit:
 		return a.IsAdmin(), nil
 	case CreateAccount, ManageAccount:

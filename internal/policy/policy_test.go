@@ -180,7 +180,9 @@ func TestAuthorizeMessages(t *testing.T) {
 
 type treeFunc func(ancestor, unit int64) (bool, error)
 
-func (f treeFunc) IsWithin(_ context.Context, ancestor, unit int64) (bool, error) { return f(ancestor, unit) }
+func (f treeFunc) IsWithin(_ context.Context, ancestor, unit int64) (bool, error) {
+	return f(ancestor, unit)
+}
 
 func TestAuthorizeTreeError(t *testing.T) {
 	t.Parallel()

@@ -40,6 +40,7 @@ func scanUnit(row pgx.CollectableRow) (Unit, error) {
 	if u.ValidTo.Year() == 1 {
 		u.ValidTo = time.Time{}
 	}
+	u.ValidFrom, u.ValidTo = vn.Day(u.ValidFrom), vn.Day(u.ValidTo)
 	return u, err
 }
 
@@ -271,7 +272,7 @@ func (s *Store) CloseUnit(ctx context.Context, id int64, lastDay time.Time, succ
 		return apperr.New(apperr.Conflict, "Đơn vị này đã giải thể hoặc sáp nhập từ trước.")
 	case u.ParentID == 0:
 		return apperr.New(apperr.Invalid, "Không thể đóng đơn vị gốc của cây đơn vị.")
-	case lastDay.IsZero() || lastDay.Before(u.ValidFrom):
+	case lastDay.IsZero() || vn.Day(lastDay).Before(u.ValidFrom):
 		return apperr.InvalidFields(map[string]string{"valid_to": "Ngày kết thúc phải sau ngày bắt đầu hoạt động (" + vn.Date(u.ValidFrom) + ")."})
 	}
 	return s.db.Tx(ctx, func(tx pgx.Tx) error {
@@ -308,6 +309,9 @@ func (s *Store) ReopenUnit(ctx context.Context, id int64) error {
 			return err
 		}
 		if tag.RowsAffected() == 0 {
+			if _, err := s.Unit(ctx, id); err != nil {
+				return err
+			}
 			return apperr.New(apperr.Conflict, "Đơn vị này đang hoạt động.")
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM unit_successors WHERE unit_id = $1`, id); err != nil {

@@ -63,8 +63,9 @@ func mustCreate(tb testing.TB, s *Store, in Input) *Unit {
 	return u
 }
 
+// day is a calendar date as the domain holds it: midnight in Vietnam.
 func day(s string) time.Time {
-	t, err := time.Parse("2006-01-02", s)
+	t, err := time.ParseInLocation("2006-01-02", s, vn.Location)
 	if err != nil {
 		panic(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // the server may run without system zoneinfo
+	"unicode/utf8"  // the server may run without system zoneinfo
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -134,4 +135,28 @@ func OfficialTone(s string) string {
 		}
 	}
 	return strings.Join(words, " ")
+}
+
+// Day returns the calendar date of t (as written in t's own location) at
+// midnight in Vietnam, so that dates read from PostgreSQL (UTC midnight)
+// and dates typed by an official compare equal.
+func Day(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, Location)
+}
+
+// Truncate cuts s to at most n bytes on a character boundary, replacing
+// invalid UTF-8, for storing text from outside (user agents, typed names).
+func Truncate(s string, n int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }

@@ -626,7 +626,7 @@ func Account(p layouts.Page, v AccountView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			if v.Account.Locked(v.Now) && v.Account.LockedUntil.Year() < 9000 {
+			if v.Account.Locked(v.Now) && !v.Account.LockedUntil.Equal(accounts.Forever) {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 42, "<span class=\"muted\">đến ")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err

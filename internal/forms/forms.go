@@ -1,0 +1,161 @@
+// Package forms describes what a report template contains: the outline
+// (đề cương thuyết minh) and the numeric forms (biểu mẫu số liệu) with
+// their row tree, multi-level column headers, formulas, validation and
+// consolidation rules (SPEC §3). A template version is stored as one JSON
+// document of these types and never changes once published.
+package forms
+
+// Template is the content of one template version.
+type Template struct {
+	Outline  []Section `json:"outline"`
+	Forms    []Form    `json:"forms"`
+	Guidance string    `json:"guidance,omitempty"` // hướng dẫn chung
+}
+
+// Section is a narrative section of the outline. Sections nest through
+// Parent; their order in the slice is the document order.
+type Section struct {
+	Key      string `json:"key"`              // s1, s2 …
+	Parent   string `json:"parent,omitempty"` // key of the parent section
+	Number   string `json:"number"`           // I, II, 1, 2, a …
+	Heading  string `json:"heading"`
+	Guidance string `json:"guidance,omitempty"`
+	Required bool   `json:"required,omitempty"`
+	MaxChars int    `json:"max_chars,omitempty"` // 0: no limit
+}
+
+// Form is a numeric table.
+type Form struct {
+	Key      string   `json:"key"`                 // b1, b2 …
+	Code     string   `json:"code,omitempty"`      // mã biểu, e.g. 06/VPCP/KSTT
+	Title    string   `json:"title"`               // tên biểu
+	IssuedBy string   `json:"issued_by,omitempty"` // ban hành kèm theo …
+	Unit     string   `json:"unit,omitempty"`      // đơn vị tính chung
+	Columns  []Column `json:"columns"`
+	Rows     []Row    `json:"rows"`
+	Rules    []Rule   `json:"rules,omitempty"` // cross-cell validation
+}
+
+// Value types of a column.
+const (
+	Number  = "number"
+	Integer = "integer"
+	Percent = "percent"
+	Text    = "text"
+)
+
+// Aggregation rules for consolidation. Formula cells are recomputed from
+// the consolidated inputs, never aggregated.
+const (
+	Sum         = "sum"
+	Average     = "avg"
+	WeightedAvg = "weighted_avg"
+	Min         = "min"
+	Max         = "max"
+	NoAggregate = "none"
+)
+
+// Column is a leaf column of a form. Its header sits under Groups, the
+// labels of the header cells above it from the top; equal neighbouring
+// group labels merge into one spanning cell.
+type Column struct {
+	Code        string   `json:"code"` // 1, 2, 3 … printed as (1), (2) …
+	Label       string   `json:"label"`
+	Groups      []string `json:"groups,omitempty"`
+	Type        string   `json:"type"`
+	Decimals    int      `json:"decimals,omitempty"`
+	Formula     string   `json:"formula,omitempty"` // for every data row, e.g. "c1 + c2"
+	Aggregation string   `json:"aggregation,omitempty"`
+	WeightBy    string   `json:"weight_by,omitempty"` // column code, for weighted_avg
+	Required    bool     `json:"required,omitempty"`
+	Min         *float64 `json:"min,omitempty"`
+	Max         *float64 `json:"max,omitempty"`
+	NonNegative bool     `json:"non_negative,omitempty"`
+	Prefill     string   `json:"prefill,omitempty"` // "previous": copied from the previous period (plan figures)
+}
+
+// Kinds of row.
+const (
+	Heading   = "heading"   // a title line without values
+	Indicator = "indicator" // values typed in
+	Subtotal  = "subtotal"  // sum of its children
+	OfWhich   = "of_which"  // "trong đó": part of its parent, not added again
+)
+
+// Row is a line of a form; rows nest through Parent and their order in
+// the slice is the printed order.
+type Row struct {
+	Key         string            `json:"key"` // r1, r2 … (formula references use it)
+	Parent      string            `json:"parent,omitempty"`
+	STT         string            `json:"stt,omitempty"` // I, 1, a, -
+	Label       string            `json:"label"`
+	Kind        string            `json:"kind"`
+	IndicatorID int64             `json:"indicator_id,omitempty"`
+	Unit        string            `json:"unit,omitempty"`        // đơn vị tính of the row
+	Formulas    map[string]string `json:"formulas,omitempty"`    // column code → formula overriding the column's
+	Aggregation map[string]string `json:"aggregation,omitempty"` // column code → rule overriding the column's
+	Bold        bool              `json:"bold,omitempty"`
+}
+
+// Rule is a validation across cells, checked on every data row unless
+// Rows names some, e.g. "c2 <= c1" with the message "Số đã giải quyết
+// không được lớn hơn số tiếp nhận".
+type Rule struct {
+	Expr    string   `json:"expr"`
+	Message string   `json:"message"`
+	Rows    []string `json:"rows,omitempty"`
+}
+
+// HasValues reports whether the row's cells hold values.
+func (r Row) HasValues() bool { return r.Kind != Heading }
+
+// HeaderCell is a cell of the printed multi-level header.
+type HeaderCell struct {
+	Label   string
+	ColSpan int
+	RowSpan int
+}
+
+// Header lays out the multi-level column header: one slice per header
+// line, from the top. The caller adds the fixed leading columns (STT,
+// label, unit) spanning every line.
+func (f *Form) Header() [][]HeaderCell {
+	depth := 0
+	for _, c := range f.Columns {
+		depth = max(depth, len(c.Groups))
+	}
+	lines := make([][]HeaderCell, depth+1)
+	for level := 0; level <= depth; level++ {
+		for i := 0; i < len(f.Columns); {
+			c := f.Columns[i]
+			switch {
+			case level < len(c.Groups):
+				// A group label spans the neighbours that share the path up to it.
+				j := i + 1
+				for j < len(f.Columns) && samePrefix(f.Columns[j].Groups, c.Groups, level+1) {
+					j++
+				}
+				lines[level] = append(lines[level], HeaderCell{Label: c.Groups[level], ColSpan: j - i, RowSpan: 1})
+				i = j
+			case level == len(c.Groups):
+				lines[level] = append(lines[level], HeaderCell{Label: c.Label, ColSpan: 1, RowSpan: depth + 1 - level})
+				i++
+			default:
+				i++ // covered by the leaf's row span
+			}
+		}
+	}
+	return lines
+}
+
+func samePrefix(a, b []string, n int) bool {
+	if len(a) < n || len(b) < n {
+		return false
+	}
+	for i := range n {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
