@@ -23,7 +23,8 @@ var (
 	signedIn allow = func(actor string, _ bool) bool { return actor != "anonymous" }
 	sysAdmin allow = func(actor string, _ bool) bool { return actor == "system admin" }
 	admins   allow = func(actor string, _ bool) bool { return actor == "system admin" || actor == "unit admin" }
-	// A unit admin manages the users of its own subtree only.
+	// A unit admin manages the users of its own subtree only, and the
+	// regimes its own unit owns.
 	manageUser allow = func(actor string, own bool) bool {
 		return actor == "system admin" || (actor == "unit admin" && own)
 	}
@@ -71,6 +72,14 @@ var matrix = map[string]allow{
 	"POST /admin/accounts/{accountID}/enable":         manageUser,
 
 	"GET /admin/audit": admins,
+
+	"GET /regimes":                    admins,
+	"GET /regimes/new":                admins,
+	"POST /regimes":                   admins,
+	"GET /regimes/{regimeID}":         manageUser,
+	"GET /regimes/{regimeID}/edit":    manageUser,
+	"POST /regimes/{regimeID}":        manageUser,
+	"POST /regimes/{regimeID}/retire": manageUser,
 }
 
 // TestAuthorizationMatrix tries every registered route with every tier and
@@ -88,8 +97,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 		"send":         h.account("vanthu.syte", "so-y-te", accounts.User, accounts.Send),
 	}
 	objects := map[bool]map[string]int64{
-		true:  {"accountID": h.account("doituong.syte", "so-y-te", accounts.User, accounts.Enter).ID, "unitID": h.unit("so-y-te").ID},
-		false: {"accountID": h.account("doituong.nhatrang", "xa-22366", accounts.User, accounts.Enter).ID, "unitID": h.unit("xa-22366").ID},
+		true: {"accountID": h.account("doituong.syte", "so-y-te", accounts.User, accounts.Enter).ID, "unitID": h.unit("so-y-te").ID,
+			"regimeID": h.regime("so-y-te").ID},
+		false: {"accountID": h.account("doituong.nhatrang", "xa-22366", accounts.User, accounts.Enter).ID, "unitID": h.unit("xa-22366").ID,
+			"regimeID": h.regime("xa-22366").ID},
 	}
 
 	var routes []string

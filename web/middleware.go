@@ -21,6 +21,7 @@ import (
 	"baocao/internal/apperr"
 	"baocao/internal/audit"
 	"baocao/internal/policy"
+	"baocao/internal/regimes"
 	"baocao/internal/units"
 )
 
@@ -30,6 +31,7 @@ const (
 	accountKey ctxKey = iota
 	targetAccountKey
 	targetUnitKey
+	targetRegimeKey
 )
 
 // currentAccount returns the signed-in account, or nil.
@@ -47,6 +49,11 @@ func targetAccount(r *http.Request) *accounts.Account {
 // targetUnit returns the unit named by {unitID}.
 func targetUnit(r *http.Request) *units.Unit {
 	return r.Context().Value(targetUnitKey).(*units.Unit)
+}
+
+// targetRegime returns the regime named by {regimeID}.
+func targetRegime(r *http.Request) *regimes.Regime {
+	return r.Context().Value(targetRegimeKey).(*regimes.Regime)
 }
 
 // requestLog gives each request an ID and logs it as one JSON line.
@@ -254,6 +261,15 @@ func (s *Server) authorize(act policy.Action, next http.HandlerFunc) http.Handle
 			}
 			obj = &policy.Object{UnitID: target.ID}
 			ctx = context.WithValue(ctx, targetUnitKey, target)
+		}
+		if raw := chi.URLParam(r, "regimeID"); raw != "" {
+			target, err := loadByID(raw, func(id int64) (*regimes.Regime, error) { return s.regimes.Regime(ctx, id) })
+			if err != nil {
+				s.failAuthorized(w, r, a, act, err)
+				return
+			}
+			obj = &policy.Object{UnitID: target.OwnerUnitID}
+			ctx = context.WithValue(ctx, targetRegimeKey, target)
 		}
 		if err := s.policy.Authorize(ctx, a, act, obj); err != nil {
 			s.fail(w, r, err)

@@ -79,6 +79,14 @@ func (s *Server) routes() chi.Router {
 		s.handle(r, http.MethodGet, "/admin/audit", policy.ViewAudit, s.auditPage)
 
 		s.catalogRoutes(r)
+
+		s.handle(r, http.MethodGet, "/regimes", policy.ViewRegimes, s.regimesPage)
+		s.handle(r, http.MethodGet, "/regimes/new", policy.ViewRegimes, s.regimeNewPage)
+		s.handle(r, http.MethodPost, "/regimes", policy.ViewRegimes, s.regimeCreate)
+		s.handle(r, http.MethodGet, "/regimes/{regimeID}", policy.ManageRegime, s.regimePage)
+		s.handle(r, http.MethodGet, "/regimes/{regimeID}/edit", policy.ManageRegime, s.regimeEditPage)
+		s.handle(r, http.MethodPost, "/regimes/{regimeID}", policy.ManageRegime, s.regimeUpdate)
+		s.handle(r, http.MethodPost, "/regimes/{regimeID}/retire", policy.ManageRegime, s.regimeRetire)
 	})
 	return r
 }

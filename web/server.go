@@ -16,6 +16,7 @@ import (
 	"baocao/internal/config"
 	"baocao/internal/database"
 	"baocao/internal/policy"
+	"baocao/internal/regimes"
 	"baocao/internal/secretbox"
 	"baocao/internal/units"
 )
@@ -26,6 +27,7 @@ type Server struct {
 	db       *database.DB
 	units    *units.Store
 	accounts *accounts.Store
+	regimes  *regimes.Store
 	policy   *policy.Policy
 	sessions *scs.SessionManager
 	box      *secretbox.Box
@@ -56,7 +58,7 @@ func New(cfg *config.Config, db *database.DB, log *slog.Logger) *Server {
 	sessions.Cookie.Persist = false
 
 	s := &Server{
-		cfg: cfg, db: db, units: unitStore, accounts: accountStore, box: box,
+		cfg: cfg, db: db, units: unitStore, accounts: accountStore, box: box, regimes: regimes.NewStore(db),
 		policy:   &policy.Policy{Tree: unitStore},
 		sessions: sessions, log: log, now: time.Now,
 		actions: map[string]policy.Action{},

@@ -17,6 +17,7 @@ import (
 	"baocao/internal/config"
 	"baocao/internal/database"
 	"baocao/internal/database/dbtest"
+	"baocao/internal/regimes"
 	"baocao/internal/seed"
 	"baocao/internal/units"
 )
@@ -137,3 +138,16 @@ func (h *harness) do(method, target string, cookie *http.Cookie, form url.Values
 }
 
 func totpGenerate(secret string, at time.Time) (string, error) { return totp.GenerateCode(secret, at) }
+
+// regime creates a monthly regime owned by the unit with ownerKey,
+// received by Văn phòng UBND tỉnh.
+func (h *harness) regime(ownerKey string) *regimes.Regime {
+	h.t.Helper()
+	r, err := h.s.regimes.CreateRegime(h.ctx, regimes.Input{Name: "Báo cáo thử của " + ownerKey, Frequency: "monthly",
+		ReceivingUnitID: h.unit("vp-ubnd").ID, OwnerUnitID: h.unit(ownerKey).ID, RemindDays: 3,
+		Deadlines: []regimes.Deadline{{Level: 1, WorkingDays: 2}}}, 0)
+	if err != nil {
+		h.t.Fatalf("regime of %s: %v", ownerKey, err)
+	}
+	return r
+}

@@ -25,6 +25,11 @@ const (
 	ViewCatalog     Action = "view_catalog"     // the indicator catalogue and the holiday calendar
 	ManageIndicator Action = "manage_indicator" // object: the indicator's responsible unit (none for a new one)
 	ManageHolidays  Action = "manage_holidays"  // the holiday calendar
+
+	ViewRegimes        Action = "view_regimes"        // regime listings, scoped by Scope
+	ManageRegime       Action = "manage_regime"       // object: the regime's owner unit
+	ConfirmAssignments Action = "confirm_assignments" // assignments outside the assigner's subtree
+	ViewOwnReports     Action = "view_own_reports"    // the reports of one's own unit
 )
 
 // Object is what an action is done to: the unit it belongs to and, for an
@@ -73,7 +78,7 @@ func (p *Policy) allowed(ctx context.Context, a *accounts.Account, act Action, o
 	switch act {
 	case SignedIn:
 		return true, nil
-	case ManageUnits, ManageHolidays:
+	case ManageUnits, ManageHolidays, ConfirmAssignments:
 		return a.Tier == accounts.SystemAdmin, nil
 	case ViewCatalog:
 		return true, nil
@@ -89,8 +94,19 @@ func (p *Policy) allowed(ctx context.Context, a *accounts.Account, act Action, o
 			return true, nil // a new indicator: its responsible unit is checked when given
 		}
 		return p.Tree.IsWithin(ctx, a.UnitID, obj.UnitID)
-	case ViewAccounts, ViewAudit:
+	case ViewAccounts, ViewAudit, ViewRegimes:
 		return a.IsAdmin(), nil
+	case ViewOwnReports:
+		return a.Tier == accounts.User, nil
+	case ManageRegime:
+		// A unit admin designs and assigns the regimes its own unit owns.
+		switch {
+		case a.Tier == accounts.SystemAdmin:
+			return true, nil
+		case a.Tier != accounts.UnitAdmin || obj == nil:
+			return false, nil
+		}
+		return obj.UnitID == 0 || obj.UnitID == a.UnitID, nil
 	case CreateAccount, ManageAccount:
 		if obj == nil || (act == ManageAccount && obj.AccountID == a.ID) {
 			// One's own account is managed on the "my account" pages, so

@@ -32,6 +32,9 @@ func (p Page) nav() []navItem {
 		items = append(items, navItem{"units", "Cơ quan, đơn vị", "/admin/units"})
 	}
 	if a.IsAdmin() {
+		items = append(items, navItem{"regimes", "Chế độ báo cáo", "/regimes"})
+	}
+	if a.IsAdmin() {
 		items = append(items, navItem{"accounts", "Tài khoản", "/admin/accounts"}, navItem{"audit", "Nhật ký hệ thống", "/admin/audit"})
 	}
 	return append(items, navItem{"account", "Tài khoản của tôi", "/account"})

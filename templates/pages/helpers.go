@@ -5,6 +5,7 @@ package pages
 import (
 	"baocao/internal/accounts"
 	"baocao/internal/audit"
+	"baocao/internal/regimes"
 	"baocao/internal/units"
 	"encoding/json"
 	"maps"
@@ -215,4 +216,28 @@ func sortDirection(key string) string {
 		return "descending"
 	}
 	return "ascending"
+}
+
+func legalBasis(r regimes.Regime) string {
+	switch {
+	case r.LegalNumber == "":
+		return "—"
+	case r.LegalDate.IsZero():
+		return r.LegalNumber
+	}
+	return r.LegalNumber + " ngày " + vn.Date(r.LegalDate)
+}
+
+func cutoffText(r *regimes.Regime) string {
+	if r.CalendarPeriods {
+		return "Theo tháng dương lịch"
+	}
+	return "Từ ngày 15 tháng trước đến ngày 14 tháng cuối kỳ (Điều 12 Nghị định 09/2019/NĐ-CP)"
+}
+
+func regimeFormAction(r *regimes.Regime) string {
+	if r == nil {
+		return "/regimes"
+	}
+	return "/regimes/" + itoa(r.ID)
 }
