@@ -73,13 +73,25 @@ var matrix = map[string]allow{
 
 	"GET /admin/audit": admins,
 
-	"GET /regimes":                    admins,
-	"GET /regimes/new":                admins,
-	"POST /regimes":                   admins,
-	"GET /regimes/{regimeID}":         manageUser,
-	"GET /regimes/{regimeID}/edit":    manageUser,
-	"POST /regimes/{regimeID}":        manageUser,
-	"POST /regimes/{regimeID}/retire": manageUser,
+	"GET /regimes":                                             admins,
+	"GET /regimes/new":                                         admins,
+	"POST /regimes":                                            admins,
+	"GET /regimes/{regimeID}":                                  manageUser,
+	"GET /regimes/{regimeID}/edit":                             manageUser,
+	"POST /regimes/{regimeID}":                                 manageUser,
+	"POST /regimes/{regimeID}/retire":                          manageUser,
+	"GET /regimes/{regimeID}/template":                         manageUser,
+	"POST /regimes/{regimeID}/template/new-draft":              manageUser,
+	"POST /regimes/{regimeID}/template/publish":                manageUser,
+	"GET /regimes/{regimeID}/template/outline":                 manageUser,
+	"POST /regimes/{regimeID}/template/outline":                manageUser,
+	"POST /regimes/{regimeID}/template/forms":                  manageUser,
+	"GET /regimes/{regimeID}/template/forms/{formKey}":         manageUser,
+	"POST /regimes/{regimeID}/template/forms/{formKey}":        manageUser,
+	"POST /regimes/{regimeID}/template/forms/{formKey}/delete": manageUser,
+	"GET /regimes/{regimeID}/template/forms/{formKey}/rows":    manageUser,
+	"POST /regimes/{regimeID}/template/forms/{formKey}/rows":   manageUser,
+	"GET /regimes/{regimeID}/template/forms/{formKey}/preview": manageUser,
 }
 
 // TestAuthorizationMatrix tries every registered route with every tier and

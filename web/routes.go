@@ -87,6 +87,18 @@ func (s *Server) routes() chi.Router {
 		s.handle(r, http.MethodGet, "/regimes/{regimeID}/edit", policy.ManageRegime, s.regimeEditPage)
 		s.handle(r, http.MethodPost, "/regimes/{regimeID}", policy.ManageRegime, s.regimeUpdate)
 		s.handle(r, http.MethodPost, "/regimes/{regimeID}/retire", policy.ManageRegime, s.regimeRetire)
+		s.handle(r, http.MethodGet, "/regimes/{regimeID}/template", policy.ManageRegime, s.templatePage)
+		s.handle(r, http.MethodPost, "/regimes/{regimeID}/template/new-draft", policy.ManageRegime, s.templateNewDraft)
+		s.handle(r, http.MethodPost, "/regimes/{regimeID}/template/publish", policy.ManageRegime, s.templatePublish)
+		s.handle(r, http.MethodGet, "/regimes/{regimeID}/template/outline", policy.ManageRegime, s.outlinePage)
+		s.handle(r, http.MethodPost, "/regimes/{regimeID}/template/outline", policy.ManageRegime, s.outlineSave)
+		s.handle(r, http.MethodPost, "/regimes/{regimeID}/template/forms", policy.ManageRegime, s.formAdd)
+		s.handle(r, http.MethodGet, "/regimes/{regimeID}/template/forms/{formKey}", policy.ManageRegime, s.formEditorPage)
+		s.handle(r, http.MethodPost, "/regimes/{regimeID}/template/forms/{formKey}", policy.ManageRegime, s.formSave)
+		s.handle(r, http.MethodPost, "/regimes/{regimeID}/template/forms/{formKey}/delete", policy.ManageRegime, s.formDelete)
+		s.handle(r, http.MethodGet, "/regimes/{regimeID}/template/forms/{formKey}/rows", policy.ManageRegime, s.rowsPage)
+		s.handle(r, http.MethodPost, "/regimes/{regimeID}/template/forms/{formKey}/rows", policy.ManageRegime, s.rowsSave)
+		s.handle(r, http.MethodGet, "/regimes/{regimeID}/template/forms/{formKey}/preview", policy.ManageRegime, s.previewPage)
 	})
 	return r
 }

@@ -159,3 +159,62 @@ func samePrefix(a, b []string, n int) bool {
 	}
 	return true
 }
+
+// Depths returns each row's depth in the tree (0 for top-level rows).
+func (f *Form) Depths() map[string]int {
+	depth := make(map[string]int, len(f.Rows))
+	for _, r := range f.Rows {
+		if r.Parent != "" {
+			depth[r.Key] = depth[r.Parent] + 1
+		}
+	}
+	return depth
+}
+
+// IsFormula reports whether the cell of row r in column c is computed
+// rather than typed: a row's own formula, the column's formula on data
+// rows, or a subtotal row's sum of its children.
+func (f *Form) IsFormula(r Row, c Column) bool {
+	if !r.HasValues() {
+		return false
+	}
+	if r.Formulas[c.Code] != "" || c.Formula != "" {
+		return true
+	}
+	return r.Kind == Subtotal && c.Type != Text
+}
+
+// CellFormula is the formula of a computed cell ("" for an input cell).
+func (f *Form) CellFormula(r Row, c Column) string {
+	switch {
+	case !r.HasValues():
+		return ""
+	case r.Formulas[c.Code] != "":
+		return r.Formulas[c.Code]
+	case c.Formula != "":
+		return c.Formula
+	case r.Kind == Subtotal && c.Type != Text:
+		return "SUM(children)"
+	}
+	return ""
+}
+
+// Column returns the column with code.
+func (f *Form) Column(code string) (Column, bool) {
+	for _, c := range f.Columns {
+		if c.Code == code {
+			return c, true
+		}
+	}
+	return Column{}, false
+}
+
+// FormByKey returns the form with key.
+func (t *Template) FormByKey(key string) (*Form, bool) {
+	for i := range t.Forms {
+		if t.Forms[i].Key == key {
+			return &t.Forms[i], true
+		}
+	}
+	return nil, false
+}

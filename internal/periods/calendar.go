@@ -71,22 +71,25 @@ func (c Calendar) AddWorkingDays(day time.Time, n int) time.Time {
 	return day
 }
 
-// WorkingDaysBetween counts the working days after a up to and including b,
-// so that WorkingDaysBetween(a, AddWorkingDays(a, n)) == n. It is negative
-// when b is before a, and 0 when they are the same date.
+// WorkingDaysBetween counts the working days met going from a to b, day by
+// day, counting b but not a: those in (a, b] when b is after a, and minus
+// those in [b, a) when b is before a. So WorkingDaysBetween(a,
+// AddWorkingDays(a, n)) == n for every n, and a report sent on day b is
+// WorkingDaysBetween(deadline, b) working days late when that is positive.
 func (c Calendar) WorkingDaysBetween(a, b time.Time) int {
 	a, b = dayOf(a), dayOf(b)
-	sign := 1
+	step := 1
 	if b.Before(a) {
-		a, b, sign = b, a, -1
+		step = -1
 	}
 	n := 0
-	for d := Date(a.Year(), a.Month(), a.Day()+1); !d.After(b); d = Date(d.Year(), d.Month(), d.Day()+1) {
+	for d := a; !d.Equal(b); {
+		d = Date(d.Year(), d.Month(), d.Day()+step)
 		if c.IsWorkingDay(d) {
-			n++
+			n += step
 		}
 	}
-	return sign * n
+	return n
 }
 
 // ParseHolidaysCSV reads the holiday list the application is seeded from

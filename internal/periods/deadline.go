@@ -17,9 +17,11 @@ const MaxWorkingDays = 60
 type Rule struct {
 	// WorkingDays: due that many working days after the window ends.
 	WorkingDays int
-	// FixedDay: due on this day of the month after the month the window
-	// ends in (the last day of that month when it is shorter), moved to the
-	// next working day when it is a day off.
+	// FixedDay: due on the first such day of a month after the window
+	// ends (ND 09 Điều 8: "chậm nhất là ngày 20 của tháng cuối kỳ"; a window
+	// ending on the 14th is then due on the 20th of the same month), on the
+	// month's last day when it is shorter, moved to the next working day
+	// when it is a day off.
 	FixedDay int
 }
 
@@ -49,10 +51,10 @@ func (r Rule) Deadline(p Period, cal Calendar) time.Time {
 	end := dayOf(p.End)
 	if r.FixedDay != 0 {
 		day := min(max(r.FixedDay, 1), 31)
-		// The month after the one the window ends in.
-		first := Date(end.Year(), end.Month()+1, 1)
-		last := Date(first.Year(), first.Month()+1, 0)
-		due := Date(first.Year(), first.Month(), min(day, last.Day()))
+		due := clampedDay(end.Year(), end.Month(), day)
+		if !due.After(end) {
+			due = clampedDay(end.Year(), end.Month()+1, day)
+		}
 		if !cal.IsWorkingDay(due) {
 			due = cal.AddWorkingDays(due, 1)
 		}
@@ -63,4 +65,10 @@ func (r Rule) Deadline(p Period, cal Calendar) time.Time {
 		n = DefaultWorkingDays
 	}
 	return cal.AddWorkingDays(end, n)
+}
+
+// clampedDay is day of the month, or the month's last day when it is shorter.
+func clampedDay(year int, month time.Month, day int) time.Time {
+	last := Date(year, month+1, 0)
+	return Date(last.Year(), last.Month(), min(day, last.Day()))
 }

@@ -241,3 +241,10 @@ func regimeFormAction(r *regimes.Regime) string {
 	}
 	return "/regimes/" + itoa(r.ID)
 }
+
+func outlineClass(child bool) string {
+	if child {
+		return "outline-list__child"
+	}
+	return ""
+}

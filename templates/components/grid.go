@@ -1,0 +1,45 @@
+package components
+
+import (
+	"strconv"
+
+	"baocao/internal/forms"
+)
+
+// Grid is a form laid out for data entry; the designer's preview uses the
+// same component, so it looks exactly like what officials will fill.
+type Grid struct {
+	Form     *forms.Form
+	Values   map[string]string // "row|col" → value as typed, in Vietnamese format
+	Errors   map[string]string // "row|col" → problem
+	ReadOnly bool
+}
+
+// CellName is the input name of a cell.
+func CellName(row, col string) string { return "v." + row + "." + col }
+
+func (g Grid) value(row, col string) string { return g.Values[row+"|"+col] }
+
+func (g Grid) cellError(row, col string) string { return g.Errors[row+"|"+col] }
+
+func (g Grid) leadSpan() string { return strconv.Itoa(len(g.Form.Header())) }
+
+func inputMode(c forms.Column) string {
+	switch c.Type {
+	case forms.Text:
+		return "text"
+	case forms.Integer:
+		return "numeric"
+	}
+	return "decimal"
+}
+
+func rowClass(r forms.Row) string {
+	cls := "grid__row grid__row--" + r.Kind
+	if r.Bold {
+		cls += " grid__row--bold"
+	}
+	return cls
+}
+
+func depthClass(d int) string { return "indent-" + strconv.Itoa(min(d, 6)) }

@@ -1,0 +1,108 @@
+package pages
+
+import (
+	"baocao/internal/forms"
+	"baocao/internal/regimes"
+	"baocao/templates/components"
+)
+
+// TemplateView is the overview of a regime's template.
+type TemplateView struct {
+	Regime  *regimes.Regime
+	Version *regimes.Version
+	Errors  map[string]string
+}
+
+// SectionLine is one line of the outline editor.
+type SectionLine struct {
+	Key, Number, Heading, Guidance, MaxChars string
+	Level                                    int
+	Required                                 bool
+}
+
+// OutlineView is the outline editor.
+type OutlineView struct {
+	Regime  *regimes.Regime
+	Version *regimes.Version
+	Seen    string // the version's UpdatedAt, for conflicts
+	Lines   []SectionLine
+	Errors  map[string]string
+}
+
+// ColumnLine is one line of the column editor.
+type ColumnLine struct {
+	Code, Label, Groups, Type, Decimals, Formula, Aggregation, WeightBy, Min, Max, Prefill string
+	Required, NonNegative                                                                  bool
+}
+
+// FormEditorView edits a form's header, columns and rules.
+type FormEditorView struct {
+	Regime   *regimes.Regime
+	Version  *regimes.Version
+	Seen     string
+	FormKey  string
+	Code     string
+	Title    string
+	IssuedBy string
+	Unit     string
+	Columns  []ColumnLine
+	Rules    string
+	Errors   map[string]string
+}
+
+// RowLine is one line of the row editor.
+type RowLine struct {
+	Key, STT, Label, Kind, Unit, Formulas, Indicator string
+	Level                                            int
+	Bold                                             bool
+}
+
+// RowsView edits a form's rows.
+type RowsView struct {
+	Regime  *regimes.Regime
+	Version *regimes.Version
+	Seen    string
+	Form    *forms.Form
+	Lines   []RowLine
+	Paste   string
+	Errors  map[string]string
+}
+
+// PreviewView shows a form as officials will fill it.
+type PreviewView struct {
+	Regime  *regimes.Regime
+	Version *regimes.Version
+	Form    *forms.Form
+	Grid    components.Grid
+}
+
+func valueTypeOptions(selected string) []components.Option {
+	return optionList(selected, [][2]string{{forms.Number, "Số"}, {forms.Integer, "Số nguyên"}, {forms.Percent, "Tỷ lệ %"}, {forms.Text, "Chữ"}})
+}
+
+func aggregationOptions(selected string) []components.Option {
+	return optionList(selected, [][2]string{{forms.Sum, "Cộng"}, {forms.Average, "Trung bình"}, {forms.WeightedAvg, "Bình quân gia quyền"},
+		{forms.Min, "Nhỏ nhất"}, {forms.Max, "Lớn nhất"}, {forms.NoAggregate, "Không tổng hợp"}})
+}
+
+func rowKindOptions(selected string) []components.Option {
+	return optionList(selected, [][2]string{{forms.Indicator, "Chỉ tiêu"}, {forms.Heading, "Tiêu đề"}, {forms.Subtotal, "Tổng các dòng con"}, {forms.OfWhich, "Trong đó"}})
+}
+
+func prefillOptions(selected string) []components.Option {
+	return optionList(selected, [][2]string{{"", "Không"}, {"previous", "Lấy từ kỳ trước"}})
+}
+
+func optionList(selected string, pairs [][2]string) []components.Option {
+	out := make([]components.Option, 0, len(pairs))
+	for _, p := range pairs {
+		out = append(out, components.Option{Value: p[0], Label: p[1], Selected: p[0] == selected})
+	}
+	return out
+}
+
+func templatePath(r *regimes.Regime) string { return "/regimes/" + itoa(r.ID) + "/template" }
+
+func formPath(r *regimes.Regime, key string) string { return templatePath(r) + "/forms/" + key }
+
+func idx(prefix string, i int) string { return prefix + "_" + itoa(int64(i)) }
