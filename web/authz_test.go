@@ -92,6 +92,12 @@ var matrix = map[string]allow{
 	"GET /regimes/{regimeID}/template/forms/{formKey}/rows":    manageUser,
 	"POST /regimes/{regimeID}/template/forms/{formKey}/rows":   manageUser,
 	"GET /regimes/{regimeID}/template/forms/{formKey}/preview": manageUser,
+	"GET /regimes/{regimeID}/assignments":                      manageUser,
+	"POST /regimes/{regimeID}/assignments":                     manageUser,
+	"POST /regimes/{regimeID}/assignments/{assignmentID}/end":  manageUser,
+	"GET /admin/assignments":                                   sysAdmin,
+	"POST /admin/assignments/{assignmentID}/confirm":           sysAdmin,
+	"POST /admin/assignments/{assignmentID}/reject":            sysAdmin,
 }
 
 // TestAuthorizationMatrix tries every registered route with every tier and

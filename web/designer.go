@@ -68,6 +68,10 @@ func (s *Server) templatePublish(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if _, err := s.reports.OpenDue(r.Context()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.redirect(w, r, templateURL(reg), "Đã ban hành phiên bản "+strconv.Itoa(v.Number)+". Các kỳ báo cáo mở từ nay dùng phiên bản này.")
 }
 

@@ -99,6 +99,12 @@ func (s *Server) routes() chi.Router {
 		s.handle(r, http.MethodGet, "/regimes/{regimeID}/template/forms/{formKey}/rows", policy.ManageRegime, s.rowsPage)
 		s.handle(r, http.MethodPost, "/regimes/{regimeID}/template/forms/{formKey}/rows", policy.ManageRegime, s.rowsSave)
 		s.handle(r, http.MethodGet, "/regimes/{regimeID}/template/forms/{formKey}/preview", policy.ManageRegime, s.previewPage)
+		s.handle(r, http.MethodGet, "/regimes/{regimeID}/assignments", policy.ManageRegime, s.assignmentsPage)
+		s.handle(r, http.MethodPost, "/regimes/{regimeID}/assignments", policy.ManageRegime, s.assign)
+		s.handle(r, http.MethodPost, "/regimes/{regimeID}/assignments/{assignmentID}/end", policy.ManageRegime, s.assignmentEnd)
+		s.handle(r, http.MethodGet, "/admin/assignments", policy.ConfirmAssignments, s.pendingAssignmentsPage)
+		s.handle(r, http.MethodPost, "/admin/assignments/{assignmentID}/confirm", policy.ConfirmAssignments, s.assignmentConfirm)
+		s.handle(r, http.MethodPost, "/admin/assignments/{assignmentID}/reject", policy.ConfirmAssignments, s.assignmentReject)
 	})
 	return r
 }

@@ -13,26 +13,30 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"baocao/internal/accounts"
+	"baocao/internal/assignments"
 	"baocao/internal/config"
 	"baocao/internal/database"
 	"baocao/internal/policy"
 	"baocao/internal/regimes"
+	"baocao/internal/reports"
 	"baocao/internal/secretbox"
 	"baocao/internal/units"
 )
 
 // Server holds the dependencies of every handler.
 type Server struct {
-	cfg      *config.Config
-	db       *database.DB
-	units    *units.Store
-	accounts *accounts.Store
-	regimes  *regimes.Store
-	policy   *policy.Policy
-	sessions *scs.SessionManager
-	box      *secretbox.Box
-	log      *slog.Logger
-	now      func() time.Time
+	cfg         *config.Config
+	db          *database.DB
+	units       *units.Store
+	accounts    *accounts.Store
+	regimes     *regimes.Store
+	assignments *assignments.Store
+	reports     *reports.Store
+	policy      *policy.Policy
+	sessions    *scs.SessionManager
+	box         *secretbox.Box
+	log         *slog.Logger
+	now         func() time.Time
 
 	router  chi.Router
 	actions map[string]policy.Action // "METHOD /pattern" → the action the route needs
@@ -59,6 +63,7 @@ func New(cfg *config.Config, db *database.DB, log *slog.Logger) *Server {
 
 	s := &Server{
 		cfg: cfg, db: db, units: unitStore, accounts: accountStore, box: box, regimes: regimes.NewStore(db),
+		assignments: assignments.NewStore(db), reports: reports.NewStore(db),
 		policy:   &policy.Policy{Tree: unitStore},
 		sessions: sessions, log: log, now: time.Now,
 		actions: map[string]policy.Action{},

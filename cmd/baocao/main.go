@@ -20,6 +20,7 @@ import (
 	"baocao/internal/config"
 	"baocao/internal/database"
 	"baocao/internal/database/localpg"
+	"baocao/internal/reports"
 	"baocao/internal/secretbox"
 	"baocao/internal/seed"
 	"baocao/internal/units"
@@ -160,7 +161,9 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, lo
 		WriteTimeout:      120 * time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
-	go sweepInactive(ctx, accounts.NewStore(db, secretbox.New(cfg.SecretKey)), log)
+	accountStore := accounts.NewStore(db, secretbox.New(cfg.SecretKey))
+	go every(ctx, time.Hour, log, "disable inactive accounts", accountStore.DisableInactive)
+	go every(ctx, 10*time.Minute, log, "open periods", reports.NewStore(db).OpenDue)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
@@ -176,16 +179,17 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, lo
 	return srv.Shutdown(shutdownCtx)
 }
 
-// sweepInactive disables accounts unused for 45 days, hourly. Running it
-// on several instances at once is harmless: the update is idempotent.
-func sweepInactive(ctx context.Context, store *accounts.Store, log *slog.Logger) {
-	ticker := time.NewTicker(time.Hour)
+// every runs a background job now and then at each interval until ctx
+// ends. Jobs are idempotent, and those that must run once across server
+// instances take a PostgreSQL advisory lock themselves.
+func every(ctx context.Context, interval time.Duration, log *slog.Logger, name string, job func(context.Context) (int, error)) {
+	ticker := time.NewTicker(interval)
 	defer ticker.Stop()
 	for {
-		if n, err := store.DisableInactive(ctx); err != nil && ctx.Err() == nil {
-			log.Error("disable inactive accounts", "error", err)
+		if n, err := job(ctx); err != nil && ctx.Err() == nil {
+			log.Error(name, "error", err)
 		} else if n > 0 {
-			log.Info("disabled inactive accounts", "count", n)
+			log.Info(name, "count", n)
 		}
 		select {
 		case <-ctx.Done():

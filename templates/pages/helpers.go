@@ -3,10 +3,6 @@
 package pages
 
 import (
-	"baocao/internal/accounts"
-	"baocao/internal/audit"
-	"baocao/internal/regimes"
-	"baocao/internal/units"
 	"encoding/json"
 	"maps"
 	"net/url"
@@ -15,6 +11,11 @@ import (
 	"strings"
 	"time"
 
+	"baocao/internal/accounts"
+	"baocao/internal/assignments"
+	"baocao/internal/audit"
+	"baocao/internal/regimes"
+	"baocao/internal/units"
 	"baocao/internal/vn"
 	"baocao/templates/components"
 )
@@ -248,3 +249,25 @@ func outlineClass(child bool) string {
 	}
 	return ""
 }
+
+func selectedOpt(opts []components.Option, value string) []components.Option {
+	out := make([]components.Option, len(opts))
+	for i, o := range opts {
+		o.Selected = o.Value == value
+		out[i] = o
+	}
+	return out
+}
+
+func levelOpts(selected string) []components.Option {
+	return optionList(selected, [][2]string{{"1", "Cấp 1"}, {"2", "Cấp 2"}, {"3", "Cấp 3"}})
+}
+
+func endText(a assignments.Assignment) string {
+	if a.ValidTo.IsZero() {
+		return ""
+	}
+	return " – " + vn.Date(a.ValidTo)
+}
+
+func todayText() string { return vn.Date(time.Now()) }
