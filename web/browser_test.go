@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"baocao/internal/accounts"
@@ -34,9 +35,33 @@ func startBrowser(t *testing.T) context.Context {
 		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.UserDataDir(t.TempDir()))
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	// The first run allocates the browser for the whole context; steps then
+	// run with their own limits (see run).
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancelCtx(); cancelAlloc() })
 	return ctx
+}
+
+// run runs the steps one by one, each with its own time limit, and names
+// the step that failed.
+func run(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	for i, step := range steps {
+		stepCtx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		err := chromedp.Do(stepCtx, step)
+		cancel()
+		if err != nil {
+			location, _ := chromedp.Run(ctx, chromedp.Location())
+			if png, shotErr := chromedp.Run(ctx, chromedp.FullScreenshot(80)); shotErr == nil {
+				dir := filepath.Join("..", "var", "screenshots", t.Name())
+				_ = os.MkdirAll(dir, 0o755)
+				_ = os.WriteFile(filepath.Join(dir, "failure.png"), png, 0o644)
+			}
+			t.Fatalf("browser step %d of %d failed at %s: %v", i+1, len(steps), location, err)
+		}
+	}
 }
 
 // screenshots saves full-page screenshots under var/screenshots/<test>/
@@ -76,19 +101,35 @@ func into[T any](dst *T, a chromedp.Action[T]) chromedp.Action[chromedp.Void] {
 	})
 }
 
+// clickAndLoad clicks and waits for the page the click loads.
+func clickAndLoad[S chromedp.Selectable](sel S) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(sel))(ctx, t)
+		return err
+	})
+}
+
+// submitAndLoad submits the element's form and waits for the answer page.
+func submitAndLoad[S chromedp.Selectable](sel S) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Submit(sel))(ctx, t)
+		return err
+	})
+}
+
 func signInActions(base, username, password string) chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(
 		chromedp.Navigate(base+"/signin"),
 		chromedp.WaitVisible(chromedp.ID("username")),
 		chromedp.SendKeys(chromedp.ID("username"), username),
 		chromedp.SendKeys(chromedp.ID("password"), password),
-		chromedp.Submit(chromedp.ID("password")),
+		submitAndLoad(chromedp.ID("password")),
 	)
 }
 
 func signOutActions() chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(
-		chromedp.Click(chromedp.CSS(`.site-header__account button`)),
+		clickAndLoad(chromedp.CSS(`.site-header__account button`)),
 		chromedp.WaitVisible(chromedp.ID("username")),
 	)
 }
@@ -106,12 +147,12 @@ func TestBrowserJourney(t *testing.T) {
 	shots := newScreenshots(t)
 
 	var heading, tempPassword, newURL string
-	err := chromedp.Do(ctx,
+	run(t, ctx,
 		signInActions(base, admin.Username, testPassword),
 		chromedp.WaitVisible(chromedp.ID("code")),
 		shots.take("otp"),
 		chromedp.SendKeys(chromedp.ID("code"), mustCode(t)),
-		chromedp.Submit(chromedp.ID("code")),
+		submitAndLoad(chromedp.ID("code")),
 		chromedp.WaitVisible(chromedp.CSS(`.card-grid`)),
 		shots.take("admin-home"),
 
@@ -123,43 +164,37 @@ func TestBrowserJourney(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("email"), "khong-hop-le"),
 		chromedp.Click(chromedp.ID("rights-enter")),
 		shots.take("new-user-form"),
-		chromedp.Submit(chromedp.ID("username")),
+		submitAndLoad(chromedp.ID("username")),
 		chromedp.WaitVisible(chromedp.CSS(`.error-summary`)),
 		shots.take("new-user-error"),
 		chromedp.SetValue(chromedp.ID("email"), "huong@nhatrang.khanhhoa.gov.vn"),
-		chromedp.Submit(chromedp.ID("email")),
+		submitAndLoad(chromedp.ID("email")),
 		chromedp.WaitVisible(chromedp.ID("temp-password")),
 		into(&tempPassword, chromedp.Text(chromedp.ID("temp-password"))),
 		into(&newURL, chromedp.Location()),
 		shots.take("user-created"),
 		signOutActions(),
 	)
-	if err != nil {
-		t.Fatal(err)
-	}
 	// The new user signs in with the password read from the page above.
-	err = chromedp.Do(ctx,
+	run(t, ctx,
 		signInActions(base, "nguyenthihuong", strings.TrimSpace(tempPassword)),
 		chromedp.WaitVisible(chromedp.ID("new")),
 		shots.take("forced-password-change"),
 		chromedp.SendKeys(chromedp.ID("current"), strings.TrimSpace(tempPassword)),
 		chromedp.SendKeys(chromedp.ID("new"), "Phường-Nha-Trang-2026"),
 		chromedp.SendKeys(chromedp.ID("confirm"), "Phường-Nha-Trang-2026"),
-		chromedp.Submit(chromedp.ID("confirm")),
+		submitAndLoad(chromedp.ID("confirm")),
 		chromedp.WaitVisible(chromedp.CSS(`.site-nav [aria-current=page][href="/"]`)),
 		into(&heading, chromedp.Text(chromedp.CSS(`h1.page-title`))),
 		shots.take("user-home"),
 		signOutActions(),
 	)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if heading != "Xin chào, Nguyễn Thị Hương" {
 		t.Fatalf("home heading %q", heading)
 	}
 
 	var forbidden, forbiddenList string
-	err = chromedp.Do(ctx,
+	run(t, ctx,
 		signInActions(base, "nhaplieu.camlam", testPassword),
 		chromedp.WaitVisible(chromedp.CSS(`.site-header__account`)),
 		chromedp.Navigate(newURL),
@@ -170,9 +205,6 @@ func TestBrowserJourney(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`h1.page-title`)),
 		into(&forbiddenList, chromedp.Text(chromedp.CSS(`h1.page-title`))),
 	)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if forbidden != "Không có quyền truy cập" || forbiddenList != "Không có quyền truy cập" {
 		t.Fatalf("another commune's user saw %q and %q", forbidden, forbiddenList)
 	}
@@ -200,11 +232,11 @@ func TestBrowserSystemAdminPages(t *testing.T) {
 	ctx := startBrowser(t)
 	shots := newScreenshots(t)
 	var unitRows, closedTitle string
-	err := chromedp.Do(ctx,
+	run(t, ctx,
 		signInActions(base, sys.Username, testPassword),
 		chromedp.WaitVisible(chromedp.ID("code")),
 		chromedp.SendKeys(chromedp.ID("code"), mustCode(t)),
-		chromedp.Submit(chromedp.ID("code")),
+		submitAndLoad(chromedp.ID("code")),
 		chromedp.WaitVisible(chromedp.CSS(`.card-grid`)),
 		chromedp.Navigate(base+"/admin/units"),
 		shots.take("units"),
@@ -224,9 +256,6 @@ func TestBrowserSystemAdminPages(t *testing.T) {
 		chromedp.Navigate(base+"/admin/accounts"),
 		shots.take("accounts-phone"),
 	)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if !strings.Contains(unitRows, "Ủy ban nhân dân phường Nha Trang") || strings.Contains(unitRows, "thành phố Nha Trang") {
 		t.Errorf("units list: open communes must show, closed units must not")
 	}

@@ -100,12 +100,11 @@ func parseSeen(r *http.Request) time.Time {
 func (s *Server) saveDraft(w http.ResponseWriter, r *http.Request, v *regimes.Version, tpl forms.Template, next, done string,
 	rerender func(status int, errs map[string]string)) {
 	err := s.regimes.SaveDraft(r.Context(), v, tpl, parseSeen(r))
+	if err == nil {
+		s.redirect(w, r, next, done)
+		return
+	}
 	switch apperr.Code(err) {
-	case "":
-		if err == nil {
-			s.redirect(w, r, next, done)
-			return
-		}
 	case apperr.Invalid:
 		errs := apperr.FieldErrors(err)
 		if errs == nil {
@@ -115,9 +114,7 @@ func (s *Server) saveDraft(w http.ResponseWriter, r *http.Request, v *regimes.Ve
 		return
 	case apperr.Conflict:
 		rerender(http.StatusConflict, map[string]string{"save": apperr.Message(err)})
-		return
-	}
-	if err != nil {
+	default:
 		s.fail(w, r, err)
 	}
 }
@@ -507,6 +504,9 @@ func (s *Server) rowsSave(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		l := pages.RowLine{STT: vn.Clean(cells[0]), Label: vn.Clean(cells[1]), Kind: forms.Indicator, Level: forms.LevelOfSTT(cells[0])}
+		if l.Level == 1 {
+			l.Kind, l.Bold = forms.Heading, true // I, II …: a section of the form
+		}
 		if len(cells) > 2 {
 			l.Unit = vn.Clean(cells[2])
 		}

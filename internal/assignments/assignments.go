@@ -45,7 +45,7 @@ func NewStore(db *database.DB) *Store { return &Store{db: db} }
 
 const selectAssignment = `
 	SELECT a.id, a.regime_id, r.name, r.owner_unit_id, a.unit_id, u.name, a.receiver_unit_id, ru.name, a.level,
-	       a.valid_from, coalesce(a.valid_to, '0001-01-01'), coalesce(a.confirmed_at, '0001-01-01'), coalesce(c.username, '')
+	       a.valid_from, a.valid_to, a.confirmed_at, coalesce(c.username, '')
 	FROM assignments a
 	JOIN regimes r ON r.id = a.regime_id
 	JOIN units u ON u.id = a.unit_id
@@ -54,16 +54,15 @@ const selectAssignment = `
 
 func scan(row pgx.CollectableRow) (Assignment, error) {
 	var a Assignment
+	var validTo, confirmed *time.Time
 	err := row.Scan(&a.ID, &a.RegimeID, &a.Regime, &a.RegimeOwnerID, &a.UnitID, &a.Unit, &a.ReceiverUnitID, &a.Receiver, &a.Level,
-		&a.ValidFrom, &a.ValidTo, &a.ConfirmedAt, &a.CreatedBy)
+		&a.ValidFrom, &validTo, &confirmed, &a.CreatedBy)
 	a.ValidFrom = vn.Day(a.ValidFrom)
-	if a.ValidTo.Year() == 1 {
-		a.ValidTo = time.Time{}
-	} else {
-		a.ValidTo = vn.Day(a.ValidTo)
+	if validTo != nil {
+		a.ValidTo = vn.Day(*validTo)
 	}
-	if a.ConfirmedAt.Year() == 1 {
-		a.ConfirmedAt = time.Time{}
+	if confirmed != nil {
+		a.ConfirmedAt = *confirmed
 	}
 	return a, err
 }

@@ -27,23 +27,24 @@ func NewStore(db *database.DB) *Store { return &Store{db: db} }
 const selectRegime = `
 	SELECT r.id, r.name, r.content, r.reporting_units, r.receiving_unit_id, ru.name, r.send_method, r.frequency,
 	       r.calendar_periods, r.legal_number, coalesce(r.legal_date, '0001-01-01'), r.owner_unit_id, ou.name,
-	       r.remind_days, coalesce(r.retired_at, '0001-01-01'),
+	       r.remind_days, r.retired_at,
 	       coalesce((SELECT max(version) FROM template_versions v WHERE v.regime_id = r.id AND v.published_at IS NOT NULL), 0),
 	       coalesce((SELECT version FROM template_versions v WHERE v.regime_id = r.id AND v.published_at IS NULL), 0)
 	FROM regimes r JOIN units ru ON ru.id = r.receiving_unit_id JOIN units ou ON ou.id = r.owner_unit_id`
 
 func scanRegime(row pgx.CollectableRow) (Regime, error) {
 	var r Regime
+	var retired *time.Time
 	err := row.Scan(&r.ID, &r.Name, &r.Content, &r.ReportingUnits, &r.ReceivingUnitID, &r.ReceivingUnit, &r.SendMethod,
 		&r.Frequency, &r.CalendarPeriods, &r.LegalNumber, &r.LegalDate, &r.OwnerUnitID, &r.OwnerUnit, &r.RemindDays,
-		&r.RetiredAt, &r.PublishedVersion, &r.DraftVersion)
+		&retired, &r.PublishedVersion, &r.DraftVersion)
+	if retired != nil {
+		r.RetiredAt = *retired
+	}
 	if r.LegalDate.Year() == 1 {
 		r.LegalDate = time.Time{}
 	} else {
 		r.LegalDate = vn.Day(r.LegalDate)
-	}
-	if r.RetiredAt.Year() == 1 {
-		r.RetiredAt = time.Time{}
 	}
 	return r, err
 }

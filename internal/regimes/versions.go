@@ -25,13 +25,14 @@ type Version struct {
 // Draft reports whether the version may still change.
 func (v *Version) Draft() bool { return v.PublishedAt.IsZero() }
 
-const selectVersion = `SELECT id, regime_id, version, content, coalesce(published_at, '0001-01-01'), updated_at FROM template_versions`
+const selectVersion = `SELECT id, regime_id, version, content, published_at, updated_at FROM template_versions`
 
 func scanVersion(row pgx.CollectableRow) (Version, error) {
 	var v Version
-	err := row.Scan(&v.ID, &v.RegimeID, &v.Number, &v.Template, &v.PublishedAt, &v.UpdatedAt)
-	if v.PublishedAt.Year() == 1 {
-		v.PublishedAt = time.Time{}
+	var published *time.Time
+	err := row.Scan(&v.ID, &v.RegimeID, &v.Number, &v.Template, &published, &v.UpdatedAt)
+	if published != nil {
+		v.PublishedAt = *published
 	}
 	return v, err
 }
