@@ -1,5 +1,117 @@
 package forms
 
-// checkFormulas compiles the form's formulas and rules; it is filled in
-// with the formula engine.
-func (f *Form) checkFormulas() []string { return nil }
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"baocao/internal/formula"
+)
+
+// ruleColumn is the first code of the hidden columns that hold the
+// cross-cell rules, so that one program computes both.
+const ruleColumn = 1001
+
+// RuleCell is the hidden cell that checks rule i on row.
+func RuleCell(row string, i int) formula.Cell {
+	return formula.Cell{Row: row, Col: strconv.Itoa(ruleColumn + i)}
+}
+
+// sheet adapts a form to the formula engine.
+type sheet struct {
+	rows, cols []string
+	children   map[string][]string
+}
+
+func (s sheet) Rows() []string               { return s.rows }
+func (s sheet) Cols() []string               { return s.cols }
+func (s sheet) Children(row string) []string { return s.children[row] }
+
+// Compile binds every computed cell of the form: a row's own formula, the
+// column's formula on rows with values, SUM(children) on subtotal rows
+// (children that are "trong đó" parts or headings are not added), and the
+// cross-cell rules on the rows they apply to.
+func (f *Form) Compile() (*formula.Program, []formula.Problem) {
+	s := sheet{children: map[string][]string{}}
+	kinds := map[string]string{}
+	for _, r := range f.Rows {
+		s.rows = append(s.rows, r.Key)
+		kinds[r.Key] = r.Kind
+		if r.Parent != "" && r.Kind != OfWhich && r.Kind != Heading {
+			s.children[r.Parent] = append(s.children[r.Parent], r.Key)
+		}
+	}
+	for _, c := range f.Columns {
+		s.cols = append(s.cols, c.Code)
+	}
+	for i := range f.Rules {
+		s.cols = append(s.cols, strconv.Itoa(ruleColumn+i))
+	}
+	cells := map[formula.Cell]string{}
+	for _, r := range f.Rows {
+		for _, c := range f.Columns {
+			if c.Type == Text {
+				continue
+			}
+			if src := f.CellFormula(r, c); src != "" {
+				cells[formula.Cell{Row: r.Key, Col: c.Code}] = src
+			}
+		}
+	}
+	for i, rule := range f.Rules {
+		rows := rule.Rows
+		if len(rows) == 0 {
+			for _, r := range f.Rows {
+				if r.HasValues() {
+					rows = append(rows, r.Key)
+				}
+			}
+		}
+		for _, row := range rows {
+			cells[RuleCell(row, i)] = rule.Expr
+		}
+	}
+	return formula.Compile(s, cells)
+}
+
+// maxProblems keeps the designer's list of formula problems readable.
+const maxProblems = 15
+
+// checkFormulas reports the formulas that do not compile, once per
+// message (a wrong column formula would otherwise repeat on every row).
+func (f *Form) checkFormulas() []string {
+	_, problems := f.Compile()
+	labels := map[string]string{}
+	for _, r := range f.Rows {
+		labels[r.Key] = r.Label
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range problems {
+		where := "cột (" + p.Cell.Col + ")"
+		if col, _ := strconv.Atoi(p.Cell.Col); col >= ruleColumn {
+			where = "kiểm tra chéo " + strconv.Itoa(col-ruleColumn+1)
+		}
+		// The engine names the cell ("Công thức ô r1.c3: …") and may list the
+		// columns, hidden rule columns included; the designer reads rows by label.
+		text := p.Message
+		if _, rest, found := strings.Cut(text, ": "); found && strings.HasPrefix(text, "Công thức ô") {
+			text = rest
+		}
+		if i := strings.Index(text, " (biểu có cột"); i >= 0 {
+			text = text[:i]
+		}
+		msg := fmt.Sprintf("%s, dòng %q: %s", where, labels[p.Cell.Row], text)
+		key := where + text
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		if len(out) == maxProblems {
+			out = append(out, "và các lỗi công thức khác.")
+			break
+		}
+		out = append(out, msg)
+	}
+	return out
+}
