@@ -226,6 +226,9 @@ func seedAll(ctx context.Context, db *database.DB, demo bool, stdout io.Writer) 
 	if err != nil {
 		return err
 	}
+	if err := seed.DemoRegimes(ctx, db); err != nil {
+		return fmt.Errorf("seed demo regimes: %w", err)
+	}
 	fmt.Fprintln(stdout, "\nDemo accounts (first password for each: "+seed.DemoPassword+"; it must be changed at first sign-in;")
 	fmt.Fprintln(stdout, "admins set up two-factor sign-in with an authenticator app first):")
 	for _, a := range list {
