@@ -80,6 +80,7 @@ var matrix = map[string]allow{
 	"GET /regimes/{regimeID}/edit":                             manageUser,
 	"POST /regimes/{regimeID}":                                 manageUser,
 	"POST /regimes/{regimeID}/retire":                          manageUser,
+	"POST /regimes/{regimeID}/periods":                         manageUser,
 	"GET /regimes/{regimeID}/template":                         manageUser,
 	"POST /regimes/{regimeID}/template/new-draft":              manageUser,
 	"POST /regimes/{regimeID}/template/publish":                manageUser,

@@ -177,8 +177,40 @@ func mergeErrors(parsed map[string]string, err error) map[string]string {
 }
 
 func (s *Server) regimePage(w http.ResponseWriter, r *http.Request) {
+	s.renderRegime(w, r, http.StatusOK, pages.AdHocForm{}, nil)
+}
+
+func (s *Server) renderRegime(w http.ResponseWriter, r *http.Request, status int, adHoc pages.AdHocForm, errs map[string]string) {
 	reg := targetRegime(r)
-	s.render(w, r, http.StatusOK, pages.Regime(s.page(r, reg.Name, "regimes", crumbHome, crumbRegimes), pages.RegimeView{Regime: reg}))
+	list, err := s.reports.Periods(r.Context(), reg.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, status, pages.Regime(s.page(r, reg.Name, "regimes", crumbHome, crumbRegimes),
+		pages.RegimeView{Regime: reg, Periods: list, AdHoc: adHoc, Errors: errs}))
+}
+
+// periodOpen opens an ad-hoc period with the dates the designer gives.
+func (s *Server) periodOpen(w http.ResponseWriter, r *http.Request) {
+	reg := targetRegime(r)
+	form := pages.AdHocForm{Label: r.PostFormValue("label"), Start: r.PostFormValue("start"), End: r.PostFormValue("end")}
+	start, _ := vn.ParseDate(form.Start)
+	end, _ := vn.ParseDate(form.End)
+	var n int
+	var err error = apperr.New(apperr.Conflict, "Chỉ chế độ báo cáo đột xuất mới mở kỳ báo cáo theo ngày tự chọn.")
+	if reg.Frequency == "ad_hoc" {
+		n, err = s.reports.OpenAdHoc(r.Context(), reg.ID, form.Label, start, end)
+	}
+	if fields := apperr.FieldErrors(err); fields != nil {
+		s.renderRegime(w, r, http.StatusUnprocessableEntity, form, fields)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.redirect(w, r, regimePath(reg.ID), "Đã mở kỳ báo cáo và tạo "+vn.Int(int64(n))+" báo cáo cho các đơn vị được giao.")
 }
 
 func (s *Server) regimeEditPage(w http.ResponseWriter, r *http.Request) {

@@ -87,6 +87,7 @@ func (s *Server) routes() chi.Router {
 		s.handle(r, http.MethodGet, "/regimes/{regimeID}/edit", policy.ManageRegime, s.regimeEditPage)
 		s.handle(r, http.MethodPost, "/regimes/{regimeID}", policy.ManageRegime, s.regimeUpdate)
 		s.handle(r, http.MethodPost, "/regimes/{regimeID}/retire", policy.ManageRegime, s.regimeRetire)
+		s.handle(r, http.MethodPost, "/regimes/{regimeID}/periods", policy.ManageRegime, s.periodOpen)
 		s.handle(r, http.MethodGet, "/regimes/{regimeID}/template", policy.ManageRegime, s.templatePage)
 		s.handle(r, http.MethodPost, "/regimes/{regimeID}/template/new-draft", policy.ManageRegime, s.templateNewDraft)
 		s.handle(r, http.MethodPost, "/regimes/{regimeID}/template/publish", policy.ManageRegime, s.templatePublish)
