@@ -13,7 +13,6 @@ import (
 	"baocao/internal/periods"
 	"baocao/internal/regimes"
 	"baocao/internal/reports"
-	"baocao/internal/units"
 )
 
 // DemoRegimes adds the three demo regimes with published templates,
@@ -22,14 +21,21 @@ import (
 // administrative procedures (Biểu 06/VPCP/KSTT) and the 6-monthly usage
 // report of QĐ 2838 Điều 12.1. Regimes that exist already are left alone.
 func DemoRegimes(ctx context.Context, db *database.DB) error {
-	unitStore, regimeStore := units.NewStore(db), regimes.NewStore(db)
-	unit := func(key string) int64 {
-		u, err := unitStore.UnitByKey(ctx, key)
-		if err != nil {
-			panic(fmt.Sprintf("seed unit %s: %v", key, err))
+	regimeStore := regimes.NewStore(db)
+	ids := map[string]int64{}
+	rows, _ := db.Query(ctx, `SELECT key, id FROM units WHERE key IS NOT NULL`)
+	for rows.Next() {
+		var key string
+		var id int64
+		if err := rows.Scan(&key, &id); err != nil {
+			return err
 		}
-		return u.ID
+		ids[key] = id
 	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	unit := func(key string) int64 { return ids[key] }
 	existing, err := regimeStore.Regimes(ctx, regimes.Filter{IncludeRetired: true})
 	if err != nil {
 		return err
