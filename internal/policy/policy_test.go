@@ -4,6 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"strings"
 	"testing"
 
 	"baocao/internal/accounts"
@@ -15,7 +19,35 @@ import (
 
 // allActions is every Action constant; the test fails when one is added
 // without being covered here.
-var allActions = []Action{Public, SignedIn, ManageUnits, ViewAccounts, CreateAccount, ManageAccount, ViewAudit}
+var allActions = []Action{Public, SignedIn, ManageUnits, ViewAccounts, CreateAccount, ManageAccount, ViewAudit,
+	ViewCatalog, ManageIndicator, ManageHolidays, ViewRegimes, ManageRegime, ConfirmAssignments, ViewOwnReports}
+
+// TestAllActionsListed reads policy.go and fails when an Action constant
+// is missing from allActions.
+func TestAllActionsListed(t *testing.T) {
+	t.Parallel()
+	file, err := parser.ParseFile(token.NewFileSet(), "policy.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]bool{}
+	for _, a := range allActions {
+		listed[string(a)] = true
+	}
+	ast.Inspect(file, func(n ast.Node) bool {
+		spec, ok := n.(*ast.ValueSpec)
+		if !ok || spec.Type == nil || fmt.Sprint(spec.Type) != "Action" {
+			return true
+		}
+		for _, v := range spec.Values {
+			lit, ok := v.(*ast.BasicLit)
+			if ok && !listed[strings.Trim(lit.Value, `"`)] {
+				t.Errorf("action %s is not in allActions", lit.Value)
+			}
+		}
+		return true
+	})
+}
 
 func newPolicy(tb testing.TB) (*Policy, func(key string) int64) {
 	tb.Helper()
@@ -126,6 +158,29 @@ func TestAuthorize(t *testing.T) {
 		)
 	}
 	tests = append(tests,
+		// The catalogue: everyone reads it; the holiday calendar is the system admins'.
+		check{"user", syteUser, ViewCatalog, nil, ok},
+		check{"system admin", sysAdmin, ManageHolidays, nil, ok},
+		check{"unit admin", syteAdmin, ManageHolidays, nil, forbidden},
+		check{"user", syteUser, ManageHolidays, nil, forbidden},
+		check{"system admin", sysAdmin, ManageIndicator, &Object{UnitID: xa}, ok},
+		check{"so-y-te admin, indicator of so-y-te", syteAdmin, ManageIndicator, &Object{UnitID: syte}, ok},
+		check{"so-y-te admin, indicator of xa-22366", syteAdmin, ManageIndicator, &Object{UnitID: xa}, forbidden},
+		check{"user", syteUser, ManageIndicator, &Object{UnitID: syte}, forbidden},
+		// Regimes: a unit admin designs those its own unit owns.
+		check{"system admin", sysAdmin, ViewRegimes, nil, ok},
+		check{"unit admin", syteAdmin, ViewRegimes, nil, ok},
+		check{"user", syteLeader, ViewRegimes, nil, forbidden},
+		check{"system admin, any owner", sysAdmin, ManageRegime, &Object{UnitID: xa}, ok},
+		check{"so-y-te admin, owned by so-y-te", syteAdmin, ManageRegime, &Object{UnitID: syte}, ok},
+		check{"vp-ubnd admin, owned by tt-phvhcc below it", vpAdmin, ManageRegime, &Object{UnitID: tt}, forbidden},
+		check{"so-y-te admin, owned by xa-22366", syteAdmin, ManageRegime, &Object{UnitID: xa}, forbidden},
+		check{"so-y-te admin, no object", syteAdmin, ManageRegime, nil, forbidden},
+		check{"user with every right", syteLeader, ManageRegime, &Object{UnitID: syte}, forbidden},
+		check{"system admin", sysAdmin, ConfirmAssignments, nil, ok},
+		check{"unit admin", syteAdmin, ConfirmAssignments, nil, forbidden},
+		check{"user", syteUser, ViewOwnReports, nil, ok},
+		check{"unit admin", syteAdmin, ViewOwnReports, nil, forbidden},
 		// One's own account is managed on the "my account" pages.
 		check{"system admin, itself", sysAdmin, ManageAccount, self(sysAdmin), forbidden},
 		check{"system admin, another system admin", sysAdmin, ManageAccount, self(sysAdmin2), ok},
