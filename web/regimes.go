@@ -142,10 +142,23 @@ func (s *Server) regimeCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	var created *regimes.Regime
+	s.saveRegime(w, r, in, v, "Đã thêm chế độ báo cáo. Bước tiếp theo: thiết kế mẫu báo cáo.", func() (int64, error) {
+		created, err := s.regimes.CreateRegime(r.Context(), in, a.ID)
+		if err != nil {
+			return 0, err
+		}
+		return created.ID, nil
+	})
+}
+
+// saveRegime checks the parsed form and, when it is sound, saves it and
+// goes to the regime's page; else it shows the form again with every
+// problem and what was typed.
+func (s *Server) saveRegime(w http.ResponseWriter, r *http.Request, in regimes.Input, v pages.RegimeFormView, done string, save func() (int64, error)) {
+	var id int64
 	err := in.Validate()
 	if err == nil && len(v.Errors) == 0 {
-		created, err = s.regimes.CreateRegime(r.Context(), in, a.ID)
+		id, err = save()
 	}
 	if fields := mergeErrors(v.Errors, err); fields != nil {
 		v.Errors = fields
@@ -156,7 +169,7 @@ func (s *Server) regimeCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.redirect(w, r, regimePath(created.ID), "Đã thêm chế độ báo cáo. Bước tiếp theo: thiết kế mẫu báo cáo.")
+	s.redirect(w, r, regimePath(id), done)
 }
 
 // mergeErrors joins the form's own parsing errors with a domain error's
@@ -249,20 +262,9 @@ func (s *Server) regimeUpdate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	err := in.Validate()
-	if err == nil && len(v.Errors) == 0 {
-		err = s.regimes.UpdateRegime(r.Context(), reg.ID, in)
-	}
-	if fields := mergeErrors(v.Errors, err); fields != nil {
-		v.Errors = fields
-		s.renderRegimeForm(w, r, http.StatusUnprocessableEntity, v, in.Frequency, in.ReceivingUnitID, in.OwnerUnitID)
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.redirect(w, r, regimePath(reg.ID), "Đã lưu chế độ báo cáo.")
+	s.saveRegime(w, r, in, v, "Đã lưu chế độ báo cáo.", func() (int64, error) {
+		return reg.ID, s.regimes.UpdateRegime(r.Context(), reg.ID, in)
+	})
 }
 
 func (s *Server) regimeRetire(w http.ResponseWriter, r *http.Request) {
