@@ -117,9 +117,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}
 	objects := map[bool]map[string]int64{
 		true: {"accountID": h.account("doituong.syte", "so-y-te", accounts.User, accounts.Enter).ID, "unitID": h.unit("so-y-te").ID,
-			"regimeID": h.regime("so-y-te").ID},
+			"regimeID": h.regime("so-y-te").ID, "indicatorID": h.indicator("so-y-te").ID},
 		false: {"accountID": h.account("doituong.nhatrang", "xa-22366", accounts.User, accounts.Enter).ID, "unitID": h.unit("xa-22366").ID,
-			"regimeID": h.regime("xa-22366").ID},
+			"regimeID": h.regime("xa-22366").ID, "indicatorID": h.indicator("xa-22366").ID},
 	}
 
 	var routes []string

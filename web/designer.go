@@ -354,6 +354,10 @@ func (s *Server) formSave(w http.ResponseWriter, r *http.Request) {
 	updated := *f
 	updated.Code, updated.Title, updated.IssuedBy, updated.Unit = view.Code, view.Title, view.IssuedBy, view.Unit
 	updated.Columns = nil
+	// Formulas typed on the page use the numbers the page shows, (1), (2)…
+	// by line; after lines are deleted the columns are numbered again and
+	// every formula follows its column.
+	renumber := map[string]string{}
 	for i := range lineCount(r, forms.MaxColumns+2) {
 		get := func(name string) string { return r.PostFormValue(name + "_" + strconv.Itoa(i)) }
 		l := pages.ColumnLine{Label: vn.Clean(get("label")), Groups: vn.Clean(get("groups")), Type: get("type"),
@@ -363,9 +367,11 @@ func (s *Server) formSave(w http.ResponseWriter, r *http.Request) {
 		if l.Label == "" {
 			continue
 		}
+		original := strconv.Itoa(i + 1)
 		l.Code = strconv.Itoa(len(updated.Columns) + 1)
+		renumber[original] = l.Code
 		view.Columns = append(view.Columns, l)
-		c := forms.Column{Code: l.Code, Label: l.Label, Type: l.Type, Formula: l.Formula, Aggregation: l.Aggregation,
+		c := forms.Column{Code: original, Label: l.Label, Type: l.Type, Formula: l.Formula, Aggregation: l.Aggregation,
 			WeightBy: l.WeightBy, Required: l.Required, NonNegative: l.NonNegative, Prefill: l.Prefill}
 		for _, g := range strings.Split(l.Groups, ">") {
 			if g = strings.TrimSpace(g); g != "" {
@@ -407,6 +413,10 @@ func (s *Server) formSave(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		updated.Rules = append(updated.Rules, forms.Rule{Expr: strings.TrimSpace(expr), Message: vn.Clean(msg)})
+	}
+	updated.Rows = append([]forms.Row(nil), f.Rows...)
+	for i, problem := range updated.RenumberColumns(renumber) {
+		errs["renumber-"+strconv.Itoa(i)] = problem
 	}
 	rerender := func(status int, e map[string]string) {
 		for range 2 {
@@ -546,7 +556,7 @@ func (s *Server) rowsSave(w http.ResponseWriter, r *http.Request) {
 			lines = append(lines, pages.RowLine{Kind: forms.Indicator, Level: 1})
 		}
 		s.render(w, r, status, pages.RowsEditor(s.designerPage(r, reg, "Các dòng"),
-			pages.RowsView{Regime: reg, Version: v, Seen: r.PostFormValue("seen"), Form: f, Lines: lines, Errors: e}))
+			pages.RowsView{Regime: reg, Version: v, Seen: r.PostFormValue("seen"), Form: f, Lines: lines, Paste: paste, Errors: e}))
 	}
 	if len(errs) > 0 {
 		rerender(http.StatusUnprocessableEntity, errs)

@@ -16,6 +16,8 @@ import (
 	"baocao/internal/assignments"
 	"baocao/internal/config"
 	"baocao/internal/database"
+	"baocao/internal/holidays"
+	"baocao/internal/indicators"
 	"baocao/internal/policy"
 	"baocao/internal/regimes"
 	"baocao/internal/reports"
@@ -32,6 +34,8 @@ type Server struct {
 	regimes     *regimes.Store
 	assignments *assignments.Store
 	reports     *reports.Store
+	indicators  *indicators.Store
+	holidays    *holidays.Store
 	policy      *policy.Policy
 	sessions    *scs.SessionManager
 	box         *secretbox.Box
@@ -64,6 +68,7 @@ func New(cfg *config.Config, db *database.DB, log *slog.Logger) *Server {
 	s := &Server{
 		cfg: cfg, db: db, units: unitStore, accounts: accountStore, box: box, regimes: regimes.NewStore(db),
 		assignments: assignments.NewStore(db), reports: reports.NewStore(db),
+		indicators: indicators.NewStore(db), holidays: holidays.NewStore(db),
 		policy:   &policy.Policy{Tree: unitStore},
 		sessions: sessions, log: log, now: time.Now,
 		actions: map[string]policy.Action{},

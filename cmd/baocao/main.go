@@ -219,6 +219,9 @@ func seedAll(ctx context.Context, db *database.DB, demo bool, stdout io.Writer) 
 	if err := seed.Reference(ctx, db); err != nil {
 		return fmt.Errorf("seed units: %w", err)
 	}
+	if err := seed.Catalog(ctx, db); err != nil {
+		return fmt.Errorf("seed indicators and holidays: %w", err)
+	}
 	if !demo {
 		return nil
 	}

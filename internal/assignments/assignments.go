@@ -139,7 +139,7 @@ func (s *Store) Assign(ctx context.Context, req Request) (Result, error) {
 				SELECT u.id, ($7::bigint = 0 OR (u.id IN (SELECT unit_id FROM subtree($7)) AND $2 IN (SELECT unit_id FROM subtree($7)))) AS confirmed
 				FROM units u
 				WHERE u.id IN (SELECT unit_id FROM subtree($6)) AND u.id <> $2
-				  AND (u.valid_to IS NULL OR u.valid_to >= $4)
+				  AND (u.valid_to IS NULL OR u.valid_to >= greatest($4::date, current_date))
 				  AND ($8 = '' OR u.kind = $8)
 			) u
 			ON CONFLICT (regime_id, unit_id) WHERE valid_to IS NULL DO NOTHING
@@ -154,7 +154,7 @@ func (s *Store) Assign(ctx context.Context, req Request) (Result, error) {
 		}
 		var candidates int
 		if err := tx.QueryRow(ctx, `SELECT count(*) FROM units u WHERE u.id IN (SELECT unit_id FROM subtree($1)) AND u.id <> $2
-			AND (u.valid_to IS NULL OR u.valid_to >= $3) AND ($4 = '' OR u.kind = $4)`, req.Root, req.ReceiverUnitID, req.ValidFrom, req.Kind).Scan(&candidates); err != nil {
+			AND (u.valid_to IS NULL OR u.valid_to >= greatest($3::date, current_date)) AND ($4 = '' OR u.kind = $4)`, req.Root, req.ReceiverUnitID, req.ValidFrom, req.Kind).Scan(&candidates); err != nil {
 			return err
 		}
 		for _, c := range created {

@@ -80,9 +80,19 @@ const maxProblems = 15
 // checkFormulas reports the formulas that do not compile, once per
 // message (a wrong column formula would otherwise repeat on every row).
 func (f *Form) checkFormulas() []string {
-	_, problems := f.Compile()
-	labels := map[string]string{}
+	form := *f
+	hasValues := false
 	for _, r := range f.Rows {
+		hasValues = hasValues || r.HasValues()
+	}
+	if !hasValues {
+		// Columns come before rows in the designer: check the column
+		// formulas on a stand-in row until real rows exist.
+		form.Rows = append(append([]Row(nil), f.Rows...), Row{Key: "dong_mau", Label: "(dòng mẫu)", Kind: Indicator})
+	}
+	_, problems := form.Compile()
+	labels := map[string]string{}
+	for _, r := range form.Rows {
 		labels[r.Key] = r.Label
 	}
 	seen := map[string]bool{}

@@ -84,14 +84,18 @@ func (p *Policy) allowed(ctx context.Context, a *accounts.Account, act Action, o
 		return true, nil
 	case ManageIndicator:
 		// System admins keep the catalogue; a unit admin the indicators its
-		// subtree is responsible for.
+		// subtree is responsible for. Without an object (the route, or a new
+		// indicator before its responsible unit is chosen) a unit admin may
+		// go on; an indicator no unit is responsible for is the system admins'.
 		switch {
 		case a.Tier == accounts.SystemAdmin:
 			return true, nil
-		case a.Tier != accounts.UnitAdmin || obj == nil:
+		case a.Tier != accounts.UnitAdmin:
 			return false, nil
+		case obj == nil:
+			return true, nil
 		case obj.UnitID == 0:
-			return true, nil // a new indicator: its responsible unit is checked when given
+			return false, nil
 		}
 		return p.Tree.IsWithin(ctx, a.UnitID, obj.UnitID)
 	case ViewAccounts, ViewAudit, ViewRegimes:

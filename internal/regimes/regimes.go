@@ -63,7 +63,7 @@ type Deadline struct {
 // Describe writes the rule in Vietnamese.
 func (d Deadline) Describe() string {
 	if d.FixedDay > 0 {
-		return "Ngày " + itoa(d.FixedDay) + " tháng sau kỳ báo cáo"
+		return "Ngày " + itoa(d.FixedDay) + " (ngày " + itoa(d.FixedDay) + " đầu tiên sau ngày chốt số liệu)"
 	}
 	return itoa(d.WorkingDays) + " ngày làm việc sau ngày chốt số liệu"
 }
@@ -112,9 +112,14 @@ func (in *Input) Validate() error {
 	if len(in.Deadlines) == 0 {
 		fields["deadline_1"] = "Nhập thời hạn gửi báo cáo."
 	}
+	levels := map[int]bool{}
 	for _, d := range in.Deadlines {
 		key := "deadline_" + itoa(d.Level)
 		switch {
+		case d.Level < 1 || d.Level > 5:
+			fields["deadline_1"] = "Cấp báo cáo từ 1 đến 5."
+		case levels[d.Level]:
+			fields[key] = "Mỗi cấp chỉ có một thời hạn gửi."
 		case d.WorkingDays > 0 && d.FixedDay > 0:
 			fields[key] = "Chọn một trong hai: số ngày làm việc hoặc ngày cố định."
 		case d.FixedDay > 31 || d.FixedDay < 0:
@@ -122,6 +127,7 @@ func (in *Input) Validate() error {
 		case d.FixedDay == 0 && (d.WorkingDays < 1 || d.WorkingDays > 60):
 			fields[key] = "Thời hạn gửi ít nhất 1 ngày làm việc sau ngày chốt số liệu (Nghị định 09/2019/NĐ-CP, Điều 8)."
 		}
+		levels[d.Level] = true
 	}
 	if len(fields) > 0 {
 		return apperr.InvalidFields(fields)

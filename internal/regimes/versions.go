@@ -106,7 +106,7 @@ func (s *Store) SaveDraft(ctx context.Context, v *Version, tpl forms.Template, s
 	}
 	return s.db.Tx(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE template_versions SET content = $2, updated_at = now()
-			WHERE id = $1 AND published_at IS NULL AND date_trunc('milliseconds', updated_at) = date_trunc('milliseconds', $3::timestamptz)`,
+			WHERE id = $1 AND published_at IS NULL AND updated_at = $3`,
 			v.ID, tpl, seen)
 		if err != nil {
 			return err
@@ -128,8 +128,15 @@ func (s *Store) Publish(ctx context.Context, v *Version) error {
 		return err
 	}
 	return s.db.Tx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE template_versions SET published_at = now() WHERE id = $1`, v.ID); err != nil {
+		// Publish exactly what was checked: not a draft saved meanwhile, and
+		// not twice.
+		tag, err := tx.Exec(ctx, `UPDATE template_versions SET published_at = now()
+			WHERE id = $1 AND published_at IS NULL AND updated_at = $2`, v.ID, v.UpdatedAt)
+		if err != nil {
 			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return apperr.New(apperr.Conflict, "Bản nháp vừa được người khác lưu hoặc ban hành. Hãy tải lại trang để xem bản mới nhất.")
 		}
 		return audit.Record(ctx, tx, audit.Event{Action: "template.publish", ObjectType: "template_version", ObjectID: v.ID,
 			Detail: map[string]any{"version": v.Number}})

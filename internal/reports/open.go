@@ -99,13 +99,19 @@ func openPeriod(ctx context.Context, tx pgx.Tx, regimeID, version int64, p perio
 	if err != nil {
 		return 0, err
 	}
+	// One report per unit, from its assignment in force (the open one when
+	// an old one ended during the period); units closed before the period
+	// began report nothing.
 	rows, _ := tx.Query(ctx, `
-		SELECT a.id, a.unit_id, a.receiver_unit_id, a.level, d.working_days, d.fixed_day
+		SELECT DISTINCT ON (a.unit_id) a.id, a.unit_id, a.receiver_unit_id, a.level, d.working_days, d.fixed_day
 		FROM assignments a
+		JOIN units u ON u.id = a.unit_id
 		LEFT JOIN regime_deadlines d ON d.regime_id = a.regime_id AND d.level = a.level
 		WHERE a.regime_id = $1 AND a.confirmed_at IS NOT NULL
 		  AND a.valid_from <= $3 AND (a.valid_to IS NULL OR a.valid_to >= $2)
-		  AND NOT EXISTS (SELECT 1 FROM reports x WHERE x.period_id = $4 AND x.unit_id = a.unit_id)`,
+		  AND (u.valid_to IS NULL OR u.valid_to >= $2)
+		  AND NOT EXISTS (SELECT 1 FROM reports x WHERE x.period_id = $4 AND x.unit_id = a.unit_id)
+		ORDER BY a.unit_id, a.valid_to DESC NULLS FIRST, a.id DESC`,
 		regimeID, p.Start, p.End, periodID)
 	type todo struct {
 		ID, UnitID, ReceiverID int64
@@ -116,16 +122,19 @@ func openPeriod(ctx context.Context, tx pgx.Tx, regimeID, version int64, p perio
 	if err != nil {
 		return 0, err
 	}
+	created := 0
 	for _, a := range list {
 		rule := ruleOf(a.WorkingDays, a.FixedDay)
-		if _, err := tx.Exec(ctx, `
+		tag, err := tx.Exec(ctx, `
 			INSERT INTO reports (period_id, unit_id, receiver_unit_id, assignment_id, level, deadline)
 			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (period_id, unit_id) DO NOTHING`,
-			periodID, a.UnitID, a.ReceiverID, a.ID, a.Level, rule.Deadline(p, cal)); err != nil {
+			periodID, a.UnitID, a.ReceiverID, a.ID, a.Level, rule.Deadline(p, cal))
+		if err != nil {
 			return 0, err
 		}
+		created += int(tag.RowsAffected())
 	}
-	return len(list), nil
+	return created, nil
 }
 
 // ruleOf is the deadline rule stored for a level (the default without one).

@@ -30,9 +30,11 @@ func (p Page) nav() []navItem {
 	items := []navItem{{"home", "Trang chủ", "/"}}
 	if a.Tier == accounts.SystemAdmin {
 		items = append(items, navItem{"units", "Cơ quan, đơn vị", "/admin/units"})
+		items = append(items, navItem{"holidays", "Ngày nghỉ lễ", "/admin/holidays"})
 	}
 	if a.IsAdmin() {
 		items = append(items, navItem{"regimes", "Chế độ báo cáo", "/regimes"})
+		items = append(items, navItem{"indicators", "Chỉ tiêu", "/catalog/indicators"})
 	}
 	if a.IsAdmin() {
 		items = append(items, navItem{"accounts", "Tài khoản", "/admin/accounts"}, navItem{"audit", "Nhật ký hệ thống", "/admin/audit"})

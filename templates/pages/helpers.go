@@ -124,6 +124,23 @@ var ActionNames = map[string]string{
 	"unit.update":              "Sửa, chuyển đơn vị",
 	"unit.close":               "Đóng đơn vị",
 	"unit.reopen":              "Mở lại đơn vị",
+	"indicator.create":         "Thêm chỉ tiêu",
+	"indicator.update":         "Sửa chỉ tiêu",
+	"indicator.retire":         "Ngừng sử dụng chỉ tiêu",
+	"indicator.restore":        "Dùng lại chỉ tiêu",
+	"holiday.set":              "Thêm, sửa ngày nghỉ lễ",
+	"holiday.delete":           "Xóa ngày nghỉ lễ",
+	"regime.create":            "Thêm chế độ báo cáo",
+	"regime.update":            "Sửa chế độ báo cáo",
+	"regime.retire":            "Dừng áp dụng chế độ báo cáo",
+	"template.new_draft":       "Tạo bản nháp mẫu báo cáo",
+	"template.save":            "Lưu bản nháp mẫu báo cáo",
+	"template.publish":         "Ban hành mẫu báo cáo",
+	"assignment.create":        "Giao báo cáo",
+	"assignment.end":           "Kết thúc giao báo cáo",
+	"assignment.confirm":       "Xác nhận giao báo cáo",
+	"assignment.reject":        "Từ chối giao báo cáo",
+	"period.open_adhoc":        "Mở kỳ báo cáo đột xuất",
 }
 
 func actionName(action string) string {
@@ -145,7 +162,11 @@ var detailLabels = map[string]string{
 	"parent_id": "Mã đơn vị cấp trên", "unit_id": "Mã đơn vị", "full_name": "Họ và tên", "position": "Chức vụ",
 	"email": "Thư điện tử", "phone": "Điện thoại", "rights": "Quyền", "tier": "Loại tài khoản",
 	"username": "Tên đăng nhập", "reason": "Lý do", "valid_to": "Ngày kết thúc", "successors": "Mã đơn vị kế thừa",
-	"failures": "Số lần sai liên tiếp",
+	"failures": "Số lần sai liên tiếp", "code": "Mã số", "source": "Nguồn", "unit_of_measure": "Đơn vị tính",
+	"value_type": "Kiểu giá trị", "aggregation": "Cách tổng hợp", "group": "Nhóm", "period_note": "Kỳ báo cáo",
+	"description": "Mô tả", "responsible_unit_id": "Mã đơn vị chịu trách nhiệm", "date": "Ngày", "working": "Làm bù",
+	"status": "Trạng thái", "frequency": "Tần suất", "regime_id": "Mã chế độ báo cáo", "receiver_unit_id": "Mã cơ quan nhận",
+	"pending": "Chờ xác nhận", "version": "Phiên bản", "label": "Tên kỳ", "window": "Thời gian",
 }
 
 var detailValues = map[string]string{
