@@ -93,6 +93,8 @@ var matrix = map[string]allow{
 	"GET /regimes/{regimeID}/template/forms/{formKey}/rows":    manageUser,
 	"POST /regimes/{regimeID}/template/forms/{formKey}/rows":   manageUser,
 	"GET /regimes/{regimeID}/template/forms/{formKey}/preview": manageUser,
+	"GET /regimes/{regimeID}/template/forms/{formKey}/xlsx":    manageUser,
+	"POST /regimes/{regimeID}/template/import":                 manageUser,
 	"GET /regimes/{regimeID}/assignments":                      manageUser,
 	"POST /regimes/{regimeID}/assignments":                     manageUser,
 	"POST /regimes/{regimeID}/assignments/{assignmentID}/end":  manageUser,

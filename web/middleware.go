@@ -107,19 +107,27 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// limitBody refuses request bodies over the configured size.
+// limitBody refuses request bodies over the configured size; routes
+// ending in /import take a file and allow uploadLimit.
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > s.cfg.MaxBodyBytes {
-			s.fail(w, r, errTooLarge(s.cfg.MaxBodyBytes))
+		limit := s.cfg.MaxBodyBytes
+		if strings.HasSuffix(r.URL.Path, "/import") {
+			limit = uploadLimit
+		}
+		if r.ContentLength > limit {
+			s.fail(w, r, errTooLarge(limit))
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
 }
 
 func errTooLarge(limit int64) error {
+	if limit >= 1<<20 {
+		return apperr.New(apperr.TooLarge, fmt.Sprintf("Dữ liệu gửi lên quá lớn (tối đa %d MB).", limit>>20))
+	}
 	return apperr.New(apperr.TooLarge, fmt.Sprintf("Dữ liệu gửi lên quá lớn (tối đa %d KB).", limit/1024))
 }
 
@@ -198,7 +206,13 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 		want := s.sessions.GetString(r.Context(), sessCSRF)
 		got := r.Header.Get("X-CSRF-Token")
 		if got == "" {
-			if err := r.ParseForm(); err != nil {
+			var err error
+			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+				err = r.ParseMultipartForm(8 << 20) // larger files spill to temporary files
+			} else {
+				err = r.ParseForm()
+			}
+			if err != nil {
 				s.fail(w, r, formError(err, s.cfg.MaxBodyBytes))
 				return
 			}

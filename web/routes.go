@@ -100,6 +100,8 @@ func (s *Server) routes() chi.Router {
 		s.handle(r, http.MethodGet, "/regimes/{regimeID}/template/forms/{formKey}/rows", policy.ManageRegime, s.rowsPage)
 		s.handle(r, http.MethodPost, "/regimes/{regimeID}/template/forms/{formKey}/rows", policy.ManageRegime, s.rowsSave)
 		s.handle(r, http.MethodGet, "/regimes/{regimeID}/template/forms/{formKey}/preview", policy.ManageRegime, s.previewPage)
+		s.handle(r, http.MethodGet, "/regimes/{regimeID}/template/forms/{formKey}/xlsx", policy.ManageRegime, s.formXLSX)
+		s.handle(r, http.MethodPost, "/regimes/{regimeID}/template/import", policy.ManageRegime, s.formImport)
 		s.handle(r, http.MethodGet, "/regimes/{regimeID}/assignments", policy.ManageRegime, s.assignmentsPage)
 		s.handle(r, http.MethodPost, "/regimes/{regimeID}/assignments", policy.ManageRegime, s.assign)
 		s.handle(r, http.MethodPost, "/regimes/{regimeID}/assignments/{assignmentID}/end", policy.ManageRegime, s.assignmentEnd)
