@@ -452,7 +452,7 @@ func rowLines(f *forms.Form) []pages.RowLine {
 	var lines []pages.RowLine
 	for _, row := range f.Rows {
 		l := pages.RowLine{Key: row.Key, STT: row.STT, Label: row.Label, Kind: row.Kind, Unit: row.Unit, Bold: row.Bold,
-			Level: depths[row.Key] + 1, Formulas: formulasText(row.Formulas)}
+			Level: depths[row.Key] + 1, Formulas: formulasText(row.Formulas), Aggregation: aggregationText(row.Aggregation)}
 		if row.IndicatorID != 0 {
 			l.Indicator = strconv.FormatInt(row.IndicatorID, 10)
 		}
@@ -494,7 +494,7 @@ func (s *Server) rowsSave(w http.ResponseWriter, r *http.Request) {
 	for i := range lineCount(r, forms.MaxRows+5) {
 		get := func(name string) string { return r.PostFormValue(name + "_" + strconv.Itoa(i)) }
 		l := pages.RowLine{Key: get("key"), STT: vn.Clean(get("stt")), Label: vn.Clean(get("label")), Kind: get("kind"),
-			Unit: vn.Clean(get("unit")), Indicator: strings.TrimSpace(get("indicator")), Formulas: strings.TrimSpace(get("formulas")),
+			Unit: vn.Clean(get("unit")), Indicator: strings.TrimSpace(get("indicator")), Formulas: strings.TrimSpace(get("formulas")), Aggregation: strings.TrimSpace(get("aggregation")),
 			Bold: get("bold") == "1", Level: levelOf(get("level"))}
 		if l.Label == "" {
 			continue
@@ -543,7 +543,15 @@ func (s *Server) rowsSave(w http.ResponseWriter, r *http.Request) {
 				errs["indicator-"+l.Key] = "Dòng \"" + l.Label + "\": số hiệu chỉ tiêu là một số trong danh mục chỉ tiêu."
 			}
 			row.IndicatorID = id
+			if _, err := s.indicators.Indicator(r.Context(), id); err != nil && id > 0 {
+				errs["indicator-"+l.Key] = "Dòng \"" + l.Label + "\": không có chỉ tiêu số hiệu " + l.Indicator + " trong danh mục."
+			}
 		}
+		aggregation, aggErr := parseRowAggregation(l.Aggregation)
+		if aggErr != "" {
+			errs["aggregation-"+l.Key] = "Dòng \"" + l.Label + "\": " + aggErr
+		}
+		row.Aggregation = aggregation
 		formulas, err := parseRowFormulas(l.Formulas)
 		if err != "" {
 			errs["formulas-"+l.Key] = "Dòng \"" + l.Label + "\": " + err
@@ -563,6 +571,45 @@ func (s *Server) rowsSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.saveDraft(w, r, v, v.Template.WithForm(updated), templateURL(reg)+"/forms/"+f.Key+"/rows", "Đã lưu các dòng.", rerender)
+}
+
+// aggregationWords are the consolidation rules as a designer writes them.
+var aggregationWords = map[string]string{
+	"cộng": forms.Sum, "tổng": forms.Sum, "trung bình": forms.Average, "bình quân gia quyền": forms.WeightedAvg,
+	"nhỏ nhất": forms.Min, "lớn nhất": forms.Max, "không": forms.NoAggregate, "không tổng hợp": forms.NoAggregate,
+	forms.Sum: forms.Sum, forms.Average: forms.Average, forms.WeightedAvg: forms.WeightedAvg, forms.Min: forms.Min,
+	forms.Max: forms.Max, forms.NoAggregate: forms.NoAggregate,
+}
+
+// parseRowAggregation reads "c3 = trung bình; c5 = không" into column → rule.
+func parseRowAggregation(text string) (map[string]string, string) {
+	out := map[string]string{}
+	for _, part := range strings.Split(text, ";") {
+		if strings.TrimSpace(part) == "" {
+			continue
+		}
+		lhs, rhs, found := strings.Cut(part, "=")
+		col := strings.TrimPrefix(strings.ToLower(strings.TrimSpace(lhs)), "c")
+		rule := aggregationWords[strings.ToLower(vn.Clean(rhs))]
+		if _, err := strconv.Atoi(col); !found || err != nil || rule == "" {
+			return nil, "tổng hợp riêng viết theo dạng \"c3 = trung bình\" (cộng, trung bình, bình quân gia quyền, nhỏ nhất, lớn nhất, không)."
+		}
+		out[col] = rule
+	}
+	if len(out) == 0 {
+		return nil, ""
+	}
+	return out, ""
+}
+
+func aggregationText(m map[string]string) string {
+	names := map[string]string{forms.Sum: "cộng", forms.Average: "trung bình", forms.WeightedAvg: "bình quân gia quyền",
+		forms.Min: "nhỏ nhất", forms.Max: "lớn nhất", forms.NoAggregate: "không"}
+	var parts []string
+	for _, c := range sortedKeys(m) {
+		parts = append(parts, "c"+c+" = "+names[m[c]])
+	}
+	return strings.Join(parts, "; ")
 }
 
 // parseRowFormulas reads "c3 = c1 - c2; c4 = …" into column → formula.

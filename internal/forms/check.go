@@ -148,6 +148,11 @@ func (f *Form) check() []string {
 				add("%s: công thức cho cột (%s) không có trong biểu.", where, code)
 			}
 		}
+		for code, rule := range r.Aggregation {
+			if !cols[code] || aggregators[rule] == "" {
+				add("%s: cách tổng hợp riêng của cột (%s) không hợp lệ.", where, code)
+			}
+		}
 		rows[r.Key] = true
 	}
 	problems = append(problems, f.checkFormulas()...)

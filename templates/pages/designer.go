@@ -52,7 +52,7 @@ type FormEditorView struct {
 
 // RowLine is one line of the row editor.
 type RowLine struct {
-	Key, STT, Label, Kind, Unit, Formulas, Indicator string
+	Key, STT, Label, Kind, Unit, Formulas, Aggregation, Indicator string
 	Level                                            int
 	Bold                                             bool
 }
