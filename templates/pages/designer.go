@@ -53,8 +53,8 @@ type FormEditorView struct {
 // RowLine is one line of the row editor.
 type RowLine struct {
 	Key, STT, Label, Kind, Unit, Formulas, Aggregation, Indicator string
-	Level                                            int
-	Bold                                             bool
+	Level                                                         int
+	Bold                                                          bool
 }
 
 // RowsView edits a form's rows.
