@@ -10,6 +10,7 @@ import (
 	"baocao/internal/assignments"
 	"baocao/internal/database"
 	"baocao/internal/database/dbtest"
+	"baocao/internal/periods"
 	"baocao/internal/regimes"
 	"baocao/internal/seed"
 	"baocao/internal/units"
@@ -374,5 +375,37 @@ func TestAssignValidation(t *testing.T) {
 	}
 	if _, err := f.s.Assignment(f.ctx, 987654); apperr.Code(err) != apperr.NotFound {
 		t.Errorf("unknown assignment: %v", err)
+	}
+}
+
+func TestClosingAUnitEndsItsAssignments(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := dbtest.New(t)
+	if err := seed.Reference(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	var regime, commune, receiver int64
+	if err := db.QueryRow(ctx, `SELECT id FROM units WHERE key = 'xa-22366'`).Scan(&commune); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow(ctx, `SELECT id FROM units WHERE key = 'vp-ubnd'`).Scan(&receiver); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow(ctx, `INSERT INTO regimes (name, receiving_unit_id, frequency, owner_unit_id) VALUES ('Thử', $1, 'monthly', $1) RETURNING id`, receiver).Scan(&regime); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(ctx, `INSERT INTO assignments (regime_id, unit_id, receiver_unit_id, valid_from, confirmed_at) VALUES ($1, $2, $3, '2025-07-01', now())`, regime, commune, receiver); err != nil {
+		t.Fatal(err)
+	}
+	if err := units.NewStore(db).CloseUnit(ctx, commune, periods.Date(2026, 3, 31), nil); err != nil {
+		t.Fatal(err)
+	}
+	var validTo *time.Time
+	if err := db.QueryRow(ctx, `SELECT valid_to FROM assignments WHERE unit_id = $1`, commune).Scan(&validTo); err != nil {
+		t.Fatal(err)
+	}
+	if validTo == nil || validTo.Format("2006-01-02") != "2026-03-31" {
+		t.Fatalf("assignment of the closed commune ends %v, want 2026-03-31", validTo)
 	}
 }

@@ -288,6 +288,11 @@ func (s *Store) CloseUnit(ctx context.Context, id int64, lastDay time.Time, succ
 		if _, err := tx.Exec(ctx, `UPDATE units SET valid_to = $2, updated_at = now() WHERE id = $1`, id, lastDay); err != nil {
 			return err
 		}
+		// A closed unit reports nothing more: its assignments end with it.
+		if _, err := tx.Exec(ctx, `UPDATE assignments SET valid_to = greatest($2::date, valid_from)
+			WHERE unit_id = $1 AND (valid_to IS NULL OR valid_to > $2)`, id, lastDay); err != nil {
+			return err
+		}
 		for _, succ := range successors {
 			if succ == id {
 				return apperr.InvalidFields(map[string]string{"successors": "Đơn vị kế thừa phải là đơn vị khác."})
