@@ -30,14 +30,22 @@ const (
 	ManageRegime       Action = "manage_regime"       // object: the regime's owner unit
 	ConfirmAssignments Action = "confirm_assignments" // assignments outside the assigner's subtree
 	ViewOwnReports     Action = "view_own_reports"    // the reports of one's own unit
+
+	// Report actions; the object is the report: its unit and its receiver.
+	ViewReport    Action = "view_report"    // read it and its history
+	EditReport    Action = "edit_report"    // type in it, submit it for approval
+	ApproveReport Action = "approve_report" // approve or return it inside the unit
+	SendReport    Action = "send_report"    // send it once signed
+	ReceiveReport Action = "receive_report" // accept or return it, as the receiver
 )
 
 // Object is what an action is done to: the unit it belongs to and, for an
 // account, its tier.
 type Object struct {
-	UnitID    int64
-	Tier      accounts.Tier
-	AccountID int64 // the account itself, for ManageAccount
+	UnitID     int64
+	Tier       accounts.Tier
+	AccountID  int64 // the account itself, for ManageAccount
+	ReceiverID int64 // the receiving unit, for a report
 }
 
 // Tree answers whether a unit lies in another's subtree.
@@ -111,6 +119,8 @@ func (p *Policy) allowed(ctx context.Context, a *accounts.Account, act Action, o
 			return false, nil
 		}
 		return obj.UnitID == 0 || obj.UnitID == a.UnitID, nil
+	case ViewReport, EditReport, ApproveReport, SendReport, ReceiveReport:
+		return p.report(ctx, a, act, obj)
 	case CreateAccount, ManageAccount:
 		if obj == nil || (act == ManageAccount && obj.AccountID == a.ID) {
 			// One's own account is managed on the "my account" pages, so
@@ -128,6 +138,37 @@ func (p *Policy) allowed(ctx context.Context, a *accounts.Account, act Action, o
 			}
 			return p.Tree.IsWithin(ctx, a.UnitID, obj.UnitID)
 		}
+	}
+	return false, nil
+}
+
+// report decides the report actions (SPEC §2): a user works on its own
+// unit's reports by right; the receiving unit's consolidate and approve
+// rights read, accept and return them; admins read the reports of their
+// subtree (system admins all, audited by the caller).
+func (p *Policy) report(ctx context.Context, a *accounts.Account, act Action, obj *Object) (bool, error) {
+	if obj == nil {
+		return false, nil
+	}
+	own := a.Tier == accounts.User && a.UnitID == obj.UnitID
+	receiver := a.Tier == accounts.User && a.UnitID == obj.ReceiverID && (a.Has(accounts.Consolidate) || a.Has(accounts.Approve))
+	switch act {
+	case ViewReport:
+		switch {
+		case own, receiver, a.Tier == accounts.SystemAdmin:
+			return true, nil
+		case a.Tier == accounts.UnitAdmin:
+			return p.Tree.IsWithin(ctx, a.UnitID, obj.UnitID)
+		}
+		return false, nil
+	case EditReport:
+		return own && (a.Has(accounts.Enter) || a.Has(accounts.Consolidate)), nil
+	case ApproveReport:
+		return own && a.Has(accounts.Approve), nil
+	case SendReport:
+		return own && a.Has(accounts.Send), nil
+	case ReceiveReport:
+		return receiver, nil
 	}
 	return false, nil
 }

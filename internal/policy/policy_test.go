@@ -20,7 +20,8 @@ import (
 // allActions is every Action constant; the test fails when one is added
 // without being covered here.
 var allActions = []Action{Public, SignedIn, ManageUnits, ViewAccounts, CreateAccount, ManageAccount, ViewAudit,
-	ViewCatalog, ManageIndicator, ManageHolidays, ViewRegimes, ManageRegime, ConfirmAssignments, ViewOwnReports}
+	ViewCatalog, ManageIndicator, ManageHolidays, ViewRegimes, ManageRegime, ConfirmAssignments, ViewOwnReports,
+	ViewReport, EditReport, ApproveReport, SendReport, ReceiveReport}
 
 // TestAllActionsListed reads policy.go and fails when an Action constant
 // is missing from allActions.
@@ -181,6 +182,25 @@ func TestAuthorize(t *testing.T) {
 		check{"unit admin", syteAdmin, ConfirmAssignments, nil, forbidden},
 		check{"user", syteUser, ViewOwnReports, nil, ok},
 		check{"unit admin", syteAdmin, ViewOwnReports, nil, forbidden},
+		// Reports: a so-y-te report sent to vp-ubnd, and a commune's report sent to so-y-te.
+		check{"own unit, enter", syteUser, EditReport, &Object{UnitID: syte, ReceiverID: vp}, ok},
+		check{"own unit, enter only", syteUser, ApproveReport, &Object{UnitID: syte, ReceiverID: vp}, forbidden},
+		check{"own unit, enter only", syteUser, SendReport, &Object{UnitID: syte, ReceiverID: vp}, forbidden},
+		check{"own unit, every right", syteLeader, ApproveReport, &Object{UnitID: syte, ReceiverID: vp}, ok},
+		check{"own unit, every right", syteLeader, SendReport, &Object{UnitID: syte, ReceiverID: vp}, ok},
+		check{"own unit is not its own receiver", syteLeader, ReceiveReport, &Object{UnitID: syte, ReceiverID: vp}, forbidden},
+		check{"receiver with consolidate", syteLeader, ReceiveReport, &Object{UnitID: xa, ReceiverID: syte}, ok},
+		check{"receiver with enter only", syteUser, ReceiveReport, &Object{UnitID: xa, ReceiverID: syte}, forbidden},
+		check{"receiver with consolidate reads", syteLeader, ViewReport, &Object{UnitID: xa, ReceiverID: syte}, ok},
+		check{"receiver with enter only cannot read", syteUser, ViewReport, &Object{UnitID: xa, ReceiverID: syte}, forbidden},
+		check{"receiver cannot edit", syteLeader, EditReport, &Object{UnitID: xa, ReceiverID: syte}, forbidden},
+		check{"another unit's report", syteLeader, ViewReport, &Object{UnitID: xa, ReceiverID: vp}, forbidden},
+		check{"unit admin reads its subtree", vpAdmin, ViewReport, &Object{UnitID: tt, ReceiverID: vp}, ok},
+		check{"unit admin does not read elsewhere", syteAdmin, ViewReport, &Object{UnitID: xa, ReceiverID: vp}, forbidden},
+		check{"unit admin never edits", syteAdmin, EditReport, &Object{UnitID: syte, ReceiverID: vp}, forbidden},
+		check{"system admin reads all", sysAdmin, ViewReport, &Object{UnitID: xa, ReceiverID: vp}, ok},
+		check{"system admin never sends", sysAdmin, SendReport, &Object{UnitID: xa, ReceiverID: vp}, forbidden},
+		check{"no object", syteLeader, ViewReport, nil, forbidden},
 		// One's own account is managed on the "my account" pages.
 		check{"system admin, itself", sysAdmin, ManageAccount, self(sysAdmin), forbidden},
 		check{"system admin, another system admin", sysAdmin, ManageAccount, self(sysAdmin2), ok},
