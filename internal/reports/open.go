@@ -18,8 +18,9 @@ import (
 
 // Store reads and changes periods and reports.
 type Store struct {
-	db  *database.DB
-	Now func() time.Time
+	db    *database.DB
+	Now   func() time.Time
+	cache templateCache
 }
 
 // NewStore returns a Store on db.

@@ -15,8 +15,8 @@ type Grid struct {
 	ReadOnly bool
 }
 
-// CellName is the input name of a cell.
-func CellName(row, col string) string { return "v." + row + "." + col }
+// CellName is the input name of a cell: v.<form>.<row>.<col>.
+func CellName(form, row, col string) string { return "v." + form + "." + row + "." + col }
 
 func (g Grid) value(row, col string) string { return g.Values[row+"|"+col] }
 

@@ -1,0 +1,157 @@
+package reports
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"baocao/internal/forms"
+	"baocao/internal/formula"
+	"baocao/internal/vn"
+)
+
+// CellKey names a cell of a report: form, row and column.
+func CellKey(form, row, col string) string { return form + "|" + row + "|" + col }
+
+// Content is what a report holds: the cells as an official reads them
+// (numbers in Vietnamese format) and the narrative.
+type Content struct {
+	Values   map[string]string // CellKey → shown value
+	Numbers  map[string]float64
+	Sections map[string]string // section key → sanitised HTML
+}
+
+// Problem is a cell or section that needs attention.
+type Problem struct {
+	Key     string // CellKey, or "section|<key>", or "" for the report
+	Message string
+}
+
+// templates caches the compiled template versions; a version in use by a
+// period is published and never changes.
+type compiled struct {
+	template forms.Template
+	programs map[string]*formula.Program
+}
+
+type templateCache struct {
+	mu      sync.Mutex
+	entries map[int64]*compiled
+}
+
+// Template returns a report's template version and its compiled forms.
+func (s *Store) Template(ctx context.Context, versionID int64) (*forms.Template, map[string]*formula.Program, error) {
+	s.cache.mu.Lock()
+	c, ok := s.cache.entries[versionID]
+	s.cache.mu.Unlock()
+	if ok {
+		return &c.template, c.programs, nil
+	}
+	c = &compiled{programs: map[string]*formula.Program{}}
+	var published *time.Time
+	if err := s.db.QueryRow(ctx, `SELECT content, published_at FROM template_versions WHERE id = $1`, versionID).Scan(&c.template, &published); err != nil {
+		return nil, nil, err
+	}
+	for i := range c.template.Forms {
+		f := &c.template.Forms[i]
+		prog, problems := f.Compile()
+		if len(problems) > 0 {
+			return nil, nil, fmt.Errorf("template version %d form %s does not compile: %v", versionID, f.Key, problems[0].Message)
+		}
+		c.programs[f.Key] = prog
+	}
+	if published != nil {
+		s.cache.mu.Lock()
+		if s.cache.entries == nil {
+			s.cache.entries = map[int64]*compiled{}
+		}
+		s.cache.entries[versionID] = c
+		s.cache.mu.Unlock()
+	}
+	return &c.template, c.programs, nil
+}
+
+// Content reads a report's cells and narrative.
+func (s *Store) Content(ctx context.Context, r *Report) (*Content, error) {
+	tpl, _, err := s.Template(ctx, r.TemplateVersionID)
+	if err != nil {
+		return nil, err
+	}
+	c := &Content{Values: map[string]string{}, Numbers: map[string]float64{}, Sections: map[string]string{}}
+	rows, _ := s.db.Query(ctx, `SELECT form_key, row_key, col_code, num::float8, txt FROM report_values WHERE report_id = $1`, r.ID)
+	var form, row, col string
+	var num *float64
+	var txt *string
+	_, err = pgx.ForEachRow(rows, []any{&form, &row, &col, &num, &txt}, func() error {
+		key := CellKey(form, row, col)
+		switch {
+		case num != nil:
+			c.Numbers[key] = *num
+			c.Values[key] = formatNumber(tpl, form, col, *num)
+		case txt != nil:
+			c.Values[key] = *txt
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	rows, _ = s.db.Query(ctx, `SELECT section_key, html FROM report_sections WHERE report_id = $1`, r.ID)
+	var key, html string
+	_, err = pgx.ForEachRow(rows, []any{&key, &html}, func() error {
+		c.Sections[key] = html
+		return nil
+	})
+	return c, err
+}
+
+// formatNumber writes a number the Vietnamese way with its column's decimals.
+func formatNumber(tpl *forms.Template, form, col string, x float64) string {
+	decimals := 0
+	if f, ok := tpl.FormByKey(form); ok {
+		if c, ok := f.Column(col); ok {
+			decimals = c.Decimals
+			if c.Type == forms.Percent && decimals == 0 {
+				decimals = 1
+			}
+		}
+	}
+	if x == math.Trunc(x) && decimals == 0 {
+		return vn.Int(int64(x))
+	}
+	if decimals == 0 {
+		decimals = -1 // as many as the number has: a typed 200,5 is shown as typed
+	}
+	out := vn.Decimal(math.Round(x*1e6)/1e6, decimals)
+	if strings.Contains(out, ",") {
+		out = strings.TrimRight(strings.TrimRight(out, "0"), ",")
+	}
+	return out
+}
+
+// ParseNumber reads a number typed the Vietnamese way (1.234,5), or with
+// a decimal point (1234.5).
+func ParseNumber(raw string) (float64, bool) {
+	raw = strings.ReplaceAll(strings.TrimSpace(raw), " ", "")
+	if raw == "" {
+		return 0, false
+	}
+	switch {
+	case strings.Contains(raw, ","):
+		raw = strings.ReplaceAll(raw, ".", "")
+		raw = strings.Replace(raw, ",", ".", 1)
+	case strings.Count(raw, ".") > 1 || (strings.Count(raw, ".") == 1 && len(raw)-strings.Index(raw, ".") == 4 && !strings.HasPrefix(raw, "0.")):
+		raw = strings.ReplaceAll(raw, ".", "") // 1.234 is one thousand two hundred thirty-four
+	}
+	x, err := strconv.ParseFloat(raw, 64)
+	if err != nil || math.IsInf(x, 0) || math.IsNaN(x) {
+		return 0, false
+	}
+	return x, true
+}

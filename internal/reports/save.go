@@ -1,0 +1,282 @@
+package reports
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"baocao/internal/apperr"
+	"baocao/internal/forms"
+	"baocao/internal/formula"
+	"baocao/internal/periods"
+	"baocao/internal/vn"
+)
+
+// Draft is what an official sends when saving: every input cell and
+// section as typed, and the revision the page was loaded at.
+type Draft struct {
+	Values   map[string]string // CellKey → typed text
+	Sections map[string]string // section key → HTML, sanitised by the caller
+	Revision int
+}
+
+// ConflictError says someone else saved the report after the page was
+// loaded; Theirs holds what they saved, so both values can be shown.
+type ConflictError struct {
+	Theirs *Content
+	By     string
+	At     time.Time
+}
+
+func (e *ConflictError) Error() string { return "report changed since it was loaded" }
+
+// maxText is the longest text a text cell keeps.
+const maxText = 2000
+
+// Save stores a draft: it checks every cell against the template, computes
+// the formula cells on the server, and refuses to overwrite a save made
+// meanwhile. Cells that break a rule are kept as typed (nothing typed is
+// lost) and returned as problems; a cell that is not an input cell of the
+// report's template refuses the whole save.
+func (s *Store) Save(ctx context.Context, r *Report, d Draft, by int64) ([]Problem, int, error) {
+	if !r.Editable() {
+		return nil, 0, apperr.New(apperr.Conflict, "Báo cáo đang ở trạng thái "+statusName(r.Status)+" nên không sửa được.")
+	}
+	tpl, programs, err := s.Template(ctx, r.TemplateVersionID)
+	if err != nil {
+		return nil, 0, err
+	}
+	inputs := inputCells(tpl)
+	for key := range d.Values {
+		if _, ok := inputs[key]; !ok {
+			return nil, 0, apperr.New(apperr.Invalid, "Dữ liệu gửi lên có ô không thuộc biểu mẫu của báo cáo này. Hãy tải lại trang rồi nhập lại.")
+		}
+	}
+	sections := map[string]forms.Section{}
+	for _, sec := range tpl.Outline {
+		sections[sec.Key] = sec
+	}
+	for key := range d.Sections {
+		if _, ok := sections[key]; !ok {
+			return nil, 0, apperr.New(apperr.Invalid, "Dữ liệu gửi lên có mục không thuộc đề cương của báo cáo này.")
+		}
+	}
+
+	var problems []Problem
+	numbers := map[string]float64{}
+	texts := map[string]string{}
+	for key, raw := range d.Values {
+		raw = vn.Clean(raw)
+		if raw == "" {
+			continue
+		}
+		col := inputs[key]
+		if col.Type == forms.Text {
+			texts[key] = vn.Truncate(raw, maxText)
+			continue
+		}
+		x, ok := ParseNumber(raw)
+		if !ok {
+			texts[key] = vn.Truncate(raw, 100) // kept as typed, refused at submission
+			problems = append(problems, Problem{key, "Phải là một số, ví dụ 1.234,5."})
+			continue
+		}
+		numbers[key] = x
+		if msg := checkNumber(col, x); msg != "" {
+			problems = append(problems, Problem{key, msg})
+		}
+	}
+
+	previous, err := s.neighbourNumbers(ctx, r)
+	if err != nil {
+		return nil, 0, err
+	}
+	computed := map[string]float64{}
+	for _, f := range tpl.Forms {
+		results := programs[f.Key].Evaluate(cellValues{form: f.Key, current: numbers, neighbours: previous})
+		for cell, res := range results {
+			key := CellKey(f.Key, cell.Row, cell.Col)
+			if col, _ := strconv.Atoi(cell.Col); col >= 1001 { // a cross-cell rule
+				if res.OK && res.Value == 0 {
+					problems = append(problems, Problem{CellKey(f.Key, cell.Row, ""), f.Rules[col-1001].Message})
+				}
+				continue
+			}
+			switch {
+			case res.Err != "":
+				problems = append(problems, Problem{key, res.Err})
+			case res.OK:
+				computed[key] = res.Value
+			}
+		}
+	}
+	for key, html := range d.Sections {
+		if limit := sections[key].MaxChars; limit > 0 && len([]rune(html)) > limit*4 {
+			return nil, 0, apperr.New(apperr.TooLarge, "Mục "+sections[key].Number+" quá dài.")
+		}
+	}
+
+	revision := 0
+	err = s.db.Tx(ctx, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `
+			UPDATE reports SET revision = revision + 1, saved_at = now(), saved_by = nullif($3, 0), updated_at = now()
+			WHERE id = $1 AND revision = $2 AND status IN ('draft', 'returned') RETURNING revision`,
+			r.ID, d.Revision, by).Scan(&revision)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return errStale
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM report_values WHERE report_id = $1`, r.ID); err != nil {
+			return err
+		}
+		rows := make([][]any, 0, len(numbers)+len(texts)+len(computed))
+		for key, x := range numbers {
+			form, row, col := splitKey(key)
+			rows = append(rows, []any{r.ID, form, row, col, x, nil, false})
+		}
+		for key, t := range texts {
+			form, row, col := splitKey(key)
+			rows = append(rows, []any{r.ID, form, row, col, nil, t, false})
+		}
+		for key, x := range computed {
+			form, row, col := splitKey(key)
+			rows = append(rows, []any{r.ID, form, row, col, x, nil, true})
+		}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"report_values"},
+			[]string{"report_id", "form_key", "row_key", "col_code", "num", "txt", "computed"}, pgx.CopyFromRows(rows)); err != nil {
+			return err
+		}
+		for key, html := range d.Sections {
+			if _, err := tx.Exec(ctx, `
+				INSERT INTO report_sections (report_id, section_key, html) VALUES ($1, $2, $3)
+				ON CONFLICT (report_id, section_key) DO UPDATE SET html = EXCLUDED.html`, r.ID, key, html); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if errors.Is(err, errStale) {
+		return nil, 0, s.conflict(ctx, r.ID)
+	}
+	return problems, revision, err
+}
+
+var errStale = errors.New("stale revision")
+
+// conflict explains a refused save: the report changed status, or someone
+// saved it meanwhile.
+func (s *Store) conflict(ctx context.Context, id int64) error {
+	now, err := s.Report(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !now.Editable() {
+		return apperr.New(apperr.Conflict, "Báo cáo vừa chuyển sang trạng thái "+statusName(now.Status)+" nên không lưu được. Những gì bạn nhập vẫn còn trên trang.")
+	}
+	theirs, err := s.Content(ctx, now)
+	if err != nil {
+		return err
+	}
+	return &ConflictError{Theirs: theirs, By: now.SavedBy, At: now.SavedAt}
+}
+
+func splitKey(key string) (form, row, col string) {
+	var parts [3]string
+	i := 0
+	start := 0
+	for j := 0; j < len(key) && i < 2; j++ {
+		if key[j] == '|' {
+			parts[i] = key[start:j]
+			i++
+			start = j + 1
+		}
+	}
+	parts[2] = key[start:]
+	return parts[0], parts[1], parts[2]
+}
+
+// inputCells lists the cells an official types in, with their column.
+func inputCells(tpl *forms.Template) map[string]forms.Column {
+	out := map[string]forms.Column{}
+	for _, f := range tpl.Forms {
+		for _, row := range f.Rows {
+			if !row.HasValues() {
+				continue
+			}
+			for _, c := range f.Columns {
+				if !f.IsFormula(row, c) {
+					out[CellKey(f.Key, row.Key, c.Code)] = c
+				}
+			}
+		}
+	}
+	return out
+}
+
+// checkNumber applies a column's rules to a number.
+func checkNumber(c forms.Column, x float64) string {
+	switch {
+	case c.Type == forms.Integer && x != float64(int64(x)):
+		return "Phải là số nguyên."
+	case c.NonNegative && x < 0:
+		return "Không được âm."
+	case c.Min != nil && x < *c.Min:
+		return "Không được nhỏ hơn " + vn.Decimal(*c.Min, -1) + "."
+	case c.Max != nil && x > *c.Max:
+		return "Không được lớn hơn " + vn.Decimal(*c.Max, -1) + "."
+	}
+	return ""
+}
+
+// cellValues feeds the formula engine: this report's numbers, and the
+// previous period's and last year's reports of the same unit.
+type cellValues struct {
+	form       string
+	current    map[string]float64
+	neighbours map[formula.Period]map[string]float64
+}
+
+func (v cellValues) Value(c formula.Cell, p formula.Period) (float64, bool) {
+	key := CellKey(v.form, c.Row, c.Col)
+	if p == formula.Current {
+		x, ok := v.current[key]
+		return x, ok
+	}
+	x, ok := v.neighbours[p][key]
+	return x, ok
+}
+
+// neighbourNumbers reads the numbers of the unit's reports for the
+// previous period and the same period last year.
+func (s *Store) neighbourNumbers(ctx context.Context, r *Report) (map[formula.Period]map[string]float64, error) {
+	out := map[formula.Period]map[string]float64{formula.Previous: {}, formula.LastYear: {}}
+	p, err := periods.ParseKey(r.PeriodKey)
+	if err != nil || p.Frequency == periods.AdHocFreq {
+		return out, nil
+	}
+	for period, key := range map[formula.Period]string{formula.Previous: p.Prev().Key(), formula.LastYear: p.SamePeriodLastYear().Key()} {
+		rows, _ := s.db.Query(ctx, `
+			SELECT v.form_key, v.row_key, v.col_code, v.num::float8
+			FROM report_values v JOIN reports x ON x.id = v.report_id JOIN periods q ON q.id = x.period_id
+			WHERE q.regime_id = $1 AND q.key = $2 AND x.unit_id = $3 AND v.num IS NOT NULL`, r.RegimeID, key, r.UnitID)
+		var form, row, col string
+		var num float64
+		if _, err := pgx.ForEachRow(rows, []any{&form, &row, &col, &num}, func() error {
+			out[period][CellKey(form, row, col)] = num
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func statusName(status string) string {
+	name, _ := StatusName(status)
+	return name
+}

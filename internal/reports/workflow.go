@@ -1,0 +1,251 @@
+package reports
+
+import (
+	"context"
+	"encoding/json"
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/jackc/pgx/v5"
+
+	"baocao/internal/apperr"
+	"baocao/internal/audit"
+	"baocao/internal/forms"
+	"baocao/internal/vn"
+)
+
+// Action is a step of a report's life (SPEC §4).
+type Action string
+
+const (
+	Submit         Action = "submit"          // draft, returned → awaiting approval
+	Approve        Action = "approve"         // awaiting approval → approved
+	ReturnInternal Action = "return_internal" // awaiting approval, approved → draft
+	Sign           Action = "sign"            // approved → signed (the signing service calls it)
+	Send           Action = "send"            // signed → sent
+	Accept         Action = "accept"          // sent → accepted
+	Return         Action = "return"          // sent → returned
+	Supplement     Action = "supplement"      // accepted → draft, a new version ("gửi bổ sung")
+)
+
+var transitions = map[Action]struct {
+	from   []string
+	to     string
+	reason bool // a reason is required
+	name   string
+}{
+	Submit:         {[]string{"draft", "returned"}, "awaiting_approval", false, "Trình duyệt"},
+	Approve:        {[]string{"awaiting_approval"}, "approved", false, "Duyệt"},
+	ReturnInternal: {[]string{"awaiting_approval", "approved"}, "draft", true, "Trả lại để sửa"},
+	Sign:           {[]string{"approved"}, "signed", false, "Ký số"},
+	Send:           {[]string{"signed"}, "sent", false, "Gửi"},
+	Accept:         {[]string{"sent"}, "accepted", false, "Tiếp nhận"},
+	Return:         {[]string{"sent"}, "returned", true, "Trả lại"},
+	Supplement:     {[]string{"accepted"}, "draft", false, "Gửi bổ sung"},
+}
+
+// ActionName is the action in Vietnamese.
+func ActionName(a Action) string { return transitions[a].name }
+
+// Allowed reports whether the report's status lets a happen (the policy
+// decides who).
+func (r *Report) Allowed(a Action) bool {
+	t, ok := transitions[a]
+	if !ok {
+		return false
+	}
+	for _, from := range t.from {
+		if r.Status == from {
+			return true
+		}
+	}
+	return false
+}
+
+// Marks are the cells and sections a return points at.
+type Marks struct {
+	Cells    []string `json:"cells,omitempty"`    // CellKeys
+	Sections []string `json:"sections,omitempty"` // section keys
+}
+
+// Move applies action a to the report, recording who, when, from where and
+// why. Submitting checks the report is complete; sending freezes the
+// version and decides whether it is on time.
+func (s *Store) Move(ctx context.Context, r *Report, a Action, reason string, marks Marks) error {
+	t, ok := transitions[a]
+	if !ok {
+		return apperr.New(apperr.Invalid, "Thao tác không hợp lệ.")
+	}
+	if !r.Allowed(a) {
+		return apperr.New(apperr.Conflict, "Báo cáo đang ở trạng thái "+statusName(r.Status)+" nên không thể "+lower(t.name)+".")
+	}
+	reason = vn.Clean(reason)
+	if t.reason && reason == "" {
+		return apperr.InvalidFields(map[string]string{"reason": "Nhập lý do để đơn vị biết cần sửa gì."})
+	}
+	if len([]rune(reason)) > 2000 {
+		return apperr.InvalidFields(map[string]string{"reason": "Lý do không được dài quá 2.000 ký tự."})
+	}
+	if a == Submit {
+		if problems, err := s.Check(ctx, r); err != nil {
+			return err
+		} else if len(problems) > 0 {
+			return &IncompleteError{Problems: problems}
+		}
+	}
+	now := s.Now()
+	return s.db.Tx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE reports SET status = $3, updated_at = now() WHERE id = $1 AND status = $2`, r.ID, r.Status, t.to)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return apperr.New(apperr.Conflict, "Báo cáo vừa được người khác chuyển trạng thái. Hãy tải lại trang.")
+		}
+		version := r.Version
+		switch a {
+		case Send:
+			late, err := lateAt(ctx, tx, r.Deadline, now)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `UPDATE reports SET sent_at = $2, late = $3 WHERE id = $1`, r.ID, now, late); err != nil {
+				return err
+			}
+			if err := snapshot(ctx, tx, r.ID, version); err != nil {
+				return err
+			}
+		case Return:
+			raw, _ := json.Marshal(marks)
+			if _, err := tx.Exec(ctx, `UPDATE report_snapshots SET marks = $3 WHERE report_id = $1 AND version = $2`, r.ID, version, raw); err != nil {
+				return err
+			}
+		case Submit:
+			if r.Status == "returned" {
+				version++ // the corrected report is a new version
+			}
+		case Supplement:
+			version++
+			if _, err := tx.Exec(ctx, `UPDATE reports SET supplementary = true WHERE id = $1`, r.ID); err != nil {
+				return err
+			}
+		}
+		if version != r.Version {
+			if _, err := tx.Exec(ctx, `UPDATE reports SET version = $2 WHERE id = $1`, r.ID, version); err != nil {
+				return err
+			}
+		}
+		actor := audit.ActorFrom(ctx)
+		detail, _ := json.Marshal(marks)
+		if _, err := tx.Exec(ctx, `
+			INSERT INTO report_events (report_id, actor_id, actor_name, action, from_status, to_status, version, reason, ip, detail)
+			VALUES ($1, nullif($2, 0), $3, $4, $5, $6, $7, $8, $9, $10)`,
+			r.ID, actor.AccountID, actor.Name, string(a), r.Status, t.to, version, reason, actor.IP, detail); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Event{Action: "report." + string(a), ObjectType: "report", ObjectID: r.ID, UnitID: r.UnitID,
+			Detail: map[string]any{"from": r.Status, "to": t.to, "reason": reason}})
+	})
+}
+
+// IncompleteError lists why a report cannot be submitted yet.
+type IncompleteError struct{ Problems []Problem }
+
+func (e *IncompleteError) Error() string { return "report incomplete" }
+
+// Check lists what keeps the report from being submitted: required cells
+// and sections left blank, and every problem of its values.
+func (s *Store) Check(ctx context.Context, r *Report) ([]Problem, error) {
+	tpl, _, err := s.Template(ctx, r.TemplateVersionID)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.Content(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	var problems []Problem
+	for _, sec := range tpl.Outline {
+		if sec.Required && stripTags(c.Sections[sec.Key]) == "" {
+			problems = append(problems, Problem{"section|" + sec.Key, "Mục " + sec.Number + " " + sec.Heading + " là bắt buộc."})
+		}
+	}
+	for key, col := range inputCells(tpl) {
+		v := c.Values[key]
+		_, isNumber := c.Numbers[key]
+		switch {
+		case v == "" && col.Required:
+			problems = append(problems, Problem{key, "Ô bắt buộc, chưa nhập."})
+		case v != "" && col.Type != forms.Text && !isNumber:
+			problems = append(problems, Problem{key, "Phải là một số, ví dụ 1.234,5."})
+		case isNumber:
+			if msg := checkNumber(col, c.Numbers[key]); msg != "" {
+				problems = append(problems, Problem{key, msg})
+			}
+		}
+	}
+	return problems, nil
+}
+
+// lateAt decides whether a report sent at now misses its deadline: it is
+// on time until the end of the deadline day, or within the grace period of
+// an outage that covered the deadline (QĐ 2838 Điều 7.4).
+func lateAt(ctx context.Context, tx pgx.Tx, deadline, now time.Time) (bool, error) {
+	endOfDeadline := vn.Day(deadline).AddDate(0, 0, 1)
+	if now.Before(endOfDeadline) {
+		return false, nil
+	}
+	var graced bool
+	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM outages WHERE started_at < $1 AND ended_at >= $2 AND grace_until >= $3)`,
+		endOfDeadline, vn.Day(deadline), now).Scan(&graced)
+	return !graced, err
+}
+
+// snapshot freezes the report's content as version.
+func snapshot(ctx context.Context, tx pgx.Tx, reportID int64, version int) error {
+	_, err := tx.Exec(ctx, `
+		INSERT INTO report_snapshots (report_id, version, content)
+		SELECT $1, $2, jsonb_build_object(
+			'values', coalesce((SELECT jsonb_object_agg(form_key || '|' || row_key || '|' || col_code, coalesce(num::text, txt))
+			                    FROM report_values WHERE report_id = $1), '{}'),
+			'sections', coalesce((SELECT jsonb_object_agg(section_key, html) FROM report_sections WHERE report_id = $1), '{}'))
+		ON CONFLICT (report_id, version) DO UPDATE SET content = EXCLUDED.content, created_at = now()`, reportID, version)
+	return err
+}
+
+// Event is a step in a report's history.
+type Event struct {
+	At       time.Time
+	Actor    string
+	Action   Action
+	From, To string
+	Version  int
+	Reason   string
+	IP       string
+}
+
+// History lists a report's steps, oldest first.
+func (s *Store) History(ctx context.Context, reportID int64) ([]Event, error) {
+	rows, _ := s.db.Query(ctx, `
+		SELECT e.at, coalesce(a.full_name, e.actor_name), e.action, e.from_status, e.to_status, e.version, e.reason, e.ip
+		FROM report_events e LEFT JOIN accounts a ON a.id = e.actor_id
+		WHERE e.report_id = $1 ORDER BY e.at, e.id`, reportID)
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[Event])
+}
+
+func lower(s string) string {
+	r := []rune(s)
+	if len(r) > 0 {
+		r[0] = unicode.ToLower(r[0])
+	}
+	return string(r)
+}
+
+var tags = regexp.MustCompile(`<[^>]*>`)
+
+// stripTags is the visible text of sanitised HTML, trimmed.
+func stripTags(html string) string {
+	return strings.TrimSpace(strings.ReplaceAll(tags.ReplaceAllString(html, ""), "&nbsp;", " "))
+}
