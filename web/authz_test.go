@@ -23,6 +23,24 @@ var (
 	signedIn allow = func(actor string, _ bool) bool { return actor != "anonymous" }
 	sysAdmin allow = func(actor string, _ bool) bool { return actor == "system admin" }
 	admins   allow = func(actor string, _ bool) bool { return actor == "system admin" || actor == "unit admin" }
+	// Reports: the own object is a report of so-y-te sent to vp-ubnd; the
+	// other is a commune's report sent to so-y-te, which so-y-te receives.
+	readReport allow = func(actor string, own bool) bool {
+		switch actor {
+		case "system admin":
+			return true
+		case "unit admin", "enter", "send":
+			return own
+		case "consolidate", "approve":
+			return true // own unit, or as the receiver
+		}
+		return false
+	}
+	editReport    allow = func(actor string, own bool) bool { return own && (actor == "enter" || actor == "consolidate") }
+	approveReport allow = func(actor string, own bool) bool { return own && actor == "approve" }
+	sendReport    allow = func(actor string, own bool) bool { return own && actor == "send" }
+	receiveReport allow = func(actor string, own bool) bool { return !own && (actor == "consolidate" || actor == "approve") }
+
 	// A unit admin manages the users of its own subtree only, and the
 	// regimes its own unit owns.
 	manageUser allow = func(actor string, own bool) bool {
@@ -98,6 +116,15 @@ var matrix = map[string]allow{
 	"GET /regimes/{regimeID}/assignments":                      manageUser,
 	"POST /regimes/{regimeID}/assignments":                     manageUser,
 	"POST /regimes/{regimeID}/assignments/{assignmentID}/end":  manageUser,
+	"GET /reports/{reportID}":                                  readReport,
+	"POST /reports/{reportID}":                                 editReport,
+	"POST /reports/{reportID}/submit":                          editReport,
+	"POST /reports/{reportID}/approve":                         approveReport,
+	"POST /reports/{reportID}/return-internal":                 approveReport,
+	"POST /reports/{reportID}/send":                            sendReport,
+	"POST /reports/{reportID}/accept":                          receiveReport,
+	"POST /reports/{reportID}/return":                          receiveReport,
+	"POST /reports/{reportID}/supplement":                      editReport,
 	"GET /admin/assignments":                                   sysAdmin,
 	"POST /admin/assignments/{assignmentID}/confirm":           sysAdmin,
 	"POST /admin/assignments/{assignmentID}/reject":            sysAdmin,
@@ -119,9 +146,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}
 	objects := map[bool]map[string]int64{
 		true: {"accountID": h.account("doituong.syte", "so-y-te", accounts.User, accounts.Enter).ID, "unitID": h.unit("so-y-te").ID,
-			"regimeID": h.regime("so-y-te").ID, "indicatorID": h.indicator("so-y-te").ID},
+			"regimeID": h.regime("so-y-te").ID, "indicatorID": h.indicator("so-y-te").ID,
+			"reportID": h.report("so-y-te", "vp-ubnd")},
 		false: {"accountID": h.account("doituong.nhatrang", "xa-22366", accounts.User, accounts.Enter).ID, "unitID": h.unit("xa-22366").ID,
-			"regimeID": h.regime("xa-22366").ID, "indicatorID": h.indicator("xa-22366").ID},
+			"regimeID": h.regime("xa-22366").ID, "indicatorID": h.indicator("xa-22366").ID,
+			"reportID": h.report("xa-22366", "so-y-te")},
 	}
 
 	var routes []string

@@ -22,6 +22,7 @@ import (
 	"baocao/internal/audit"
 	"baocao/internal/policy"
 	"baocao/internal/regimes"
+	"baocao/internal/reports"
 	"baocao/internal/units"
 )
 
@@ -32,6 +33,7 @@ const (
 	targetAccountKey
 	targetUnitKey
 	targetRegimeKey
+	targetReportKey
 )
 
 // currentAccount returns the signed-in account, or nil.
@@ -54,6 +56,11 @@ func targetUnit(r *http.Request) *units.Unit {
 // targetRegime returns the regime named by {regimeID}.
 func targetRegime(r *http.Request) *regimes.Regime {
 	return r.Context().Value(targetRegimeKey).(*regimes.Regime)
+}
+
+// targetReport returns the report named by {reportID}.
+func targetReport(r *http.Request) *reports.Report {
+	return r.Context().Value(targetReportKey).(*reports.Report)
 }
 
 // requestLog gives each request an ID and logs it as one JSON line.
@@ -284,6 +291,15 @@ func (s *Server) authorize(act policy.Action, next http.HandlerFunc) http.Handle
 			}
 			obj = &policy.Object{UnitID: target.OwnerUnitID}
 			ctx = context.WithValue(ctx, targetRegimeKey, target)
+		}
+		if raw := chi.URLParam(r, "reportID"); raw != "" {
+			target, err := loadByID(raw, func(id int64) (*reports.Report, error) { return s.reports.Report(ctx, id) })
+			if err != nil {
+				s.failAuthorized(w, r, a, act, err)
+				return
+			}
+			obj = &policy.Object{UnitID: target.UnitID, ReceiverID: target.ReceiverUnitID}
+			ctx = context.WithValue(ctx, targetReportKey, target)
 		}
 		if err := s.policy.Authorize(ctx, a, act, obj); err != nil {
 			s.fail(w, r, err)

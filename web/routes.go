@@ -10,6 +10,7 @@ import (
 
 	"baocao/internal/apperr"
 	"baocao/internal/policy"
+	"baocao/internal/reports"
 	"baocao/static"
 )
 
@@ -105,6 +106,15 @@ func (s *Server) routes() chi.Router {
 		s.handle(r, http.MethodGet, "/regimes/{regimeID}/assignments", policy.ManageRegime, s.assignmentsPage)
 		s.handle(r, http.MethodPost, "/regimes/{regimeID}/assignments", policy.ManageRegime, s.assign)
 		s.handle(r, http.MethodPost, "/regimes/{regimeID}/assignments/{assignmentID}/end", policy.ManageRegime, s.assignmentEnd)
+		s.handle(r, http.MethodGet, "/reports/{reportID}", policy.ViewReport, s.reportPage)
+		s.handle(r, http.MethodPost, "/reports/{reportID}", policy.EditReport, s.reportSave)
+		s.handle(r, http.MethodPost, "/reports/{reportID}/submit", policy.EditReport, s.reportMove(reports.Submit))
+		s.handle(r, http.MethodPost, "/reports/{reportID}/approve", policy.ApproveReport, s.reportMove(reports.Approve))
+		s.handle(r, http.MethodPost, "/reports/{reportID}/return-internal", policy.ApproveReport, s.reportMove(reports.ReturnInternal))
+		s.handle(r, http.MethodPost, "/reports/{reportID}/send", policy.SendReport, s.reportMove(reports.Send))
+		s.handle(r, http.MethodPost, "/reports/{reportID}/accept", policy.ReceiveReport, s.reportMove(reports.Accept))
+		s.handle(r, http.MethodPost, "/reports/{reportID}/return", policy.ReceiveReport, s.reportMove(reports.Return))
+		s.handle(r, http.MethodPost, "/reports/{reportID}/supplement", policy.EditReport, s.reportMove(reports.Supplement))
 		s.handle(r, http.MethodGet, "/admin/assignments", policy.ConfirmAssignments, s.pendingAssignmentsPage)
 		s.handle(r, http.MethodPost, "/admin/assignments/{assignmentID}/confirm", policy.ConfirmAssignments, s.assignmentConfirm)
 		s.handle(r, http.MethodPost, "/admin/assignments/{assignmentID}/reject", policy.ConfirmAssignments, s.assignmentReject)

@@ -17,6 +17,7 @@ import (
 	"baocao/internal/config"
 	"baocao/internal/database"
 	"baocao/internal/database/dbtest"
+	"baocao/internal/forms"
 	"baocao/internal/regimes"
 	"baocao/internal/seed"
 	"baocao/internal/units"
@@ -150,4 +151,48 @@ func (h *harness) regime(ownerKey string) *regimes.Regime {
 		h.t.Fatalf("regime of %s: %v", ownerKey, err)
 	}
 	return r
+}
+
+// report creates a draft report of unitKey, sent to receiverKey, on a
+// small published template, and returns its id.
+func (h *harness) report(unitKey, receiverKey string) int64 {
+	h.t.Helper()
+	tpl := forms.Template{
+		Outline: []forms.Section{{Key: "s1", Number: "I", Heading: "Kết quả thực hiện"}},
+		Forms: []forms.Form{{Key: "b1", Title: "Khám chữa bệnh", Columns: []forms.Column{
+			{Code: "1", Label: "Kế hoạch", Type: forms.Number, NonNegative: true},
+			{Code: "2", Label: "Thực hiện", Type: forms.Number},
+			{Code: "3", Label: "Tỷ lệ (%)", Type: forms.Percent, Formula: "IF(c1 = 0, 0, c2 / c1 * 100)"},
+		}, Rows: []forms.Row{
+			{Key: "r1", Label: "Tổng số", Kind: forms.Subtotal},
+			{Key: "r2", Parent: "r1", STT: "1", Label: "Số lượt khám", Kind: forms.Indicator},
+			{Key: "r3", Parent: "r1", STT: "2", Label: "Số lượt cấp cứu", Kind: forms.Indicator},
+		}}}}
+	unit, receiver := h.unit(unitKey).ID, h.unit(receiverKey).ID
+	var regime, version, period, assignment, id int64
+	steps := []struct {
+		sql  string
+		args []any
+		dst  *int64
+	}{
+		{`INSERT INTO regimes (name, receiving_unit_id, frequency, owner_unit_id) VALUES ('Báo cáo y tế tháng', $1, 'monthly', $1) RETURNING id`, []any{receiver}, &regime},
+		{`INSERT INTO template_versions (regime_id, version, content, published_at) VALUES ($1, 1, $2, now()) RETURNING id`, []any{&regime, tpl}, &version},
+		{`INSERT INTO periods (regime_id, key, label, start_date, end_date, template_version_id) VALUES ($1, '2026-M12', 'Tháng 12/2026', '2026-11-15', '2026-12-14', $2) RETURNING id`, []any{&regime, &version}, &period},
+		{`INSERT INTO assignments (regime_id, unit_id, receiver_unit_id, valid_from, confirmed_at) VALUES ($1, $2, $3, '2026-01-01', now()) RETURNING id`, []any{&regime, unit, receiver}, &assignment},
+		{`INSERT INTO reports (period_id, unit_id, receiver_unit_id, assignment_id, level, deadline) VALUES ($1, $2, $3, $4, 1, '2026-12-16') RETURNING id`, []any{&period, unit, receiver, &assignment}, &id},
+	}
+	for _, st := range steps {
+		args := make([]any, len(st.args))
+		for i, a := range st.args {
+			if p, ok := a.(*int64); ok {
+				args[i] = *p
+			} else {
+				args[i] = a
+			}
+		}
+		if err := h.db.QueryRow(h.ctx, st.sql, args...).Scan(st.dst); err != nil {
+			h.t.Fatalf("report fixture: %v", err)
+		}
+	}
+	return id
 }

@@ -1,0 +1,226 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"baocao/internal/apperr"
+	"baocao/internal/audit"
+	"baocao/internal/policy"
+	"baocao/internal/reports"
+	"baocao/internal/richtext"
+	"baocao/internal/vn"
+	"baocao/templates/components"
+	"baocao/templates/layouts"
+	"baocao/templates/pages"
+)
+
+func reportPath(id int64) string { return "/reports/" + strconv.FormatInt(id, 10) }
+
+// reportActions are the buttons of the steps a may take on rep now.
+var reportActions = []struct {
+	action  reports.Action
+	policy  policy.Action
+	label   string
+	reason  bool
+	confirm string
+	primary bool
+}{
+	{reports.Submit, policy.EditReport, "Trình lãnh đạo duyệt", false, "Trình báo cáo để lãnh đạo duyệt? Sau khi trình, báo cáo không sửa được cho đến khi bị trả lại.", true},
+	{reports.Approve, policy.ApproveReport, "Duyệt báo cáo", false, "Duyệt báo cáo này?", true},
+	{reports.ReturnInternal, policy.ApproveReport, "Trả lại để sửa", true, "", false},
+	{reports.Send, policy.SendReport, "Gửi báo cáo", false, "Gửi báo cáo đến cơ quan nhận? Sau khi gửi không thu hồi được.", true},
+	{reports.Accept, policy.ReceiveReport, "Tiếp nhận", false, "Tiếp nhận báo cáo này? Số liệu sẽ được tính vào tổng hợp.", true},
+	{reports.Return, policy.ReceiveReport, "Trả lại đơn vị", true, "", false},
+	{reports.Supplement, policy.EditReport, "Gửi bổ sung (tạo phiên bản mới)", false, "Tạo phiên bản mới để gửi bổ sung?", false},
+}
+
+func (s *Server) reportView(r *http.Request, rep *reports.Report) (pages.ReportView, error) {
+	ctx := r.Context()
+	a := currentAccount(r)
+	tpl, _, err := s.reports.Template(ctx, rep.TemplateVersionID)
+	if err != nil {
+		return pages.ReportView{}, err
+	}
+	content, err := s.reports.Content(ctx, rep)
+	if err != nil {
+		return pages.ReportView{}, err
+	}
+	v := pages.ReportView{Report: rep, Template: tpl, Values: content.Values, Sections: content.Sections}
+	obj := &policy.Object{UnitID: rep.UnitID, ReceiverID: rep.ReceiverUnitID}
+	v.Editable = rep.Editable() && s.policy.Authorize(ctx, a, policy.EditReport, obj) == nil
+	for _, ra := range reportActions {
+		if rep.Allowed(ra.action) && s.policy.Authorize(ctx, a, ra.policy, obj) == nil {
+			v.Actions = append(v.Actions, pages.ReportAction{Action: ra.action, Label: ra.label, Reason: ra.reason, Confirm: ra.confirm, Primary: ra.primary})
+		}
+	}
+	if v.History, err = s.reports.History(ctx, rep.ID); err != nil {
+		return v, err
+	}
+	if v.Editable {
+		v.Problems, err = s.reports.Check(ctx, rep)
+	}
+	return v, err
+}
+
+func (s *Server) reportCrumbs(rep *reports.Report) []layouts.Crumb {
+	return []layouts.Crumb{crumbHome}
+}
+
+func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
+	rep := targetReport(r)
+	a := currentAccount(r)
+	if a.IsAdmin() {
+		// Admins reading a unit's report is audited (SPEC §7).
+		if err := audit.Record(r.Context(), s.db, audit.Event{Action: "report.read", ObjectType: "report", ObjectID: rep.ID, UnitID: rep.UnitID}); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	v, err := s.reportView(r, rep)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, pages.Report(s.page(r, rep.PeriodLabel+" – "+rep.Regime, "home", s.reportCrumbs(rep)...), v))
+}
+
+// reportDraft reads the cells and sections of a posted report form.
+func reportDraft(r *http.Request) reports.Draft {
+	d := reports.Draft{Values: map[string]string{}, Sections: map[string]string{}}
+	d.Revision, _ = strconv.Atoi(r.PostFormValue("revision"))
+	for name, vals := range r.PostForm {
+		switch {
+		case strings.HasPrefix(name, "v."):
+			parts := strings.SplitN(strings.TrimPrefix(name, "v."), ".", 3)
+			if len(parts) == 3 {
+				d.Values[reports.CellKey(parts[0], parts[1], parts[2])] = vals[0]
+			} else {
+				d.Values[name] = vals[0] // refused by the store as not a cell of the form
+			}
+		case strings.HasPrefix(name, "s."):
+			d.Sections[strings.TrimPrefix(name, "s.")] = richtext.Sanitize(vals[0])
+		}
+	}
+	return d
+}
+
+// reportSave stores a draft: an explicit save re-renders the page with
+// the problems; an autosave (htmx) answers with the status line, the new
+// revision and the computed cells.
+func (s *Server) reportSave(w http.ResponseWriter, r *http.Request) {
+	rep := targetReport(r)
+	a := currentAccount(r)
+	d := reportDraft(r)
+	problems, revision, err := s.reports.Save(r.Context(), rep, d, a.ID)
+	htmx := r.Header.Get("HX-Request") == "true"
+	var conflict *reports.ConflictError
+	switch {
+	case errors.As(err, &conflict):
+		if htmx {
+			s.render(w, r, http.StatusOK, pages.SaveAnswer("Chưa lưu: "+conflict.By+" vừa lưu báo cáo lúc "+vn.DateTime(conflict.At)+". Bấm Lưu để xem khác biệt.", true, 0, nil))
+			return
+		}
+		s.renderReportAgain(w, r, rep, d, nil, conflictView(rep, d, conflict))
+		return
+	case err != nil && htmx:
+		s.render(w, r, http.StatusOK, pages.SaveAnswer("Chưa lưu: "+apperr.Message(err), true, 0, nil))
+		return
+	case err != nil:
+		s.fail(w, r, err)
+		return
+	}
+	fresh, err := s.reports.Report(r.Context(), rep.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	msg := "Đã lưu lúc " + vn.DateTime(fresh.SavedAt)
+	if len(problems) > 0 {
+		msg += " · " + vn.Int(int64(len(problems))) + " ô cần xem lại"
+	}
+	if htmx {
+		content, err := s.reports.Content(r.Context(), fresh)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.render(w, r, http.StatusOK, pages.SaveAnswer(msg, len(problems) > 0, revision, computedOutputs(fresh, content, s.reports)))
+		return
+	}
+	s.redirect(w, r, reportPath(rep.ID), msg+".")
+}
+
+// computedOutputs are the formula cells' values keyed by their element id.
+func computedOutputs(rep *reports.Report, c *reports.Content, store *reports.Store) map[string]string {
+	out := map[string]string{}
+	for key, val := range c.Values {
+		parts := strings.SplitN(key, "|", 3)
+		if len(parts) == 3 {
+			out[components.CellName(parts[0], parts[1], parts[2])] = val
+		}
+	}
+	return out
+}
+
+// renderReportAgain shows the page with what was typed, after a refusal.
+func (s *Server) renderReportAgain(w http.ResponseWriter, r *http.Request, rep *reports.Report, d reports.Draft, problems []reports.Problem, conflict *pages.ReportConflict) {
+	v, err := s.reportView(r, rep)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for key, val := range d.Values {
+		v.Values[key] = val
+	}
+	for key, html := range d.Sections {
+		v.Sections[key] = html
+	}
+	v.Conflict = conflict
+	if problems != nil {
+		v.Problems = problems
+	}
+	status := http.StatusUnprocessableEntity
+	if conflict != nil {
+		status = http.StatusConflict
+	}
+	s.render(w, r, status, pages.Report(s.page(r, rep.PeriodLabel+" – "+rep.Regime, "home", s.reportCrumbs(rep)...), v))
+}
+
+func conflictView(rep *reports.Report, d reports.Draft, c *reports.ConflictError) *pages.ReportConflict {
+	view := &pages.ReportConflict{By: c.By, At: vn.DateTime(c.At)}
+	for key, yours := range d.Values {
+		theirs := c.Theirs.Values[key]
+		if vn.Clean(yours) != theirs {
+			parts := strings.SplitN(key, "|", 3)
+			where := key
+			if len(parts) == 3 {
+				where = "Biểu " + parts[0] + ", dòng " + parts[1] + ", cột (" + parts[2] + ")"
+			}
+			view.Cells = append(view.Cells, pages.ConflictCell{Where: where, Theirs: theirs, Yours: yours})
+		}
+	}
+	sort.Slice(view.Cells, func(i, j int) bool { return view.Cells[i].Where < view.Cells[j].Where })
+	return view
+}
+
+// reportMove answers one of the step buttons of the report page.
+func (s *Server) reportMove(action reports.Action) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		rep := targetReport(r)
+		err := s.reports.Move(r.Context(), rep, action, r.PostFormValue("reason"), reports.Marks{})
+		var incomplete *reports.IncompleteError
+		switch {
+		case errors.As(err, &incomplete):
+			s.renderReportAgain(w, r, rep, reports.Draft{}, incomplete.Problems, nil)
+			return
+		case err != nil:
+			s.fail(w, r, err)
+			return
+		}
+		s.redirect(w, r, reportPath(rep.ID), "Đã "+strings.ToLower(reports.ActionName(action))+" báo cáo.")
+	}
+}

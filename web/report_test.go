@@ -1,0 +1,133 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"baocao/internal/accounts"
+)
+
+// TestReportLifecycleOverHTTP: a commune user types and submits; its leader
+// returns it, then approves it; once signed (the signing service's step)
+// the clerk sends it; the receiving department returns it, and after the
+// fix and a new round accepts it.
+func TestReportLifecycleOverHTTP(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	id := h.report("xa-22366", "so-y-te")
+	path := reportPath(id)
+	enter := h.account("nhaplieu.nhatrang", "xa-22366", accounts.User, accounts.Enter)
+	leader := h.account("lanhdao.nhatrang", "xa-22366", accounts.User, accounts.Approve)
+	clerk := h.account("vanthu.nhatrang", "xa-22366", accounts.User, accounts.Send)
+	receiver := h.account("tonghop.syte", "so-y-te", accounts.User, accounts.Consolidate)
+	as := func(a *accounts.Account) (*http.Cookie, string) { return h.sessionFor(a) }
+	post := func(a *accounts.Account, p string, form url.Values, htmx bool) (int, string) {
+		t.Helper()
+		cookie, csrf := as(a)
+		form.Set("csrf_token", csrf)
+		req := newFormRequest("POST", p, form)
+		req.AddCookie(cookie)
+		if htmx {
+			req.Header.Set("HX-Request", "true")
+		}
+		rec := serve(h, req)
+		return rec.Code, rec.Body.String()
+	}
+	status := func() string {
+		var s string
+		if err := h.db.QueryRow(h.ctx, `SELECT status FROM reports WHERE id = $1`, id).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+
+	// Autosave computes the formula cells and hands back the revision.
+	code, body := post(enter, path, url.Values{"revision": {"0"}, "v.b1.r2.1": {"1.000"}, "v.b1.r2.2": {"250"}, "v.b1.r3.1": {"200"}, "s.s1": {"<p>Đã thực hiện <script>x()</script></p>"}}, true)
+	if code != http.StatusOK || !strings.Contains(body, "Đã lưu lúc") || !strings.Contains(body, `id="revision"`) || !strings.Contains(body, ">25<") {
+		t.Fatalf("autosave: %d %s", code, body)
+	}
+	var html string
+	if err := h.db.QueryRow(h.ctx, `SELECT html FROM report_sections WHERE report_id = $1`, id).Scan(&html); err != nil || strings.Contains(html, "script") {
+		t.Fatalf("narrative not sanitised: %q %v", html, err)
+	}
+	// A second editor on the old revision gets the conflict, and nothing is overwritten.
+	code, body = post(enter, path, url.Values{"revision": {"0"}, "v.b1.r2.1": {"9"}}, false)
+	if code != http.StatusConflict || !strings.Contains(body, "vừa được người khác lưu") || !strings.Contains(body, `value="9"`) {
+		t.Fatalf("stale save: %d", code)
+	}
+	// A forged cell changes nothing.
+	if code, _ := post(enter, path, url.Values{"revision": {"1"}, "v.b1.r2.3": {"77"}}, false); code != http.StatusUnprocessableEntity {
+		t.Fatalf("forged formula cell: %d", code)
+	}
+	// The leader cannot type, the clerk cannot submit.
+	if code, _ := post(leader, path, url.Values{"revision": {"1"}}, false); code != http.StatusForbidden {
+		t.Fatalf("leader saving: %d", code)
+	}
+	if code, _ := post(clerk, path+"/submit", url.Values{}, false); code != http.StatusForbidden {
+		t.Fatalf("clerk submitting: %d", code)
+	}
+	steps := []struct {
+		who    *accounts.Account
+		action string
+		form   url.Values
+		want   string
+	}{
+		{enter, "/submit", url.Values{}, "awaiting_approval"},
+		{leader, "/return-internal", url.Values{"reason": {"Số liệu dòng 2 chưa khớp"}}, "draft"},
+		{enter, "/submit", url.Values{}, "awaiting_approval"},
+		{leader, "/approve", url.Values{}, "approved"},
+	}
+	for _, st := range steps {
+		if code, body := post(st.who, path+st.action, st.form, false); code != http.StatusSeeOther {
+			t.Fatalf("%s %s: %d %s", st.who.Username, st.action, code, body[:min(len(body), 400)])
+		}
+		if got := status(); got != st.want {
+			t.Fatalf("after %s: %s, want %s", st.action, got, st.want)
+		}
+	}
+	// Sending needs the signed step, which no route skips.
+	if code, _ := post(clerk, path+"/send", url.Values{}, false); code != http.StatusConflict {
+		t.Fatalf("send before signing: %d", code)
+	}
+	if _, err := h.db.Exec(h.ctx, `UPDATE reports SET status = 'signed' WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range []struct {
+		who    *accounts.Account
+		action string
+		form   url.Values
+		code   int
+		want   string
+	}{
+		{clerk, "/send", url.Values{}, http.StatusSeeOther, "sent"},
+		{receiver, "/return", url.Values{}, http.StatusUnprocessableEntity, "sent"}, // a return needs its reason
+		{receiver, "/return", url.Values{"reason": {"Cột (2) dòng 1 sai"}}, http.StatusSeeOther, "returned"},
+		{enter, "/submit", url.Values{}, http.StatusSeeOther, "awaiting_approval"},
+	} {
+		if code, _ := post(st.who, path+st.action, st.form, false); code != st.code {
+			t.Fatalf("%s %s: %d, want %d", st.who.Username, st.action, code, st.code)
+		}
+		if got := status(); got != st.want {
+			t.Fatalf("after %s: %s, want %s", st.action, got, st.want)
+		}
+	}
+	// The history shows every step with its reason.
+	cookie, _ := as(enter)
+	req := newFormRequest("GET", path, nil)
+	req.AddCookie(cookie)
+	page := serve(h, req).Body.String()
+	for _, want := range []string{"Trả lại để sửa", "Số liệu dòng 2 chưa khớp", "Cột (2) dòng 1 sai", "Phiên bản 2"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("report page lacks %q", want)
+		}
+	}
+	var version int
+	_ = h.db.QueryRow(h.ctx, `SELECT version FROM reports WHERE id = $1`, id).Scan(&version)
+	if version != 2 {
+		t.Errorf("version after a return and a new submission: %d, want 2", version)
+	}
+	_ = strconv.Itoa
+}
