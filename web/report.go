@@ -9,6 +9,7 @@ import (
 
 	"baocao/internal/apperr"
 	"baocao/internal/audit"
+	"baocao/internal/forms"
 	"baocao/internal/policy"
 	"baocao/internal/reports"
 	"baocao/internal/richtext"
@@ -148,22 +149,37 @@ func (s *Server) reportSave(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		s.render(w, r, http.StatusOK, pages.SaveAnswer(msg, len(problems) > 0, revision, computedOutputs(fresh, content, s.reports)))
+		s.render(w, r, http.StatusOK, pages.SaveAnswer(msg, len(problems) > 0, revision, computedOutputs(tplOf(s, r, fresh), content)))
 		return
 	}
 	s.redirect(w, r, reportPath(rep.ID), msg+".")
 }
 
-// computedOutputs are the formula cells' values keyed by their element id.
-func computedOutputs(rep *reports.Report, c *reports.Content, store *reports.Store) map[string]string {
+// computedOutputs are the formula cells' values keyed by their element
+// id; a formula cell that became blank is sent empty.
+func computedOutputs(tpl *forms.Template, c *reports.Content) map[string]string {
 	out := map[string]string{}
-	for key, val := range c.Values {
-		parts := strings.SplitN(key, "|", 3)
-		if len(parts) == 3 {
-			out[components.CellName(parts[0], parts[1], parts[2])] = val
+	if tpl == nil {
+		return out
+	}
+	for _, f := range tpl.Forms {
+		for _, row := range f.Rows {
+			for _, col := range f.Columns {
+				if f.IsFormula(row, col) {
+					out[components.CellName(f.Key, row.Key, col.Code)] = c.Values[reports.CellKey(f.Key, row.Key, col.Code)]
+				}
+			}
 		}
 	}
 	return out
+}
+
+func tplOf(s *Server, r *http.Request, rep *reports.Report) *forms.Template {
+	tpl, _, err := s.reports.Template(r.Context(), rep.TemplateVersionID)
+	if err != nil {
+		return nil
+	}
+	return tpl
 }
 
 // renderReportAgain shows the page with what was typed, after a refusal.

@@ -24,6 +24,7 @@ func CellKey(form, row, col string) string { return form + "|" + row + "|" + col
 type Content struct {
 	Values   map[string]string // CellKey → shown value
 	Numbers  map[string]float64
+	Computed map[string]bool   // the cells the server computed
 	Sections map[string]string // section key → sanitised HTML
 }
 
@@ -83,13 +84,15 @@ func (s *Store) Content(ctx context.Context, r *Report) (*Content, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Content{Values: map[string]string{}, Numbers: map[string]float64{}, Sections: map[string]string{}}
-	rows, _ := s.db.Query(ctx, `SELECT form_key, row_key, col_code, num::float8, txt FROM report_values WHERE report_id = $1`, r.ID)
+	c := &Content{Values: map[string]string{}, Numbers: map[string]float64{}, Computed: map[string]bool{}, Sections: map[string]string{}}
+	rows, _ := s.db.Query(ctx, `SELECT form_key, row_key, col_code, num::float8, txt, computed FROM report_values WHERE report_id = $1`, r.ID)
 	var form, row, col string
 	var num *float64
 	var txt *string
-	_, err = pgx.ForEachRow(rows, []any{&form, &row, &col, &num, &txt}, func() error {
+	var computed bool
+	_, err = pgx.ForEachRow(rows, []any{&form, &row, &col, &num, &txt, &computed}, func() error {
 		key := CellKey(form, row, col)
+		c.Computed[key] = computed
 		switch {
 		case num != nil:
 			c.Numbers[key] = *num

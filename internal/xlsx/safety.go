@@ -2,6 +2,7 @@ package xlsx
 
 import (
 	"archive/zip"
+	"baocao/internal/forms"
 	"bytes"
 	"encoding/xml"
 	"io"
@@ -18,10 +19,10 @@ import (
 // central directory and by streaming the sheet's XML before excelize
 // parses anything, so a hostile file costs at most a few milliseconds.
 const (
-	MaxFileSize     = 5 << 20  // bytes of the upload
-	MaxUnzippedSize = 50 << 20 // bytes of all entries once inflated
-	MaxSheetRows    = 2000     // last row holding a value
-	MaxSheetColumns = 60       // last column holding a value
+	MaxFileSize     = 5 << 20              // bytes of the upload
+	MaxUnzippedSize = 50 << 20             // bytes of all entries once inflated
+	MaxSheetRows    = forms.MaxRows + 40   // last row holding a value: a form's rows plus its title, header and notes
+	MaxSheetColumns = forms.MaxColumns + 8 // last column holding a value: a form's columns plus STT, label, unit and the key
 
 	maxEntries     = 1000
 	maxEntryRatio  = 200      // inflated/compressed, for entries above ratioFloor

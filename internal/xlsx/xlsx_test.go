@@ -734,7 +734,7 @@ func TestImportRefusesTooManyRows(t *testing.T) {
 	for i := 2; i <= 3000; i++ {
 		b.row("A"+strconv.Itoa(i), i-1, "Chỉ tiêu "+strconv.Itoa(i-1), i)
 	}
-	refusal(t, b.bytes(), ErrTooManyRows, "vượt giới hạn 2.000 dòng")
+	refusal(t, b.bytes(), ErrTooManyRows, "vượt giới hạn 2.040 dòng")
 }
 
 func TestImportRefusesTooManyColumns(t *testing.T) {
@@ -746,7 +746,7 @@ func TestImportRefusesTooManyColumns(t *testing.T) {
 		data = append(data, i)
 	}
 	b.row("A1", header...).row("A2", data...)
-	refusal(t, b.bytes(), ErrTooManyColumns, "vượt giới hạn 60 cột")
+	refusal(t, b.bytes(), ErrTooManyColumns, "vượt giới hạn 68 cột")
 }
 
 func TestImportRefusesFormula(t *testing.T) {

