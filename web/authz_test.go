@@ -118,6 +118,8 @@ var matrix = map[string]allow{
 	"POST /regimes/{regimeID}/assignments/{assignmentID}/end":  manageUser,
 	"GET /reports/{reportID}":                                  readReport,
 	"POST /reports/{reportID}":                                 editReport,
+	"GET /reports/{reportID}/forms/{formKey}/xlsx":             readReport,
+	"POST /reports/{reportID}/import":                          editReport,
 	"POST /reports/{reportID}/submit":                          editReport,
 	"POST /reports/{reportID}/approve":                         approveReport,
 	"POST /reports/{reportID}/return-internal":                 approveReport,

@@ -108,6 +108,8 @@ func (s *Server) routes() chi.Router {
 		s.handle(r, http.MethodPost, "/regimes/{regimeID}/assignments/{assignmentID}/end", policy.ManageRegime, s.assignmentEnd)
 		s.handle(r, http.MethodGet, "/reports/{reportID}", policy.ViewReport, s.reportPage)
 		s.handle(r, http.MethodPost, "/reports/{reportID}", policy.EditReport, s.reportSave)
+		s.handle(r, http.MethodGet, "/reports/{reportID}/forms/{formKey}/xlsx", policy.ViewReport, s.reportXLSX)
+		s.handle(r, http.MethodPost, "/reports/{reportID}/import", policy.EditReport, s.reportImport)
 		s.handle(r, http.MethodPost, "/reports/{reportID}/submit", policy.EditReport, s.reportMove(reports.Submit))
 		s.handle(r, http.MethodPost, "/reports/{reportID}/approve", policy.ApproveReport, s.reportMove(reports.Approve))
 		s.handle(r, http.MethodPost, "/reports/{reportID}/return-internal", policy.ApproveReport, s.reportMove(reports.ReturnInternal))

@@ -40,10 +40,11 @@ import (
 // formatting are dropped, two or more line breaks in a row start a new
 // paragraph, text is NFC-normalised and stripped of control characters.
 //
-// Plain text (no tag): blank-line-separated blocks become paragraphs, single
-// newlines <br>, lines starting with "- ", "* ", "+ " or "• " a bulleted list
-// and lines starting with "1. " or "1) " a numbered list (an indented line
-// right after an item continues it).
+// Plain text (no tag of a known HTML element, no comment or doctype, so
+// "x < y" or "<Ghi chú>" stay text): blank-line-separated blocks become
+// paragraphs, single newlines <br>, lines starting with "- ", "* ", "+ " or
+// "• " a bulleted list and lines starting with "1. " or "1) " a numbered list
+// (an indented line right after an item continues it).
 func Sanitize(input string) string {
 	var b strings.Builder
 	writeBlocks(&b, parse(input))

@@ -98,3 +98,12 @@ func lower(s string) string {
 	}
 	return string(r)
 }
+
+// importName is the input name of a cell key (form|row|col).
+func importName(key string) string {
+	parts := strings.SplitN(key, "|", 3)
+	if len(parts) != 3 {
+		return key
+	}
+	return components.CellName(parts[0], parts[1], parts[2])
+}

@@ -1,0 +1,134 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"baocao/internal/apperr"
+	"baocao/internal/reports"
+	"baocao/internal/xlsx"
+	"baocao/templates/pages"
+)
+
+// reportXLSX downloads one form of the report as a workbook with the
+// unit's current values, formula cells locked.
+func (s *Server) reportXLSX(w http.ResponseWriter, r *http.Request) {
+	rep := targetReport(r)
+	tpl, _, err := s.reports.Template(r.Context(), rep.TemplateVersionID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f, ok := tpl.FormByKey(chi.URLParam(r, "formKey"))
+	if !ok {
+		s.fail(w, r, apperr.New(apperr.NotFound, "Không tìm thấy biểu."))
+		return
+	}
+	content, err := s.reports.Content(r.Context(), rep)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	err = xlsx.ExportForm(&buf, f, xlsx.ExportOptions{UnitName: rep.Unit, PeriodLabel: rep.PeriodLabel + " (" + rep.Window() + ")",
+		TemplateVersion: rep.TemplateVersionID, Value: func(row, col string) (string, bool) {
+			key := reports.CellKey(f.Key, row, col)
+			if x, ok := content.Numbers[key]; ok {
+				return strconv.FormatFloat(x, 'f', -1, 64), true
+			}
+			v, ok := content.Values[key]
+			return v, ok
+		}})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	name := "bao-cao-" + strconv.FormatInt(rep.ID, 10) + "-" + xlsx.SheetName(f.Code) + ".xlsx"
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+asciiName(name)+`"`)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// reportImport reads a filled workbook and shows what would change; the
+// official then applies it, which is an ordinary save.
+func (s *Server) reportImport(w http.ResponseWriter, r *http.Request) {
+	rep := targetReport(r)
+	refuse := func(err error) {
+		v, verr := s.reportView(r, rep)
+		if verr != nil {
+			s.fail(w, r, verr)
+			return
+		}
+		v.Problems = append([]reports.Problem{{Key: "", Message: apperr.Message(err)}}, v.Problems...)
+		s.render(w, r, http.StatusUnprocessableEntity, pages.Report(s.page(r, rep.PeriodLabel+" – "+rep.Regime, "home", crumbHome), v))
+	}
+	if !rep.Editable() {
+		refuse(apperr.New(apperr.Conflict, "Báo cáo không còn ở trạng thái soạn thảo nên không nhập từ Excel được."))
+		return
+	}
+	tpl, _, err := s.reports.Template(r.Context(), rep.TemplateVersionID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f, ok := tpl.FormByKey(r.PostFormValue("form"))
+	if !ok {
+		refuse(apperr.New(apperr.Invalid, "Chọn biểu cần nhập số liệu."))
+		return
+	}
+	file, header, err := r.FormFile("file")
+	if err != nil {
+		refuse(apperr.New(apperr.Invalid, "Chọn tệp Excel (.xlsx) đã tải từ hệ thống và đã nhập số liệu."))
+		return
+	}
+	defer file.Close()
+	upload, err := xlsx.ReadValues(file, header.Size, f, rep.TemplateVersionID)
+	if apperr.Code(err) == apperr.Invalid {
+		refuse(err)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	content, err := s.reports.Content(r.Context(), rep)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	labels := map[string]string{}
+	for _, row := range f.Rows {
+		labels[row.Key] = row.Label
+	}
+	v := pages.ImportView{Report: rep, Form: f, Revision: rep.Revision, Values: map[string]string{}}
+	for cell, raw := range upload.Values {
+		key := reports.CellKey(f.Key, cell.Row, cell.Col)
+		shown := raw
+		if x, err := strconv.ParseFloat(raw, 64); err == nil {
+			shown = formatPlain(x)
+		}
+		v.Values[key] = shown
+		if content.Values[key] != shown {
+			v.Changes = append(v.Changes, pages.ImportChange{Row: labels[cell.Row], Col: cell.Col, Old: content.Values[key], New: shown})
+		}
+	}
+	for _, p := range upload.Problems {
+		v.Problems = append(v.Problems, p.Message)
+	}
+	pages.SortChanges(v.Changes)
+	s.render(w, r, http.StatusOK, pages.ImportPreview(s.page(r, "Xem trước số liệu từ Excel", "home", crumbHome), v))
+}
+
+// formatPlain writes a number as an official types it: 1234,5.
+func formatPlain(x float64) string {
+	out := strconv.FormatFloat(x, 'f', -1, 64)
+	for i, c := range out {
+		if c == '.' {
+			return out[:i] + "," + out[i+1:]
+		}
+	}
+	return out
+}
