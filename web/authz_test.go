@@ -39,6 +39,7 @@ var (
 	editReport    allow = func(actor string, own bool) bool { return own && (actor == "enter" || actor == "consolidate") }
 	approveReport allow = func(actor string, own bool) bool { return own && actor == "approve" }
 	sendReport    allow = func(actor string, own bool) bool { return own && actor == "send" }
+	receivers     allow = func(actor string, _ bool) bool { return actor == "consolidate" || actor == "approve" }
 	receiveReport allow = func(actor string, own bool) bool { return !own && (actor == "consolidate" || actor == "approve") }
 
 	// A unit admin manages the users of its own subtree only, and the
@@ -127,6 +128,10 @@ var matrix = map[string]allow{
 	"POST /reports/{reportID}/accept":                          receiveReport,
 	"POST /reports/{reportID}/return":                          receiveReport,
 	"POST /reports/{reportID}/supplement":                      editReport,
+	"GET /received":                                            receivers,
+	"GET /received/{periodID}":                                 receivers,
+	"GET /received/{periodID}/cell":                            receivers,
+	"POST /received/{periodID}/prefill":                        receivers,
 	"GET /admin/assignments":                                   sysAdmin,
 	"POST /admin/assignments/{assignmentID}/confirm":           sysAdmin,
 	"POST /admin/assignments/{assignmentID}/reject":            sysAdmin,

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"baocao/internal/reports"
 )
 
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
@@ -28,3 +30,5 @@ func serve(h *harness, req *http.Request) *httptest.ResponseRecorder {
 	h.s.ServeHTTP(rec, req)
 	return rec
 }
+
+func draftOf(values map[string]string) reports.Draft { return reports.Draft{Values: values} }

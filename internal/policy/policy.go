@@ -37,6 +37,7 @@ const (
 	ApproveReport Action = "approve_report" // approve or return it inside the unit
 	SendReport    Action = "send_report"    // send it once signed
 	ReceiveReport Action = "receive_report" // accept or return it, as the receiver
+	ViewReceived  Action = "view_received"  // the reports sent to one's own unit, and their consolidation
 )
 
 // Object is what an action is done to: the unit it belongs to and, for an
@@ -110,6 +111,8 @@ func (p *Policy) allowed(ctx context.Context, a *accounts.Account, act Action, o
 		return a.IsAdmin(), nil
 	case ViewOwnReports:
 		return a.Tier == accounts.User, nil
+	case ViewReceived:
+		return a.Tier == accounts.User && (a.Has(accounts.Consolidate) || a.Has(accounts.Approve)), nil
 	case ManageRegime:
 		// A unit admin designs and assigns the regimes its own unit owns.
 		switch {

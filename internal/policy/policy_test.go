@@ -21,7 +21,7 @@ import (
 // without being covered here.
 var allActions = []Action{Public, SignedIn, ManageUnits, ViewAccounts, CreateAccount, ManageAccount, ViewAudit,
 	ViewCatalog, ManageIndicator, ManageHolidays, ViewRegimes, ManageRegime, ConfirmAssignments, ViewOwnReports,
-	ViewReport, EditReport, ApproveReport, SendReport, ReceiveReport}
+	ViewReport, EditReport, ApproveReport, SendReport, ReceiveReport, ViewReceived}
 
 // TestAllActionsListed reads policy.go and fails when an Action constant
 // is missing from allActions.
@@ -201,6 +201,9 @@ func TestAuthorize(t *testing.T) {
 		check{"system admin reads all", sysAdmin, ViewReport, &Object{UnitID: xa, ReceiverID: vp}, ok},
 		check{"system admin never sends", sysAdmin, SendReport, &Object{UnitID: xa, ReceiverID: vp}, forbidden},
 		check{"no object", syteLeader, ViewReport, nil, forbidden},
+		check{"consolidate right", syteLeader, ViewReceived, nil, ok},
+		check{"enter right only", syteUser, ViewReceived, nil, forbidden},
+		check{"unit admin", syteAdmin, ViewReceived, nil, forbidden},
 		// One's own account is managed on the "my account" pages.
 		check{"system admin, itself", sysAdmin, ManageAccount, self(sysAdmin), forbidden},
 		check{"system admin, another system admin", sysAdmin, ManageAccount, self(sysAdmin2), ok},

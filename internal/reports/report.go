@@ -75,3 +75,5 @@ func (s *Store) Report(ctx context.Context, id int64) (*Report, error) {
 	}
 	return &r, nil
 }
+
+func notFound(msg string) error { return apperr.New(apperr.NotFound, msg) }

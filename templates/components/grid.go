@@ -13,6 +13,11 @@ type Grid struct {
 	Values   map[string]string // "row|col" → value as typed, in Vietnamese format
 	Errors   map[string]string // "row|col" → problem
 	ReadOnly bool
+	Drill    string // read-only cells link to this URL + "&row=…&col=…" for a drill-down
+}
+
+func (g Grid) drillURL(row, col string) string {
+	return g.Drill + "&row=" + row + "&col=" + col
 }
 
 // CellName is the input name of a cell: v.<form>.<row>.<col>.

@@ -39,6 +39,9 @@ func (p Page) nav() []navItem {
 	if a.IsAdmin() {
 		items = append(items, navItem{"accounts", "Tài khoản", "/admin/accounts"}, navItem{"audit", "Nhật ký hệ thống", "/admin/audit"})
 	}
+	if a.Tier == accounts.User && (a.Has(accounts.Consolidate) || a.Has(accounts.Approve)) {
+		items = append(items, navItem{"received", "Báo cáo nhận được", "/received"})
+	}
 	return append(items, navItem{"account", "Tài khoản của tôi", "/account"})
 }
 

@@ -1,0 +1,303 @@
+// Package consolidation (tổng hợp) is the receiver's view of a period: the
+// board of every unit that reports to it with the state of its report, the
+// forms consolidated live from the reports received, and the drill-down
+// from a consolidated cell to each unit's value (SPEC §4).
+//
+// Consolidation follows the rules of the template (SPEC §3): every input
+// cell is combined with its row's rule for that column, else its column's,
+// else summed; formula cells (the columns' and rows' formulas and the
+// SUM(children) of subtotal rows) are never combined but computed again
+// from the consolidated inputs, so that a percentage of totals is the
+// percentage of the totals and not the sum of the units' percentages.
+package consolidation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"baocao/internal/database"
+	"baocao/internal/forms"
+	"baocao/internal/formula"
+)
+
+// Formula is the Rule of a cell computed from the consolidated inputs.
+const Formula = "formula"
+
+// Statuses of the reports that count in consolidation: accepted always,
+// sent (received but not yet accepted) on request.
+var (
+	acceptedOnly    = []string{"accepted"}
+	acceptedAndSent = []string{"accepted", "sent"}
+)
+
+func statusesFor(includeSent bool) []string {
+	if includeSent {
+		return acceptedAndSent
+	}
+	return acceptedOnly
+}
+
+// Value is one cell of a consolidated form.
+type Value struct {
+	Value float64
+	OK    bool   // false: blank (no report has a value, rule "none", or a formula over blanks)
+	Err   string // why a formula cell cannot be computed, in Vietnamese (e.g. division by zero)
+	Rule  string // forms.Sum, forms.Average, forms.WeightedAvg, forms.Min, forms.Max, forms.NoAggregate, or Formula
+	// Reports is how many of the included reports have a value in an input
+	// cell (for weighted_avg: a value and a weight); 0 for formula and
+	// "none" cells.
+	Reports int
+}
+
+// Result is a form consolidated over the reports of one period received
+// by one unit.
+type Result struct {
+	FormKey   string
+	ReportIDs []int64 // the reports included, in id order
+	// Cells holds every input and formula cell of the rows with values;
+	// text columns are not consolidated and have no entry.
+	Cells map[formula.Cell]Value
+}
+
+// Rule returns the consolidation rule of an input cell: the row's own
+// rule for the column, else the column's, else sum.
+func Rule(r forms.Row, c forms.Column) string {
+	if rule := r.Aggregation[c.Code]; rule != "" {
+		return rule
+	}
+	if c.Aggregation != "" {
+		return c.Aggregation
+	}
+	return forms.Sum
+}
+
+// ruleCodes number the rules that SQL computes.
+var ruleCodes = map[string]int32{forms.Sum: 0, forms.Average: 1, forms.Min: 2, forms.Max: 3, forms.WeightedAvg: 4}
+
+// input is an input cell that SQL consolidates.
+type input struct {
+	cell   formula.Cell
+	rule   string // the rule as computed (average for a weighted_avg without a weight column)
+	weight string // weight column code for weighted_avg
+}
+
+// plan lists the input cells of a form with their rules, in the arrays
+// the consolidation query unnests.
+type plan struct {
+	inputs  []input
+	none    []formula.Cell // inputs left blank by the rule "none"
+	minMax  int            // bit 0: some cell takes the minimum, bit 1: the maximum
+	rows    []string
+	cols    []string
+	codes   []int32
+	weights []string
+}
+
+func newPlan(form *forms.Form) plan {
+	var p plan
+	cols := make(map[string]bool, len(form.Columns))
+	for _, c := range form.Columns {
+		cols[c.Code] = true
+	}
+	for _, r := range form.Rows {
+		if !r.HasValues() {
+			continue
+		}
+		for _, c := range form.Columns {
+			if c.Type == forms.Text || form.IsFormula(r, c) {
+				continue
+			}
+			cell := formula.Cell{Row: r.Key, Col: c.Code}
+			rule := Rule(r, c)
+			code, known := ruleCodes[rule]
+			if !known { // "none", and anything a template should not hold
+				p.none = append(p.none, cell)
+				continue
+			}
+			in := input{cell: cell, rule: rule}
+			if rule == forms.WeightedAvg {
+				if c.WeightBy != "" && c.WeightBy != c.Code && cols[c.WeightBy] {
+					in.weight = c.WeightBy
+				} else {
+					// Without a weight every report weighs the same.
+					in.rule, code = forms.Average, ruleCodes[forms.Average]
+				}
+			}
+			switch rule {
+			case forms.Min:
+				p.minMax |= 1
+			case forms.Max:
+				p.minMax |= 2
+			}
+			p.inputs = append(p.inputs, in)
+			p.rows = append(p.rows, r.Key)
+			p.cols = append(p.cols, c.Code)
+			p.codes = append(p.codes, code)
+			p.weights = append(p.weights, in.weight)
+		}
+	}
+	return p
+}
+
+// consolidateSQL combines every input cell in one query over
+// report_values. The cells are first aggregated as plainly as the sum of
+// every cell (one pass, in parallel when PostgreSQL likes), and only the
+// few hundred groups are then joined with the rules, which come as arrays
+// (row, column, rule code, weight column) numbered by their ordinal: each
+// result row is the ordinal of its input cell. Joining the rules to the
+// raw values instead makes the planner misjudge the join and costs
+// several times more. Numbers are added as numeric, exactly, and become
+// float8 once per cell. The minimum and maximum cost a fifth more than the
+// sum, so they are computed only for forms that have such cells.
+//
+// A weighted average pairs each report's value with the weight column's
+// value in the same row of the same report, looked up by primary key for
+// the weighted cells only; a report without the value or the weight does
+// not count, and weights adding up to 0 leave the cell blank.
+const consolidateTemplate = `
+WITH r AS (
+    SELECT * FROM unnest($3::text[], $4::text[], $5::int[], $6::text[]) WITH ORDINALITY AS r(row_key, col_code, k, weight_col, i)
+), cells AS (
+    SELECT row_key, col_code, count(num) AS n, sum(num) AS s, {min} AS lo, {max} AS hi
+    FROM report_values
+    WHERE report_id = ANY($1) AND form_key = $2
+    GROUP BY row_key, col_code
+), weighted AS (
+    SELECT r.i, count(*) AS n, sum(v.num * w.num) AS sw, sum(w.num) AS sumw
+    FROM r
+    JOIN report_values v ON v.report_id = ANY($1) AND v.form_key = $2 AND v.row_key = r.row_key AND v.col_code = r.col_code
+                        AND v.num IS NOT NULL
+    JOIN report_values w ON w.report_id = v.report_id AND w.form_key = $2 AND w.row_key = r.row_key AND w.col_code = r.weight_col
+                        AND w.num IS NOT NULL
+    WHERE r.k = 4
+    GROUP BY r.i
+)
+SELECT r.i, coalesce(w.n, c.n, 0),
+       CASE r.k
+           WHEN 0 THEN c.s
+           WHEN 1 THEN c.s / nullif(c.n, 0)
+           WHEN 2 THEN c.lo
+           WHEN 3 THEN c.hi
+           ELSE w.sw / nullif(w.sumw, 0)
+       END::float8
+FROM r
+LEFT JOIN cells c ON c.row_key = r.row_key AND c.col_code = r.col_code AND r.k < 4
+LEFT JOIN weighted w ON w.i = r.i`
+
+// consolidateSQL holds the query for each combination of minimum (bit 0)
+// and maximum (bit 1) cells.
+var consolidateSQL = func() (out [4]string) {
+	for i := range out {
+		lo, hi := "NULL::numeric", "NULL::numeric"
+		if i&1 != 0 {
+			lo = "min(num)"
+		}
+		if i&2 != 0 {
+			hi = "max(num)"
+		}
+		out[i] = strings.NewReplacer("{min}", lo, "{max}", hi).Replace(consolidateTemplate)
+	}
+	return out
+}()
+
+// Compute consolidates form (the form of the period's template with key
+// form.Key) over the reports of the period sent to receiverUnitID that
+// are accepted, and also those sent but not yet accepted when
+// includeSent. Drafts and returned reports never count.
+//
+// Every input cell is combined by its rule (see Rule) in one SQL query;
+// then every formula cell is computed from the consolidated inputs. The
+// formulas' prev(…) and lastyear(…) read blanks for now: consolidating the
+// previous period and the same period last year is left to the caller
+// that needs them, so year-to-date columns of the form prev(c4) + c3 show
+// this period's figure and growth rates over last year stay blank.
+func Compute(ctx context.Context, q database.Querier, form *forms.Form, periodID, receiverUnitID int64, includeSent bool) (*Result, error) {
+	if form == nil {
+		return nil, errors.New("consolidation: no form")
+	}
+	prog, err := program(form)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := includedReports(ctx, q, periodID, receiverUnitID, includeSent)
+	if err != nil {
+		return nil, err
+	}
+	p := newPlan(form)
+	res := &Result{FormKey: form.Key, ReportIDs: ids, Cells: make(map[formula.Cell]Value, 2*len(p.inputs)+len(p.none))}
+	for _, in := range p.inputs {
+		res.Cells[in.cell] = Value{Rule: in.rule}
+	}
+	for _, c := range p.none {
+		res.Cells[c] = Value{Rule: forms.NoAggregate}
+	}
+	if len(ids) > 0 && len(p.inputs) > 0 {
+		rows, _ := q.Query(ctx, consolidateSQL[p.minMax], ids, form.Key, p.rows, p.cols, p.codes, p.weights)
+		var (
+			i, n int64
+			v    *float64
+		)
+		for rows.Next() {
+			if err := rows.Scan(&i, &n, &v); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if i < 1 || int(i) > len(p.inputs) {
+				rows.Close()
+				return nil, fmt.Errorf("consolidation: input %d out of range", i)
+			}
+			in := p.inputs[i-1]
+			val := Value{Rule: in.rule, Reports: int(n)}
+			if v != nil {
+				val.Value, val.OK = *v, true
+			}
+			res.Cells[in.cell] = val
+		}
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("consolidate form %s of period %d: %w", form.Key, periodID, err)
+		}
+	}
+	cols := make(map[string]bool, len(form.Columns))
+	for _, c := range form.Columns {
+		cols[c.Code] = true
+	}
+	for cell, r := range prog.Evaluate(consolidated(res.Cells)) {
+		if !cols[cell.Col] {
+			continue // the hidden cells of the cross-cell checks
+		}
+		res.Cells[cell] = Value{Value: r.Value, OK: r.OK, Err: r.Err, Rule: Formula}
+	}
+	return res, nil
+}
+
+// consolidated gives the formulas the consolidated inputs; earlier
+// periods read blank.
+type consolidated map[formula.Cell]Value
+
+func (c consolidated) Value(cell formula.Cell, p formula.Period) (float64, bool) {
+	if p != formula.Current {
+		return 0, false
+	}
+	v := c[cell]
+	return v.Value, v.OK
+}
+
+// includedReports lists the ids of the reports that count.
+func includedReports(ctx context.Context, q database.Querier, periodID, receiverUnitID int64, includeSent bool) ([]int64, error) {
+	rows, _ := q.Query(ctx, `
+		SELECT id FROM reports
+		WHERE period_id = $1 AND receiver_unit_id = $2 AND status = ANY($3)
+		ORDER BY id`, periodID, receiverUnitID, statusesFor(includeSent))
+	ids := []int64{}
+	var id int64
+	for rows.Next() {
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}

@@ -1,0 +1,205 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"baocao/internal/accounts"
+	"baocao/internal/apperr"
+	"baocao/internal/consolidation"
+	"baocao/internal/forms"
+	"baocao/internal/formula"
+	"baocao/internal/reports"
+	"baocao/internal/vn"
+	"baocao/templates/components"
+	"baocao/templates/layouts"
+	"baocao/templates/pages"
+)
+
+// The receiving side: everything here is scoped to the signed-in user's
+// own unit as the receiver, so another unit's period id shows nothing.
+
+var crumbReceived = layouts.Crumb{Label: "Báo cáo nhận được", Href: "/received"}
+
+func (s *Server) receivedPage(w http.ResponseWriter, r *http.Request) {
+	list, err := s.reports.Received(r.Context(), currentAccount(r).UnitID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, pages.Received(s.page(r, "Báo cáo nhận được", "received", crumbHome), pages.ReceivedView{Periods: list}))
+}
+
+// receivedPeriod loads {periodID} as a period the user's unit receives.
+func (s *Server) receivedPeriod(w http.ResponseWriter, r *http.Request) (*reports.ReceivedPeriod, bool) {
+	p, err := loadByID(chi.URLParam(r, "periodID"), func(id int64) (*reports.ReceivedPeriod, error) {
+		return s.reports.ReceivedPeriod(r.Context(), currentAccount(r).UnitID, id)
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, false
+	}
+	return p, true
+}
+
+func (s *Server) receivedPeriodPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	a := currentAccount(r)
+	p, ok := s.receivedPeriod(w, r)
+	if !ok {
+		return
+	}
+	includeSent := r.URL.Query().Get("sent") == "1"
+	board, err := consolidation.Board(ctx, s.db, p.PeriodID, a.UnitID, vn.Today(s.now()))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	tpl, _, err := s.reports.Template(ctx, p.TemplateVersionID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := pages.ReceivedPeriodView{Period: p, Board: board, Counts: consolidation.Count(board), IncludeSent: includeSent}
+	for i := range tpl.Forms {
+		f := &tpl.Forms[i]
+		res, err := consolidation.Compute(ctx, s.db, f, p.PeriodID, a.UnitID, includeSent)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		grid := components.Grid{Form: f, Values: map[string]string{}, ReadOnly: true,
+			Drill: "/received/" + strconv.FormatInt(p.PeriodID, 10) + "/cell?form=" + f.Key + "&sent=" + boolParam(includeSent)}
+		for cell, val := range res.Cells {
+			if val.OK {
+				grid.Values[cell.Row+"|"+cell.Col] = vn.Decimal(val.Value, decimalsOf(f, cell.Col))
+			}
+		}
+		v.Forms = append(v.Forms, pages.ConsolidatedForm{Form: f, Grid: grid, N: len(res.ReportIDs)})
+	}
+	if own, err := s.reports.OwnReport(ctx, a.UnitID, p.PeriodID); err == nil && own.Editable() && a.Has(accounts.Consolidate) {
+		v.OwnReportID = own.ID
+	}
+	s.render(w, r, http.StatusOK, pages.ReceivedPeriod(s.page(r, p.Regime+" – "+p.Label, "received", crumbHome, crumbReceived), v))
+}
+
+func boolParam(b bool) string {
+	if b {
+		return "1"
+	}
+	return ""
+}
+
+// decimalsOf is how many decimals a column's consolidated values show.
+func decimalsOf(f *forms.Form, code string) int {
+	if c, ok := f.Column(code); ok && c.Decimals > 0 {
+		return c.Decimals
+	}
+	return -1
+}
+
+func (s *Server) drillDownPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	a := currentAccount(r)
+	p, ok := s.receivedPeriod(w, r)
+	if !ok {
+		return
+	}
+	q := r.URL.Query()
+	tpl, _, err := s.reports.Template(ctx, p.TemplateVersionID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f, found := tpl.FormByKey(q.Get("form"))
+	var label string
+	if found {
+		for _, row := range f.Rows {
+			if row.Key == q.Get("row") {
+				label = row.Label
+			}
+		}
+	}
+	if _, colFound := f.Column(q.Get("col")); !found || !colFound || label == "" {
+		s.fail(w, r, apperr.New(apperr.NotFound, "Không tìm thấy ô của biểu."))
+		return
+	}
+	includeSent := q.Get("sent") == "1"
+	values, err := consolidation.DrillDown(ctx, s.db, p.PeriodID, a.UnitID, f.Key, q.Get("row"), q.Get("col"), includeSent)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := consolidation.Compute(ctx, s.db, f, p.PeriodID, a.UnitID, includeSent)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	total := "—"
+	if val := res.Cells[formula.Cell{Row: q.Get("row"), Col: q.Get("col")}]; val.OK {
+		total = vn.Decimal(val.Value, -1)
+	}
+	s.render(w, r, http.StatusOK, pages.DrillDown(s.page(r, "Chi tiết ô", "received", crumbHome, crumbReceived),
+		pages.DrillDownView{Period: p, Form: f, Row: label, Col: q.Get("col"), Values: values, Total: total}))
+}
+
+// prefill fills the unit's own report of the period with the consolidated
+// inputs, to send it up the next level.
+func (s *Server) prefill(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	a := currentAccount(r)
+	p, ok := s.receivedPeriod(w, r)
+	if !ok {
+		return
+	}
+	own, err := s.reports.OwnReport(ctx, a.UnitID, p.PeriodID)
+	if err != nil {
+		s.fail(w, r, apperr.New(apperr.NotFound, "Đơn vị của bạn không có báo cáo riêng trong kỳ này để điền số liệu tổng hợp."))
+		return
+	}
+	if !own.Editable() {
+		s.fail(w, r, apperr.New(apperr.Conflict, "Báo cáo của đơn vị đã trình hoặc đã gửi nên không điền lại được."))
+		return
+	}
+	tpl, _, err := s.reports.Template(ctx, own.TemplateVersionID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	content, err := s.reports.Content(ctx, own)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := reports.Draft{Values: map[string]string{}, Sections: content.Sections, Revision: own.Revision}
+	for key, val := range content.Values {
+		if !content.Computed[key] {
+			d.Values[key] = val
+		}
+	}
+	for i := range tpl.Forms {
+		f := &tpl.Forms[i]
+		res, err := consolidation.Compute(ctx, s.db, f, p.PeriodID, a.UnitID, r.PostFormValue("sent") == "1")
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, row := range f.Rows {
+			for _, col := range f.Columns {
+				if !row.HasValues() || f.IsFormula(row, col) {
+					continue
+				}
+				if val := res.Cells[formula.Cell{Row: row.Key, Col: col.Code}]; val.OK {
+					d.Values[reports.CellKey(f.Key, row.Key, col.Code)] = strconv.FormatFloat(val.Value, 'f', -1, 64)
+				}
+			}
+		}
+	}
+	if _, _, err := s.reports.Save(ctx, own, d, a.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.redirect(w, r, reportPath(own.ID), "Đã điền số liệu tổng hợp vào báo cáo của đơn vị. Hãy kiểm tra, viết thuyết minh rồi trình duyệt.")
+}
