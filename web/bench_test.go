@@ -4,9 +4,11 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"strconv"
 	"testing"
 
 	"baocao/internal/accounts"
+	"baocao/internal/reports"
 	"baocao/internal/seed"
 	"baocao/templates/components"
 )
@@ -55,6 +57,79 @@ func BenchmarkPreviewPage(b *testing.B) {
 	path := regimePath(id) + "/template/forms/b1/preview"
 	for b.Loop() {
 		if rec := h.do("GET", path, cookie, nil); rec.Code != http.StatusOK {
+			b.Fatalf("status %d", rec.Code)
+		}
+	}
+}
+
+// seededMonthlyReport opens the demo regimes and returns a commune's
+// monthly report with every input cell of the 343-row form filled.
+func seededMonthlyReport(b *testing.B, h *harness) (int64, reports.Draft) {
+	if err := seed.DemoRegimes(h.ctx, h.db); err != nil {
+		b.Fatal(err)
+	}
+	var id int64
+	if err := h.db.QueryRow(h.ctx, `
+		SELECT r.id FROM reports r JOIN periods p ON p.id = r.period_id JOIN regimes g ON g.id = p.regime_id
+		JOIN units u ON u.id = r.unit_id WHERE g.frequency = 'monthly' AND u.key = 'xa-22366'`).Scan(&id); err != nil {
+		b.Fatal(err)
+	}
+	rep, err := h.s.reports.Report(h.ctx, id)
+	if err != nil {
+		b.Fatal(err)
+	}
+	tpl, _, err := h.s.reports.Template(h.ctx, rep.TemplateVersionID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	d := reports.Draft{Values: map[string]string{}}
+	n := 0
+	for _, f := range tpl.Forms {
+		for _, row := range f.Rows {
+			for _, col := range f.Columns {
+				if row.HasValues() && !f.IsFormula(row, col) {
+					n++
+					if col.Type == "text" {
+						d.Values[reports.CellKey(f.Key, row.Key, col.Code)] = "Ghi chú " + strconv.Itoa(n)
+					} else {
+						d.Values[reports.CellKey(f.Key, row.Key, col.Code)] = strconv.Itoa(n*37%10000) + ",5"
+					}
+				}
+			}
+		}
+	}
+	return id, d
+}
+
+// BenchmarkReportSave saves every input cell of the largest seeded form
+// (SPEC §8: ≤ 30 ms), formulas computed on the server.
+func BenchmarkReportSave(b *testing.B) {
+	h := newHarness(b)
+	id, d := seededMonthlyReport(b, h)
+	for b.Loop() {
+		rep, err := h.s.reports.Report(h.ctx, id)
+		if err != nil {
+			b.Fatal(err)
+		}
+		d.Revision = rep.Revision
+		if _, _, err := h.s.reports.Save(h.ctx, rep, d, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkReportPage serves the filled report page (SPEC §8: ≤ 20 ms).
+func BenchmarkReportPage(b *testing.B) {
+	h := newHarness(b)
+	id, d := seededMonthlyReport(b, h)
+	rep, _ := h.s.reports.Report(h.ctx, id)
+	if _, _, err := h.s.reports.Save(h.ctx, rep, d, 0); err != nil {
+		b.Fatal(err)
+	}
+	user := h.account("nhaplieu.bench", "xa-22366", accounts.User, accounts.Enter)
+	cookie, _ := h.sessionFor(user)
+	for b.Loop() {
+		if rec := h.do("GET", reportPath(id), cookie, nil); rec.Code != http.StatusOK {
 			b.Fatalf("status %d", rec.Code)
 		}
 	}
