@@ -1,0 +1,86 @@
+// Hệ thống thông tin báo cáo: keeps what an official types in a report
+// (form[data-autosave]) even when the session expires or the connection
+// drops. The server saves through htmx; this script keeps a copy of the
+// unsaved fields in the browser, says clearly when a save failed, and
+// offers to restore the copy when the report is opened again.
+(function () {
+  'use strict';
+  var form = document.querySelector('form[data-autosave]');
+  if (!form || !window.localStorage) return;
+  var key = 'baocao:unsaved:' + form.getAttribute('action');
+  var status = function () { return document.getElementById('save-status'); };
+
+  function fields() {
+    var out = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (el.name && (el.name.indexOf('v.') === 0 || el.name.indexOf('s.') === 0)) out[el.name] = el.value;
+    });
+    return out;
+  }
+
+  function keep() {
+    try { localStorage.setItem(key, JSON.stringify({ at: Date.now(), fields: fields() })); } catch (e) { /* full or blocked */ }
+  }
+
+  form.addEventListener('input', keep);
+
+  document.addEventListener('htmx:afterRequest', function (event) {
+    if (event.detail.elt !== form) return;
+    var ok = event.detail.successful && !(status() && status().classList.contains('save-status--problem'));
+    if (ok) localStorage.removeItem(key);
+  });
+
+  // htmx does not swap error answers: say what happened, keep the page as it is.
+  document.addEventListener('htmx:responseError', function (event) {
+    if (event.detail.elt !== form || !status()) return;
+    var code = event.detail.xhr.status;
+    status().textContent = code === 401 || code === 403
+      ? 'Chưa lưu được: phiên làm việc đã hết hạn. Hãy đăng nhập lại (mở trang này ở thẻ mới) rồi bấm Lưu; những gì bạn nhập vẫn còn trên trang và trong trình duyệt.'
+      : 'Chưa lưu được (lỗi ' + code + '). Những gì bạn nhập vẫn còn trên trang; hãy thử bấm Lưu lại.';
+    status().classList.add('save-status--problem');
+  });
+  document.addEventListener('htmx:sendError', function (event) {
+    if (event.detail.elt !== form || !status()) return;
+    status().textContent = 'Mất kết nối: chưa lưu được. Những gì bạn nhập vẫn được giữ trong trình duyệt; hệ thống sẽ lưu khi bạn nhập tiếp hoặc bấm Lưu.';
+    status().classList.add('save-status--problem');
+  });
+
+  // Opened again with a copy that the server never got: offer it back.
+  var saved = null;
+  try { saved = JSON.parse(localStorage.getItem(key) || 'null'); } catch (e) { saved = null; }
+  if (!saved || !saved.fields) return;
+  var current = fields();
+  var differs = Object.keys(saved.fields).some(function (name) { return current[name] !== undefined && current[name] !== saved.fields[name]; });
+  if (!differs) { localStorage.removeItem(key); return; }
+  var box = document.createElement('div');
+  box.className = 'notice notice--warning';
+  box.setAttribute('role', 'status');
+  var text = document.createElement('p');
+  text.textContent = 'Trình duyệt còn giữ số liệu bạn nhập lúc ' + new Date(saved.at).toLocaleString('vi-VN') + ' nhưng chưa được lưu lên hệ thống.';
+  var restore = document.createElement('button');
+  restore.type = 'button';
+  restore.className = 'btn';
+  restore.textContent = 'Khôi phục số liệu chưa lưu';
+  var drop = document.createElement('button');
+  drop.type = 'button';
+  drop.className = 'btn btn--secondary';
+  drop.textContent = 'Bỏ qua';
+  restore.addEventListener('click', function () {
+    Object.keys(saved.fields).forEach(function (name) {
+      var el = form.elements.namedItem(name);
+      if (el && 'value' in el) {
+        el.value = saved.fields[name];
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+      }
+    });
+    box.remove();
+  });
+  drop.addEventListener('click', function () { localStorage.removeItem(key); box.remove(); });
+  var actions = document.createElement('div');
+  actions.className = 'actions';
+  actions.appendChild(restore);
+  actions.appendChild(drop);
+  box.appendChild(text);
+  box.appendChild(actions);
+  form.insertBefore(box, form.firstChild);
+})();
