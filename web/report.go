@@ -55,11 +55,17 @@ func (s *Server) reportView(r *http.Request, rep *reports.Report) (pages.ReportV
 	v.Editable = rep.Editable() && s.policy.Authorize(ctx, a, policy.EditReport, obj) == nil
 	for _, ra := range reportActions {
 		if rep.Allowed(ra.action) && s.policy.Authorize(ctx, a, ra.policy, obj) == nil {
-			v.Actions = append(v.Actions, pages.ReportAction{Action: ra.action, Label: ra.label, Reason: ra.reason, Confirm: ra.confirm, Primary: ra.primary})
+			v.Actions = append(v.Actions, pages.ReportAction{Action: ra.action, Label: ra.label, Reason: ra.reason, Confirm: ra.confirm,
+				Primary: ra.primary, Marks: ra.action == reports.Return})
 		}
 	}
 	if v.History, err = s.reports.History(ctx, rep.ID); err != nil {
 		return v, err
+	}
+	if rep.Version > 1 || rep.Status == "returned" {
+		if v.Return, err = s.reports.LastReturn(ctx, rep); err != nil {
+			return v, err
+		}
 	}
 	if v.Editable {
 		v.Problems, err = s.reports.Check(ctx, rep)
@@ -227,7 +233,15 @@ func conflictView(rep *reports.Report, d reports.Draft, c *reports.ConflictError
 func (s *Server) reportMove(action reports.Action) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		rep := targetReport(r)
-		err := s.reports.Move(r.Context(), rep, action, r.PostFormValue("reason"), reports.Marks{})
+		var marks reports.Marks
+		if action == reports.Return {
+			var err error
+			if marks, err = s.returnMarks(r, rep); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+		}
+		err := s.reports.Move(r.Context(), rep, action, r.PostFormValue("reason"), marks)
 		var incomplete *reports.IncompleteError
 		switch {
 		case errors.As(err, &incomplete):
@@ -239,4 +253,56 @@ func (s *Server) reportMove(action reports.Action) http.HandlerFunc {
 		}
 		s.redirect(w, r, reportPath(rep.ID), "Đã "+strings.ToLower(reports.ActionName(action))+" báo cáo.")
 	}
+}
+
+// returnMarks reads the rows (optionally only some columns) and sections
+// a receiver points at when returning a report; all must be of its template.
+func (s *Server) returnMarks(r *http.Request, rep *reports.Report) (reports.Marks, error) {
+	var marks reports.Marks
+	tpl, _, err := s.reports.Template(r.Context(), rep.TemplateVersionID)
+	if err != nil {
+		return marks, err
+	}
+	bad := apperr.New(apperr.Invalid, "Mục hoặc dòng được chỉ ra không thuộc mẫu của báo cáo.")
+	sections := map[string]bool{}
+	for _, sec := range tpl.Outline {
+		sections[sec.Key] = true
+	}
+	for _, key := range r.PostForm["mark_section"] {
+		if !sections[key] {
+			return marks, bad
+		}
+		marks.Sections = append(marks.Sections, key)
+	}
+	var cols []string
+	for _, c := range strings.FieldsFunc(r.PostFormValue("mark_cols"), func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
+		cols = append(cols, strings.Trim(c, "()cC"))
+	}
+	for _, raw := range r.PostForm["mark_rows"] {
+		formKey, rowKey, _ := strings.Cut(raw, "|")
+		f, ok := tpl.FormByKey(formKey)
+		if !ok {
+			return marks, bad
+		}
+		found := false
+		for _, row := range f.Rows {
+			if row.Key != rowKey || !row.HasValues() {
+				continue
+			}
+			found = true
+			for _, c := range f.Columns {
+				wanted := len(cols) == 0
+				for _, code := range cols {
+					wanted = wanted || code == c.Code
+				}
+				if wanted {
+					marks.Cells = append(marks.Cells, reports.CellKey(f.Key, row.Key, c.Code))
+				}
+			}
+		}
+		if !found {
+			return marks, bad
+		}
+	}
+	return marks, nil
 }

@@ -104,8 +104,8 @@ func TestReportLifecycleOverHTTP(t *testing.T) {
 	}{
 		{clerk, "/send", url.Values{}, http.StatusSeeOther, "sent"},
 		{receiver, "/return", url.Values{}, http.StatusUnprocessableEntity, "sent"}, // a return needs its reason
-		{receiver, "/return", url.Values{"reason": {"Cột (2) dòng 1 sai"}}, http.StatusSeeOther, "returned"},
-		{enter, "/submit", url.Values{}, http.StatusSeeOther, "awaiting_approval"},
+		{receiver, "/return", url.Values{"reason": {"Cột (2) dòng 1 sai"}, "mark_rows": {"b1|r99"}}, http.StatusUnprocessableEntity, "sent"},
+		{receiver, "/return", url.Values{"reason": {"Cột (2) dòng 1 sai"}, "mark_rows": {"b1|r2"}, "mark_cols": {"2"}, "mark_section": {"s1"}}, http.StatusSeeOther, "returned"},
 	} {
 		if code, _ := post(st.who, path+st.action, st.form, false); code != st.code {
 			t.Fatalf("%s %s: %d, want %d", st.who.Username, st.action, code, st.code)
@@ -113,6 +113,25 @@ func TestReportLifecycleOverHTTP(t *testing.T) {
 		if got := status(); got != st.want {
 			t.Fatalf("after %s: %s, want %s", st.action, got, st.want)
 		}
+	}
+	// The unit sees what to fix, fixes it, and sees what changed since.
+	var revision int
+	_ = h.db.QueryRow(h.ctx, `SELECT revision FROM reports WHERE id = $1`, id).Scan(&revision)
+	if code, _ := post(enter, path, url.Values{"revision": {strconv.Itoa(revision)}, "v.b1.r2.1": {"1.000"}, "v.b1.r2.2": {"260"}, "v.b1.r3.1": {"200"},
+		"s.s1": {"<p>Đã thực hiện</p>"}}, false); code != http.StatusSeeOther {
+		t.Fatalf("fixing the returned report: %d", code)
+	}
+	cookieEnter, _ := as(enter)
+	req0 := newFormRequest("GET", path, nil)
+	req0.AddCookie(cookieEnter)
+	returned := serve(h, req0).Body.String()
+	for _, want := range []string{"Phiên bản 1 bị trả lại", "Số lượt khám, cột (2)", "Mục I Kết quả thực hiện", "Đã thay đổi 1 ô", "grid__cell--marked", "grid__cell--changed"} {
+		if !strings.Contains(returned, want) {
+			t.Errorf("returned report page lacks %q", want)
+		}
+	}
+	if code, _ := post(enter, path+"/submit", url.Values{}, false); code != http.StatusSeeOther {
+		t.Fatalf("resubmitting: %d", code)
 	}
 	// The history shows every step with its reason.
 	cookie, _ := as(enter)

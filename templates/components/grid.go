@@ -14,6 +14,20 @@ type Grid struct {
 	Errors   map[string]string // "row|col" → problem
 	ReadOnly bool
 	Drill    string // read-only cells link to this URL + "&row=…&col=…" for a drill-down
+	Marked   map[string]bool // "row|col": cells a return pointed at
+	Changed  map[string]bool // "row|col": cells changed since the returned version
+}
+
+
+func (g Grid) marks(row, col string) string {
+	cls := ""
+	if g.Marked[row+"|"+col] {
+		cls += " grid__cell--marked"
+	}
+	if g.Changed[row+"|"+col] {
+		cls += " grid__cell--changed"
+	}
+	return cls
 }
 
 func (g Grid) drillURL(row, col string) string {

@@ -21,6 +21,7 @@ type ReportView struct {
 	History  []reports.Event
 	Conflict *ReportConflict
 	SavedMsg string
+	Return   *reports.Returned // the last return by the receiver, if any
 }
 
 // ReportAction is a button of the report page.
@@ -30,6 +31,7 @@ type ReportAction struct {
 	Reason  bool   // asks for a reason
 	Confirm string // asks to confirm
 	Primary bool
+	Marks   bool // lets the receiver point at rows and sections
 }
 
 // ReportConflict shows what someone else saved meanwhile.
@@ -57,7 +59,58 @@ func (v ReportView) Grid(f *forms.Form) components.Grid {
 			g.Errors[rest] = p.Message
 		}
 	}
+	if v.Return != nil {
+		g.Marked = map[string]bool{}
+		for _, key := range v.Return.Marks.Cells {
+			if rest, ok := strings.CutPrefix(key, prefix); ok {
+				g.Marked[rest] = true
+			}
+		}
+		g.Changed = map[string]bool{}
+		for _, c := range v.Return.Changes {
+			if rest, ok := strings.CutPrefix(c.Key, prefix); ok {
+				g.Changed[rest] = true
+			}
+		}
+	}
 	return g
+}
+
+// cellWhere names a cell for a person: "Số lượt khám, cột (2)".
+func (v ReportView) cellWhere(key string) string {
+	parts := strings.SplitN(key, "|", 3)
+	if len(parts) != 3 {
+		return key
+	}
+	if f, ok := v.Template.FormByKey(parts[0]); ok {
+		for _, r := range f.Rows {
+			if r.Key == parts[1] {
+				return r.Label + ", cột (" + parts[2] + ")"
+			}
+		}
+	}
+	return key
+}
+
+func (v ReportView) sectionName(key string) string {
+	for _, s := range v.Template.Outline {
+		if s.Key == key {
+			return s.Number + " " + s.Heading
+		}
+	}
+	return key
+}
+
+func (v ReportView) sectionMarked(key string) bool {
+	if v.Return == nil {
+		return false
+	}
+	for _, k := range v.Return.Marks.Sections {
+		if k == key {
+			return true
+		}
+	}
+	return false
 }
 
 func (v ReportView) sectionProblem(key string) string {
