@@ -59,6 +59,7 @@ func (s *Server) reportView(r *http.Request, rep *reports.Report) (pages.ReportV
 				Primary: ra.primary, Marks: ra.action == reports.Return})
 		}
 	}
+	v.EOffice = rep.Allowed(reports.Send) && s.policy.Authorize(ctx, a, policy.SendReport, obj) == nil
 	if v.History, err = s.reports.History(ctx, rep.ID); err != nil {
 		return v, err
 	}

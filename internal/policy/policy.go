@@ -25,6 +25,7 @@ const (
 	ViewCatalog     Action = "view_catalog"     // the indicator catalogue and the holiday calendar
 	ManageIndicator Action = "manage_indicator" // object: the indicator's responsible unit (none for a new one)
 	ManageHolidays  Action = "manage_holidays"  // the holiday calendar
+	ManageOutages   Action = "manage_outages"   // recorded outages of the system (QĐ 2838 Điều 7.4)
 
 	ViewRegimes        Action = "view_regimes"        // regime listings, scoped by Scope
 	ManageRegime       Action = "manage_regime"       // object: the regime's owner unit
@@ -87,7 +88,7 @@ func (p *Policy) allowed(ctx context.Context, a *accounts.Account, act Action, o
 	switch act {
 	case SignedIn:
 		return true, nil
-	case ManageUnits, ManageHolidays, ConfirmAssignments:
+	case ManageUnits, ManageHolidays, ManageOutages, ConfirmAssignments:
 		return a.Tier == accounts.SystemAdmin, nil
 	case ViewCatalog:
 		return true, nil

@@ -21,7 +21,7 @@ import (
 // without being covered here.
 var allActions = []Action{Public, SignedIn, ManageUnits, ViewAccounts, CreateAccount, ManageAccount, ViewAudit,
 	ViewCatalog, ManageIndicator, ManageHolidays, ViewRegimes, ManageRegime, ConfirmAssignments, ViewOwnReports,
-	ViewReport, EditReport, ApproveReport, SendReport, ReceiveReport, ViewReceived}
+	ViewReport, EditReport, ApproveReport, SendReport, ReceiveReport, ViewReceived, ManageOutages}
 
 // TestAllActionsListed reads policy.go and fails when an Action constant
 // is missing from allActions.
@@ -163,6 +163,8 @@ func TestAuthorize(t *testing.T) {
 		check{"user", syteUser, ViewCatalog, nil, ok},
 		check{"system admin", sysAdmin, ManageHolidays, nil, ok},
 		check{"unit admin", syteAdmin, ManageHolidays, nil, forbidden},
+		check{"system admin", sysAdmin, ManageOutages, nil, ok},
+		check{"unit admin", syteAdmin, ManageOutages, nil, forbidden},
 		check{"user", syteUser, ManageHolidays, nil, forbidden},
 		check{"system admin", sysAdmin, ManageIndicator, &Object{UnitID: xa}, ok},
 		check{"so-y-te admin, indicator of so-y-te", syteAdmin, ManageIndicator, &Object{UnitID: syte}, ok},

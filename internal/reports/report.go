@@ -32,6 +32,7 @@ type Report struct {
 	Revision          int
 	Supplementary     bool
 	Late              bool
+	ViaEOffice        bool
 	SentAt            time.Time
 	SavedAt           time.Time
 	SavedBy           string
@@ -50,7 +51,7 @@ func (s *Store) Report(ctx context.Context, id int64) (*Report, error) {
 	err := s.db.QueryRow(ctx, `
 		SELECT rp.id, p.id, p.key, p.label, p.start_date, p.end_date, rp.deadline, g.id, g.name, rp.unit_id, u.name,
 		       rp.receiver_unit_id, ru.name, p.template_version_id, rp.level, rp.status, rp.version, rp.revision,
-		       rp.supplementary, rp.late, rp.sent_at, rp.saved_at, coalesce(sb.full_name, '')
+		       rp.supplementary, rp.late, rp.via_eoffice, rp.sent_at, rp.saved_at, coalesce(sb.full_name, '')
 		FROM reports rp
 		JOIN periods p ON p.id = rp.period_id
 		JOIN regimes g ON g.id = p.regime_id
@@ -59,7 +60,7 @@ func (s *Store) Report(ctx context.Context, id int64) (*Report, error) {
 		LEFT JOIN accounts sb ON sb.id = rp.saved_by
 		WHERE rp.id = $1`, id).Scan(&r.ID, &r.PeriodID, &r.PeriodKey, &r.PeriodLabel, &r.Start, &r.End, &r.Deadline, &r.RegimeID,
 		&r.Regime, &r.UnitID, &r.Unit, &r.ReceiverUnitID, &r.Receiver, &r.TemplateVersionID, &r.Level, &r.Status, &r.Version,
-		&r.Revision, &r.Supplementary, &r.Late, &sentAt, &savedAt, &r.SavedBy)
+		&r.Revision, &r.Supplementary, &r.Late, &r.ViaEOffice, &sentAt, &savedAt, &r.SavedBy)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, apperr.New(apperr.NotFound, "Không tìm thấy báo cáo.")
 	}

@@ -64,6 +64,13 @@ func (r *Report) Allowed(a Action) bool {
 	return false
 }
 
+// EOffice records a report sent through the E-Office fallback channel
+// during an outage: the document's number and the date it was sent.
+type EOffice struct {
+	Number string
+	Date   time.Time
+}
+
 // Marks are the cells and sections a return points at.
 type Marks struct {
 	Cells    []string `json:"cells,omitempty"`    // CellKeys
@@ -74,6 +81,28 @@ type Marks struct {
 // why. Submitting checks the report is complete; sending freezes the
 // version and decides whether it is on time.
 func (s *Store) Move(ctx context.Context, r *Report, a Action, reason string, marks Marks) error {
+	return s.move(ctx, r, a, reason, marks, nil)
+}
+
+// SendViaEOffice sends a signed report that went out through E-Office
+// while the system was down; it is on time when the E-Office date falls
+// within the grace period of an outage that covered the deadline.
+func (s *Store) SendViaEOffice(ctx context.Context, r *Report, e EOffice) error {
+	e.Number = vn.Clean(e.Number)
+	fields := map[string]string{}
+	if e.Number == "" {
+		fields["eoffice_number"] = "Nhập số văn bản đã gửi qua E-Office."
+	}
+	if e.Date.IsZero() || e.Date.After(s.Now()) {
+		fields["eoffice_date"] = "Nhập ngày gửi qua E-Office (không sau hôm nay)."
+	}
+	if len(fields) > 0 {
+		return apperr.InvalidFields(fields)
+	}
+	return s.move(ctx, r, Send, "", Marks{}, &e)
+}
+
+func (s *Store) move(ctx context.Context, r *Report, a Action, reason string, marks Marks, eoffice *EOffice) error {
 	t, ok := transitions[a]
 	if !ok {
 		return apperr.New(apperr.Invalid, "Thao tác không hợp lệ.")
@@ -107,12 +136,22 @@ func (s *Store) Move(ctx context.Context, r *Report, a Action, reason string, ma
 		version := r.Version
 		switch a {
 		case Send:
-			late, err := lateAt(ctx, tx, r.Deadline, now)
+			sentAt := now
+			if eoffice != nil {
+				sentAt = vn.Day(eoffice.Date).Add(12 * time.Hour) // the day it left by E-Office
+			}
+			late, err := lateAt(ctx, tx, r.Deadline, sentAt)
 			if err != nil {
 				return err
 			}
-			if _, err := tx.Exec(ctx, `UPDATE reports SET sent_at = $2, late = $3 WHERE id = $1`, r.ID, now, late); err != nil {
+			if _, err := tx.Exec(ctx, `UPDATE reports SET sent_at = $2, late = $3 WHERE id = $1`, r.ID, sentAt, late); err != nil {
 				return err
+			}
+			if eoffice != nil {
+				if _, err := tx.Exec(ctx, `UPDATE reports SET via_eoffice = true, eoffice_number = $2, eoffice_date = $3 WHERE id = $1`,
+					r.ID, eoffice.Number, eoffice.Date); err != nil {
+					return err
+				}
 			}
 			if err := snapshot(ctx, tx, r.ID, version); err != nil {
 				return err

@@ -322,3 +322,32 @@ func TestConcurrentMovesOneWins(t *testing.T) {
 		t.Errorf("events %d, %v; want 1", events, err)
 	}
 }
+
+func TestSendViaEOfficeDuringAnOutage(t *testing.T) {
+	t.Parallel()
+	f := newEntry(t)
+	if err := f.store.RecordOutage(f.ctx, reports.Outage{}, 0); apperr.Code(err) != apperr.Invalid {
+		t.Fatalf("an empty outage: %v", err)
+	}
+	start := time.Date(2026, 12, 16, 8, 0, 0, 0, time.UTC)
+	if err := f.store.RecordOutage(f.ctx, reports.Outage{Start: start, End: start.Add(30 * time.Hour), GraceUntil: start.Add(80 * time.Hour),
+		Description: "Mất kết nối trung tâm dữ liệu"}, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.Exec(f.ctx, `UPDATE reports SET status = 'signed' WHERE id = $1`, f.rep.ID); err != nil {
+		t.Fatal(err)
+	}
+	f.reload(t)
+	f.store.Now = func() time.Time { return time.Date(2026, 12, 20, 2, 0, 0, 0, time.UTC) }
+	if err := f.store.SendViaEOffice(f.ctx, f.rep, reports.EOffice{}); apperr.Code(err) != apperr.Invalid {
+		t.Fatalf("without number and date: %v", err)
+	}
+	// Sent through E-Office on 18/12, within the grace period of the outage over the deadline (16/12).
+	if err := f.store.SendViaEOffice(f.ctx, f.rep, reports.EOffice{Number: "125/UBND-VP", Date: time.Date(2026, 12, 18, 0, 0, 0, 0, time.UTC)}); err != nil {
+		t.Fatal(err)
+	}
+	f.reload(t)
+	if f.rep.Status != "sent" || !f.rep.ViaEOffice || f.rep.Late {
+		t.Fatalf("after E-Office: status %s, via %v, late %v; want sent, true, false", f.rep.Status, f.rep.ViaEOffice, f.rep.Late)
+	}
+}

@@ -13,11 +13,10 @@ type Grid struct {
 	Values   map[string]string // "row|col" → value as typed, in Vietnamese format
 	Errors   map[string]string // "row|col" → problem
 	ReadOnly bool
-	Drill    string // read-only cells link to this URL + "&row=…&col=…" for a drill-down
+	Drill    string          // read-only cells link to this URL + "&row=…&col=…" for a drill-down
 	Marked   map[string]bool // "row|col": cells a return pointed at
 	Changed  map[string]bool // "row|col": cells changed since the returned version
 }
-
 
 func (g Grid) marks(row, col string) string {
 	cls := ""

@@ -29,7 +29,7 @@ func (p Page) nav() []navItem {
 	}
 	items := []navItem{{"home", "Trang chủ", "/"}}
 	if a.Tier == accounts.SystemAdmin {
-		items = append(items, navItem{"units", "Cơ quan, đơn vị", "/admin/units"})
+		items = append(items, navItem{"units", "Cơ quan, đơn vị", "/admin/units"}, navItem{"outages", "Sự cố", "/admin/outages"})
 		items = append(items, navItem{"holidays", "Ngày nghỉ lễ", "/admin/holidays"})
 	}
 	if a.IsAdmin() {

@@ -22,6 +22,7 @@ type ReportView struct {
 	Conflict *ReportConflict
 	SavedMsg string
 	Return   *reports.Returned // the last return by the receiver, if any
+	EOffice  bool              // the viewer may record a sending through E-Office
 }
 
 // ReportAction is a button of the report page.
