@@ -51,6 +51,14 @@ func (s *Server) reportView(r *http.Request, rep *reports.Report) (pages.ReportV
 		return pages.ReportView{}, err
 	}
 	v := pages.ReportView{Report: rep, Template: tpl, Values: content.Values, Sections: content.Sections}
+	prefill, err := s.reports.Prefill(ctx, rep)
+	if err != nil {
+		return v, err
+	}
+	for key, val := range prefill {
+		v.Values[key] = val
+		v.Prefilled = true
+	}
 	obj := &policy.Object{UnitID: rep.UnitID, ReceiverID: rep.ReceiverUnitID}
 	v.Editable = rep.Editable() && s.policy.Authorize(ctx, a, policy.EditReport, obj) == nil
 	for _, ra := range reportActions {

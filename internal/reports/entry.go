@@ -158,3 +158,38 @@ func ParseNumber(raw string) (float64, bool) {
 	}
 	return x, true
 }
+
+// Prefill gives the values a new report starts with: the columns the
+// template marks "from the previous period" (plan figures), taken from the
+// unit's report of the previous period. Nothing is stored until the
+// official saves.
+func (s *Store) Prefill(ctx context.Context, r *Report) (map[string]string, error) {
+	out := map[string]string{}
+	if r.Revision != 0 || !r.Editable() {
+		return out, nil
+	}
+	tpl, _, err := s.Template(ctx, r.TemplateVersionID)
+	if err != nil {
+		return nil, err
+	}
+	var neighbours map[formula.Period]map[string]float64
+	for _, f := range tpl.Forms {
+		for _, c := range f.Columns {
+			if c.Prefill != "previous" {
+				continue
+			}
+			if neighbours == nil {
+				if neighbours, err = s.neighbourNumbers(ctx, r); err != nil {
+					return nil, err
+				}
+			}
+			for _, row := range f.Rows {
+				key := CellKey(f.Key, row.Key, c.Code)
+				if x, ok := neighbours[formula.Previous][key]; ok && row.HasValues() && !f.IsFormula(row, c) {
+					out[key] = formatNumber(tpl, f.Key, c.Code, x)
+				}
+			}
+		}
+	}
+	return out, nil
+}

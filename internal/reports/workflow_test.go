@@ -35,7 +35,7 @@ func newEntry(t *testing.T) *entryFixture {
 	tpl := forms.Template{
 		Outline: []forms.Section{{Key: "s1", Number: "I", Heading: "Kết quả thực hiện", Required: true}},
 		Forms: []forms.Form{{Key: "b1", Title: "Khám chữa bệnh", Columns: []forms.Column{
-			{Code: "1", Label: "Kế hoạch", Type: forms.Number, NonNegative: true, Required: true},
+			{Code: "1", Label: "Kế hoạch", Type: forms.Number, NonNegative: true, Required: true, Prefill: "previous"},
 			{Code: "2", Label: "Thực hiện", Type: forms.Integer},
 			{Code: "3", Label: "Tỷ lệ (%)", Type: forms.Percent, Formula: "IF(c1 = 0, 0, c2 / c1 * 100)"},
 			{Code: "4", Label: "Lũy kế", Type: forms.Number, Formula: "prev(c4) + c2"},
@@ -349,5 +349,32 @@ func TestSendViaEOfficeDuringAnOutage(t *testing.T) {
 	f.reload(t)
 	if f.rep.Status != "sent" || !f.rep.ViaEOffice || f.rep.Late {
 		t.Fatalf("after E-Office: status %s, via %v, late %v; want sent, true, false", f.rep.Status, f.rep.ViaEOffice, f.rep.Late)
+	}
+}
+
+func TestPrefillCarriesPlanFiguresFromThePreviousPeriod(t *testing.T) {
+	t.Parallel()
+	f := newEntry(t)
+	var previous int64
+	if err := f.db.QueryRow(f.ctx, `SELECT r.id FROM reports r JOIN periods p ON p.id = r.period_id WHERE p.key = '2026-M11'`).Scan(&previous); err != nil {
+		t.Fatal(err)
+	}
+	prevReport, _ := f.store.Report(f.ctx, previous)
+	if _, _, err := f.store.Save(f.ctx, prevReport, reports.Draft{Values: cells("b1|r2|1", "1.200", "b1|r2|2", "100")}, 0); err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.store.Prefill(f.ctx, f.rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got["b1|r2|1"] != "1.200" || got["b1|r2|2"] != "" {
+		t.Fatalf("prefill %v, want the plan 1.200 and nothing for the month's figure", got)
+	}
+	if _, _, err := f.store.Save(f.ctx, f.rep, reports.Draft{Values: cells("b1|r2|1", "900")}, 0); err != nil {
+		t.Fatal(err)
+	}
+	f.reload(t)
+	if got, _ := f.store.Prefill(f.ctx, f.rep); len(got) != 0 {
+		t.Errorf("prefill after the first save: %v, want nothing (the unit's own figures win)", got)
 	}
 }

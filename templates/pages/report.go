@@ -11,18 +11,19 @@ import (
 // ReportView is a report's page: reading it, typing in it, and the
 // buttons of the steps the viewer may take now.
 type ReportView struct {
-	Report   *reports.Report
-	Template *forms.Template
-	Values   map[string]string // CellKey → shown or typed value
-	Sections map[string]string // section key → HTML
-	Editable bool              // the viewer may type in it now
-	Actions  []ReportAction
-	Problems []reports.Problem
-	History  []reports.Event
-	Conflict *ReportConflict
-	SavedMsg string
-	Return   *reports.Returned // the last return by the receiver, if any
-	EOffice  bool              // the viewer may record a sending through E-Office
+	Report    *reports.Report
+	Template  *forms.Template
+	Values    map[string]string // CellKey → shown or typed value
+	Sections  map[string]string // section key → HTML
+	Editable  bool              // the viewer may type in it now
+	Actions   []ReportAction
+	Problems  []reports.Problem
+	History   []reports.Event
+	Conflict  *ReportConflict
+	SavedMsg  string
+	Return    *reports.Returned // the last return by the receiver, if any
+	EOffice   bool              // the viewer may record a sending through E-Office
+	Prefilled bool              // values were carried over from the previous period, unsaved yet
 }
 
 // ReportAction is a button of the report page.

@@ -5,6 +5,32 @@
 // offers to restore the copy when the report is opened again.
 (function () {
   'use strict';
+
+  // The entry grid moves like a spreadsheet: Enter and the arrow keys go
+  // to the cell below or above in the same column (Tab goes across).
+  document.addEventListener('keydown', function (event) {
+    var input = event.target;
+    if (!(input instanceof HTMLInputElement) || !input.classList.contains('grid__input')) return;
+    var down = event.key === 'Enter' || event.key === 'ArrowDown';
+    var up = event.key === 'ArrowUp';
+    if (!down && !up) return;
+    var cell = input.closest('td');
+    var row = cell && cell.parentElement;
+    if (!row) return;
+    var index = Array.prototype.indexOf.call(row.children, cell);
+    var next = row;
+    while ((next = up ? next.previousElementSibling : next.nextElementSibling)) {
+      var target = next.children[index] && next.children[index].querySelector('input.grid__input');
+      if (target) {
+        event.preventDefault();
+        target.focus();
+        target.select();
+        return;
+      }
+    }
+    if (event.key === 'Enter') event.preventDefault(); // never submit the whole report by Enter
+  });
+
   var form = document.querySelector('form[data-autosave]');
   if (!form || !window.localStorage) return;
   var key = 'baocao:unsaved:' + form.getAttribute('action');
