@@ -32,7 +32,8 @@ func TestBrowserReportEntry(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`[id="v.b1.r3.1"]`), "200"),
 		chromedp.SendKeys(chromedp.CSS(`[id="v.b1.r3.2"]`), "50"),
 		// Autosave after a pause in typing fills the computed cells.
-		into(new(bool), chromedp.Poll[bool](`document.getElementById("v.b1.r2.3").textContent.trim() === "25"`)),
+		// The subtotal of column (2) needs every typed figure, so it waits for the last save.
+		into(new(bool), chromedp.Poll[bool](`document.getElementById("v.b1.r1.2").textContent.trim() === "300" && document.getElementById("v.b1.r2.3").textContent.trim() === "25"`)),
 		into(&ratio, chromedp.Text(chromedp.CSS(`[id="v.b1.r2.3"]`))),
 		into(&status, chromedp.Text(chromedp.ID("save-status"))),
 		shots.take("autosaved"),
