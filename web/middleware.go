@@ -115,11 +115,11 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 }
 
 // limitBody refuses request bodies over the configured size; routes
-// ending in /import take a file and allow uploadLimit.
+// ending in /import or /attachments take a file and allow uploadLimit.
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		limit := s.cfg.MaxBodyBytes
-		if strings.HasSuffix(r.URL.Path, "/import") {
+		if strings.HasSuffix(r.URL.Path, "/import") || strings.HasSuffix(r.URL.Path, "/attachments") {
 			limit = uploadLimit
 		}
 		if r.ContentLength > limit {

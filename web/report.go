@@ -67,6 +67,9 @@ func (s *Server) reportView(r *http.Request, rep *reports.Report) (pages.ReportV
 				Primary: ra.primary, Marks: ra.action == reports.Return})
 		}
 	}
+	if v.Attachments, err = s.reports.Attachments(ctx, rep.ID); err != nil {
+		return v, err
+	}
 	v.EOffice = rep.Allowed(reports.Send) && s.policy.Authorize(ctx, a, policy.SendReport, obj) == nil
 	if v.History, err = s.reports.History(ctx, rep.ID); err != nil {
 		return v, err

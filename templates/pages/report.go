@@ -3,6 +3,8 @@ package pages
 import (
 	"strings"
 
+	"baocao/internal/vn"
+
 	"baocao/internal/forms"
 	"baocao/internal/reports"
 	"baocao/templates/components"
@@ -11,19 +13,20 @@ import (
 // ReportView is a report's page: reading it, typing in it, and the
 // buttons of the steps the viewer may take now.
 type ReportView struct {
-	Report    *reports.Report
-	Template  *forms.Template
-	Values    map[string]string // CellKey → shown or typed value
-	Sections  map[string]string // section key → HTML
-	Editable  bool              // the viewer may type in it now
-	Actions   []ReportAction
-	Problems  []reports.Problem
-	History   []reports.Event
-	Conflict  *ReportConflict
-	SavedMsg  string
-	Return    *reports.Returned // the last return by the receiver, if any
-	EOffice   bool              // the viewer may record a sending through E-Office
-	Prefilled bool              // values were carried over from the previous period, unsaved yet
+	Report      *reports.Report
+	Template    *forms.Template
+	Values      map[string]string // CellKey → shown or typed value
+	Sections    map[string]string // section key → HTML
+	Editable    bool              // the viewer may type in it now
+	Actions     []ReportAction
+	Problems    []reports.Problem
+	History     []reports.Event
+	Conflict    *ReportConflict
+	SavedMsg    string
+	Return      *reports.Returned // the last return by the receiver, if any
+	EOffice     bool              // the viewer may record a sending through E-Office
+	Prefilled   bool              // values were carried over from the previous period, unsaved yet
+	Attachments []reports.Attachment
 }
 
 // ReportAction is a button of the report page.
@@ -161,4 +164,11 @@ func importName(key string) string {
 		return key
 	}
 	return components.CellName(parts[0], parts[1], parts[2])
+}
+
+func sizeText(n int) string {
+	if n >= 1<<20 {
+		return vn.Decimal(float64(n)/(1<<20), 1) + " MB"
+	}
+	return vn.Int(int64((n+1023)/1024)) + " KB"
 }
