@@ -9,7 +9,6 @@ import (
 	"baocao/internal/accounts"
 	"baocao/internal/apperr"
 	"baocao/internal/consolidation"
-	"baocao/internal/forms"
 	"baocao/internal/formula"
 	"baocao/internal/reports"
 	"baocao/internal/vn"
@@ -73,8 +72,8 @@ func (s *Server) receivedPeriodPage(w http.ResponseWriter, r *http.Request) {
 		grid := components.Grid{Form: f, Values: map[string]string{}, ReadOnly: true,
 			Drill: "/received/" + strconv.FormatInt(p.PeriodID, 10) + "/cell?form=" + f.Key + "&sent=" + boolParam(includeSent)}
 		for cell, val := range res.Cells {
-			if val.OK {
-				grid.Values[cell.Row+"|"+cell.Col] = vn.Decimal(val.Value, decimalsOf(f, cell.Col))
+			if col, ok := f.Column(cell.Col); ok && val.OK {
+				grid.Values[cell.Row+"|"+cell.Col] = col.Format(val.Value)
 			}
 		}
 		v.Forms = append(v.Forms, pages.ConsolidatedForm{Form: f, Grid: grid, N: len(res.ReportIDs)})
@@ -90,14 +89,6 @@ func boolParam(b bool) string {
 		return "1"
 	}
 	return ""
-}
-
-// decimalsOf is how many decimals a column's consolidated values show.
-func decimalsOf(f *forms.Form, code string) int {
-	if c, ok := f.Column(code); ok && c.Decimals > 0 {
-		return c.Decimals
-	}
-	return -1
 }
 
 func (s *Server) drillDownPage(w http.ResponseWriter, r *http.Request) {
@@ -138,8 +129,9 @@ func (s *Server) drillDownPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	total := "—"
+	col, _ := f.Column(q.Get("col"))
 	if val := res.Cells[formula.Cell{Row: q.Get("row"), Col: q.Get("col")}]; val.OK {
-		total = vn.Decimal(val.Value, -1)
+		total = col.Format(val.Value)
 	}
 	s.render(w, r, http.StatusOK, pages.DrillDown(s.page(r, "Chi tiết ô", "received", crumbHome, crumbReceived),
 		pages.DrillDownView{Period: p, Form: f, Row: label, Col: q.Get("col"), Values: values, Total: total}))

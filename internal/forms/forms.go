@@ -5,6 +5,13 @@
 // document of these types and never changes once published.
 package forms
 
+import (
+	"math"
+	"strings"
+
+	"baocao/internal/vn"
+)
+
 // Template is the content of one template version.
 type Template struct {
 	Outline  []Section `json:"outline"`
@@ -217,4 +224,25 @@ func (t *Template) FormByKey(key string) (*Form, bool) {
 		}
 	}
 	return nil, false
+}
+
+// Format writes a value of the column the Vietnamese way (1.234,5): with
+// the column's decimals (one for a percentage unless set), trailing zeros
+// dropped, and as many decimals as a typed value has when none are set.
+func (c Column) Format(x float64) string {
+	decimals := c.Decimals
+	if c.Type == Percent && decimals == 0 {
+		decimals = 1
+	}
+	if x == math.Trunc(x) && decimals == 0 {
+		return vn.Int(int64(x))
+	}
+	if decimals == 0 {
+		decimals = -1 // a typed 200,5 is shown as typed
+	}
+	out := vn.Decimal(math.Round(x*1e6)/1e6, decimals)
+	if strings.Contains(out, ",") {
+		out = strings.TrimRight(strings.TrimRight(out, "0"), ",")
+	}
+	return out
 }

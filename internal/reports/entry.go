@@ -13,7 +13,6 @@ import (
 
 	"baocao/internal/forms"
 	"baocao/internal/formula"
-	"baocao/internal/vn"
 )
 
 // CellKey names a cell of a report: form, row and column.
@@ -114,28 +113,14 @@ func (s *Store) Content(ctx context.Context, r *Report) (*Content, error) {
 	return c, err
 }
 
-// formatNumber writes a number the Vietnamese way with its column's decimals.
+// formatNumber writes a number of a form's column the Vietnamese way.
 func formatNumber(tpl *forms.Template, form, col string, x float64) string {
-	decimals := 0
 	if f, ok := tpl.FormByKey(form); ok {
 		if c, ok := f.Column(col); ok {
-			decimals = c.Decimals
-			if c.Type == forms.Percent && decimals == 0 {
-				decimals = 1
-			}
+			return c.Format(x)
 		}
 	}
-	if x == math.Trunc(x) && decimals == 0 {
-		return vn.Int(int64(x))
-	}
-	if decimals == 0 {
-		decimals = -1 // as many as the number has: a typed 200,5 is shown as typed
-	}
-	out := vn.Decimal(math.Round(x*1e6)/1e6, decimals)
-	if strings.Contains(out, ",") {
-		out = strings.TrimRight(strings.TrimRight(out, "0"), ",")
-	}
-	return out
+	return forms.Column{}.Format(x)
 }
 
 // ParseNumber reads a number typed the Vietnamese way (1.234,5), or with
