@@ -34,7 +34,7 @@ func (s *Server) reportXLSX(w http.ResponseWriter, r *http.Request) {
 	}
 	var buf bytes.Buffer
 	err = xlsx.ExportForm(&buf, f, xlsx.ExportOptions{UnitName: rep.Unit, PeriodLabel: rep.PeriodLabel + " (" + rep.Window() + ")",
-		TemplateVersion: rep.TemplateVersionID, Value: func(row, col string) (string, bool) {
+		TemplateVersion: rep.TemplateVersionID, ReportID: rep.ID, Value: func(row, col string) (string, bool) {
 			key := reports.CellKey(f.Key, row, col)
 			if x, ok := content.Numbers[key]; ok {
 				return strconv.FormatFloat(x, 'f', -1, 64), true
@@ -92,6 +92,10 @@ func (s *Server) reportImport(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	if upload.ReportID != 0 && upload.ReportID != rep.ID {
+		refuse(apperr.New(apperr.Invalid, "Tệp Excel này được tải từ báo cáo khác ("+upload.Unit+"). Hãy tải biểu mẫu Excel từ chính báo cáo này, nhập số liệu rồi tải lên."))
 		return
 	}
 	content, err := s.reports.Content(r.Context(), rep)

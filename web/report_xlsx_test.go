@@ -94,6 +94,29 @@ func TestReportExcelRoundTrip(t *testing.T) {
 		t.Fatalf("applied value %v, %v", num, err)
 	}
 
+	// The same form downloaded from another commune's report is refused.
+	otherID := h.report("xa-22453", "so-y-te")
+	// Both fixtures share no template version; give the other report this one's.
+	if _, err := h.db.Exec(h.ctx, `UPDATE periods SET template_version_id = (SELECT p.template_version_id FROM reports r JOIN periods p ON p.id = r.period_id WHERE r.id = $1)
+		WHERE id = (SELECT period_id FROM reports WHERE id = $2)`, id, otherID); err != nil {
+		t.Fatal(err)
+	}
+	other2 := h.account("nhaplieu.camlam", "xa-22453", accounts.User, accounts.Enter)
+	c2, csrf2 := h.sessionFor(other2)
+	var body2 bytes.Buffer
+	mw2 := multipart.NewWriter(&body2)
+	_ = mw2.WriteField("csrf_token", csrf2)
+	_ = mw2.WriteField("form", "b1")
+	part2, _ := mw2.CreateFormFile("file", "bao-cao-nha-trang.xlsx")
+	_, _ = part2.Write(filled.Bytes())
+	_ = mw2.Close()
+	up2 := httptest.NewRequest("POST", reportPath(otherID)+"/import", &body2)
+	up2.Header.Set("Content-Type", mw2.FormDataContentType())
+	up2.AddCookie(c2)
+	if rec := serve(h, up2); rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "tải từ báo cáo khác") {
+		t.Errorf("another unit's workbook: %d", rec.Code)
+	}
+
 	// A workbook of another report's form is refused, nothing changes.
 	var other bytes.Buffer
 	mw = multipart.NewWriter(&other)

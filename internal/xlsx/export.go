@@ -68,6 +68,7 @@ type ExportOptions struct {
 	UnitName        string // reporting unit, printed "Đơn vị báo cáo: …"; empty: no line
 	PeriodLabel     string // printed "Kỳ báo cáo: …"; empty: no line
 	TemplateVersion int64  // id of the template version, kept in the metadata
+	ReportID        int64  // the report the values belong to (0: an empty form), kept in the metadata
 	// Value returns the stored value of a cell: a number written with a
 	// dot as decimal separator ("1234.5"), or text for text columns. Nil:
 	// an empty form.
@@ -616,6 +617,7 @@ func (e *exporter) metadata() error {
 		{"baocao", LayoutVersion},
 		{"form_key", f.Key},
 		{"template_version", strconv.FormatInt(e.opts.TemplateVersion, 10)},
+		{"report", strconv.FormatInt(e.opts.ReportID, 10), e.opts.UnitName},
 		{"sheet", e.sheet},
 		{"form_code", f.Code},
 		{"header_rows", e.headerFirst, e.headerLast},

@@ -43,6 +43,10 @@ type Upload struct {
 	// CellProblem names it; rows deleted from the file have no cells.
 	Values   map[Cell]string
 	Problems []CellProblem // in the order of the form, in Vietnamese
+	// ReportID is the report the file was downloaded from (0 for an empty
+	// form), and Unit its unit; the caller refuses another report's file.
+	ReportID int64
+	Unit     string
 }
 
 // Cell is a cell of the form: row key and column code.
@@ -137,7 +141,7 @@ func ReadValues(r io.Reader, size int64, f *forms.Form, templateVersion int64) (
 		return nil, refuse(ErrCorrupt, "%s", msgCorrupt)
 	}
 	rd := &valueReader{x: x, f: f, m: m, grid: grid, kinds: kinds, formats: map[int]numFormat{},
-		up: &Upload{Values: map[Cell]string{}}}
+		up: &Upload{Values: map[Cell]string{}, ReportID: m.report, Unit: m.unit}}
 	if err := rd.locateRows(); err != nil {
 		return nil, err
 	}
@@ -153,6 +157,8 @@ func ReadValues(r io.Reader, size int64, f *forms.Form, templateVersion int64) (
 // metadata is what ReadValues needs of the "_baocao" sheet.
 type metadata struct {
 	layout, formKey, formCode, version, sheet string
+	report                                    int64  // the report the file was downloaded from, 0 for an empty form
+	unit                                      string // its unit
 	keyCol                                    int
 	cols                                      map[string]int // column code → Excel column
 	rows                                      map[string]bool
@@ -183,6 +189,9 @@ func readMetadata(x *excelize.File, name string) (*metadata, error) {
 			m.formCode = field(rec, 1)
 		case "template_version":
 			m.version = field(rec, 1)
+		case "report":
+			m.report, _ = strconv.ParseInt(field(rec, 1), 10, 64)
+			m.unit = field(rec, 2)
 		case "sheet":
 			m.sheet = field(rec, 1)
 		case "key_column":
