@@ -30,11 +30,11 @@ vet:
 	go vet ./...
 
 generate:
-	go tool templ generate -path templates
+	go tool templ generate
 
 # CI fails when the committed templ output differs from what templ generates.
 check-generated:
-	@go tool templ generate -path templates >/dev/null 2>&1
+	@go tool templ generate >/dev/null 2>&1
 	@if [ -n "$$CI" ] && ! git diff --exit-code --stat -- '*_templ.go'; then \
 	  echo "generated templ files are out of date: run 'make generate' and commit them"; exit 1; fi
 
