@@ -212,6 +212,11 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 		}
 		want := s.sessions.GetString(r.Context(), sessCSRF)
 		got := r.Header.Get("X-CSRF-Token")
+		if want == "" {
+			// No page of this session was ever loaded: refuse before reading the body.
+			s.fail(w, r, apperr.New(apperr.Forbidden, "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại."))
+			return
+		}
 		if got == "" {
 			var err error
 			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
@@ -298,7 +303,7 @@ func (s *Server) authorize(act policy.Action, next http.HandlerFunc) http.Handle
 				s.failAuthorized(w, r, a, act, err)
 				return
 			}
-			obj = &policy.Object{UnitID: target.UnitID, ReceiverID: target.ReceiverUnitID}
+			obj = &policy.Object{UnitID: target.UnitID, ReceiverID: target.ReceiverUnitID, Sent: !target.SentAt.IsZero()}
 			ctx = context.WithValue(ctx, targetReportKey, target)
 		}
 		if err := s.policy.Authorize(ctx, a, act, obj); err != nil {

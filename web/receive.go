@@ -10,6 +10,7 @@ import (
 	"baocao/internal/apperr"
 	"baocao/internal/consolidation"
 	"baocao/internal/formula"
+	"baocao/internal/policy"
 	"baocao/internal/reports"
 	"baocao/internal/vn"
 	"baocao/templates/components"
@@ -105,6 +106,10 @@ func (s *Server) drillDownPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f, found := tpl.FormByKey(q.Get("form"))
+	if !found {
+		s.fail(w, r, apperr.New(apperr.NotFound, "Không tìm thấy biểu."))
+		return
+	}
 	var label string
 	if found {
 		for _, row := range f.Rows {
@@ -149,6 +154,10 @@ func (s *Server) prefill(w http.ResponseWriter, r *http.Request) {
 	own, err := s.reports.OwnReport(ctx, a.UnitID, p.PeriodID)
 	if err != nil {
 		s.fail(w, r, apperr.New(apperr.NotFound, "Đơn vị của bạn không có báo cáo riêng trong kỳ này để điền số liệu tổng hợp."))
+		return
+	}
+	if err := s.policy.Authorize(ctx, a, policy.EditReport, &policy.Object{UnitID: own.UnitID, ReceiverID: own.ReceiverUnitID}); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	if !own.Editable() {

@@ -74,3 +74,37 @@ func TestReceivingAndConsolidation(t *testing.T) {
 	}
 	_ = url.Values{}
 }
+
+func TestPrefillNeedsTheEditRightAndBadCellsAre404(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	a := h.report("xa-22366", "so-y-te")
+	var period, assignment int64
+	if err := h.db.QueryRow(h.ctx, `SELECT period_id, assignment_id FROM reports WHERE id = $1`, a).Scan(&period, &assignment); err != nil {
+		t.Fatal(err)
+	}
+	// so-y-te's own report in the same period, sent up to vp-ubnd.
+	var own int64
+	if err := h.db.QueryRow(h.ctx, `INSERT INTO reports (period_id, unit_id, receiver_unit_id, assignment_id, level, deadline)
+		VALUES ($1, $2, $3, $4, 2, '2026-12-18') RETURNING id`, period, h.unit("so-y-te").ID, h.unit("vp-ubnd").ID, assignment).Scan(&own); err != nil {
+		t.Fatal(err)
+	}
+	approver := h.account("duyet.syte", "so-y-te", accounts.User, accounts.Approve)
+	cookie, csrf := h.sessionFor(approver)
+	base := "/received/" + strconv.FormatInt(period, 10)
+	req := newFormRequest("POST", base+"/prefill", url.Values{"csrf_token": {csrf}})
+	req.AddCookie(cookie)
+	if rec := serve(h, req); rec.Code != http.StatusForbidden {
+		t.Fatalf("prefill by an approve-only user: %d, want 403", rec.Code)
+	}
+	var n int
+	_ = h.db.QueryRow(h.ctx, `SELECT count(*) FROM report_values WHERE report_id = $1`, own).Scan(&n)
+	if n != 0 {
+		t.Fatalf("%d values written into the unit's report", n)
+	}
+	req = newFormRequest("GET", base+"/cell?form=nope&row=r2&col=1", nil)
+	req.AddCookie(cookie)
+	if rec := serve(h, req); rec.Code != http.StatusNotFound {
+		t.Errorf("drill-down of an unknown form: %d, want 404", rec.Code)
+	}
+}

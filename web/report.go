@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"baocao/internal/apperr"
 	"baocao/internal/audit"
@@ -59,7 +60,7 @@ func (s *Server) reportView(r *http.Request, rep *reports.Report) (pages.ReportV
 		v.Values[key] = val
 		v.Prefilled = true
 	}
-	obj := &policy.Object{UnitID: rep.UnitID, ReceiverID: rep.ReceiverUnitID}
+	obj := &policy.Object{UnitID: rep.UnitID, ReceiverID: rep.ReceiverUnitID, Sent: !rep.SentAt.IsZero()}
 	v.Editable = rep.Editable() && s.policy.Authorize(ctx, a, policy.EditReport, obj) == nil
 	for _, ra := range reportActions {
 		if rep.Allowed(ra.action) && s.policy.Authorize(ctx, a, ra.policy, obj) == nil {
@@ -70,7 +71,11 @@ func (s *Server) reportView(r *http.Request, rep *reports.Report) (pages.ReportV
 	if v.Attachments, err = s.reports.Attachments(ctx, rep.ID); err != nil {
 		return v, err
 	}
-	v.EOffice = rep.Allowed(reports.Send) && s.policy.Authorize(ctx, a, policy.SendReport, obj) == nil
+	if rep.Allowed(reports.Send) && s.policy.Authorize(ctx, a, policy.SendReport, obj) == nil {
+		if v.EOffice, err = s.reports.OutageCovers(ctx, rep.Deadline, time.Time{}); err != nil {
+			return v, err
+		}
+	}
 	if v.History, err = s.reports.History(ctx, rep.ID); err != nil {
 		return v, err
 	}
@@ -133,6 +138,10 @@ func reportDraft(r *http.Request) reports.Draft {
 func (s *Server) reportSave(w http.ResponseWriter, r *http.Request) {
 	rep := targetReport(r)
 	a := currentAccount(r)
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, formError(err, s.cfg.MaxBodyBytes))
+		return
+	}
 	d := reportDraft(r)
 	problems, revision, err := s.reports.Save(r.Context(), rep, d, a.ID)
 	htmx := r.Header.Get("HX-Request") == "true"

@@ -107,7 +107,14 @@ func (s *Server) reportImport(w http.ResponseWriter, r *http.Request) {
 	for _, row := range f.Rows {
 		labels[row.Key] = row.Label
 	}
+	// The apply form posts the whole report: everything already typed, with
+	// this form's cells replaced by the file's.
 	v := pages.ImportView{Report: rep, Form: f, Revision: rep.Revision, Values: map[string]string{}}
+	for key, val := range content.Values {
+		if !content.Computed[key] {
+			v.Values[key] = val
+		}
+	}
 	for cell, raw := range upload.Values {
 		key := reports.CellKey(f.Key, cell.Row, cell.Col)
 		shown := raw

@@ -27,6 +27,9 @@ const (
 	MaxForms    = 20
 	MaxColumns  = 60
 	MaxRows     = 2000
+	// MaxCells keeps a report's form post under the 10,000 fields a
+	// request may carry.
+	MaxCells = 8000
 )
 
 // Check returns every problem of the template's structure and formulas
@@ -54,6 +57,17 @@ func (t *Template) Check() error {
 			add("%s: giới hạn ký tự không được âm.", where)
 		}
 		sections[s.Key] = true
+	}
+	cells := 0
+	for _, f := range t.Forms {
+		for _, r := range f.Rows {
+			if r.HasValues() {
+				cells += len(f.Columns)
+			}
+		}
+	}
+	if cells > MaxCells {
+		add("Mẫu có %d ô số liệu, vượt giới hạn %d ô của một báo cáo; hãy tách thành nhiều chế độ báo cáo hoặc bớt dòng, cột.", cells, MaxCells)
 	}
 	formKeys := map[string]bool{}
 	for i := range t.Forms {

@@ -48,6 +48,7 @@ type Object struct {
 	Tier       accounts.Tier
 	AccountID  int64 // the account itself, for ManageAccount
 	ReceiverID int64 // the receiving unit, for a report
+	Sent       bool  // the report has been sent at least once: the receiver may read it
 }
 
 // Tree answers whether a unit lies in another's subtree.
@@ -159,7 +160,7 @@ func (p *Policy) report(ctx context.Context, a *accounts.Account, act Action, ob
 	switch act {
 	case ViewReport:
 		switch {
-		case own, receiver, a.Tier == accounts.SystemAdmin:
+		case own, receiver && obj.Sent, a.Tier == accounts.SystemAdmin:
 			return true, nil
 		case a.Tier == accounts.UnitAdmin:
 			return p.Tree.IsWithin(ctx, a.UnitID, obj.UnitID)

@@ -134,7 +134,7 @@ func ParseNumber(raw string) (float64, bool) {
 	case strings.Contains(raw, ","):
 		raw = strings.ReplaceAll(raw, ".", "")
 		raw = strings.Replace(raw, ",", ".", 1)
-	case strings.Count(raw, ".") > 1 || (strings.Count(raw, ".") == 1 && len(raw)-strings.Index(raw, ".") == 4 && !strings.HasPrefix(raw, "0.")):
+	case strings.Count(raw, ".") > 1 || (strings.Count(raw, ".") == 1 && len(raw)-strings.Index(raw, ".") == 4 && !strings.HasPrefix(strings.TrimPrefix(raw, "-"), "0.")):
 		raw = strings.ReplaceAll(raw, ".", "") // 1.234 is one thousand two hundred thirty-four
 	}
 	x, err := strconv.ParseFloat(raw, 64)

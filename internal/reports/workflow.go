@@ -99,7 +99,37 @@ func (s *Store) SendViaEOffice(ctx context.Context, r *Report, e EOffice) error 
 	if len(fields) > 0 {
 		return apperr.InvalidFields(fields)
 	}
+	covered, err := s.OutageCovers(ctx, r.Deadline, e.Date)
+	if err != nil {
+		return err
+	}
+	if !covered {
+		return apperr.InvalidFields(map[string]string{"eoffice_date": "Chỉ ghi nhận gửi qua E-Office khi hệ thống có sự cố trùng hạn gửi của báo cáo " +
+			"(đã được quản trị hệ thống ghi nhận) và ngày gửi nằm trong thời gian sự cố hoặc hạn gửi bù."})
+	}
 	return s.move(ctx, r, Send, "", Marks{}, &e)
+}
+
+// OutageCovers reports whether a recorded outage covered the deadline day
+// and, when sent is not zero, whether that day falls between the outage's
+// start and the end of its grace period.
+func (s *Store) OutageCovers(ctx context.Context, deadline, sent time.Time) (bool, error) {
+	day := vn.Day(deadline)
+	var ok bool
+	err := s.db.QueryRow(ctx, `
+		SELECT EXISTS (SELECT 1 FROM outages
+			WHERE started_at < $1 AND ended_at >= $2
+			  AND ($3::timestamptz IS NULL OR ($3 + interval '1 day' > started_at AND $3 <= grace_until)))`,
+		day.AddDate(0, 0, 1), day, nullTime(sent)).Scan(&ok)
+	return ok, err
+}
+
+func nullTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	d := vn.Day(t)
+	return &d
 }
 
 func (s *Store) move(ctx context.Context, r *Report, a Action, reason string, marks Marks, eoffice *EOffice) error {
@@ -126,7 +156,14 @@ func (s *Store) move(ctx context.Context, r *Report, a Action, reason string, ma
 	}
 	now := s.Now()
 	return s.db.Tx(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE reports SET status = $3, updated_at = now() WHERE id = $1 AND status = $2`, r.ID, r.Status, t.to)
+		// A submission is of exactly the content that was checked: a save
+		// landing in between makes it a conflict.
+		var revision *int
+		if a == Submit {
+			revision = &r.Revision
+		}
+		tag, err := tx.Exec(ctx, `UPDATE reports SET status = $3, updated_at = now()
+			WHERE id = $1 AND status = $2 AND ($4::int IS NULL OR revision = $4)`, r.ID, r.Status, t.to, revision)
 		if err != nil {
 			return err
 		}

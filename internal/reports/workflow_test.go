@@ -378,3 +378,40 @@ func TestPrefillCarriesPlanFiguresFromThePreviousPeriod(t *testing.T) {
 		t.Errorf("prefill after the first save: %v, want nothing (the unit's own figures win)", got)
 	}
 }
+
+func TestEOfficeNeedsAnOutageOverTheDeadline(t *testing.T) {
+	t.Parallel()
+	f := newEntry(t)
+	if _, err := f.db.Exec(f.ctx, `UPDATE reports SET status = 'signed' WHERE id = $1`, f.rep.ID); err != nil {
+		t.Fatal(err)
+	}
+	f.reload(t)
+	f.store.Now = func() time.Time { return time.Date(2026, 12, 20, 2, 0, 0, 0, time.UTC) }
+	err := f.store.SendViaEOffice(f.ctx, f.rep, reports.EOffice{Number: "99/UBND", Date: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)})
+	if apperr.Code(err) != apperr.Invalid {
+		t.Fatalf("E-Office without any outage: %v, want Invalid", err)
+	}
+	f.reload(t)
+	if f.rep.Status != "signed" {
+		t.Fatalf("status changed to %s", f.rep.Status)
+	}
+}
+
+func TestSubmitRefusesContentChangedAfterTheCheck(t *testing.T) {
+	t.Parallel()
+	f := newEntry(t)
+	if _, _, err := f.store.Save(f.ctx, f.rep, reports.Draft{Values: cells("b1|r2|1", "10", "b1|r3|1", "5"),
+		Sections: map[string]string{"s1": "<p>Nội dung</p>"}}, 0); err != nil {
+		t.Fatal(err)
+	}
+	f.reload(t)
+	stale := *f.rep
+	// Another tab saves after this page loaded: the submission is a conflict.
+	if _, _, err := f.store.Save(f.ctx, f.rep, reports.Draft{Values: cells("b1|r2|1", "11", "b1|r3|1", "5"), Revision: f.rep.Revision,
+		Sections: map[string]string{"s1": "<p>Nội dung</p>"}}, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.store.Move(f.ctx, &stale, reports.Submit, "", reports.Marks{}); apperr.Code(err) != apperr.Conflict {
+		t.Fatalf("submit of a stale page: %v, want Conflict", err)
+	}
+}

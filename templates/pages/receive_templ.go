@@ -304,7 +304,7 @@ func ReceivedPeriod(p layouts.Page, v ReceivedPeriodView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				if u.ReportID != 0 {
+				if u.ReportID != 0 && !u.SentAt.IsZero() {
 					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, "<a href=\"")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
