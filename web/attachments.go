@@ -41,6 +41,9 @@ func (s *Server) attachmentID(r *http.Request) int64 {
 
 func (s *Server) attachmentDownload(w http.ResponseWriter, r *http.Request) {
 	rep := targetReport(r)
+	if !s.auditRead(w, r, rep, "attachment") {
+		return
+	}
 	a, data, err := s.reports.AttachmentData(r.Context(), rep.ID, s.attachmentID(r))
 	if err != nil {
 		s.fail(w, r, err)

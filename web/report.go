@@ -94,15 +94,25 @@ func (s *Server) reportCrumbs(rep *reports.Report) []layouts.Crumb {
 	return []layouts.Crumb{crumbHome}
 }
 
+// auditRead records an admin reading a unit's report (SPEC §7); it
+// answers false when the request has been answered with an error.
+func (s *Server) auditRead(w http.ResponseWriter, r *http.Request, rep *reports.Report, what string) bool {
+	if !currentAccount(r).IsAdmin() {
+		return true
+	}
+	err := audit.Record(r.Context(), s.db, audit.Event{Action: "report.read", ObjectType: "report", ObjectID: rep.ID, UnitID: rep.UnitID,
+		Detail: map[string]any{"what": what}})
+	if err != nil {
+		s.fail(w, r, err)
+		return false
+	}
+	return true
+}
+
 func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 	rep := targetReport(r)
-	a := currentAccount(r)
-	if a.IsAdmin() {
-		// Admins reading a unit's report is audited (SPEC §7).
-		if err := audit.Record(r.Context(), s.db, audit.Event{Action: "report.read", ObjectType: "report", ObjectID: rep.ID, UnitID: rep.UnitID}); err != nil {
-			s.fail(w, r, err)
-			return
-		}
+	if !s.auditRead(w, r, rep, "page") {
+		return
 	}
 	v, err := s.reportView(r, rep)
 	if err != nil {

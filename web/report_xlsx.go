@@ -17,6 +17,9 @@ import (
 // unit's current values, formula cells locked.
 func (s *Server) reportXLSX(w http.ResponseWriter, r *http.Request) {
 	rep := targetReport(r)
+	if !s.auditRead(w, r, rep, "xlsx") {
+		return
+	}
 	tpl, _, err := s.reports.Template(r.Context(), rep.TemplateVersionID)
 	if err != nil {
 		s.fail(w, r, err)
