@@ -80,6 +80,15 @@ func (s *Store) Attach(ctx context.Context, r *Report, filename string, data []b
 	}
 	sum := sha256.Sum256(data)
 	return s.db.Tx(ctx, func(tx pgx.Tx) error {
+		// Lock the report: a submission or another upload waits, so the
+		// status and the count checked here hold.
+		var status string
+		if err := tx.QueryRow(ctx, `SELECT status FROM reports WHERE id = $1 FOR UPDATE`, r.ID).Scan(&status); err != nil {
+			return err
+		}
+		if status != "draft" && status != "returned" {
+			return apperr.New(apperr.Conflict, "Báo cáo vừa được trình hoặc gửi nên không đính kèm thêm được.")
+		}
 		var n int
 		if err := tx.QueryRow(ctx, `SELECT count(*) FROM report_attachments WHERE report_id = $1`, r.ID).Scan(&n); err != nil {
 			return err
