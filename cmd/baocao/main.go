@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"baocao/internal/accounts"
+	"baocao/internal/backup"
 	"baocao/internal/config"
 	"baocao/internal/database"
 	"baocao/internal/database/localpg"
@@ -44,6 +45,9 @@ commands:
   migrate        apply the database migrations
   seed [-demo]   load the reference units (and the demo accounts)
   create-admin   create a system admin: -username NAME -name "Full name" [-unit KEY]
+  backup -out FILE     encrypted pg_dump to FILE (+ FILE.sha256); needs BACKUP_KEY
+  restore -in FILE     check, decrypt and restore FILE into DATABASE_URL (an empty database)
+  backup-key           print a new BACKUP_KEY (keep it safe, apart from the backups)
   pg start|stop|url   manage the project-local PostgreSQL cluster in var/pg
 `
 
@@ -72,6 +76,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return createAdmin(ctx, args[1:], getenv, stdout)
 	case "pg":
 		return pg(ctx, args[1:], stdout)
+	case "backup", "restore":
+		return backupCommand(ctx, args, getenv, stdout)
+	case "backup-key":
+		key, err := backup.NewKey()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "BACKUP_KEY=%s\n# recipient (for reference): %s\n", key, key.Recipient())
+		return nil
 	}
 	fmt.Fprint(stdout, usage)
 	return fmt.Errorf("unknown command %q", args[0])
@@ -282,4 +295,41 @@ func createAdmin(ctx context.Context, args []string, getenv func(string) string,
 		fmt.Fprintf(stdout, "Created system admin %s in %s.\nTemporary password (shown once, change at first sign-in): %s\n", a.Username, unit.Name, password)
 		return nil
 	})
+}
+
+// backupCommand runs `backup -out FILE` or `restore -in FILE`.
+func backupCommand(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
+	file := fs.String("out", "", "backup file to write")
+	if args[0] == "restore" {
+		file = fs.String("in", "", "backup file to restore")
+	}
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *file == "" {
+		return errors.New("name the backup file (-out or -in)")
+	}
+	url := getenv("DATABASE_URL")
+	if url == "" {
+		return errors.New("DATABASE_URL is not set")
+	}
+	key, err := backup.ParseKey(getenv("BACKUP_KEY"))
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	if args[0] == "backup" {
+		sum, err := backup.Backup(ctx, backup.DefaultTools, url, *file, key)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "backup written to %s in %s (sha256 %s)\n", *file, time.Since(start).Round(time.Millisecond), sum)
+		return nil
+	}
+	if err := backup.Restore(ctx, backup.DefaultTools, url, *file, key); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "restored %s in %s\n", *file, time.Since(start).Round(time.Millisecond))
+	return nil
 }

@@ -53,6 +53,18 @@ func serverURL(tb testing.TB) string {
 // database is dropped when the test passes.
 func New(tb testing.TB) *database.DB {
 	tb.Helper()
+	return open(tb, migrator{})
+}
+
+// NewEmpty returns a pool on a new database without any table, for
+// restoring a backup into.
+func NewEmpty(tb testing.TB) *database.DB {
+	tb.Helper()
+	return open(tb, pgtestdb.NoopMigrator{})
+}
+
+func open(tb testing.TB, m pgtestdb.Migrator) *database.DB {
+	tb.Helper()
 	u, err := url.Parse(serverURL(tb))
 	if err != nil {
 		tb.Fatal(err)
@@ -67,7 +79,7 @@ func New(tb testing.TB) *database.DB {
 		Database:   strings.TrimPrefix(u.Path, "/"),
 		Options:    "sslmode=disable",
 	}
-	instance := pgtestdb.Custom(tb, conf, migrator{})
+	instance := pgtestdb.Custom(tb, conf, m)
 	db, err := database.Open(context.Background(), instance.URL())
 	if err != nil {
 		tb.Fatal(err)
