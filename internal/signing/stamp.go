@@ -1,0 +1,183 @@
+package signing
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/png"
+	"math"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/math/fixed"
+)
+
+//go:embed fonts/LiberationSerif-Regular.ttf
+var fontRegularTTF []byte
+
+//go:embed fonts/LiberationSerif-Bold.ttf
+var fontBoldTTF []byte
+
+var (
+	fontsOnce          sync.Once
+	fontReg, fontBold  *opentype.Font
+	fontsErr           error
+)
+
+func loadFonts() error {
+	fontsOnce.Do(func() {
+		fontReg, fontsErr = opentype.Parse(fontRegularTTF)
+		if fontsErr != nil {
+			return
+		}
+		fontBold, fontsErr = opentype.Parse(fontBoldTTF)
+	})
+	return fontsErr
+}
+
+// vnZone is Vietnam time (UTC+7, no daylight saving), used on the stamp.
+var vnZone = time.FixedZone("ICT", 7*3600)
+
+// StampTime formats t as shown on the stamp: "09:15 16/03/2026" (Vietnam time).
+func StampTime(t time.Time) string { return t.In(vnZone).Format("15:04 02/01/2006") }
+
+// stampScale is the number of PNG pixels per PDF point (≈216 dpi).
+const stampScale = 3
+
+type stampLine struct {
+	text string
+	bold bool
+}
+
+func stampLines(s Signer, at time.Time) []stampLine {
+	name := s.Name
+	if name == "" && s.Cert != nil {
+		name = s.Cert.Subject.CommonName
+	}
+	var ls []stampLine
+	if s.Organization {
+		ls = append(ls, stampLine{"Ký bởi: " + name, true})
+		if s.Title != "" {
+			ls = append(ls, stampLine{s.Title, false})
+		}
+	} else {
+		ls = append(ls, stampLine{"Ký bởi: " + name, true})
+		if s.Title != "" {
+			ls = append(ls, stampLine{"Chức vụ: " + s.Title, false})
+		}
+	}
+	ls = append(ls, stampLine{"Thời gian ký: " + StampTime(at), false})
+	return ls
+}
+
+// renderStamp draws the visible signature appearance as a PNG of w×h points:
+// a rounded-free rectangular frame (red for the organisation seal, blue for a
+// person), with the lines word-wrapped and shrunk to fit, on a transparent
+// background so the page shows through.
+func renderStamp(s Signer, at time.Time, wPt, hPt float64) ([]byte, error) {
+	if err := loadFonts(); err != nil {
+		return nil, fmt.Errorf("signing: nạp phông chữ: %w", err)
+	}
+	W := int(math.Round(wPt * stampScale))
+	H := int(math.Round(hPt * stampScale))
+	if W < 10 || H < 10 {
+		return nil, fmt.Errorf("signing: khung chữ ký quá nhỏ (%.0f×%.0f pt)", wPt, hPt)
+	}
+	ink := color.NRGBA{0x1a, 0x3a, 0x9c, 0xff} // ballpoint blue
+	if s.Organization {
+		ink = color.NRGBA{0xc8, 0x10, 0x2e, 0xff} // seal red
+	}
+	img := image.NewNRGBA(image.Rect(0, 0, W, H))
+	draw.Draw(img, img.Bounds(), &image.Uniform{color.NRGBA{0xff, 0xff, 0xff, 0x30}}, image.Point{}, draw.Src)
+	border := max(2, stampScale)
+	for i := 0; i < border; i++ {
+		for x := 0; x < W; x++ {
+			img.SetNRGBA(x, i, ink)
+			img.SetNRGBA(x, H-1-i, ink)
+		}
+		for y := 0; y < H; y++ {
+			img.SetNRGBA(i, y, ink)
+			img.SetNRGBA(W-1-i, y, ink)
+		}
+	}
+
+	pad := float64(border) + 4*stampScale
+	availW := float64(W) - 2*pad
+	availH := float64(H) - 2*pad
+	lines := stampLines(s, at)
+
+	// Largest size (in px) whose wrapped layout fits; line height = 1.2 × size.
+	var layout []stampLine
+	var faces [2]font.Face
+	size := 11.0 * stampScale
+	for ; size >= 4*stampScale; size -= 0.5 * stampScale {
+		fr, err := opentype.NewFace(fontReg, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingNone})
+		if err != nil {
+			return nil, err
+		}
+		fb, err := opentype.NewFace(fontBold, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingNone})
+		if err != nil {
+			return nil, err
+		}
+		layout = wrapLines(lines, fr, fb, availW)
+		if float64(len(layout))*size*1.2 <= availH || size-0.5*stampScale < 4*stampScale {
+			faces = [2]font.Face{fr, fb}
+			break
+		}
+	}
+	totalH := float64(len(layout)) * size * 1.2
+	y := pad + (availH-totalH)/2 + size // first baseline
+	for _, l := range layout {
+		f := faces[0]
+		if l.bold {
+			f = faces[1]
+		}
+		d := &font.Drawer{Dst: img, Src: &image.Uniform{ink}, Face: f}
+		tw := float64(d.MeasureString(l.text)) / 64
+		x := pad + (availW-tw)/2
+		d.Dot = fixed.Point26_6{X: fixed.Int26_6(x * 64), Y: fixed.Int26_6(y * 64)}
+		d.DrawString(l.text)
+		y += size * 1.2
+	}
+	var buf bytes.Buffer
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	if err := enc.Encode(&buf, img); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// wrapLines breaks every line at spaces so that each piece fits width px.
+func wrapLines(lines []stampLine, reg, bold font.Face, width float64) []stampLine {
+	var out []stampLine
+	for _, l := range lines {
+		f := reg
+		if l.bold {
+			f = bold
+		}
+		words := strings.Fields(l.text)
+		cur := ""
+		for _, w := range words {
+			try := w
+			if cur != "" {
+				try = cur + " " + w
+			}
+			if cur != "" && float64(font.MeasureString(f, try))/64 > width {
+				out = append(out, stampLine{cur, l.bold})
+				cur = w
+			} else {
+				cur = try
+			}
+		}
+		if cur != "" {
+			out = append(out, stampLine{cur, l.bold})
+		}
+	}
+	return out
+}
