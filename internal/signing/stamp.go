@@ -25,9 +25,9 @@ var fontRegularTTF []byte
 var fontBoldTTF []byte
 
 var (
-	fontsOnce          sync.Once
-	fontReg, fontBold  *opentype.Font
-	fontsErr           error
+	fontsOnce         sync.Once
+	fontReg, fontBold *opentype.Font
+	fontsErr          error
 )
 
 func loadFonts() error {
@@ -77,9 +77,11 @@ func stampLines(s Signer, at time.Time) []stampLine {
 }
 
 // renderStamp draws the visible signature appearance as a PNG of w×h points:
-// a rounded-free rectangular frame (red for the organisation seal, blue for a
-// person), with the lines word-wrapped and shrunk to fit, on a transparent
-// background so the page shows through.
+// a rectangular frame (red for the organisation seal, blue for a
+// person), with the lines word-wrapped and shrunk to fit, on a white
+// background. The background is opaque white: pdfsign
+// copies premultiplied RGB into the image and adds an SMask, so translucent
+// pixels would come out grey.
 func renderStamp(s Signer, at time.Time, wPt, hPt float64) ([]byte, error) {
 	if err := loadFonts(); err != nil {
 		return nil, fmt.Errorf("signing: nạp phông chữ: %w", err)
@@ -94,7 +96,7 @@ func renderStamp(s Signer, at time.Time, wPt, hPt float64) ([]byte, error) {
 		ink = color.NRGBA{0xc8, 0x10, 0x2e, 0xff} // seal red
 	}
 	img := image.NewNRGBA(image.Rect(0, 0, W, H))
-	draw.Draw(img, img.Bounds(), &image.Uniform{color.NRGBA{0xff, 0xff, 0xff, 0x30}}, image.Point{}, draw.Src)
+	draw.Draw(img, img.Bounds(), &image.Uniform{color.NRGBA{0xff, 0xff, 0xff, 0xff}}, image.Point{}, draw.Src)
 	border := max(2, stampScale)
 	for i := 0; i < border; i++ {
 		for x := 0; x < W; x++ {
@@ -112,25 +114,49 @@ func renderStamp(s Signer, at time.Time, wPt, hPt float64) ([]byte, error) {
 	availH := float64(H) - 2*pad
 	lines := stampLines(s, at)
 
-	// Largest size (in px) whose wrapped layout fits; line height = 1.2 × size.
-	var layout []stampLine
-	var faces [2]font.Face
-	size := 11.0 * stampScale
-	for ; size >= 4*stampScale; size -= 0.5 * stampScale {
-		fr, err := opentype.NewFace(fontReg, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingNone})
-		if err != nil {
-			return nil, err
-		}
-		fb, err := opentype.NewFace(fontBold, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingNone})
-		if err != nil {
-			return nil, err
-		}
-		layout = wrapLines(lines, fr, fb, availW)
-		if float64(len(layout))*size*1.2 <= availH || size-0.5*stampScale < 4*stampScale {
+	// Largest size (in px) whose layout fits; line height = 1.2 × size. First
+	// try without wrapping down to 7 pt, then allow word-wrapping down to 4 pt.
+	var (
+		layout []stampLine
+		faces  [2]font.Face
+		size   float64
+	)
+	ok := false
+	for _, pass := range []struct {
+		wrap bool
+		min  float64
+	}{{false, 7 * stampScale}, {true, 4 * stampScale}} {
+		for size = 11.0 * stampScale; size >= pass.min && !ok; size -= 0.5 * stampScale {
+			fr, err := opentype.NewFace(fontReg, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingNone})
+			if err != nil {
+				return nil, err
+			}
+			fb, err := opentype.NewFace(fontBold, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingNone})
+			if err != nil {
+				return nil, err
+			}
+			layout = lines
+			if pass.wrap {
+				layout = wrapLines(lines, fr, fb, availW)
+			}
 			faces = [2]font.Face{fr, fb}
+			ok = float64(len(layout))*size*1.2 <= availH
+			for _, l := range layout {
+				f := fr
+				if l.bold {
+					f = fb
+				}
+				if float64(font.MeasureString(f, l.text))/64 > availW {
+					ok = false
+				}
+			}
+		}
+		if ok {
 			break
 		}
 	}
+	size += 0.5 * stampScale // undo the loop's last decrement
+	// If nothing fits, the smallest wrapped layout is drawn (clipped).
 	totalH := float64(len(layout)) * size * 1.2
 	y := pad + (availH-totalH)/2 + size // first baseline
 	for _, l := range layout {

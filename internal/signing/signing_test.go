@@ -1,0 +1,351 @@
+package signing
+
+import (
+	"bytes"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/digitorus/pdfsign/verify"
+	"github.com/signintech/gopdf"
+)
+
+const (
+	personName = "Nguyễn Văn Nghĩa"
+	orgName    = "Ủy ban nhân dân phường Nha Trang"
+)
+
+// makeTestPDF builds an A4 PDF of n pages with Vietnamese text (Liberation Serif).
+func makeTestPDF(tb testing.TB, n int) []byte {
+	tb.Helper()
+	g := &gopdf.GoPdf{}
+	g.Start(gopdf.Config{PageSize: *gopdf.PageSizeA4})
+	if err := g.AddTTFFontData("serif", fontRegularTTF); err != nil {
+		tb.Fatal(err)
+	}
+	if err := g.AddTTFFontData("serif-b", fontBoldTTF); err != nil {
+		tb.Fatal(err)
+	}
+	for p := 1; p <= n; p++ {
+		g.AddPage()
+		if err := g.SetFont("serif-b", "", 13); err != nil {
+			tb.Fatal(err)
+		}
+		g.SetXY(60, 50)
+		_ = g.Cell(nil, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+		g.SetXY(60, 70)
+		_ = g.Cell(nil, "Độc lập – Tự do – Hạnh phúc")
+		if err := g.SetFont("serif", "", 12); err != nil {
+			tb.Fatal(err)
+		}
+		g.SetXY(60, 110)
+		_ = g.Cell(nil, fmt.Sprintf("BÁO CÁO tình hình kinh tế – xã hội tỉnh Khánh Hòa – trang %d/%d", p, n))
+		for i := 0; i < 20; i++ {
+			g.SetXY(60, 140+float64(i)*18)
+			_ = g.Cell(nil, fmt.Sprintf("Dòng %d: Chỉ tiêu tổng sản phẩm (GRDP) tăng trưởng ước đạt 8,5%%; thu ngân sách đạt kế hoạch.", i+1))
+		}
+	}
+	b, err := g.GetBytesPdfReturnErr()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
+}
+
+type fixture struct {
+	ca             *CA
+	person, org    Signer
+	roots          *x509.CertPool
+	unsigned       []byte
+	signed1, final []byte
+	at1, at2       time.Time
+}
+
+func newFixture(tb testing.TB, pages int) *fixture {
+	tb.Helper()
+	ca, err := NewDemoCA("CA thử nghiệm tỉnh Khánh Hòa")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	pc, pk, err := ca.Issue(personName, orgName, 365*24*time.Hour)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	oc, ok, err := ca.Issue(orgName, orgName, 365*24*time.Hour)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AddCert(ca.Cert)
+	return &fixture{
+		ca:       ca,
+		person:   Signer{Cert: pc, Key: pk, Chain: []*x509.Certificate{ca.Cert}, Name: personName, Title: "Chủ tịch"},
+		org:      Signer{Cert: oc, Key: ok, Chain: []*x509.Certificate{ca.Cert}, Name: orgName, Title: "Văn bản điện tử", Organization: true},
+		roots:    roots,
+		unsigned: makeTestPDF(tb, pages),
+	}
+}
+
+// signBoth signs with the person (bottom right of the last page) then the organisation seal.
+func (f *fixture) signBoth(tb testing.TB) {
+	tb.Helper()
+	var err error
+	f.at1 = time.Now().Add(-time.Minute).Truncate(time.Second)
+	f.at2 = time.Now().Truncate(time.Second)
+	f.signed1, err = Sign(f.unsigned, f.person, f.at1, Placement{Page: 0, X: 330, Y: 80, W: 220, H: 70})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	f.final, err = Sign(f.signed1, f.org, f.at2, Placement{Page: 0, X: 330, Y: 170, W: 220, H: 70})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func TestFold(t *testing.T) {
+	for in, want := range map[string]string{
+		personName:                 "Nguyen Van Nghia",
+		orgName:                    "Uy ban nhan dan phuong Nha Trang",
+		"ĨĩĐđ Khánh Hòa (Ư,ơ)":     "IiDd Khanh Hoa (U,o)",
+		"Phê duyệt – báo cáo 2026": "Phe duyet ? bao cao 2026",
+	} {
+		if got := Fold(in); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestSignTwiceAndVerify(t *testing.T) {
+	f := newFixture(t, 2)
+	f.signBoth(t)
+
+	// Our verifier.
+	infos, err := Verify(f.final, f.roots)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(infos) != 2 {
+		t.Fatalf("got %d signatures, want 2: %+v", len(infos), infos)
+	}
+	wantNames := []string{personName, orgName}
+	for i, in := range infos {
+		if !in.Valid || !in.CertValid || in.Problem != "" {
+			t.Errorf("signature %d: %+v", i, in)
+		}
+		if in.Name != wantNames[i] || in.Organization != orgName {
+			t.Errorf("signature %d: name %q org %q", i, in.Name, in.Organization)
+		}
+		if in.SignedAt.IsZero() || time.Since(in.SignedAt) > time.Hour {
+			t.Errorf("signature %d: SignedAt %v", i, in.SignedAt)
+		}
+	}
+	if infos[0].CoversWholeDocument || !infos[1].CoversWholeDocument {
+		t.Errorf("CoversWholeDocument = %v, %v; want false, true", infos[0].CoversWholeDocument, infos[1].CoversWholeDocument)
+	}
+	// Intermediate file: one signature, whole document.
+	if in1, err := Verify(f.signed1, f.roots); err != nil || len(in1) != 1 || !in1[0].Valid || !in1[0].CoversWholeDocument {
+		t.Errorf("after first signature: %+v, %v", in1, err)
+	}
+	// The ASCII-folded dictionary; no raw UTF-16 in it.
+	if !bytes.Contains(f.final, []byte("/Name (Nguyen Van Nghia)")) || !bytes.Contains(f.final, []byte("/Name (Uy ban nhan dan phuong Nha Trang)")) {
+		t.Error("signature dictionaries lack the folded /Name")
+	}
+
+	// pdfsign's own verifier agrees.
+	opts := verify.DefaultVerifyOptions()
+	opts.TrustSignatureTime = true
+	resp, err := verify.VerifyWithOptions(bytes.NewReader(f.final), int64(len(f.final)), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.Signers) != 2 {
+		t.Fatalf("pdfsign: %d signers (%s)", len(resp.Signers), resp.Error)
+	}
+	for i, s := range resp.Signers {
+		if !s.ValidSignature {
+			t.Errorf("pdfsign signer %d (%s) not valid: %s", i, s.Name, resp.Error)
+		}
+	}
+	names := resp.Signers[0].Name + "|" + resp.Signers[1].Name
+	if !strings.Contains(names, "Nguyen Van Nghia") || !strings.Contains(names, "Uy ban nhan dan phuong Nha Trang") {
+		t.Errorf("pdfsign names: %s", names)
+	}
+
+	// poppler's pdfsig.
+	if _, err := exec.LookPath("pdfsig"); err != nil {
+		t.Log("pdfsig not installed; skipping poppler check")
+	} else {
+		path := filepath.Join(t.TempDir(), "signed.pdf")
+		if err := os.WriteFile(path, f.final, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, _ := exec.Command("pdfsig", path).CombinedOutput()
+		text := string(out)
+		t.Logf("pdfsig:\n%s", text)
+		if !strings.Contains(text, "Signature #1") || !strings.Contains(text, "Signature #2") || strings.Contains(text, "Signature #3") {
+			t.Error("pdfsig does not report exactly two signatures")
+		}
+		if n := strings.Count(text, "Signature Validation: Signature is Valid."); n != 2 {
+			t.Errorf("pdfsig: %d valid signatures, want 2", n)
+		}
+		parts := strings.Split(text, "Signature #2")
+		if len(parts) != 2 || !regexp.MustCompile(`Total document signed`).MatchString(parts[1]) {
+			t.Error("pdfsig: the last signature does not cover the total document")
+		}
+		if regexp.MustCompile(`Total document signed`).MatchString(parts[0]) {
+			t.Error("pdfsig: the first signature claims to cover the total document")
+		}
+	}
+
+	if dir := os.Getenv("SIGNING_SAMPLE_DIR"); dir != "" {
+		_ = os.MkdirAll(dir, 0o755)
+		_ = os.WriteFile(filepath.Join(dir, "signed.pdf"), f.final, 0o644)
+	}
+}
+
+func TestTamperedIsInvalid(t *testing.T) {
+	f := newFixture(t, 2)
+	f.signBoth(t)
+	bad := bytes.Clone(f.final)
+	// Flip a byte inside the first page's content stream (covered by both signatures).
+	i := bytes.Index(bad, []byte("stream\n"))
+	if i < 0 {
+		t.Fatal("no stream in test PDF")
+	}
+	bad[i+len("stream\n")+5] ^= 0x01
+	infos, err := Verify(bad, f.roots)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(infos) != 2 {
+		t.Fatalf("got %d signatures", len(infos))
+	}
+	for i, in := range infos {
+		if in.Valid || !strings.Contains(in.Problem, "thay đổi") {
+			t.Errorf("signature %d of tampered file: %+v", i, in)
+		}
+	}
+	// Tampering after the first signature (in the second revision) breaks only the second.
+	bad2 := bytes.Clone(f.final)
+	j := bytes.LastIndex(bad2, []byte("(Dong dau co quan)")) // the seal's /Reason
+	if j < len(f.signed1) {
+		t.Fatal("second /Reason not found")
+	}
+	bad2[j+1] ^= 0x01
+	infos, err = Verify(bad2, f.roots)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(infos) != 2 || !infos[0].Valid || infos[1].Valid {
+		t.Errorf("tampered second revision: %+v", infos)
+	}
+}
+
+func TestForeignCAIsNotTrusted(t *testing.T) {
+	f := newFixture(t, 1)
+	other, err := NewDemoCA("CA lạ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, k, err := other.Issue("Trần Thị Ĩ", "Công ty lạ", time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := Sign(f.unsigned, Signer{Cert: c, Key: k, Chain: []*x509.Certificate{other.Cert}}, time.Now(), Placement{Page: 1, X: 50, Y: 50, W: 200, H: 60})
+	if err != nil {
+		t.Fatal(err)
+	}
+	infos, err := Verify(out, f.roots)
+	if err != nil || len(infos) != 1 {
+		t.Fatalf("%+v %v", infos, err)
+	}
+	in := infos[0]
+	if !in.Valid || in.CertValid || !strings.Contains(in.Problem, "tin cậy") || in.Name != "Trần Thị Ĩ" {
+		t.Errorf("foreign CA: %+v", in)
+	}
+	// Trusting the other root makes it valid.
+	pool := x509.NewCertPool()
+	pool.AddCert(other.Cert)
+	if infos, _ := Verify(out, pool); len(infos) != 1 || !infos[0].CertValid {
+		t.Errorf("with its own root: %+v", infos)
+	}
+}
+
+func TestExpiredCertificate(t *testing.T) {
+	f := newFixture(t, 1)
+	now := time.Now()
+	c, k, err := f.ca.issue(personName, orgName, now.Add(-48*time.Hour), now.Add(-24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := Signer{Cert: c, Key: k, Chain: []*x509.Certificate{f.ca.Cert}, Title: "Chủ tịch"}
+	if _, err := Sign(f.unsigned, s, now, Placement{Page: 1, X: 50, Y: 50, W: 200, H: 60}); !errors.Is(err, ErrCertNotValidAt) {
+		t.Fatalf("Sign with expired certificate: err = %v", err)
+	}
+	// Signed anyway (bypassing the check): Verify reports it.
+	out, err := signPDF(f.unsigned, s, now, Placement{Page: 1, X: 50, Y: 50, W: 200, H: 60})
+	if err != nil {
+		t.Fatal(err)
+	}
+	infos, err := Verify(out, f.roots)
+	if err != nil || len(infos) != 1 {
+		t.Fatalf("%+v %v", infos, err)
+	}
+	if infos[0].CertValid || !strings.Contains(infos[0].Problem, "hết hạn") {
+		t.Errorf("expired: %+v", infos[0])
+	}
+}
+
+func TestUnsignedAndGarbage(t *testing.T) {
+	f := newFixture(t, 1)
+	infos, err := Verify(f.unsigned, f.roots)
+	if err != nil || len(infos) != 0 {
+		t.Errorf("unsigned: %+v %v", infos, err)
+	}
+	if _, err := Verify([]byte("not a pdf"), f.roots); err == nil {
+		t.Error("garbage accepted")
+	}
+	if _, err := Sign([]byte("not a pdf"), f.person, time.Now(), Placement{}); err == nil {
+		t.Error("signing garbage succeeded")
+	}
+}
+
+func BenchmarkSignTwice10Pages(b *testing.B) {
+	f := newFixture(b, 10)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(f.unsigned)))
+	for b.Loop() {
+		f.signBoth(b)
+	}
+}
+
+func TestStampAndPlacement(t *testing.T) {
+	f := newFixture(t, 2)
+	s := f.person
+	s.Name = "Tôn Nữ Thị Ngọc Huyền Trân Bảo Khánh Hòa Đặng Nguyễn Phước Lĩnh"
+	s.Title = "Phó Chủ tịch Ủy ban nhân dân tỉnh Khánh Hòa"
+	if _, err := renderStamp(s, time.Now(), 120, 40); err != nil {
+		t.Fatal(err)
+	}
+	if got := StampTime(time.Date(2026, 3, 16, 2, 15, 0, 0, time.UTC)); got != "09:15 16/03/2026" {
+		t.Errorf("StampTime = %q", got)
+	}
+	if _, err := Sign(f.unsigned, s, time.Now(), Placement{Page: 3, X: 50, Y: 50, W: 200, H: 60}); err == nil {
+		t.Error("page 3 of a 2-page PDF accepted")
+	}
+	// Invisible signature.
+	out, err := Sign(f.unsigned, s, time.Now(), Placement{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if infos, err := Verify(out, f.roots); err != nil || len(infos) != 1 || !infos[0].Valid || !infos[0].CertValid {
+		t.Errorf("invisible: %+v %v", infos, err)
+	}
+}
