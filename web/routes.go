@@ -36,7 +36,7 @@ func (s *Server) routes() chi.Router {
 	r.Group(func(r chi.Router) {
 		r.Use(s.sessions.LoadAndSave, s.loadAccount, s.checkCSRF, s.gate)
 
-		signInLimit := httprate.Limit(20, time.Minute, httprate.WithKeyFuncs(httprate.KeyByIP),
+		signInLimit := httprate.Limit(s.cfg.SignInRate, time.Minute, httprate.WithKeyFuncs(httprate.KeyByIP),
 			httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
 				s.fail(w, r, apperr.New(apperr.RateLimited, "Có quá nhiều lần đăng nhập từ địa chỉ này. Vui lòng đợi một phút rồi thử lại."))
 			}))

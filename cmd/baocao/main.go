@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	neturl "net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -21,6 +22,7 @@ import (
 	"baocao/internal/config"
 	"baocao/internal/database"
 	"baocao/internal/database/localpg"
+	"baocao/internal/loadtest"
 	"baocao/internal/reports"
 	"baocao/internal/secretbox"
 	"baocao/internal/seed"
@@ -48,6 +50,8 @@ commands:
   backup -out FILE     encrypted pg_dump to FILE (+ FILE.sha256); needs BACKUP_KEY
   restore -in FILE     check, decrypt and restore FILE into DATABASE_URL (an empty database)
   backup-key           print a new BACKUP_KEY (keep it safe, apart from the backups)
+  loadtest -url URL [-officials N] [-receivers N] [-duration D] [-pid PID]
+                       a deadline surge against a running server on loopback (DATABASE_URL for set-up and checks)
   pg start|stop|url   manage the project-local PostgreSQL cluster in var/pg
 `
 
@@ -78,6 +82,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return pg(ctx, args[1:], stdout)
 	case "backup", "restore":
 		return backupCommand(ctx, args, getenv, stdout)
+	case "loadtest":
+		return loadtestCommand(ctx, args[1:], getenv, stdout)
 	case "backup-key":
 		key, err := backup.NewKey()
 		if err != nil {
@@ -332,4 +338,38 @@ func backupCommand(ctx context.Context, args []string, getenv func(string) strin
 	}
 	fmt.Fprintf(stdout, "restored %s in %s\n", *file, time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+func loadtestCommand(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("loadtest", flag.ContinueOnError)
+	o := loadtest.Options{}
+	fs.StringVar(&o.BaseURL, "url", "http://127.0.0.1:8099", "server to load (loopback only)")
+	fs.IntVar(&o.Officials, "officials", 200, "simulated officials")
+	fs.IntVar(&o.Receivers, "receivers", 10, "simulated receivers opening the consolidation")
+	fs.DurationVar(&o.Duration, "duration", 60*time.Second, "how long the surge lasts")
+	fs.IntVar(&o.MaxActions, "actions", 20, "the most saves per official")
+	fs.IntVar(&o.ServerPID, "pid", 0, "server process, for its peak memory")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if u, err := neturl.Parse(o.BaseURL); err != nil || (u.Hostname() != "127.0.0.1" && u.Hostname() != "localhost" && u.Hostname() != "::1") {
+		return errors.New("the load test only targets a server on loopback (127.0.0.1, localhost, ::1)")
+	}
+	return withDB(ctx, getenv, func(db *database.DB) error {
+		officials, receivers, period, err := loadtest.Prepare(ctx, db, o)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "load test: %d officials, %d receivers, %s against %s\n", o.Officials, o.Receivers, o.Duration, o.BaseURL)
+		res := loadtest.Run(ctx, o, officials, receivers, period)
+		missing, err := loadtest.Verify(ctx, db, res)
+		if err != nil {
+			return err
+		}
+		loadtest.Report(stdout, res, missing)
+		if missing > 0 {
+			return fmt.Errorf("%d acknowledged values are not in the database", missing)
+		}
+		return nil
+	})
 }

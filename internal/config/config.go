@@ -25,6 +25,7 @@ type Config struct {
 	InactiveAfter time.Duration // accounts unused this long are disabled (45 days)
 	SMTP          SMTP
 	MaxBodyBytes  int64 // MAX_BODY_BYTES, default 1 MiB for forms
+	SignInRate    int   // SIGNIN_RATE: sign-in attempts per minute from one address, default 20
 }
 
 // SMTP is the outgoing mail server.
@@ -66,6 +67,7 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 
 	c.LockoutAfter = intOr(getenv("LOCKOUT_AFTER"), 5, &errs)
 	c.MaxBodyBytes = int64(intOr(getenv("MAX_BODY_BYTES"), 1<<20, &errs))
+	c.SignInRate = intOr(getenv("SIGNIN_RATE"), 20, &errs)
 	c.LockoutFor = durationOr(getenv("LOCKOUT_DURATION"), 30*time.Minute, &errs)
 	c.SMTP = SMTP{
 		Host:     getenv("SMTP_HOST"),

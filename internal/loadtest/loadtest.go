@@ -1,0 +1,334 @@
+// Package loadtest simulates a deadline surge against a running server on
+// loopback: officials sign in, open their report, save drafts as a browser
+// does (the whole form, with the revision the page was loaded at, reloading
+// on a conflict), while receivers open the consolidation. It is bounded in
+// time and requests, and checks afterwards that every acknowledged value
+// is in the database.
+package loadtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"baocao/internal/accounts"
+	"baocao/internal/database"
+	"baocao/internal/seed"
+)
+
+// Options bound a run.
+type Options struct {
+	BaseURL    string
+	Officials  int
+	Receivers  int
+	Duration   time.Duration
+	MaxActions int // per official
+	ServerPID  int // read for peak resident memory; 0: not reported
+}
+
+const password = "Tai-thu-2026!ok"
+
+type official struct {
+	username string
+	reportID int64
+	cell     string // the input this official types into: v.b1.<row>.3
+}
+
+// Prepare makes the accounts of the run: officials of the 65 communes with
+// the enter right (each on its own row of its commune's monthly report)
+// and receivers of Văn phòng UBND tỉnh.
+func Prepare(ctx context.Context, db *database.DB, o Options) ([]official, []string, int64, error) {
+	if err := seed.DemoRegimes(ctx, db); err != nil {
+		return nil, nil, 0, err
+	}
+	type report struct {
+		ID, Unit int64
+	}
+	rows, _ := db.Query(ctx, `
+		SELECT r.id, r.unit_id FROM reports r JOIN periods p ON p.id = r.period_id JOIN regimes g ON g.id = p.regime_id
+		JOIN units u ON u.id = r.unit_id
+		WHERE g.frequency = 'monthly' AND u.kind = 'ubnd-xa' AND r.status IN ('draft', 'returned') ORDER BY r.id`)
+	reports, err := pgx.CollectRows(rows, pgx.RowToStructByPos[report])
+	if err != nil || len(reports) == 0 {
+		return nil, nil, 0, fmt.Errorf("no open monthly commune reports: %v", err)
+	}
+	var period int64
+	if err := db.QueryRow(ctx, `SELECT period_id FROM reports WHERE id = $1`, reports[0].ID).Scan(&period); err != nil {
+		return nil, nil, 0, err
+	}
+	form, err := seed.SocioEconomicForm()
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	var inputRows []string
+	for _, r := range form.Rows {
+		if r.Kind == "indicator" && r.Formulas["3"] == "" {
+			inputRows = append(inputRows, r.Key)
+		}
+	}
+	hash := accounts.HashPassword(password)
+	insert := func(username string, unit int64, rights []string) error {
+		_, err := db.Exec(ctx, `
+			INSERT INTO accounts (username, full_name, unit_id, tier, rights, password_hash, must_change_password)
+			VALUES ($1, $1, $2, 'user', $3, $4, false)
+			ON CONFLICT (username) DO UPDATE SET password_hash = $4, must_change_password = false, failed_sign_ins = 0,
+			       locked_until = NULL, disabled_at = NULL, last_active_at = now()`, username, unit, rights, hash)
+		return err
+	}
+	var officials []official
+	for i := range o.Officials {
+		rep := reports[i%len(reports)]
+		row := inputRows[(i/len(reports))%len(inputRows)]
+		name := "taithu." + strconv.Itoa(i)
+		if err := insert(name, rep.Unit, []string{"enter"}); err != nil {
+			return nil, nil, 0, err
+		}
+		officials = append(officials, official{username: name, reportID: rep.ID, cell: "v.b1." + row + ".3"})
+	}
+	var vp int64
+	if err := db.QueryRow(ctx, `SELECT id FROM units WHERE key = 'vp-ubnd'`).Scan(&vp); err != nil {
+		return nil, nil, 0, err
+	}
+	var receivers []string
+	for i := range o.Receivers {
+		name := "taithu.nhan." + strconv.Itoa(i)
+		if err := insert(name, vp, []string{"consolidate"}); err != nil {
+			return nil, nil, 0, err
+		}
+		receivers = append(receivers, name)
+	}
+	// Every commune report is sent and accepted work for the receivers? No:
+	// they consolidate what exists; drafts are not counted, which is fine.
+	return officials, receivers, period, nil
+}
+
+// Result is what a run measured.
+type Result struct {
+	Latencies map[string][]time.Duration
+	Errors    map[string]int
+	Conflicts int
+	Acked     map[string]string // official → last value the server acknowledged
+	Requests  int
+	Elapsed   time.Duration
+	PeakRSSMB int
+}
+
+var (
+	csrfField  = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+	inputField = regexp.MustCompile(`name="(v\.[^"]+)" value="([^"]*)"`)
+	revision   = regexp.MustCompile(`name="revision" value="([0-9]+)"`)
+	section    = regexp.MustCompile(`(?s)<textarea[^>]*name="(s\.[^"]+)"[^>]*>(.*?)</textarea>`)
+)
+
+type session struct {
+	c    *http.Client
+	base string
+	res  *Result
+	mu   *sync.Mutex
+}
+
+func (s *session) record(kind string, start time.Time, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.res.Requests++
+	s.res.Latencies[kind] = append(s.res.Latencies[kind], time.Since(start))
+	if err != nil {
+		s.res.Errors[kind+": "+err.Error()]++
+	}
+}
+
+func (s *session) do(kind string, req *http.Request, want ...int) (int, string) {
+	start := time.Now()
+	resp, err := s.c.Do(req)
+	if err != nil {
+		s.record(kind, start, err)
+		return 0, ""
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !slices.Contains(want, resp.StatusCode) {
+		err = fmt.Errorf("status %d", resp.StatusCode)
+	}
+	s.record(kind, start, err)
+	return resp.StatusCode, string(body)
+}
+
+func (s *session) get(kind, path string) (int, string) {
+	req, _ := http.NewRequest(http.MethodGet, s.base+path, nil)
+	return s.do(kind, req, http.StatusOK)
+}
+
+func (s *session) post(kind, path string, form url.Values, want ...int) (int, string) {
+	req, _ := http.NewRequest(http.MethodPost, s.base+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return s.do(kind, req, want...)
+}
+
+func (s *session) signIn(username string) bool {
+	_, page := s.get("signin-page", "/signin")
+	m := csrfField.FindStringSubmatch(page)
+	if m == nil {
+		return false
+	}
+	code, _ := s.post("signin", "/signin", url.Values{"csrf_token": {m[1]}, "username": {username}, "password": {password}}, http.StatusSeeOther)
+	return code == http.StatusSeeOther
+}
+
+// Run drives the surge.
+func Run(ctx context.Context, o Options, officials []official, receivers []string, period int64) *Result {
+	res := &Result{Latencies: map[string][]time.Duration{}, Errors: map[string]int{}, Acked: map[string]string{}}
+	var mu sync.Mutex
+	ctx, cancel := context.WithTimeout(ctx, o.Duration)
+	defer cancel()
+	newSession := func() *session {
+		jar, _ := cookiejar.New(nil)
+		return &session{c: &http.Client{Jar: jar, Timeout: 30 * time.Second,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}, base: o.BaseURL, res: res, mu: &mu}
+	}
+	peak := make(chan int, 1)
+	go func() { peak <- watchRSS(ctx, o.ServerPID) }()
+	start := time.Now()
+	var wg sync.WaitGroup
+	for _, off := range officials {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s := newSession()
+			if !s.signIn(off.username) {
+				return
+			}
+			path := "/reports/" + strconv.FormatInt(off.reportID, 10)
+			for n := 0; n < o.MaxActions && ctx.Err() == nil; n++ {
+				s.get("home", "/")
+				_, page := s.get("report-page", path)
+				form := url.Values{}
+				if m := csrfField.FindStringSubmatch(page); m != nil {
+					form.Set("csrf_token", m[1])
+				}
+				if m := revision.FindStringSubmatch(page); m != nil {
+					form.Set("revision", m[1])
+				}
+				for _, f := range inputField.FindAllStringSubmatch(page, -1) {
+					form.Set(f[1], f[2])
+				}
+				for _, f := range section.FindAllStringSubmatch(page, -1) {
+					form.Set(f[1], f[2])
+				}
+				value := strconv.Itoa(rand.IntN(1_000_000))
+				form.Set(off.cell, value)
+				code, _ := s.post("save", path, form, http.StatusSeeOther, http.StatusConflict)
+				switch code {
+				case http.StatusSeeOther:
+					mu.Lock()
+					res.Acked[off.username+"|"+strconv.FormatInt(off.reportID, 10)+"|"+off.cell] = value
+					mu.Unlock()
+				case http.StatusConflict:
+					mu.Lock()
+					res.Conflicts++
+					mu.Unlock()
+				}
+				time.Sleep(time.Duration(200+rand.IntN(800)) * time.Millisecond) // an official reads before typing again
+			}
+		}()
+	}
+	for _, name := range receivers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s := newSession()
+			if !s.signIn(name) {
+				return
+			}
+			for n := 0; n < o.MaxActions && ctx.Err() == nil; n++ {
+				s.get("consolidation", "/received/"+strconv.FormatInt(period, 10))
+				time.Sleep(time.Duration(500+rand.IntN(1000)) * time.Millisecond)
+			}
+		}()
+	}
+	wg.Wait()
+	res.Elapsed = time.Since(start)
+	cancel()
+	res.PeakRSSMB = <-peak
+	return res
+}
+
+// Verify checks that the last value each official saw acknowledged is in
+// the database, unless another official of the same report saved after it
+// over the same cell (each official has its own cell, so none should).
+func Verify(ctx context.Context, db *database.DB, res *Result) (missing int, err error) {
+	for key, want := range res.Acked {
+		parts := strings.SplitN(key, "|", 3)
+		id, _ := strconv.ParseInt(parts[1], 10, 64)
+		cell := strings.Split(strings.TrimPrefix(parts[2], "v."), ".")
+		var got *float64
+		err := db.QueryRow(ctx, `SELECT num::float8 FROM report_values WHERE report_id = $1 AND form_key = $2 AND row_key = $3 AND col_code = $4`,
+			id, cell[0], cell[1], cell[2]).Scan(&got)
+		if errors.Is(err, pgx.ErrNoRows) || got == nil || strconv.FormatFloat(*got, 'f', -1, 64) != want {
+			missing++
+			continue
+		}
+		if err != nil {
+			return missing, err
+		}
+	}
+	return missing, nil
+}
+
+// Report prints the figures.
+func Report(w io.Writer, res *Result, missing int) {
+	fmt.Fprintf(w, "requests %d in %s (%.0f/s), conflicts %d (reloaded and retried), lost values %d\n",
+		res.Requests, res.Elapsed.Round(time.Millisecond), float64(res.Requests)/res.Elapsed.Seconds(), res.Conflicts, missing)
+	kinds := make([]string, 0, len(res.Latencies))
+	for k := range res.Latencies {
+		kinds = append(kinds, k)
+	}
+	slices.Sort(kinds)
+	for _, k := range kinds {
+		l := res.Latencies[k]
+		slices.Sort(l)
+		p := func(q float64) time.Duration { return l[min(len(l)-1, int(q*float64(len(l))))] }
+		fmt.Fprintf(w, "  %-14s n=%-6d p50=%-8s p95=%-8s p99=%s\n", k, len(l), p(0.50).Round(time.Millisecond), p(0.95).Round(time.Millisecond), p(0.99).Round(time.Millisecond))
+	}
+	errs := 0
+	for msg, n := range res.Errors {
+		errs += n
+		fmt.Fprintf(w, "  error x%d: %s\n", n, msg)
+	}
+	fmt.Fprintf(w, "errors %d\n", errs)
+	if res.PeakRSSMB > 0 {
+		fmt.Fprintf(w, "server peak resident memory %d MB\n", res.PeakRSSMB)
+	}
+}
+
+// watchRSS reads the server's peak resident set (VmHWM) when the run ends.
+func watchRSS(ctx context.Context, pid int) int {
+	<-ctx.Done()
+	if pid == 0 {
+		return 0
+	}
+	raw, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			kb, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(line, "VmHWM:"), "kB")))
+			return kb / 1024
+		}
+	}
+	return 0
+}
