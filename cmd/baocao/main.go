@@ -348,6 +348,7 @@ func loadtestCommand(ctx context.Context, args []string, getenv func(string) str
 	fs.IntVar(&o.Receivers, "receivers", 10, "simulated receivers opening the consolidation")
 	fs.DurationVar(&o.Duration, "duration", 60*time.Second, "how long the surge lasts")
 	fs.IntVar(&o.MaxActions, "actions", 20, "the most saves per official")
+	fs.DurationVar(&o.Think, "think", 10*time.Second, "an official's pause between saves")
 	fs.IntVar(&o.ServerPID, "pid", 0, "server process, for its peak memory")
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -36,8 +36,9 @@ type Options struct {
 	Officials  int
 	Receivers  int
 	Duration   time.Duration
-	MaxActions int // per official
-	ServerPID  int // read for peak resident memory; 0: not reported
+	MaxActions int           // per official
+	Think      time.Duration // an official's pause between saves (±50 %), as while typing
+	ServerPID  int           // read for peak resident memory; 0: not reported
 }
 
 const password = "Tai-thu-2026!ok"
@@ -241,7 +242,7 @@ func Run(ctx context.Context, o Options, officials []official, receivers []strin
 					res.Conflicts++
 					mu.Unlock()
 				}
-				time.Sleep(time.Duration(200+rand.IntN(800)) * time.Millisecond) // an official reads before typing again
+				pause(ctx, o.Think)
 			}
 		}()
 	}
@@ -255,7 +256,7 @@ func Run(ctx context.Context, o Options, officials []official, receivers []strin
 			}
 			for n := 0; n < o.MaxActions && ctx.Err() == nil; n++ {
 				s.get("consolidation", "/received/"+strconv.FormatInt(period, 10))
-				time.Sleep(time.Duration(500+rand.IntN(1000)) * time.Millisecond)
+				pause(ctx, o.Think)
 			}
 		}()
 	}
@@ -264,6 +265,16 @@ func Run(ctx context.Context, o Options, officials []official, receivers []strin
 	cancel()
 	res.PeakRSSMB = <-peak
 	return res
+}
+
+// pause waits about d (between half and one and a half of it), or until
+// the run ends.
+func pause(ctx context.Context, d time.Duration) {
+	wait := d/2 + time.Duration(rand.Int64N(int64(d)+1))
+	select {
+	case <-ctx.Done():
+	case <-time.After(wait):
+	}
 }
 
 // Verify checks that the last value each official saw acknowledged is in
