@@ -117,6 +117,7 @@ var matrix = map[string]allow{
 	"POST /reports/{reportID}/attachments":                       editReport,
 	"GET /reports/{reportID}/attachments/{attachmentID}":         readReport,
 	"POST /reports/{reportID}/attachments/{attachmentID}/delete": editReport,
+	"GET /reports/{reportID}/pdf":                                readReport,
 	"POST /reports/{reportID}/submit":                            editReport,
 	"POST /reports/{reportID}/approve":                           approveReport,
 	"POST /reports/{reportID}/return-internal":                   approveReport,

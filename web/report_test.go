@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -149,4 +150,22 @@ func TestReportLifecycleOverHTTP(t *testing.T) {
 		t.Errorf("version after a return and a new submission: %d, want 2", version)
 	}
 	_ = strconv.Itoa
+}
+
+func TestReportPDFPreview(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	id := h.report("xa-22366", "so-y-te")
+	user := h.account("nhaplieu.nhatrang", "xa-22366", accounts.User, accounts.Enter)
+	rep, _ := h.s.reports.Report(h.ctx, id)
+	if _, _, err := h.s.reports.Save(h.ctx, rep, draftOf(map[string]string{"b1|r2|1": "1.234,5"}), 0); err != nil {
+		t.Fatal(err)
+	}
+	cookie, _ := h.sessionFor(user)
+	req := newFormRequest("GET", reportPath(id)+"/pdf", nil)
+	req.AddCookie(cookie)
+	rec := serve(h, req)
+	if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "application/pdf" || !bytes.HasPrefix(rec.Body.Bytes(), []byte("%PDF")) {
+		t.Fatalf("pdf preview: %d %q", rec.Code, rec.Header().Get("Content-Type"))
+	}
 }

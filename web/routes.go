@@ -109,6 +109,7 @@ func (s *Server) routes() chi.Router {
 		s.handle(r, http.MethodGet, "/reports/{reportID}", policy.ViewReport, s.reportPage)
 		s.handle(r, http.MethodPost, "/reports/{reportID}", policy.EditReport, s.reportSave)
 		s.handle(r, http.MethodGet, "/reports/{reportID}/forms/{formKey}/xlsx", policy.ViewReport, s.reportXLSX)
+		s.handle(r, http.MethodGet, "/reports/{reportID}/pdf", policy.ViewReport, s.reportPDF)
 		s.handle(r, http.MethodPost, "/reports/{reportID}/import", policy.EditReport, s.reportImport)
 		s.handle(r, http.MethodPost, "/reports/{reportID}/attachments", policy.EditReport, s.attach)
 		s.handle(r, http.MethodGet, "/reports/{reportID}/attachments/{attachmentID}", policy.ViewReport, s.attachmentDownload)
