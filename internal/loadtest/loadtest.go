@@ -208,6 +208,9 @@ func Run(ctx context.Context, o Options, officials []official, receivers []strin
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// Officials arrive over the first third of the run, as they
+			// do on a deadline morning, not all in the same millisecond.
+			pause(ctx, o.Duration/6)
 			s := newSession()
 			if !s.signIn(off.username) {
 				return
