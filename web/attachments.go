@@ -49,10 +49,7 @@ func (s *Server) attachmentDownload(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", a.ContentType)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+asciiName(a.Filename)+`"`)
-	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
-	_, _ = w.Write(data)
+	sendFile(w, a.Filename, a.ContentType, true, data)
 }
 
 func (s *Server) detach(w http.ResponseWriter, r *http.Request) {

@@ -634,16 +634,27 @@ func parseRowFormulas(text string) (map[string]string, string) {
 
 // Preview.
 
-func (s *Server) previewPage(w http.ResponseWriter, r *http.Request) {
-	reg := targetRegime(r)
+// currentForm loads {formKey} of the regime's current template version
+// (the draft, else the newest published), answering for the caller when
+// there is none.
+func (s *Server) currentForm(w http.ResponseWriter, r *http.Request, reg *regimes.Regime) (*regimes.Version, *forms.Form, bool) {
 	v, err := s.regimes.Current(r.Context(), reg.ID)
 	if err != nil {
 		s.fail(w, r, err)
-		return
+		return nil, nil, false
 	}
 	f, found := v.Template.FormByKey(chi.URLParam(r, "formKey"))
 	if !found {
 		s.fail(w, r, apperr.New(apperr.NotFound, "Không tìm thấy biểu."))
+		return nil, nil, false
+	}
+	return v, f, true
+}
+
+func (s *Server) previewPage(w http.ResponseWriter, r *http.Request) {
+	reg := targetRegime(r)
+	v, f, ok := s.currentForm(w, r, reg)
+	if !ok {
 		return
 	}
 	s.render(w, r, http.StatusOK, pages.Preview(s.designerPage(r, reg, "Xem trước: "+f.Title),

@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
-
 	"baocao/internal/apperr"
 	"baocao/internal/xlsx"
 	"baocao/templates/pages"
@@ -20,15 +18,8 @@ const uploadLimit = xlsx.MaxFileSize + 512<<10
 // formXLSX downloads a form of the current template version as a workbook
 // shaped like the paper form.
 func (s *Server) formXLSX(w http.ResponseWriter, r *http.Request) {
-	reg := targetRegime(r)
-	v, err := s.regimes.Current(r.Context(), reg.ID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	f, found := v.Template.FormByKey(chi.URLParam(r, "formKey"))
-	if !found {
-		s.fail(w, r, apperr.New(apperr.NotFound, "Không tìm thấy biểu."))
+	v, f, ok := s.currentForm(w, r, targetRegime(r))
+	if !ok {
 		return
 	}
 	var buf bytes.Buffer
@@ -36,11 +27,22 @@ func (s *Server) formXLSX(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	name := "bieu-" + xlsx.SheetName(f.Code) + "-v" + strconv.Itoa(v.Number) + ".xlsx"
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+asciiName(name)+`"`)
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
-	_, _ = w.Write(buf.Bytes())
+	sendFile(w, "bieu-"+xlsx.SheetName(f.Code)+"-v"+strconv.Itoa(v.Number)+".xlsx", xlsxType, true, buf.Bytes())
+}
+
+const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+// sendFile answers with a file: a download (attachment) or shown in the
+// browser (inline, for PDFs), its name kept to safe ASCII.
+func sendFile(w http.ResponseWriter, name, contentType string, download bool, data []byte) {
+	disposition := "inline"
+	if download {
+		disposition = "attachment"
+	}
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Disposition", disposition+`; filename="`+asciiName(name)+`"`)
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	_, _ = w.Write(data)
 }
 
 // asciiName keeps a download's file name to safe ASCII.

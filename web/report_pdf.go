@@ -47,7 +47,5 @@ func (s *Server) reportPDF(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `inline; filename="bao-cao-`+strconv.FormatInt(rep.ID, 10)+`.pdf"`)
-	_, _ = w.Write(buf.Bytes())
+	sendFile(w, "bao-cao-"+strconv.FormatInt(rep.ID, 10)+".pdf", "application/pdf", false, buf.Bytes())
 }

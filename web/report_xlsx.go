@@ -49,10 +49,7 @@ func (s *Server) reportXLSX(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	name := "bao-cao-" + strconv.FormatInt(rep.ID, 10) + "-" + xlsx.SheetName(f.Code) + ".xlsx"
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+asciiName(name)+`"`)
-	_, _ = w.Write(buf.Bytes())
+	sendFile(w, "bao-cao-"+strconv.FormatInt(rep.ID, 10)+"-"+xlsx.SheetName(f.Code)+".xlsx", xlsxType, true, buf.Bytes())
 }
 
 // reportImport reads a filled workbook and shows what would change; the
