@@ -105,7 +105,7 @@ func Board(ctx context.Context, q database.Querier, periodID, receiverUnitID int
 		}
 		if reportID == nil {
 			s.Missing = true
-			missing[len(list)] = deadlineRule(workingDays, fixedDay)
+			missing[len(list)] = periods.StoredRule(workingDays, fixedDay)
 		} else {
 			s.ReportID, s.Status, s.Deadline = *reportID, *status, vn.Day(*deadline)
 			if sentAt != nil {
@@ -134,17 +134,6 @@ func Board(ctx context.Context, q database.Querier, periodID, receiverUnitID int
 		list[i].State = state(list[i], day)
 	}
 	return list, nil
-}
-
-// deadlineRule is the deadline rule stored for a level, or the default.
-func deadlineRule(workingDays, fixedDay *int) periods.Rule {
-	switch {
-	case workingDays != nil:
-		return periods.Rule{WorkingDays: *workingDays}
-	case fixedDay != nil:
-		return periods.Rule{FixedDay: *fixedDay}
-	}
-	return periods.DefaultRule()
 }
 
 // state derives the board's state of a line on day.

@@ -28,6 +28,18 @@ type Rule struct {
 // DefaultRule is the rule a new regime starts with.
 func DefaultRule() Rule { return Rule{WorkingDays: DefaultWorkingDays} }
 
+// StoredRule is the rule kept in a level's two nullable columns, or the
+// default when neither is set.
+func StoredRule(workingDays, fixedDay *int) Rule {
+	switch {
+	case workingDays != nil:
+		return Rule{WorkingDays: *workingDays}
+	case fixedDay != nil:
+		return Rule{FixedDay: *fixedDay}
+	}
+	return DefaultRule()
+}
+
 // Validate checks the rule; its errors are in Vietnamese.
 func (r Rule) Validate() error {
 	switch {

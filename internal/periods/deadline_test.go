@@ -129,3 +129,20 @@ func TestRuleValidate(t *testing.T) {
 		}
 	}
 }
+
+func TestStoredRule(t *testing.T) {
+	t.Parallel()
+	five, twenty := 5, 20
+	for _, c := range []struct {
+		working, fixed *int
+		want           Rule
+	}{
+		{nil, nil, DefaultRule()},
+		{&five, nil, Rule{WorkingDays: 5}},
+		{nil, &twenty, Rule{FixedDay: 20}},
+	} {
+		if got := StoredRule(c.working, c.fixed); got != c.want {
+			t.Errorf("StoredRule(%v, %v) = %+v, want %+v", c.working, c.fixed, got, c.want)
+		}
+	}
+}

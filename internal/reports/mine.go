@@ -107,7 +107,7 @@ func (s *Store) UpcomingFor(ctx context.Context, unitID int64) ([]Upcoming, erro
 	var out []Upcoming
 	for _, r := range list {
 		next := periods.Containing(periods.Frequency(r.Frequency), r.Calendar, today).Next()
-		out = append(out, Upcoming{RegimeID: r.ID, Regime: r.Name, Period: next, Deadline: ruleOf(r.WorkingDays, r.FixedDay).Deadline(next, cal)})
+		out = append(out, Upcoming{RegimeID: r.ID, Regime: r.Name, Period: next, Deadline: periods.StoredRule(r.WorkingDays, r.FixedDay).Deadline(next, cal)})
 	}
 	return out, nil
 }

@@ -125,7 +125,7 @@ func openPeriod(ctx context.Context, tx pgx.Tx, regimeID, version int64, p perio
 	}
 	created := 0
 	for _, a := range list {
-		rule := ruleOf(a.WorkingDays, a.FixedDay)
+		rule := periods.StoredRule(a.WorkingDays, a.FixedDay)
 		tag, err := tx.Exec(ctx, `
 			INSERT INTO reports (period_id, unit_id, receiver_unit_id, assignment_id, level, deadline)
 			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (period_id, unit_id) DO NOTHING`,
@@ -136,15 +136,4 @@ func openPeriod(ctx context.Context, tx pgx.Tx, regimeID, version int64, p perio
 		created += int(tag.RowsAffected())
 	}
 	return created, nil
-}
-
-// ruleOf is the deadline rule stored for a level (the default without one).
-func ruleOf(workingDays, fixedDay *int) periods.Rule {
-	switch {
-	case workingDays != nil:
-		return periods.Rule{WorkingDays: *workingDays}
-	case fixedDay != nil:
-		return periods.Rule{FixedDay: *fixedDay}
-	}
-	return periods.DefaultRule()
 }
