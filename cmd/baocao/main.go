@@ -75,7 +75,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
 		}
-		return withDB(ctx, getenv, func(db *database.DB) error { return seedAll(ctx, db, *demo, stdout) })
+		var box *secretbox.Box
+		if cfg, err := config.FromEnv(getenv); err == nil {
+			box = secretbox.New(cfg.SecretKey)
+		}
+		return withDB(ctx, getenv, func(db *database.DB) error { return seedAll(ctx, db, *demo, box, stdout) })
 	case "create-admin":
 		return createAdmin(ctx, args[1:], getenv, stdout)
 	case "pg":
@@ -168,7 +172,7 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, lo
 	if err := database.Migrate(ctx, db); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	if err := seedAll(ctx, db, demo, stdout); err != nil {
+	if err := seedAll(ctx, db, demo, secretbox.New(cfg.SecretKey), stdout); err != nil {
 		return err
 	}
 
@@ -231,7 +235,12 @@ func withDB(ctx context.Context, getenv func(string) string, fn func(*database.D
 	return fn(db)
 }
 
-func seedAll(ctx context.Context, db *database.DB, demo bool, stdout io.Writer) error {
+// demoCertDir holds the demo certificates' PKCS#12 files.
+const demoCertDir = "var/demo-certs"
+
+// seedAll migrates and loads the reference data; with demo, the demo
+// province too, and (when box can seal keys) demo signing certificates.
+func seedAll(ctx context.Context, db *database.DB, demo bool, box *secretbox.Box, stdout io.Writer) error {
 	if err := database.Migrate(ctx, db); err != nil {
 		return err
 	}
@@ -251,8 +260,14 @@ func seedAll(ctx context.Context, db *database.DB, demo bool, stdout io.Writer) 
 	if err := seed.DemoRegimes(ctx, db); err != nil {
 		return fmt.Errorf("seed demo regimes: %w", err)
 	}
+	if box == nil {
+		fmt.Fprintln(stdout, "SECRET_KEY is not set: no demo signing certificates.")
+	} else if err := seed.DemoCertificates(ctx, db, box, demoCertDir); err != nil {
+		return fmt.Errorf("seed demo certificates: %w", err)
+	}
 	fmt.Fprintln(stdout, "\nDemo accounts (first password for each: "+seed.DemoPassword+"; it must be changed at first sign-in;")
-	fmt.Fprintln(stdout, "admins set up two-factor sign-in with an authenticator app first):")
+	fmt.Fprintln(stdout, "admins set up two-factor sign-in with an authenticator app first).")
+	fmt.Fprintln(stdout, "Leaders and units sign with demo certificates of "+seed.DemoCAName+"; their .p12 files are in "+demoCertDir+":")
 	for _, a := range list {
 		note := ""
 		if !a.Created {
@@ -286,7 +301,7 @@ func createAdmin(ctx context.Context, args []string, getenv func(string) string,
 		return err
 	}
 	return withDB(ctx, getenv, func(db *database.DB) error {
-		if err := seedAll(ctx, db, false, stdout); err != nil {
+		if err := seedAll(ctx, db, false, nil, stdout); err != nil {
 			return err
 		}
 		unit, err := units.NewStore(db).UnitByKey(ctx, *unitKey)

@@ -81,7 +81,14 @@ type Marks struct {
 // why. Submitting checks the report is complete; sending freezes the
 // version and decides whether it is on time.
 func (s *Store) Move(ctx context.Context, r *Report, a Action, reason string, marks Marks) error {
-	return s.move(ctx, r, a, reason, marks, nil)
+	return s.move(ctx, r, a, reason, marks, nil, nil)
+}
+
+// MoveWith applies action a like Move and runs also in the same
+// transaction, before the move's own checks: signing stores the signed
+// document this way, so the status and the document change together.
+func (s *Store) MoveWith(ctx context.Context, r *Report, a Action, also func(pgx.Tx) error) error {
+	return s.move(ctx, r, a, "", Marks{}, nil, also)
 }
 
 // SendViaEOffice sends a signed report that went out through E-Office
@@ -107,7 +114,7 @@ func (s *Store) SendViaEOffice(ctx context.Context, r *Report, e EOffice) error 
 		return apperr.InvalidFields(map[string]string{"eoffice_date": "Chỉ ghi nhận gửi qua E-Office khi hệ thống có sự cố trùng hạn gửi của báo cáo " +
 			"(đã được quản trị hệ thống ghi nhận) và ngày gửi nằm trong thời gian sự cố hoặc hạn gửi bù."})
 	}
-	return s.move(ctx, r, Send, "", Marks{}, &e)
+	return s.move(ctx, r, Send, "", Marks{}, &e, nil)
 }
 
 // OutageCovers reports whether a recorded outage covered the deadline day
@@ -132,7 +139,7 @@ func nullTime(t time.Time) *time.Time {
 	return &d
 }
 
-func (s *Store) move(ctx context.Context, r *Report, a Action, reason string, marks Marks, eoffice *EOffice) error {
+func (s *Store) move(ctx context.Context, r *Report, a Action, reason string, marks Marks, eoffice *EOffice, also func(pgx.Tx) error) error {
 	t, ok := transitions[a]
 	if !ok {
 		return apperr.New(apperr.Invalid, "Thao tác không hợp lệ.")
@@ -169,6 +176,14 @@ func (s *Store) move(ctx context.Context, r *Report, a Action, reason string, ma
 		}
 		if tag.RowsAffected() == 0 {
 			return apperr.New(apperr.Conflict, "Báo cáo vừa được người khác chuyển trạng thái. Hãy tải lại trang.")
+		}
+		if also != nil {
+			if err := also(tx); err != nil {
+				return err
+			}
+		}
+		if err := signedEnough(ctx, tx, r, a, eoffice != nil); err != nil {
+			return err
 		}
 		version := r.Version
 		switch a {
@@ -224,6 +239,35 @@ func (s *Store) move(ctx context.Context, r *Report, a Action, reason string, ma
 		return audit.Record(ctx, tx, audit.Event{Action: "report." + string(a), ObjectType: "report", ObjectID: r.ID, UnitID: r.UnitID,
 			Detail: map[string]any{"from": r.Status, "to": t.to, "reason": reason}})
 	})
+}
+
+// signedEnough refuses signing without a signed document, sending
+// without the organisation's seal (unless it went by E-Office during an
+// outage, signed outside) and accepting an unsigned report (QĐ 2838 Điều
+// 7.3). The documents package verifies the signatures themselves.
+func signedEnough(ctx context.Context, tx pgx.Tx, r *Report, a Action, viaEOffice bool) error {
+	var stages []string
+	var msg string
+	switch {
+	case a == Sign:
+		stages, msg = []string{"personal", "organisation"}, "Báo cáo chưa có chữ ký số của lãnh đạo."
+	case a == Send && !viaEOffice:
+		stages, msg = []string{"organisation"}, "Báo cáo chưa được ký số của cơ quan (đóng dấu số) nên chưa gửi được."
+	case a == Accept && !r.ViaEOffice:
+		stages, msg = []string{"organisation"}, "Báo cáo chưa có đủ chữ ký số nên không tiếp nhận được."
+	default:
+		return nil
+	}
+	var ok bool
+	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM report_documents WHERE report_id = $1 AND version = $2 AND stage = ANY($3))`,
+		r.ID, r.Version, stages).Scan(&ok)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return apperr.New(apperr.Conflict, msg)
+	}
+	return nil
 }
 
 // IncompleteError lists why a report cannot be submitted yet.

@@ -91,6 +91,27 @@ func (f *entryFixture) reload(t *testing.T) {
 	f.rep = rep
 }
 
+// sealed gives the report's current version a signed and sealed
+// document; its bytes do not matter here (the documents package verifies
+// them), only that the signing steps happened.
+func (f *entryFixture) sealed(t *testing.T) {
+	t.Helper()
+	_, err := f.db.Exec(f.ctx, `
+		WITH a AS (
+			INSERT INTO accounts (username, full_name, unit_id, tier, password_hash)
+			SELECT 'lanhdao.kiemthu', 'Lãnh đạo', unit_id, 'user', 'x' FROM reports WHERE id = $1
+			ON CONFLICT DO NOTHING RETURNING id)
+		INSERT INTO report_documents (report_id, version, revision, signer_id, unit_id, year, number, symbol, stage, pdf,
+		                              sig_page, sig_x, sig_y, sig_w, sig_h)
+		SELECT r.id, r.version, r.revision, coalesce((SELECT id FROM a), (SELECT id FROM accounts WHERE username = 'lanhdao.kiemthu')),
+		       r.unit_id, 2026, r.id * 1000 + r.version, 'x', 'organisation', '%PDF', 1, 0, 0, 1, 1
+		FROM reports r WHERE r.id = $1
+		ON CONFLICT (report_id, version) DO NOTHING`, f.rep.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 func cells(kv ...string) map[string]string {
 	m := map[string]string{}
 	for i := 0; i+1 < len(kv); i += 2 {
@@ -184,6 +205,28 @@ func TestPrevFeedsYearToDate(t *testing.T) {
 	}
 }
 
+// TestSigningStepsNeedADocument: without a signed document a report is
+// neither marked signed, nor sent, nor accepted.
+func TestSigningStepsNeedADocument(t *testing.T) {
+	t.Parallel()
+	f := newEntry(t)
+	for _, c := range []struct {
+		from   string
+		action reports.Action
+	}{{"approved", reports.Sign}, {"signed", reports.Send}, {"sent", reports.Accept}} {
+		if _, err := f.db.Exec(f.ctx, `UPDATE reports SET status = $2 WHERE id = $1`, f.rep.ID, c.from); err != nil {
+			t.Fatal(err)
+		}
+		f.reload(t)
+		if err := f.store.Move(f.ctx, f.rep, c.action, "", reports.Marks{}); apperr.Code(err) != apperr.Conflict {
+			t.Errorf("%s without a document: %v, want a conflict", c.action, err)
+		}
+		if f.reload(t); f.rep.Status != c.from {
+			t.Errorf("%s without a document moved the report to %s", c.action, f.rep.Status)
+		}
+	}
+}
+
 // TestTransitions walks every action from every status.
 func TestTransitions(t *testing.T) {
 	t.Parallel()
@@ -209,6 +252,7 @@ func TestTransitions(t *testing.T) {
 				t.Fatal(err)
 			}
 			f.reload(t)
+			f.sealed(t)
 			err := f.store.Move(f.ctx, f.rep, action, "Lý do thử", reports.Marks{})
 			want, ok := allowed[from]
 			f.reload(t)
@@ -265,6 +309,7 @@ func TestSendDecidesLatenessAndSnapshots(t *testing.T) {
 			t.Fatal(err)
 		}
 		f.reload(t)
+		f.sealed(t)
 		f.store.Now = func() time.Time { return c.now }
 		if err := f.store.Move(f.ctx, f.rep, reports.Send, "", reports.Marks{}); err != nil {
 			t.Fatal(err)
@@ -282,6 +327,7 @@ func TestSendDecidesLatenessAndSnapshots(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.reload(t)
+	f.sealed(t)
 	f.store.Now = func() time.Time { return time.Date(2026, 12, 18, 2, 0, 0, 0, time.UTC) }
 	if err := f.store.Move(f.ctx, f.rep, reports.Send, "", reports.Marks{}); err != nil {
 		t.Fatal(err)
@@ -303,6 +349,7 @@ func TestConcurrentMovesOneWins(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.reload(t)
+	f.sealed(t)
 	var wg sync.WaitGroup
 	errs := make([]error, 2)
 	for i, a := range []reports.Action{reports.Accept, reports.Return} {
@@ -338,6 +385,7 @@ func TestSendViaEOfficeDuringAnOutage(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.reload(t)
+	f.sealed(t)
 	f.store.Now = func() time.Time { return time.Date(2026, 12, 20, 2, 0, 0, 0, time.UTC) }
 	if err := f.store.SendViaEOffice(f.ctx, f.rep, reports.EOffice{}); apperr.Code(err) != apperr.Invalid {
 		t.Fatalf("without number and date: %v", err)
@@ -386,6 +434,7 @@ func TestEOfficeNeedsAnOutageOverTheDeadline(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.reload(t)
+	f.sealed(t)
 	f.store.Now = func() time.Time { return time.Date(2026, 12, 20, 2, 0, 0, 0, time.UTC) }
 	err := f.store.SendViaEOffice(f.ctx, f.rep, reports.EOffice{Number: "99/UBND", Date: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)})
 	if apperr.Code(err) != apperr.Invalid {

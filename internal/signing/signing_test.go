@@ -127,7 +127,7 @@ func TestSignTwiceAndVerify(t *testing.T) {
 	f.signBoth(t)
 
 	// Our verifier.
-	infos, err := Verify(f.final, f.roots)
+	infos, err := Verify(f.final, f.roots, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +150,7 @@ func TestSignTwiceAndVerify(t *testing.T) {
 		t.Errorf("CoversWholeDocument = %v, %v; want false, true", infos[0].CoversWholeDocument, infos[1].CoversWholeDocument)
 	}
 	// Intermediate file: one signature, whole document.
-	if in1, err := Verify(f.signed1, f.roots); err != nil || len(in1) != 1 || !in1[0].Valid || !in1[0].CoversWholeDocument {
+	if in1, err := Verify(f.signed1, f.roots, nil); err != nil || len(in1) != 1 || !in1[0].Valid || !in1[0].CoversWholeDocument {
 		t.Errorf("after first signature: %+v, %v", in1, err)
 	}
 	// The ASCII-folded dictionary; no raw UTF-16 in it.
@@ -220,7 +220,7 @@ func TestTamperedIsInvalid(t *testing.T) {
 		t.Fatal("no stream in test PDF")
 	}
 	bad[i+len("stream\n")+5] ^= 0x01
-	infos, err := Verify(bad, f.roots)
+	infos, err := Verify(bad, f.roots, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,7 +239,7 @@ func TestTamperedIsInvalid(t *testing.T) {
 		t.Fatal("second /Reason not found")
 	}
 	bad2[j+1] ^= 0x01
-	infos, err = Verify(bad2, f.roots)
+	infos, err = Verify(bad2, f.roots, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -262,7 +262,7 @@ func TestForeignCAIsNotTrusted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	infos, err := Verify(out, f.roots)
+	infos, err := Verify(out, f.roots, nil)
 	if err != nil || len(infos) != 1 {
 		t.Fatalf("%+v %v", infos, err)
 	}
@@ -273,7 +273,7 @@ func TestForeignCAIsNotTrusted(t *testing.T) {
 	// Trusting the other root makes it valid.
 	pool := x509.NewCertPool()
 	pool.AddCert(other.Cert)
-	if infos, _ := Verify(out, pool); len(infos) != 1 || !infos[0].CertValid {
+	if infos, _ := Verify(out, pool, nil); len(infos) != 1 || !infos[0].CertValid {
 		t.Errorf("with its own root: %+v", infos)
 	}
 }
@@ -294,7 +294,7 @@ func TestExpiredCertificate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	infos, err := Verify(out, f.roots)
+	infos, err := Verify(out, f.roots, nil)
 	if err != nil || len(infos) != 1 {
 		t.Fatalf("%+v %v", infos, err)
 	}
@@ -305,11 +305,11 @@ func TestExpiredCertificate(t *testing.T) {
 
 func TestUnsignedAndGarbage(t *testing.T) {
 	f := newFixture(t, 1)
-	infos, err := Verify(f.unsigned, f.roots)
+	infos, err := Verify(f.unsigned, f.roots, nil)
 	if err != nil || len(infos) != 0 {
 		t.Errorf("unsigned: %+v %v", infos, err)
 	}
-	if _, err := Verify([]byte("not a pdf"), f.roots); err == nil {
+	if _, err := Verify([]byte("not a pdf"), f.roots, nil); err == nil {
 		t.Error("garbage accepted")
 	}
 	if _, err := Sign([]byte("not a pdf"), f.person, time.Now(), Placement{}); err == nil {
@@ -345,7 +345,7 @@ func TestStampAndPlacement(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if infos, err := Verify(out, f.roots); err != nil || len(infos) != 1 || !infos[0].Valid || !infos[0].CertValid {
+	if infos, err := Verify(out, f.roots, nil); err != nil || len(infos) != 1 || !infos[0].Valid || !infos[0].CertValid {
 		t.Errorf("invisible: %+v %v", infos, err)
 	}
 }

@@ -38,10 +38,11 @@ type SignatureInfo struct {
 
 // Verify checks every signature in the PDF, in signing order: integrity (the
 // signature covers the bytes of its revision and nothing in them changed),
-// certificate chain to one of roots, and validity at signing time. A nil
-// roots means the system pool. It returns an error only when the file cannot
+// certificate chain to one of roots (through the certificates in the
+// signature or in intermediates, which may be nil), and validity at signing
+// time. A nil roots means the system pool. It returns an error only when the file cannot
 // be read as a PDF; a PDF without signatures gives an empty slice.
-func Verify(pdfBytes []byte, roots *x509.CertPool) (infos []SignatureInfo, err error) {
+func Verify(pdfBytes []byte, roots, intermediates *x509.CertPool) (infos []SignatureInfo, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			infos, err = nil, fmt.Errorf("signing: tệp PDF bị lỗi cấu trúc: %v", r)
@@ -77,12 +78,12 @@ func Verify(pdfBytes []byte, roots *x509.CertPool) (infos []SignatureInfo, err e
 	}
 	sort.SliceStable(sigs, func(i, j int) bool { return sigs[i].end < sigs[j].end })
 	for _, s := range sigs {
-		infos = append(infos, checkSignature(pdfBytes, s.v, roots))
+		infos = append(infos, checkSignature(pdfBytes, s.v, roots, intermediates))
 	}
 	return infos, nil
 }
 
-func checkSignature(file []byte, v pdf.Value, roots *x509.CertPool) SignatureInfo {
+func checkSignature(file []byte, v pdf.Value, roots, intermediates *x509.CertPool) SignatureInfo {
 	info := SignatureInfo{Reason: v.Key("Reason").Text(), Location: v.Key("Location").Text()}
 	info.Name = v.Key("Name").Text()
 	if m := v.Key("M"); !m.IsNull() {
@@ -163,6 +164,9 @@ func checkSignature(file []byte, v pdf.Value, roots *x509.CertPool) SignatureInf
 		return fail(certTimeProblem(ee, at))
 	}
 	inter := x509.NewCertPool()
+	if intermediates != nil {
+		inter = intermediates.Clone()
+	}
 	for _, c := range p7.Certificates {
 		if !c.Equal(ee) {
 			inter.AddCert(c)

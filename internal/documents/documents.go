@@ -1,0 +1,235 @@
+// Package documents turns a report into the ND 30 document that is signed
+// and sent: its number, its PDF, the signatures added to it (on the server
+// or with an official's token through the VGCA plugin), the certificates
+// and trust anchors they are checked against.
+package documents
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"baocao/internal/accounts"
+	"baocao/internal/apperr"
+	"baocao/internal/audit"
+	"baocao/internal/database"
+	"baocao/internal/pdf"
+	"baocao/internal/reports"
+	"baocao/internal/secretbox"
+	"baocao/internal/signing"
+	"baocao/internal/units"
+	"baocao/internal/vn"
+)
+
+// Stage is how far a document has been signed.
+type Stage string
+
+const (
+	Issued       Stage = "issued"       // rendered with its number, not signed
+	Personal     Stage = "personal"     // the leader signed it
+	Organisation Stage = "organisation" // the organisation's seal is on it: it can be sent
+)
+
+// Store keeps report documents.
+type Store struct {
+	db       *database.DB
+	reports  *reports.Store
+	units    *units.Store
+	accounts *accounts.Store
+	box      *secretbox.Box
+	Now      func() time.Time
+	TokenTTL time.Duration // how long a VGCA plugin token lives
+}
+
+// NewStore returns a Store; box seals private keys at rest.
+func NewStore(db *database.DB, rs *reports.Store, us *units.Store, as *accounts.Store, box *secretbox.Box) *Store {
+	return &Store{db: db, reports: rs, units: us, accounts: as, box: box, Now: time.Now, TokenTTL: 10 * time.Minute}
+}
+
+// Document is the document of one version of a report.
+type Document struct {
+	ReportID  int64
+	Version   int
+	Revision  int
+	SignerID  int64
+	Number    string // "12/BC-UBND"
+	Stage     Stage
+	PDF       []byte
+	Place     signing.Placement // the leader's signature
+	UpdatedAt time.Time
+}
+
+// Current returns the document of the report's current version, or nil
+// when signing has not started.
+func (s *Store) Current(ctx context.Context, r *reports.Report) (*Document, error) {
+	return current(ctx, s.db, r)
+}
+
+func current(ctx context.Context, q database.Querier, r *reports.Report) (*Document, error) {
+	d := Document{ReportID: r.ID, Version: r.Version}
+	var stage string
+	err := q.QueryRow(ctx, `
+		SELECT revision, signer_id, symbol, stage, pdf, sig_page, sig_x, sig_y, sig_w, sig_h, updated_at
+		FROM report_documents WHERE report_id = $1 AND version = $2`, r.ID, r.Version).
+		Scan(&d.Revision, &d.SignerID, &d.Number, &stage, &d.PDF, &d.Place.Page, &d.Place.X, &d.Place.Y, &d.Place.W, &d.Place.H, &d.UpdatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	d.Stage = Stage(stage)
+	return &d, err
+}
+
+// Render draws the report as its ND 30 document. number may be empty (a
+// preview before signing); signer names the leader in the signature block.
+func (s *Store) Render(ctx context.Context, r *reports.Report, number string, signer *accounts.Account, date time.Time) ([]byte, pdf.Layout, error) {
+	tpl, _, err := s.reports.Template(ctx, r.TemplateVersionID)
+	if err != nil {
+		return nil, pdf.Layout{}, err
+	}
+	content, err := s.reports.Content(ctx, r)
+	if err != nil {
+		return nil, pdf.Layout{}, err
+	}
+	unit, err := s.units.Unit(ctx, r.UnitID)
+	if err != nil {
+		return nil, pdf.Layout{}, err
+	}
+	doc := pdf.Document{
+		ParentAgency: strings.ToUpper(unit.ParentName), Unit: strings.ToUpper(r.Unit), Number: number, Place: "Khánh Hòa", Date: date,
+		Title: "BÁO CÁO", Summary: r.Regime + " – " + r.PeriodLabel, Recipients: []string{r.Receiver},
+		Template: *tpl, Sections: content.Sections, Values: content.Values,
+		Distribution: []string{"Như trên", "Lưu: VT"}, SignerTitle: "THỦ TRƯỞNG CƠ QUAN", Created: date,
+	}
+	if signer != nil {
+		doc.SignerName = signer.FullName
+		if signer.Position != "" {
+			doc.SignerTitle = strings.ToUpper(signer.Position)
+		}
+		if strings.HasPrefix(unit.Kind, "ubnd-") {
+			doc.SignerOnBehalf = "TM. ỦY BAN NHÂN DÂN"
+		}
+	}
+	var buf bytes.Buffer
+	lay, err := pdf.Render(&buf, doc)
+	return buf.Bytes(), lay, err
+}
+
+// Symbol is the unit's part of a report's number: BC-UBND for a People's
+// Committee, else BC- and the initials of its name ("Sở Y tế" → BC-SYT).
+func Symbol(unitName, kind string) string {
+	if strings.HasPrefix(kind, "ubnd-") {
+		return "BC-UBND"
+	}
+	var b strings.Builder
+	for _, w := range strings.Fields(signing.Fold(unitName)) {
+		if w == "va" || w == "-" || b.Len() >= 8 {
+			continue
+		}
+		b.WriteString(strings.ToUpper(w[:1]))
+	}
+	return "BC-" + b.String()
+}
+
+// Prepare returns the document to sign at stage: for the leader's
+// signature it renders the report (on first signing it takes the unit's
+// next number of the year, kept by this version for good) with signer in
+// the signature block; for the seal it is the document the leader signed.
+func (s *Store) Prepare(ctx context.Context, r *reports.Report, signer *accounts.Account, stage Stage) (*Document, error) {
+	switch stage {
+	case Personal:
+		if r.Status != "approved" {
+			return nil, apperr.New(apperr.Conflict, "Chỉ ký số được báo cáo đã duyệt (trạng thái hiện tại: "+statusName(r)+").")
+		}
+		return s.issue(ctx, r, signer)
+	case Organisation:
+		if r.Status != "signed" {
+			return nil, apperr.New(apperr.Conflict, "Chỉ đóng dấu số được báo cáo lãnh đạo đã ký (trạng thái hiện tại: "+statusName(r)+").")
+		}
+		d, err := s.Current(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		if d == nil || d.Stage != Personal {
+			return nil, apperr.New(apperr.Conflict, "Văn bản chưa có chữ ký của lãnh đạo hoặc đã được đóng dấu số.")
+		}
+		return d, nil
+	}
+	return nil, apperr.New(apperr.Invalid, "Bước ký không hợp lệ.")
+}
+
+// issue renders the unsigned document, unless one of the same content and
+// signer exists. A new rendering keeps the version's number.
+func (s *Store) issue(ctx context.Context, r *reports.Report, signer *accounts.Account) (*Document, error) {
+	d, err := s.Current(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	if d != nil && d.Stage != Issued {
+		return nil, apperr.New(apperr.Conflict, "Báo cáo đã được ký số.")
+	}
+	if d != nil && d.Revision == r.Revision && d.SignerID == signer.ID {
+		return d, nil
+	}
+	unit, err := s.units.Unit(ctx, r.UnitID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now().In(vn.Location)
+	var out *Document
+	err = s.db.Tx(ctx, func(tx pgx.Tx) error {
+		number, year := 0, now.Year()
+		symbol := ""
+		if d != nil {
+			symbol = d.Number
+		} else {
+			err := tx.QueryRow(ctx, `
+				INSERT INTO document_counters (unit_id, year, last) VALUES ($1, $2, 1)
+				ON CONFLICT (unit_id, year) DO UPDATE SET last = document_counters.last + 1
+				RETURNING last`, r.UnitID, year).Scan(&number)
+			if err != nil {
+				return err
+			}
+			symbol = strconv.Itoa(number) + "/" + Symbol(unit.Name, unit.Kind)
+		}
+		data, lay, err := s.Render(ctx, r, symbol, signer, now)
+		if err != nil {
+			return err
+		}
+		llx, lly, _, _ := lay.SignatureRectPDF()
+		place := signing.Placement{Page: lay.SignaturePage, X: llx, Y: lly, W: lay.SignatureRect.W, H: lay.SignatureRect.H}
+		if d != nil {
+			_, err = tx.Exec(ctx, `
+				UPDATE report_documents SET revision = $3, signer_id = $4, pdf = $5, sig_page = $6, sig_x = $7, sig_y = $8,
+				       sig_w = $9, sig_h = $10, updated_at = now()
+				WHERE report_id = $1 AND version = $2 AND stage = 'issued'`,
+				r.ID, r.Version, r.Revision, signer.ID, data, place.Page, place.X, place.Y, place.W, place.H)
+		} else {
+			_, err = tx.Exec(ctx, `
+				INSERT INTO report_documents (report_id, version, revision, signer_id, unit_id, year, number, symbol, stage, pdf,
+				                              sig_page, sig_x, sig_y, sig_w, sig_h)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'issued', $9, $10, $11, $12, $13, $14)`,
+				r.ID, r.Version, r.Revision, signer.ID, r.UnitID, year, number, symbol, data, place.Page, place.X, place.Y, place.W, place.H)
+		}
+		if err != nil {
+			return err
+		}
+		out = &Document{ReportID: r.ID, Version: r.Version, Revision: r.Revision, SignerID: signer.ID, Number: symbol,
+			Stage: Issued, PDF: data, Place: place, UpdatedAt: now}
+		return audit.Record(ctx, tx, audit.Event{Action: "report.document_issued", ObjectType: "report", ObjectID: r.ID, UnitID: r.UnitID,
+			Detail: map[string]any{"number": symbol, "version": r.Version}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func statusName(r *reports.Report) string {
+	name, _ := reports.StatusName(r.Status)
+	return name
+}

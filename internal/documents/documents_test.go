@@ -1,0 +1,443 @@
+package documents_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"baocao/internal/accounts"
+	"baocao/internal/apperr"
+	"baocao/internal/audit"
+	"baocao/internal/database"
+	"baocao/internal/database/dbtest"
+	"baocao/internal/documents"
+	"baocao/internal/reports"
+	"baocao/internal/secretbox"
+	"baocao/internal/seed"
+	"baocao/internal/signing"
+	"baocao/internal/units"
+
+	"github.com/digitorus/pdfsign/verify"
+)
+
+func TestMain(m *testing.M) {
+	// The audit package logs through the default logger; keep test output readable.
+	slog.SetDefault(slog.New(slog.NewJSONHandler(io.Discard, nil)))
+	os.Exit(m.Run())
+}
+
+type fixture struct {
+	ctx     context.Context
+	db      *database.DB
+	store   *documents.Store
+	reports *reports.Store
+	leader  *accounts.Account // lanhdao.syte, Nguyễn Văn Nghĩa
+	clerk   *accounts.Account // vanthu.syte
+	certDir string
+}
+
+func newFixture(tb testing.TB) *fixture {
+	tb.Helper()
+	ctx := audit.WithActor(context.Background(), audit.Actor{Name: "kiemthu", IP: "127.0.0.1"})
+	db := dbtest.New(tb)
+	box := secretbox.New([32]byte{1, 2, 3})
+	dir := tb.TempDir()
+	if err := seed.Reference(ctx, db); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := seed.Demo(ctx, db); err != nil {
+		tb.Fatal(err)
+	}
+	if err := seed.DemoRegimes(ctx, db); err != nil {
+		tb.Fatal(err)
+	}
+	if err := seed.DemoCertificates(ctx, db, box, dir); err != nil {
+		tb.Fatal(err)
+	}
+	as := accounts.NewStore(db, box)
+	rs := reports.NewStore(db)
+	f := &fixture{ctx: ctx, db: db, reports: rs, store: documents.NewStore(db, rs, units.NewStore(db), as, box), certDir: dir}
+	for _, p := range []struct {
+		a    **accounts.Account
+		name string
+	}{{&f.leader, "lanhdao.syte"}, {&f.clerk, "vanthu.syte"}} {
+		var id int64
+		if err := db.QueryRow(ctx, `SELECT id FROM accounts WHERE username = $1`, p.name).Scan(&id); err != nil {
+			tb.Fatal(err)
+		}
+		a, err := as.Account(ctx, id)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		*p.a = a
+	}
+	return f
+}
+
+// approved returns Sở Y tế's monthly report of the nth newest period,
+// approved; the periods after the first are ad-hoc ones opened here.
+func (f *fixture) approved(tb testing.TB, nth int) *reports.Report {
+	tb.Helper()
+	var id int64
+	if nth > 0 {
+		var regime int64
+		if err := f.db.QueryRow(f.ctx, `SELECT id FROM regimes WHERE frequency = 'monthly'`).Scan(&regime); err != nil {
+			tb.Fatal(err)
+		}
+		day := time.Date(2026, time.Month(nth), 1, 0, 0, 0, 0, time.UTC)
+		if _, err := f.reports.OpenAdHoc(f.ctx, regime, "Đột xuất "+strconv.Itoa(nth), day, day.AddDate(0, 0, 10)); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	err := f.db.QueryRow(f.ctx, `
+		SELECT r.id FROM reports r JOIN periods p ON p.id = r.period_id JOIN regimes g ON g.id = p.regime_id
+		JOIN units u ON u.id = r.unit_id
+		WHERE u.key = 'so-y-te' AND g.frequency = 'monthly' ORDER BY r.id DESC LIMIT 1`).Scan(&id)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := f.db.Exec(f.ctx, `UPDATE reports SET status = 'approved' WHERE id = $1`, id); err != nil {
+		tb.Fatal(err)
+	}
+	return f.report(tb, id)
+}
+
+func (f *fixture) report(tb testing.TB, id int64) *reports.Report {
+	tb.Helper()
+	r, err := f.reports.Report(f.ctx, id)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return r
+}
+
+// verifyElsewhere has poppler's pdfsig and pdfsign's own verifier check
+// the file: both must find want signatures, each intact.
+func verifyElsewhere(tb testing.TB, data []byte, want int) {
+	tb.Helper()
+	if _, err := exec.LookPath("pdfsig"); err != nil {
+		tb.Fatal("pdfsig (poppler-utils) is missing: make test installs it")
+	}
+	file := filepath.Join(tb.TempDir(), "signed.pdf")
+	if err := os.WriteFile(file, data, 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	out, _ := exec.Command("pdfsig", file).CombinedOutput()
+	text := string(out)
+	if n := strings.Count(text, "Signature Validation: Signature is Valid."); n != want || !strings.Contains(text, "Total document signed") {
+		tb.Fatalf("pdfsig: %d valid signatures, want %d, the last covering the whole file:\n%s", n, want, text)
+	}
+	opts := verify.DefaultVerifyOptions()
+	opts.TrustSignatureTime = true
+	resp, err := verify.VerifyWithOptions(bytes.NewReader(data), int64(len(data)), opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if len(resp.Signers) != want {
+		tb.Fatalf("pdfsign: %d signers, want %d (%s)", len(resp.Signers), want, resp.Error)
+	}
+	for i, s := range resp.Signers {
+		if !s.ValidSignature {
+			tb.Errorf("pdfsign: signature %d (%s) not valid: %s", i+1, s.Name, resp.Error)
+		}
+	}
+}
+
+func pdftotext(tb testing.TB, data []byte) string {
+	tb.Helper()
+	file := filepath.Join(tb.TempDir(), "doc.pdf")
+	if err := os.WriteFile(file, data, 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-layout", file, "-").CombinedOutput()
+	if err != nil {
+		tb.Fatalf("pdftotext: %v %s", err, out)
+	}
+	return string(out)
+}
+
+func TestLeaderThenSealThenSendAndAccept(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	r := f.approved(t, 0)
+	if err := f.store.SignOnServer(f.ctx, r, f.leader, documents.Personal); err != nil {
+		t.Fatal(err)
+	}
+	r = f.report(t, r.ID)
+	if r.Status != "signed" {
+		t.Fatalf("status %q after the leader signed, want signed", r.Status)
+	}
+	// Not sendable before the seal.
+	if err := f.store.Move(f.ctx, r, reports.Send); apperr.Code(err) != apperr.Conflict {
+		t.Fatalf("send before the seal: %v, want a conflict", err)
+	}
+	if err := f.store.SignOnServer(f.ctx, r, f.clerk, documents.Organisation); err != nil {
+		t.Fatal(err)
+	}
+	d, infos, err := f.store.Signatures(f.ctx, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Stage != documents.Organisation || d.Number != "1/BC-SYT" {
+		t.Fatalf("document stage %q number %q", d.Stage, d.Number)
+	}
+	if len(infos) != 2 {
+		t.Fatalf("%d signatures, want 2", len(infos))
+	}
+	for i, in := range infos {
+		if !in.Valid || !in.CertValid {
+			t.Errorf("signature %d: %+v", i+1, in)
+		}
+	}
+	if infos[0].Name != "Nguyễn Văn Nghĩa" || infos[1].Name != "Sở Y tế" {
+		t.Errorf("signers %q, %q", infos[0].Name, infos[1].Name)
+	}
+	// The dictionary keeps ASCII, the page keeps the real name.
+	if infos[0].Reason != "Phe duyet van ban" {
+		t.Errorf("reason %q", infos[0].Reason)
+	}
+	verifyElsewhere(t, d.PDF, 2)
+	text := pdftotext(t, d.PDF)
+	for _, want := range []string{"Số: 1/BC-SYT", "Nguyễn Văn Nghĩa", "GIÁM ĐỐC SỞ", "Kính gửi", "Nơi nhận"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("document text lacks %q", want)
+		}
+	}
+
+	if err := f.store.Move(f.ctx, r, reports.Send); err != nil {
+		t.Fatal(err)
+	}
+	r = f.report(t, r.ID)
+	if err := f.store.Move(f.ctx, r, reports.Accept); err != nil {
+		t.Fatal(err)
+	}
+	if r = f.report(t, r.ID); r.Status != "accepted" {
+		t.Fatalf("status %q, want accepted", r.Status)
+	}
+}
+
+func TestNumbersArePerUnitAndYearAndKept(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	first, second := f.approved(t, 0), f.approved(t, 1)
+	d1, err := f.store.Prepare(f.ctx, first, f.leader, documents.Personal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d2, err := f.store.Prepare(f.ctx, second, f.leader, documents.Personal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d1.Number != "1/BC-SYT" || d2.Number != "2/BC-SYT" {
+		t.Fatalf("numbers %q, %q", d1.Number, d2.Number)
+	}
+	// Issued again for another leader: re-rendered, same number.
+	other := *f.leader
+	other.ID, other.FullName = f.clerk.ID, "Trần Thị Ĩnh"
+	again, err := f.store.Prepare(f.ctx, first, &other, documents.Personal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Number != d1.Number || bytes.Equal(again.PDF, d1.PDF) {
+		t.Fatalf("re-issued %q (same bytes %v), want %q re-rendered", again.Number, bytes.Equal(again.PDF, d1.PDF), d1.Number)
+	}
+	if !strings.Contains(pdftotext(t, again.PDF), "Trần Thị Ĩnh") {
+		t.Error("the re-issued document does not name the new signer")
+	}
+	// Identical input renders identical bytes.
+	same, err := f.store.Prepare(f.ctx, first, &other, documents.Personal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(same.PDF, again.PDF) {
+		t.Error("the same document was rendered twice differently")
+	}
+}
+
+// forge signs the document issued to the leader with another key pair.
+func (f *fixture) forge(tb testing.TB, r *reports.Report, s signing.Signer, mutate func([]byte) []byte) (signed, sum []byte) {
+	tb.Helper()
+	d, err := f.store.Prepare(f.ctx, r, f.leader, documents.Personal)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	h := sha256.Sum256(d.PDF)
+	src := d.PDF
+	if mutate != nil {
+		src = mutate(bytes.Clone(src))
+	}
+	out, err := signing.Sign(src, s, time.Now(), signing.Placement{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return out, h[:]
+}
+
+func TestAttachRefusesForgedUploads(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	r := f.approved(t, 0)
+	trusted, err := signing.NewDemoCA("CA kiểm thử")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.store.AddAnchors(f.ctx, documents.PEM(trusted.Cert)); err != nil {
+		t.Fatal(err)
+	}
+	rogue, err := signing.NewDemoCA("CA giả mạo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	issue := func(ca *signing.CA, valid time.Duration) signing.Signer {
+		c, k, err := ca.Issue("Nguyễn Văn Nghĩa", "Sở Y tế", valid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return signing.Signer{Cert: c, Key: k}
+	}
+	register := func(s signing.Signer) {
+		if err := f.store.RegisterCertificate(f.ctx, documents.Owner{AccountID: f.leader.ID}, documents.PEM(s.Cert)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mine := issue(trusted, 24*time.Hour)
+	cases := []struct {
+		name  string
+		setup func() ([]byte, []byte)
+		want  string
+	}{
+		{"wrong bytes", func() ([]byte, []byte) {
+			register(mine)
+			// One byte of the first page's content changed before signing.
+			return f.forge(t, r, mine, func(b []byte) []byte {
+				i := bytes.Index(b, []byte("stream\n"))
+				b[i+len("stream\n")+5] ^= 1
+				return b
+			})
+		}, apperr.Invalid},
+		{"another certificate", func() ([]byte, []byte) {
+			register(mine)
+			return f.forge(t, r, issue(trusted, 24*time.Hour), nil)
+		}, apperr.Forbidden},
+		{"untrusted root", func() ([]byte, []byte) {
+			s := issue(rogue, 24*time.Hour)
+			register(s)
+			return f.forge(t, r, s, nil)
+		}, apperr.Invalid},
+		{"expired certificate", func() ([]byte, []byte) {
+			s := issue(trusted, time.Hour)
+			register(s)
+			signed, sum := f.forge(t, r, s, nil)
+			f.store.Now = func() time.Time { return time.Now().Add(2 * time.Hour) }
+			return signed, sum
+		}, apperr.Conflict},
+	}
+	for _, c := range cases {
+		f.store.Now = time.Now
+		before, err := f.store.Current(f.ctx, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		signed, sum := c.setup()
+		err = f.store.Attach(f.ctx, r, f.leader, documents.Personal, signed, sum)
+		if apperr.Code(err) != c.want {
+			t.Errorf("%s: %v (%s), want %s", c.name, err, apperr.Code(err), c.want)
+		}
+		after, err := f.store.Current(f.ctx, f.report(t, r.ID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after.Stage != documents.Issued || (before != nil && !bytes.Equal(before.PDF, after.PDF)) {
+			t.Errorf("%s: the document changed (stage %s)", c.name, after.Stage)
+		}
+		if st := f.report(t, r.ID).Status; st != "approved" {
+			t.Errorf("%s: status %s", c.name, st)
+		}
+	}
+	// The genuine one passes, once.
+	f.store.Now = time.Now
+	register(mine)
+	signed, sum := f.forge(t, r, mine, nil)
+	if err := f.store.Attach(f.ctx, r, f.leader, documents.Personal, signed, sum); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.store.Attach(f.ctx, f.report(t, r.ID), f.leader, documents.Personal, signed, sum); apperr.Code(err) != apperr.Conflict {
+		t.Fatalf("a second upload: %v, want a conflict", err)
+	}
+}
+
+func TestTokensWorkOnce(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	r := f.approved(t, 0)
+	dl, ul, err := f.store.Tokens(f.ctx, r, f.leader, documents.Personal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := f.store.Redeem(f.ctx, dl, "download")
+	if err != nil || tok.AccountID != f.leader.ID || tok.ReportID != r.ID {
+		t.Fatalf("redeem: %+v %v", tok, err)
+	}
+	if _, err := f.store.Redeem(f.ctx, dl, "download"); apperr.Code(err) != apperr.Forbidden {
+		t.Fatalf("second redeem: %v", err)
+	}
+	if _, err := f.store.Redeem(f.ctx, ul, "download"); apperr.Code(err) != apperr.Forbidden {
+		t.Fatalf("upload token used to download: %v", err)
+	}
+	f.store.Now = func() time.Time { return time.Now().Add(time.Hour) }
+	if _, err := f.store.Redeem(f.ctx, ul, "upload"); apperr.Code(err) != apperr.Forbidden {
+		t.Fatalf("expired token: %v", err)
+	}
+}
+
+func TestSendRefusedWhenTrustIsWithdrawn(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	r := f.approved(t, 0)
+	for _, step := range []struct {
+		a     *accounts.Account
+		stage documents.Stage
+	}{{f.leader, documents.Personal}, {f.clerk, documents.Organisation}} {
+		if err := f.store.SignOnServer(f.ctx, f.report(t, r.ID), step.a, step.stage); err != nil {
+			t.Fatal(err)
+		}
+	}
+	anchors, err := f.store.Anchors(f.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range anchors {
+		if err := f.store.RemoveAnchor(f.ctx, a.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r = f.report(t, r.ID)
+	err = f.store.Move(f.ctx, r, reports.Send)
+	if apperr.Code(err) != apperr.Conflict || !strings.Contains(apperr.Message(err), "không hợp lệ") {
+		t.Fatalf("send with an untrusted signature: %v", err)
+	}
+	if st := f.report(t, r.ID).Status; st != "signed" {
+		t.Fatalf("status %s, want signed", st)
+	}
+}
+
+func TestSymbol(t *testing.T) {
+	for _, c := range []struct{ name, kind, want string }{
+		{"Ủy ban nhân dân phường Nha Trang", "ubnd-xa", "BC-UBND"},
+		{"Sở Y tế", "so", "BC-SYT"},
+		{"Sở Khoa học và Công nghệ", "so", "BC-SKHCN"},
+	} {
+		if got := documents.Symbol(c.name, c.kind); got != c.want {
+			t.Errorf("Symbol(%q) = %q, want %q", c.name, got, c.want)
+		}
+	}
+}

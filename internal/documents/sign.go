@@ -1,0 +1,219 @@
+package documents
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"baocao/internal/accounts"
+	"baocao/internal/apperr"
+	"baocao/internal/audit"
+	"baocao/internal/reports"
+	"baocao/internal/signing"
+)
+
+// MaxSignedFile bounds an uploaded signed PDF.
+const MaxSignedFile = 20 << 20
+
+// owner is whose registered certificate must have made a signature at stage.
+func owner(r *reports.Report, a *accounts.Account, stage Stage) Owner {
+	if stage == Organisation {
+		return Owner{UnitID: r.UnitID}
+	}
+	return Owner{AccountID: a.ID}
+}
+
+// Stamp sizes (points): the leader's signature, and the organisation's
+// seal overlapping its left edge (ND 30: the seal covers part of the
+// signature, on the left).
+const (
+	personalW = 150.0
+	sealW     = 110.0
+	stampH    = 62.0
+	sealLap   = 24.0
+)
+
+// placement puts a stamp for stage inside the signature space.
+func placement(space signing.Placement, stage Stage) signing.Placement {
+	group := personalW + sealW - sealLap
+	left := space.X + max(0, (space.W-group)/2)
+	p := signing.Placement{Page: space.Page, Y: space.Y + max(0, (space.H-stampH)/2), H: min(stampH, space.H)}
+	if stage == Organisation {
+		p.X, p.W = left, sealW
+	} else {
+		p.X, p.W = left+sealW-sealLap, personalW
+	}
+	return p
+}
+
+// SignOnServer signs the report at stage with the certificate and key the
+// system holds for a (the leader's own, or the unit's seal), then accepts
+// the result exactly as an upload from a token would be.
+func (s *Store) SignOnServer(ctx context.Context, r *reports.Report, a *accounts.Account, stage Stage) error {
+	o := owner(r, a, stage)
+	cert, key, err := s.signerFor(ctx, o)
+	if err != nil {
+		return err
+	}
+	now := s.Now()
+	if cert.Expired(now) {
+		return apperr.New(apperr.Conflict, "Chứng thư số đã hết hiệu lực (hiệu lực "+cert.Validity()+"). Hãy tải lên chứng thư số mới.")
+	}
+	d, err := s.Prepare(ctx, r, a, stage)
+	if err != nil {
+		return err
+	}
+	signer := signing.Signer{Cert: cert.Cert, Key: key, Chain: cert.Chain, Name: a.FullName, Title: a.Position}
+	if stage == Organisation {
+		signer = signing.Signer{Cert: cert.Cert, Key: key, Chain: cert.Chain, Name: r.Unit, Title: "Văn bản điện tử", Organization: true}
+	}
+	signed, err := signing.Sign(d.PDF, signer, now, placement(d.Place, stage))
+	if err != nil {
+		return apperr.Wrap(apperr.Invalid, "Không ký được văn bản: "+err.Error(), err)
+	}
+	sum := sha256.Sum256(d.PDF)
+	return s.Attach(ctx, r, a, stage, signed, sum[:])
+}
+
+// Attach accepts signed, the document issued for stage (whose SHA-256 is
+// issuedSHA) with one signature added, once it has checked that: the file
+// is exactly the issued bytes followed by an incremental update; every
+// signature in it is intact and chains to a trusted root; the new one
+// covers the whole file; and it was made with the certificate registered
+// for a (the leader) or for the unit (the seal), valid now. The leader's
+// signature moves the report to "signed".
+func (s *Store) Attach(ctx context.Context, r *reports.Report, a *accounts.Account, stage Stage, signed, issuedSHA []byte) error {
+	d, err := s.Current(ctx, r)
+	if err != nil {
+		return err
+	}
+	want := Issued
+	if stage == Organisation {
+		want = Personal
+	}
+	sum := sha256.Sum256(d.pdfOrNil())
+	if d == nil || d.Stage != want || !bytes.Equal(sum[:], issuedSHA) {
+		return apperr.New(apperr.Conflict, "Văn bản đã thay đổi hoặc đã được ký kể từ khi được cấp để ký. Hãy ký lại.")
+	}
+	if stage == Personal && d.SignerID != a.ID {
+		return apperr.New(apperr.Forbidden, "Văn bản này được cấp để lãnh đạo khác ký.")
+	}
+	if len(signed) <= len(d.PDF) || !bytes.HasPrefix(signed, d.PDF) {
+		return apperr.New(apperr.Invalid, "Tệp đã ký không phải là văn bản hệ thống cấp cộng thêm chữ ký số: nội dung đã bị thay đổi.")
+	}
+	roots, inter, err := s.trust(ctx)
+	if err != nil {
+		return err
+	}
+	infos, err := signing.Verify(signed, roots, inter)
+	if err != nil {
+		return apperr.New(apperr.Invalid, "Tệp đã ký không đọc được: "+apperr.Message(err))
+	}
+	before := 0
+	if stage == Organisation {
+		before = 1
+	}
+	if len(infos) != before+1 {
+		return apperr.New(apperr.Invalid, "Tệp phải có đúng "+strconv.Itoa(before+1)+" chữ ký số; tệp tải lên có "+strconv.Itoa(len(infos))+".")
+	}
+	for i, in := range infos {
+		if !in.Valid || !in.CertValid {
+			return apperr.New(apperr.Invalid, "Chữ ký số thứ "+strconv.Itoa(i+1)+" không hợp lệ: "+in.Problem+".")
+		}
+	}
+	last := infos[len(infos)-1]
+	if !last.CoversWholeDocument {
+		return apperr.New(apperr.Invalid, "Chữ ký số mới không bao phủ toàn bộ tệp: có dữ liệu được thêm sau khi ký.")
+	}
+	reg, err := s.CertificateOf(ctx, owner(r, a, stage))
+	if err != nil {
+		return err
+	}
+	switch {
+	case reg == nil && stage == Organisation:
+		return apperr.New(apperr.Conflict, "Đơn vị chưa đăng ký chứng thư số của cơ quan (con dấu số).")
+	case reg == nil:
+		return apperr.New(apperr.Conflict, "Tài khoản chưa đăng ký chứng thư số nên chưa nhận chữ ký từ thiết bị ký.")
+	case !last.Certificate.Equal(reg.Cert):
+		return apperr.New(apperr.Forbidden, "Chữ ký số được tạo bằng chứng thư “"+last.Name+"”, không phải chứng thư đã đăng ký (“"+reg.Subject+"”).")
+	case reg.Expired(s.Now()):
+		return apperr.New(apperr.Conflict, "Chứng thư số đã đăng ký hết hiệu lực ("+reg.Validity()+").")
+	}
+
+	store := func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE report_documents SET pdf = $3, stage = $4, updated_at = now()
+			WHERE report_id = $1 AND version = $2 AND stage = $5 AND sha256(pdf) = $6`,
+			r.ID, r.Version, signed, string(stage), string(want), issuedSHA)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return apperr.New(apperr.Conflict, "Văn bản vừa được ký bởi người khác. Hãy tải lại trang.")
+		}
+		return audit.Record(ctx, tx, audit.Event{Action: "report.signature_added", ObjectType: "report", ObjectID: r.ID, UnitID: r.UnitID,
+			Detail: map[string]any{"stage": string(stage), "signer": last.Name, "serial": reg.Serial, "number": d.Number}})
+	}
+	if stage == Personal {
+		return s.reports.MoveWith(ctx, r, reports.Sign, store)
+	}
+	return s.db.Tx(ctx, store)
+}
+
+func (d *Document) pdfOrNil() []byte {
+	if d == nil {
+		return nil
+	}
+	return d.PDF
+}
+
+// Signatures checks every signature of the report's current document
+// against today's trust anchors; nil without a document.
+func (s *Store) Signatures(ctx context.Context, r *reports.Report) (*Document, []signing.SignatureInfo, error) {
+	d, err := s.Current(ctx, r)
+	if err != nil || d == nil || d.Stage == Issued {
+		return d, nil, err
+	}
+	roots, inter, err := s.trust(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	infos, err := signing.Verify(d.PDF, roots, inter)
+	if err != nil {
+		infos = []signing.SignatureInfo{{Problem: apperr.Message(err)}}
+	}
+	return d, infos, nil
+}
+
+// Move sends or accepts a report (other actions go straight to the
+// reports store) once every signature of its document verifies: a report
+// whose signatures do not verify can be neither sent nor accepted.
+func (s *Store) Move(ctx context.Context, r *reports.Report, a reports.Action) error {
+	return s.reports.MoveWith(ctx, r, a, func(tx pgx.Tx) error {
+		d, infos, err := s.Signatures(ctx, r)
+		if err != nil {
+			return err
+		}
+		if d == nil || len(infos) == 0 {
+			return apperr.New(apperr.Conflict, "Báo cáo chưa có chữ ký số.")
+		}
+		for i, in := range infos {
+			if !in.Valid || !in.CertValid {
+				return apperr.New(apperr.Conflict, "Chữ ký số thứ "+strconv.Itoa(i+1)+" của báo cáo không hợp lệ ("+in.Problem+
+					") nên không thể "+lower(reports.ActionName(a))+". Hãy liên hệ đơn vị gửi để ký lại.")
+			}
+		}
+		return nil
+	})
+}
+
+func lower(s string) string {
+	if s == "" {
+		return s
+	}
+	r := []rune(s)
+	return strings.ToLower(string(r[0])) + string(r[1:])
+}
