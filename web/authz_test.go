@@ -35,6 +35,10 @@ var (
 	receivers     allow = func(actor string, _ bool) bool { return actor == "consolidate" || actor == "approve" }
 	receiveReport allow = func(actor string, own bool) bool { return !own && (actor == "consolidate" || actor == "approve") }
 
+	// The VGCA service's routes: only the single-use token in the URL
+	// grants anything; with a made-up one everybody is refused.
+	tokenOnly allow = func(string, bool) bool { return false }
+
 	// A unit admin manages the users of its own subtree only, and the
 	// regimes its own unit owns.
 	manageUser allow = func(actor string, own bool) bool {
@@ -52,6 +56,10 @@ var matrix = map[string]allow{
 	"POST /signin/otp": anyone,
 	"POST /signout":    signedIn,
 
+	"GET /sign/files/{token}":    tokenOnly,
+	"POST /sign/uploads/{token}": tokenOnly,
+	"GET /vgca/plugin.js":        anyone,
+
 	"GET /":                     signedIn,
 	"GET /account":              signedIn,
 	"POST /account":             signedIn,
@@ -61,14 +69,28 @@ var matrix = map[string]allow{
 	"POST /account/2fa":         signedIn,
 	"POST /account/2fa/disable": signedIn,
 
-	"GET /admin/units":                  sysAdmin,
-	"GET /admin/units/new":              sysAdmin,
-	"POST /admin/units":                 sysAdmin,
-	"GET /admin/units/{unitID}":         sysAdmin,
-	"GET /admin/units/{unitID}/edit":    sysAdmin,
-	"POST /admin/units/{unitID}":        sysAdmin,
-	"POST /admin/units/{unitID}/close":  sysAdmin,
-	"POST /admin/units/{unitID}/reopen": sysAdmin,
+	"GET /account/certificate":         signedIn,
+	"POST /account/certificate":        signedIn,
+	"POST /account/certificate/delete": signedIn,
+
+	"GET /admin/units":                 sysAdmin,
+	"GET /admin/units/new":             sysAdmin,
+	"POST /admin/units":                sysAdmin,
+	"GET /admin/units/{unitID}":        sysAdmin,
+	"GET /admin/units/{unitID}/edit":   sysAdmin,
+	"POST /admin/units/{unitID}":       sysAdmin,
+	"POST /admin/units/{unitID}/close": sysAdmin,
+	// A unit's seal: its admin or one above it, like its users.
+	"GET /admin/units/{unitID}/seal":                      manageUser,
+	"POST /admin/units/{unitID}/seal":                     manageUser,
+	"POST /admin/units/{unitID}/seal/delete":              manageUser,
+	"GET /admin/trust":                                    sysAdmin,
+	"POST /admin/trust":                                   sysAdmin,
+	"POST /admin/trust/{anchorID}/delete":                 sysAdmin,
+	"GET /admin/accounts/{accountID}/certificate":         manageUser,
+	"POST /admin/accounts/{accountID}/certificate":        manageUser,
+	"POST /admin/accounts/{accountID}/certificate/delete": manageUser,
+	"POST /admin/units/{unitID}/reopen":                   sysAdmin,
 
 	"GET /admin/accounts":                             admins,
 	"GET /admin/accounts/new":                         admins,
@@ -122,6 +144,14 @@ var matrix = map[string]allow{
 	"POST /reports/{reportID}/approve":                           approveReport,
 	"POST /reports/{reportID}/return-internal":                   approveReport,
 	"POST /reports/{reportID}/send":                              sendReport,
+	"POST /reports/{reportID}/sign":                              approveReport,
+	"POST /reports/{reportID}/sign/tokens":                       approveReport,
+	"GET /reports/{reportID}/sign/pdf":                           approveReport,
+	"POST /reports/{reportID}/sign/upload":                       approveReport,
+	"POST /reports/{reportID}/seal":                              sendReport,
+	"POST /reports/{reportID}/seal/tokens":                       sendReport,
+	"GET /reports/{reportID}/seal/pdf":                           sendReport,
+	"POST /reports/{reportID}/seal/upload":                       sendReport,
 	"POST /reports/{reportID}/accept":                            receiveReport,
 	"POST /reports/{reportID}/return":                            receiveReport,
 	"POST /reports/{reportID}/supplement":                        editReport,
@@ -244,7 +274,8 @@ func TestEveryActionIsPublicOnlyWhenMeantTo(t *testing.T) {
 			t.Errorf("matrix row %s names no registered route", route)
 			continue
 		}
-		if (act == policy.Public) != want("anonymous", true) {
+		// A token route is public to the policy: its token decides.
+		if (act == policy.Public) != (want("anonymous", true) || strings.Contains(route, "{token}")) {
 			t.Errorf("route %s: action %s, but the matrix says anonymous allowed=%v", route, act, want("anonymous", true))
 		}
 	}

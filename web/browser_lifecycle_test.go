@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -43,15 +42,10 @@ func TestBrowserReportLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.account("nhaplieu.nhatrang", "xa-22366", accounts.User, accounts.Enter)
-	h.account("lanhdao.nhatrang", "xa-22366", accounts.User, accounts.Approve)
+	leader := h.account("lanhdao.nhatrang", "xa-22366", accounts.User, accounts.Approve)
 	h.account("vanthu.nhatrang", "xa-22366", accounts.User, accounts.Send)
 	h.account("tonghop.syte", "so-y-te", accounts.User, accounts.Consolidate)
-	sign := func() chromedp.Action[chromedp.Void] {
-		return chromedp.Func(func(ctx context.Context, t2 *chromedp.Target) error {
-			_, err := h.db.Exec(h.ctx, `UPDATE reports SET status = 'signed' WHERE id = $1 AND status = 'approved'`, id)
-			return err
-		})
-	}
+	h.certify([]*accounts.Account{leader}, "xa-22366")
 
 	// The Excel file the user fills offline: the form downloaded from the
 	// system with one figure typed in.
@@ -128,10 +122,14 @@ func TestBrowserReportLifecycle(t *testing.T) {
 
 		openReport("lanhdao.nhatrang"),
 		act("approve"),
-		sign(),
+		shots.take("ready-to-sign"),
+		act("sign"),
+		shots.take("signed"),
 		signOutActions(),
 
 		openReport("vanthu.nhatrang"),
+		act("seal"),
+		shots.take("sealed"),
 		act("send"),
 		shots.take("sent"),
 		signOutActions(),
@@ -155,9 +153,10 @@ func TestBrowserReportLifecycle(t *testing.T) {
 		signOutActions(),
 		openReport("lanhdao.nhatrang"),
 		act("approve"),
-		sign(),
+		act("sign"),
 		signOutActions(),
 		openReport("vanthu.nhatrang"),
+		act("seal"),
 		act("send"),
 		signOutActions(),
 

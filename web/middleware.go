@@ -19,6 +19,7 @@ import (
 
 	"baocao/internal/accounts"
 	"baocao/internal/apperr"
+	"baocao/internal/documents"
 	"baocao/internal/audit"
 	"baocao/internal/policy"
 	"baocao/internal/regimes"
@@ -101,7 +102,7 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
-			"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+			"font-src 'self'; connect-src 'self' wss://127.0.0.1:8987; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")
@@ -115,12 +116,17 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 }
 
 // limitBody refuses request bodies over the configured size; routes
-// ending in /import or /attachments take a file and allow uploadLimit.
+// ending in /import or /attachments take a file and allow uploadLimit,
+// and signed documents come back with up to signedUploadLimit.
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		limit := s.cfg.MaxBodyBytes
-		if strings.HasSuffix(r.URL.Path, "/import") || strings.HasSuffix(r.URL.Path, "/attachments") {
+		p := r.URL.Path
+		switch {
+		case strings.HasSuffix(p, "/import") || strings.HasSuffix(p, "/attachments"):
 			limit = uploadLimit
+		case strings.HasSuffix(p, "/upload") || strings.HasPrefix(p, "/sign/uploads/"):
+			limit = signedUploadLimit
 		}
 		if r.ContentLength > limit {
 			s.fail(w, r, errTooLarge(limit))
@@ -130,6 +136,8 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+const signedUploadLimit = documents.MaxSignedFile + 512<<10
 
 func errTooLarge(limit int64) error {
 	if limit >= 1<<20 {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"baocao/internal/apperr"
+	"baocao/internal/documents"
 	"baocao/internal/audit"
 	"baocao/internal/forms"
 	"baocao/internal/policy"
@@ -62,7 +63,14 @@ func (s *Server) reportView(r *http.Request, rep *reports.Report) (pages.ReportV
 	}
 	obj := &policy.Object{UnitID: rep.UnitID, ReceiverID: rep.ReceiverUnitID, Sent: !rep.SentAt.IsZero()}
 	v.Editable = rep.Editable() && s.policy.Authorize(ctx, a, policy.EditReport, obj) == nil
+	if err := s.signingView(r, rep, obj, &v); err != nil {
+		return v, err
+	}
+	sealed := v.Document != nil && v.Document.Stage == documents.Organisation
 	for _, ra := range reportActions {
+		if ra.action == reports.Send && !sealed {
+			continue // the seal comes first (the signing panel)
+		}
 		if rep.Allowed(ra.action) && s.policy.Authorize(ctx, a, ra.policy, obj) == nil {
 			v.Actions = append(v.Actions, pages.ReportAction{Action: ra.action, Label: ra.label, Reason: ra.reason, Confirm: ra.confirm,
 				Primary: ra.primary, Marks: ra.action == reports.Return})
@@ -88,6 +96,36 @@ func (s *Server) reportView(r *http.Request, rep *reports.Report) (pages.ReportV
 		v.Problems, err = s.reports.Check(ctx, rep)
 	}
 	return v, err
+}
+
+// signingView adds the document, its signatures as checked now, and the
+// signature the viewer may add next.
+func (s *Server) signingView(r *http.Request, rep *reports.Report, obj *policy.Object, v *pages.ReportView) error {
+	ctx := r.Context()
+	a := currentAccount(r)
+	d, infos, err := s.documents.Signatures(ctx, rep)
+	if err != nil {
+		return err
+	}
+	v.Document, v.Signatures, v.Now, v.VGCA = d, infos, s.now(), s.cfg.VGCAPluginFile != ""
+	for _, st := range signSteps {
+		ready := rep.Status == "approved"
+		owner := documents.Owner{AccountID: a.ID}
+		if st.stage == documents.Organisation {
+			ready = rep.Status == "signed" && d != nil && d.Stage == documents.Personal
+			owner = documents.Owner{UnitID: rep.UnitID}
+		}
+		if !ready || s.policy.Authorize(ctx, a, st.policy, obj) != nil {
+			continue
+		}
+		c, err := s.documents.CertificateOf(ctx, owner)
+		if err != nil {
+			return err
+		}
+		v.SignSteps = append(v.SignSteps, pages.SignStep{Path: reportPath(rep.ID) + "/" + st.path, Label: st.label,
+			Own: st.stage == documents.Personal, Cert: c})
+	}
+	return nil
 }
 
 func (s *Server) reportCrumbs(rep *reports.Report) []layouts.Crumb {
@@ -272,7 +310,12 @@ func (s *Server) reportMove(action reports.Action) http.HandlerFunc {
 				return
 			}
 		}
-		err := s.reports.Move(r.Context(), rep, action, r.PostFormValue("reason"), marks)
+		var err error
+		if action == reports.Send || action == reports.Accept {
+			err = s.documents.Move(r.Context(), rep, action) // checks every signature first
+		} else {
+			err = s.reports.Move(r.Context(), rep, action, r.PostFormValue("reason"), marks)
+		}
 		var incomplete *reports.IncompleteError
 		switch {
 		case errors.As(err, &incomplete):

@@ -1,51 +1,38 @@
 package web
 
 import (
-	"bytes"
 	"net/http"
 	"strconv"
-	"strings"
 
-	"baocao/internal/pdf"
+	"baocao/internal/documents"
 )
 
-// reportPDF previews the report as the ND 30 document it will be signed
-// as, at any status. The number is given when the report is first signed.
+// reportPDF gives the report's document: once signing has started, the
+// numbered document as stored (signed, when it is); before, a preview
+// rendered now without a number, at any status.
 func (s *Server) reportPDF(w http.ResponseWriter, r *http.Request) {
 	rep := targetReport(r)
 	if !s.auditRead(w, r, rep, "pdf") {
 		return
 	}
 	ctx := r.Context()
-	tpl, _, err := s.reports.Template(ctx, rep.TemplateVersionID)
+	d, err := s.documents.Current(ctx, rep)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	content, err := s.reports.Content(ctx, rep)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	unit, err := s.units.Unit(ctx, rep.UnitID)
-	if err != nil {
-		s.fail(w, r, err)
+	if d != nil && d.Stage != documents.Issued {
+		sendFile(w, documentName(rep, d), "application/pdf", false, d.PDF)
 		return
 	}
 	date := s.now()
 	if !rep.SentAt.IsZero() {
 		date = rep.SentAt
 	}
-	doc := pdf.Document{
-		ParentAgency: strings.ToUpper(unit.ParentName), Unit: strings.ToUpper(rep.Unit), Place: "Khánh Hòa", Date: date,
-		Title: "BÁO CÁO", Summary: rep.Regime + " – " + rep.PeriodLabel, Recipients: []string{rep.Receiver},
-		Template: *tpl, Sections: content.Sections, Values: content.Values,
-		Distribution: []string{"Như trên", "Lưu: VT"}, SignerTitle: "THỦ TRƯỞNG CƠ QUAN", Created: date,
-	}
-	var buf bytes.Buffer
-	if _, err := pdf.Render(&buf, doc); err != nil {
+	data, _, err := s.documents.Render(ctx, rep, "", nil, date)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	sendFile(w, "bao-cao-"+strconv.FormatInt(rep.ID, 10)+".pdf", "application/pdf", false, buf.Bytes())
+	sendFile(w, "bao-cao-"+strconv.FormatInt(rep.ID, 10)+".pdf", "application/pdf", false, data)
 }

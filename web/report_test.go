@@ -93,8 +93,28 @@ func TestReportLifecycleOverHTTP(t *testing.T) {
 	if code, _ := post(clerk, path+"/send", url.Values{}, false); code != http.StatusConflict {
 		t.Fatalf("send before signing: %d", code)
 	}
-	if _, err := h.db.Exec(h.ctx, `UPDATE reports SET status = 'signed' WHERE id = $1`, id); err != nil {
-		t.Fatal(err)
+	// The leader signs, then the clerk seals, each with the certificate
+	// the system holds; neither can do the other's part.
+	h.certify([]*accounts.Account{leader}, "xa-22366")
+	for _, st := range []struct {
+		who    *accounts.Account
+		action string
+		code   int
+		want   string
+	}{
+		{clerk, "/sign", http.StatusForbidden, "approved"},
+		{clerk, "/seal", http.StatusConflict, "approved"},
+		{leader, "/sign", http.StatusSeeOther, "signed"},
+		{leader, "/sign", http.StatusConflict, "signed"},
+		{clerk, "/send", http.StatusConflict, "signed"}, // not sealed yet
+		{clerk, "/seal", http.StatusSeeOther, "signed"},
+	} {
+		if code, body := post(st.who, path+st.action, url.Values{}, false); code != st.code {
+			t.Fatalf("%s %s: %d, want %d: %s", st.who.Username, st.action, code, st.code, body[:min(len(body), 600)])
+		}
+		if got := status(); got != st.want {
+			t.Fatalf("after %s: %s, want %s", st.action, got, st.want)
+		}
 	}
 	for _, st := range []struct {
 		who    *accounts.Account

@@ -32,6 +32,11 @@ func (s *Server) routes() chi.Router {
 	s.handle(r, http.MethodGet, "/healthz", policy.Public, s.healthz)
 	s.handle(r, http.MethodGet, "/readyz", policy.Public, s.readyz)
 	s.handle(r, http.MethodGet, "/static/*", policy.Public, static.Handler().ServeHTTP)
+	// The VGCA Sign Service fetches and uploads without the browser's
+	// cookies: a single-use token in the URL says who and what.
+	s.handle(r, http.MethodGet, "/sign/files/{token}", policy.Public, s.tokenFile)
+	s.handle(r, http.MethodPost, "/sign/uploads/{token}", policy.Public, s.tokenUpload)
+	s.handle(r, http.MethodGet, "/vgca/plugin.js", policy.Public, s.vgcaPlugin)
 
 	r.Group(func(r chi.Router) {
 		r.Use(s.sessions.LoadAndSave, s.loadAccount, s.checkCSRF, s.gate)
@@ -54,6 +59,9 @@ func (s *Server) routes() chi.Router {
 		s.handle(r, http.MethodGet, "/account/2fa", policy.SignedIn, s.twoFactorPage)
 		s.handle(r, http.MethodPost, "/account/2fa", policy.SignedIn, s.twoFactorEnable)
 		s.handle(r, http.MethodPost, "/account/2fa/disable", policy.SignedIn, s.twoFactorDisable)
+		s.handle(r, http.MethodGet, "/account/certificate", policy.SignedIn, s.certificatePage(ownCertificate))
+		s.handle(r, http.MethodPost, "/account/certificate", policy.SignedIn, s.certificateUpload(ownCertificate))
+		s.handle(r, http.MethodPost, "/account/certificate/delete", policy.SignedIn, s.certificateRemove(ownCertificate))
 
 		s.handle(r, http.MethodGet, "/admin/units", policy.ManageUnits, s.unitsPage)
 		s.handle(r, http.MethodGet, "/admin/units/new", policy.ManageUnits, s.unitNewPage)
@@ -63,6 +71,12 @@ func (s *Server) routes() chi.Router {
 		s.handle(r, http.MethodPost, "/admin/units/{unitID}", policy.ManageUnits, s.unitUpdate)
 		s.handle(r, http.MethodPost, "/admin/units/{unitID}/close", policy.ManageUnits, s.unitClose)
 		s.handle(r, http.MethodPost, "/admin/units/{unitID}/reopen", policy.ManageUnits, s.unitReopen)
+		s.handle(r, http.MethodGet, "/admin/units/{unitID}/seal", policy.ManageSeal, s.certificatePage(unitSeal))
+		s.handle(r, http.MethodPost, "/admin/units/{unitID}/seal", policy.ManageSeal, s.certificateUpload(unitSeal))
+		s.handle(r, http.MethodPost, "/admin/units/{unitID}/seal/delete", policy.ManageSeal, s.certificateRemove(unitSeal))
+		s.handle(r, http.MethodGet, "/admin/trust", policy.ManageTrust, s.trustPage)
+		s.handle(r, http.MethodPost, "/admin/trust", policy.ManageTrust, s.trustAdd)
+		s.handle(r, http.MethodPost, "/admin/trust/{anchorID}/delete", policy.ManageTrust, s.trustRemove)
 
 		s.handle(r, http.MethodGet, "/admin/accounts", policy.ViewAccounts, s.accountsPage)
 		s.handle(r, http.MethodGet, "/admin/accounts/new", policy.ViewAccounts, s.accountNewPage)
@@ -76,6 +90,9 @@ func (s *Server) routes() chi.Router {
 		s.handle(r, http.MethodPost, "/admin/accounts/{accountID}/reset-2fa", policy.ManageAccount, s.accountResetTwoFactor)
 		s.handle(r, http.MethodPost, "/admin/accounts/{accountID}/disable", policy.ManageAccount, s.accountDisable)
 		s.handle(r, http.MethodPost, "/admin/accounts/{accountID}/enable", policy.ManageAccount, s.accountEnable)
+		s.handle(r, http.MethodGet, "/admin/accounts/{accountID}/certificate", policy.ManageAccount, s.certificatePage(accountCertificate))
+		s.handle(r, http.MethodPost, "/admin/accounts/{accountID}/certificate", policy.ManageAccount, s.certificateUpload(accountCertificate))
+		s.handle(r, http.MethodPost, "/admin/accounts/{accountID}/certificate/delete", policy.ManageAccount, s.certificateRemove(accountCertificate))
 
 		s.handle(r, http.MethodGet, "/admin/audit", policy.ViewAudit, s.auditPage)
 
@@ -117,6 +134,12 @@ func (s *Server) routes() chi.Router {
 		s.handle(r, http.MethodPost, "/reports/{reportID}/submit", policy.EditReport, s.reportMove(reports.Submit))
 		s.handle(r, http.MethodPost, "/reports/{reportID}/approve", policy.ApproveReport, s.reportMove(reports.Approve))
 		s.handle(r, http.MethodPost, "/reports/{reportID}/return-internal", policy.ApproveReport, s.reportMove(reports.ReturnInternal))
+		for _, st := range signSteps {
+			s.handle(r, http.MethodPost, "/reports/{reportID}/"+st.path, st.policy, s.signOnServer(st))
+			s.handle(r, http.MethodPost, "/reports/{reportID}/"+st.path+"/tokens", st.policy, s.signTokens(st))
+			s.handle(r, http.MethodGet, "/reports/{reportID}/"+st.path+"/pdf", st.policy, s.signPDF(st))
+			s.handle(r, http.MethodPost, "/reports/{reportID}/"+st.path+"/upload", st.policy, s.signUpload(st))
+		}
 		s.handle(r, http.MethodPost, "/reports/{reportID}/send", policy.SendReport, s.reportMove(reports.Send))
 		s.handle(r, http.MethodPost, "/reports/{reportID}/send-eoffice", policy.SendReport, s.reportSendEOffice)
 		s.handle(r, http.MethodPost, "/reports/{reportID}/accept", policy.ReceiveReport, s.reportMove(reports.Accept))

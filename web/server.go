@@ -16,6 +16,7 @@ import (
 	"baocao/internal/assignments"
 	"baocao/internal/config"
 	"baocao/internal/database"
+	"baocao/internal/documents"
 	"baocao/internal/holidays"
 	"baocao/internal/indicators"
 	"baocao/internal/policy"
@@ -34,6 +35,7 @@ type Server struct {
 	regimes     *regimes.Store
 	assignments *assignments.Store
 	reports     *reports.Store
+	documents   *documents.Store
 	indicators  *indicators.Store
 	holidays    *holidays.Store
 	policy      *policy.Policy
@@ -73,6 +75,7 @@ func New(cfg *config.Config, db *database.DB, log *slog.Logger) *Server {
 		sessions: sessions, log: log, now: time.Now,
 		actions: map[string]policy.Action{},
 	}
+	s.documents = documents.NewStore(db, s.reports, unitStore, accountStore, box)
 	s.router = s.routes()
 	return s
 }

@@ -14,12 +14,15 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"baocao/internal/accounts"
+	"baocao/internal/audit"
 	"baocao/internal/config"
 	"baocao/internal/database"
 	"baocao/internal/database/dbtest"
+	"baocao/internal/documents"
 	"baocao/internal/forms"
 	"baocao/internal/regimes"
 	"baocao/internal/seed"
+	"baocao/internal/signing"
 	"baocao/internal/units"
 )
 
@@ -62,6 +65,31 @@ type testWriter struct{ t testing.TB }
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))
 	return len(p), nil
+}
+
+// certify trusts a fresh test CA and registers, with their keys, a
+// personal certificate for each leader and a seal for each unit.
+func (h *harness) certify(leaders []*accounts.Account, unitKeys ...string) {
+	h.t.Helper()
+	ca, err := signing.NewDemoCA("CA kiểm thử")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	ctx := audit.WithActor(h.ctx, audit.Actor{Name: "kiemthu"})
+	if _, err := h.s.documents.AddAnchors(ctx, documents.PEM(ca.Cert)); err != nil {
+		h.t.Fatal(err)
+	}
+	for _, a := range leaders {
+		if _, err := h.s.documents.Certify(ctx, ca, documents.Owner{AccountID: a.ID}, a.FullName, a.UnitName, testPassword); err != nil {
+			h.t.Fatal(err)
+		}
+	}
+	for _, key := range unitKeys {
+		u := h.unit(key)
+		if _, err := h.s.documents.Certify(ctx, ca, documents.Owner{UnitID: u.ID}, u.Name, u.Name, testPassword); err != nil {
+			h.t.Fatal(err)
+		}
+	}
 }
 
 func (h *harness) unit(key string) *units.Unit {

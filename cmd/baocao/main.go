@@ -21,6 +21,7 @@ import (
 	"baocao/internal/backup"
 	"baocao/internal/config"
 	"baocao/internal/database"
+	"baocao/internal/documents"
 	"baocao/internal/database/localpg"
 	"baocao/internal/loadtest"
 	"baocao/internal/reports"
@@ -262,12 +263,12 @@ func seedAll(ctx context.Context, db *database.DB, demo bool, box *secretbox.Box
 	}
 	if box == nil {
 		fmt.Fprintln(stdout, "SECRET_KEY is not set: no demo signing certificates.")
-	} else if err := seed.DemoCertificates(ctx, db, box, demoCertDir); err != nil {
+	} else if err := documents.NewStore(db, nil, nil, nil, box).DemoCertificates(ctx, demoCertDir, seed.DemoPassword); err != nil {
 		return fmt.Errorf("seed demo certificates: %w", err)
 	}
 	fmt.Fprintln(stdout, "\nDemo accounts (first password for each: "+seed.DemoPassword+"; it must be changed at first sign-in;")
 	fmt.Fprintln(stdout, "admins set up two-factor sign-in with an authenticator app first).")
-	fmt.Fprintln(stdout, "Leaders and units sign with demo certificates of "+seed.DemoCAName+"; their .p12 files are in "+demoCertDir+":")
+	fmt.Fprintln(stdout, "Leaders and units sign with demo certificates of "+documents.DemoCAName+"; their .p12 files are in "+demoCertDir+":")
 	for _, a := range list {
 		note := ""
 		if !a.Created {

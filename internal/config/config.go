@@ -14,18 +14,21 @@ import (
 
 // Config holds every setting of a baocao server.
 type Config struct {
-	DatabaseURL   string        // DATABASE_URL; empty in development: a local cluster is started
-	ListenAddr    string        // LISTEN_ADDR, default 127.0.0.1:8080
-	BaseURL       *url.URL      // BASE_URL, e.g. https://baocao.khanhhoa.gov.vn
-	SecretKey     [32]byte      // derived from SECRET_KEY; encrypts TOTP secrets and keys at rest
-	Development   bool          // DEV=1: insecure cookies allowed, demo data
-	TrustProxy    bool          // TRUST_PROXY=1: take the client address from X-Forwarded-For (behind nginx)
-	LockoutAfter  int           // LOCKOUT_AFTER failed sign-ins, default 5
-	LockoutFor    time.Duration // LOCKOUT_DURATION, default 30m; an admin may unlock earlier
-	InactiveAfter time.Duration // accounts unused this long are disabled (45 days)
-	SMTP          SMTP
-	MaxBodyBytes  int64 // MAX_BODY_BYTES, default 1 MiB for forms
-	SignInRate    int   // SIGNIN_RATE: sign-in attempts per minute from one address, default 20
+	DatabaseURL string   // DATABASE_URL; empty in development: a local cluster is started
+	ListenAddr  string   // LISTEN_ADDR, default 127.0.0.1:8080
+	BaseURL     *url.URL // BASE_URL, e.g. https://baocao.khanhhoa.gov.vn
+	// VGCAPluginFile is where vgcaplugin.js (distributed to agencies by Ban
+	// Cơ yếu Chính phủ, not public) lies on the server; empty without it.
+	VGCAPluginFile string
+	SecretKey      [32]byte      // derived from SECRET_KEY; encrypts TOTP secrets and keys at rest
+	Development    bool          // DEV=1: insecure cookies allowed, demo data
+	TrustProxy     bool          // TRUST_PROXY=1: take the client address from X-Forwarded-For (behind nginx)
+	LockoutAfter   int           // LOCKOUT_AFTER failed sign-ins, default 5
+	LockoutFor     time.Duration // LOCKOUT_DURATION, default 30m; an admin may unlock earlier
+	InactiveAfter  time.Duration // accounts unused this long are disabled (45 days)
+	SMTP           SMTP
+	MaxBodyBytes   int64 // MAX_BODY_BYTES, default 1 MiB for forms
+	SignInRate     int   // SIGNIN_RATE: sign-in attempts per minute from one address, default 20
 }
 
 // SMTP is the outgoing mail server.
@@ -40,11 +43,12 @@ func (c *Config) Secure() bool { return c.BaseURL.Scheme == "https" }
 // FromEnv reads the configuration through getenv.
 func FromEnv(getenv func(string) string) (*Config, error) {
 	c := &Config{
-		DatabaseURL:   getenv("DATABASE_URL"),
-		ListenAddr:    or(getenv("LISTEN_ADDR"), "127.0.0.1:8080"),
-		Development:   getenv("DEV") == "1",
-		TrustProxy:    getenv("TRUST_PROXY") == "1",
-		InactiveAfter: 45 * 24 * time.Hour,
+		DatabaseURL:    getenv("DATABASE_URL"),
+		ListenAddr:     or(getenv("LISTEN_ADDR"), "127.0.0.1:8080"),
+		Development:    getenv("DEV") == "1",
+		TrustProxy:     getenv("TRUST_PROXY") == "1",
+		VGCAPluginFile: getenv("VGCA_PLUGIN_FILE"),
+		InactiveAfter:  45 * 24 * time.Hour,
 	}
 	var errs []error
 	base, err := url.Parse(or(getenv("BASE_URL"), "http://"+c.ListenAddr))

@@ -60,12 +60,12 @@ func newFixture(tb testing.TB) *fixture {
 	if err := seed.DemoRegimes(ctx, db); err != nil {
 		tb.Fatal(err)
 	}
-	if err := seed.DemoCertificates(ctx, db, box, dir); err != nil {
-		tb.Fatal(err)
-	}
 	as := accounts.NewStore(db, box)
 	rs := reports.NewStore(db)
 	f := &fixture{ctx: ctx, db: db, reports: rs, store: documents.NewStore(db, rs, units.NewStore(db), as, box), certDir: dir}
+	if err := f.store.DemoCertificates(ctx, dir, seed.DemoPassword); err != nil {
+		tb.Fatal(err)
+	}
 	for _, p := range []struct {
 		a    **accounts.Account
 		name string

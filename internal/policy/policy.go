@@ -26,6 +26,8 @@ const (
 	ManageIndicator Action = "manage_indicator" // object: the indicator's responsible unit (none for a new one)
 	ManageHolidays  Action = "manage_holidays"  // the holiday calendar
 	ManageOutages   Action = "manage_outages"   // recorded outages of the system (QĐ 2838 Điều 7.4)
+	ManageTrust     Action = "manage_trust"     // the certification authorities signatures must chain to
+	ManageSeal      Action = "manage_seal"      // object: the unit whose organisation certificate (seal) it is
 
 	ViewRegimes        Action = "view_regimes"        // regime listings, scoped by Scope
 	ManageRegime       Action = "manage_regime"       // object: the regime's owner unit
@@ -89,7 +91,7 @@ func (p *Policy) allowed(ctx context.Context, a *accounts.Account, act Action, o
 	switch act {
 	case SignedIn:
 		return true, nil
-	case ManageUnits, ManageHolidays, ManageOutages, ConfirmAssignments:
+	case ManageUnits, ManageHolidays, ManageOutages, ConfirmAssignments, ManageTrust:
 		return a.Tier == accounts.SystemAdmin, nil
 	case ViewCatalog:
 		return true, nil
@@ -106,6 +108,15 @@ func (p *Policy) allowed(ctx context.Context, a *accounts.Account, act Action, o
 		case obj == nil:
 			return true, nil
 		case obj.UnitID == 0:
+			return false, nil
+		}
+		return p.Tree.IsWithin(ctx, a.UnitID, obj.UnitID)
+	case ManageSeal:
+		// Like the unit's accounts: its admin, or a unit admin above it.
+		switch {
+		case a.Tier == accounts.SystemAdmin:
+			return true, nil
+		case a.Tier != accounts.UnitAdmin || obj == nil:
 			return false, nil
 		}
 		return p.Tree.IsWithin(ctx, a.UnitID, obj.UnitID)

@@ -21,7 +21,8 @@ import (
 // without being covered here.
 var allActions = []Action{Public, SignedIn, ManageUnits, ViewAccounts, CreateAccount, ManageAccount, ViewAudit,
 	ViewCatalog, ManageIndicator, ManageHolidays, ViewRegimes, ManageRegime, ConfirmAssignments, ViewOwnReports,
-	ViewReport, EditReport, ApproveReport, SendReport, ReceiveReport, ViewReceived, ManageOutages}
+	ViewReport, EditReport, ApproveReport, SendReport, ReceiveReport, ViewReceived, ManageOutages,
+	ManageTrust, ManageSeal}
 
 // TestAllActionsListed reads policy.go and fails when an Action constant
 // is missing from allActions.
@@ -165,6 +166,15 @@ func TestAuthorize(t *testing.T) {
 		check{"unit admin", syteAdmin, ManageHolidays, nil, forbidden},
 		check{"system admin", sysAdmin, ManageOutages, nil, ok},
 		check{"unit admin", syteAdmin, ManageOutages, nil, forbidden},
+		// Trust anchors are the system admins'; a unit's seal its admin's too.
+		check{"system admin", sysAdmin, ManageTrust, nil, ok},
+		check{"unit admin", syteAdmin, ManageTrust, nil, forbidden},
+		check{"user with every right", syteLeader, ManageTrust, nil, forbidden},
+		check{"system admin, any unit's seal", sysAdmin, ManageSeal, &Object{UnitID: xa}, ok},
+		check{"so-y-te admin, its own seal", syteAdmin, ManageSeal, &Object{UnitID: syte}, ok},
+		check{"so-y-te admin, xa-22366's seal", syteAdmin, ManageSeal, &Object{UnitID: xa}, forbidden},
+		check{"so-y-te admin, no unit", syteAdmin, ManageSeal, nil, forbidden},
+		check{"user with every right, its own seal", syteLeader, ManageSeal, &Object{UnitID: syte}, forbidden},
 		check{"user", syteUser, ManageHolidays, nil, forbidden},
 		check{"system admin", sysAdmin, ManageIndicator, &Object{UnitID: xa}, ok},
 		check{"so-y-te admin, indicator of so-y-te", syteAdmin, ManageIndicator, &Object{UnitID: syte}, ok},

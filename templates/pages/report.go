@@ -2,11 +2,13 @@ package pages
 
 import (
 	"strings"
+	"time"
 
-	"baocao/internal/vn"
-
+	"baocao/internal/documents"
 	"baocao/internal/forms"
 	"baocao/internal/reports"
+	"baocao/internal/signing"
+	"baocao/internal/vn"
 	"baocao/templates/components"
 )
 
@@ -27,6 +29,22 @@ type ReportView struct {
 	EOffice     bool              // the viewer may record a sending through E-Office
 	Prefilled   bool              // values were carried over from the previous period, unsaved yet
 	Attachments []reports.Attachment
+	Document    *documents.Document     // the numbered document, once signing started
+	Signatures  []signing.SignatureInfo // its signatures, checked now
+	SignSteps   []SignStep              // the signatures the viewer may add now
+	VGCA        bool                    // the VGCA plugin script is configured
+	Now         time.Time
+}
+
+// lastPart is what follows the last slash of a path.
+func lastPart(path string) string { return path[strings.LastIndex(path, "/")+1:] }
+
+// SignStep is a signature the viewer may add: the leader's or the seal.
+type SignStep struct {
+	Path  string // "/reports/12/sign"
+	Label string
+	Own   bool                   // the leader's own certificate (else the unit's seal)
+	Cert  *documents.Certificate // registered certificate, if any
 }
 
 // ReportAction is a button of the report page.

@@ -1,0 +1,101 @@
+package documents
+
+import (
+	"context"
+	"crypto/x509"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"software.sslmate.com/src/go-pkcs12"
+
+	"baocao/internal/audit"
+	"baocao/internal/signing"
+)
+
+// DemoCAName is the demo certification authority's name.
+const DemoCAName = "baocao Demo CA (chỉ dùng thử)"
+
+// DemoCertificates makes a demo CA and trusts it, then gives each active
+// account with the approve right a personal certificate and each unit with
+// an account that approves or sends an organisation seal, held by the
+// system (PKCS#12 imported as a user would). The .p12 files (protected by
+// password) and the CA certificate are written to dir for trying uploads
+// and other tools. It does nothing once the demo CA is trusted.
+func (s *Store) DemoCertificates(ctx context.Context, dir, password string) error {
+	var done bool
+	if err := s.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM trust_anchors WHERE subject = $1 AND removed_at IS NULL)`, DemoCAName).Scan(&done); err != nil {
+		return err
+	}
+	if done {
+		return nil
+	}
+	ca, err := signing.NewDemoCA(DemoCAName)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	ctx = audit.WithActor(ctx, audit.Actor{Name: "seed"})
+	if _, err := s.AddAnchors(ctx, PEM(ca.Cert)); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "demo-ca.pem"), PEM(ca.Cert), 0o600); err != nil {
+		return err
+	}
+	type holder struct {
+		owner      Owner
+		file, name string
+		org        string
+	}
+	var holders []holder
+	rows, err := s.db.Query(ctx, `
+		SELECT 0, u.id, 'con-dau-' || coalesce(u.key, u.id::text), u.name, u.name FROM units u
+		WHERE EXISTS (SELECT 1 FROM accounts a WHERE a.unit_id = u.id AND a.disabled_at IS NULL AND a.rights && ARRAY['approve', 'send'])
+		UNION ALL
+		SELECT a.id, 0, a.username, a.full_name, u.name FROM accounts a JOIN units u ON u.id = a.unit_id
+		WHERE a.disabled_at IS NULL AND 'approve' = ANY (a.rights)
+		ORDER BY 3`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var h holder
+		if err := rows.Scan(&h.owner.AccountID, &h.owner.UnitID, &h.file, &h.name, &h.org); err != nil {
+			rows.Close()
+			return err
+		}
+		holders = append(holders, h)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, h := range holders {
+		p12, err := s.Certify(ctx, ca, h.owner, h.name, h.org, password)
+		if err != nil {
+			return fmt.Errorf("demo certificate for %s: %w", h.name, err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, h.file+".p12"), p12, 0o600); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Certify has ca issue a three-year certificate to name (of org) and
+// registers it with its key for o, through a PKCS#12 file as a user would
+// upload it; it returns that file, protected by password.
+func (s *Store) Certify(ctx context.Context, ca *signing.CA, o Owner, name, org, password string) ([]byte, error) {
+	cert, key, err := ca.Issue(name, org, 3*365*24*time.Hour)
+	if err != nil {
+		return nil, err
+	}
+	p12, err := pkcs12.Modern.Encode(key, cert, []*x509.Certificate{ca.Cert}, password)
+	if err != nil {
+		return nil, err
+	}
+	return p12, s.ImportPKCS12(ctx, o, p12, password)
+}
