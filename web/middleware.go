@@ -19,8 +19,8 @@ import (
 
 	"baocao/internal/accounts"
 	"baocao/internal/apperr"
-	"baocao/internal/documents"
 	"baocao/internal/audit"
+	"baocao/internal/documents"
 	"baocao/internal/policy"
 	"baocao/internal/regimes"
 	"baocao/internal/reports"

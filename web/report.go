@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"baocao/internal/apperr"
-	"baocao/internal/documents"
 	"baocao/internal/audit"
+	"baocao/internal/documents"
 	"baocao/internal/forms"
 	"baocao/internal/policy"
 	"baocao/internal/reports"
