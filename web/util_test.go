@@ -1,7 +1,9 @@
 package web
 
 import (
+	"bytes"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -32,3 +34,18 @@ func serve(h *harness, req *http.Request) *httptest.ResponseRecorder {
 }
 
 func draftOf(values map[string]string) reports.Draft { return reports.Draft{Values: values} }
+
+// multipartRequest posts fields and one file as multipart/form-data.
+func multipartRequest(target string, fields map[string]string, fileField, fileName string, content []byte) *http.Request {
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, v := range fields {
+		_ = mw.WriteField(k, v)
+	}
+	part, _ := mw.CreateFormFile(fileField, fileName)
+	_, _ = part.Write(content)
+	_ = mw.Close()
+	req := httptest.NewRequest(http.MethodPost, target, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return req
+}
