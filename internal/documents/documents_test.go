@@ -206,6 +206,9 @@ func TestLeaderThenSealThenSendAndAccept(t *testing.T) {
 		t.Errorf("reason %q", infos[0].Reason)
 	}
 	verifyElsewhere(t, d.PDF, 2)
+	if dir := os.Getenv("SIGNING_SAMPLE_DIR"); dir != "" {
+		_ = os.WriteFile(filepath.Join(dir, "bao-cao-da-ky.pdf"), d.PDF, 0o644)
+	}
 	text := pdftotext(t, d.PDF)
 	for _, want := range []string{"Số: 1/BC-SYT", "Nguyễn Văn Nghĩa", "GIÁM ĐỐC SỞ", "Kính gửi", "Nơi nhận"} {
 		if !strings.Contains(text, want) {

@@ -34,7 +34,7 @@ const (
 	personalW = 150.0
 	sealW     = 110.0
 	stampH    = 62.0
-	sealLap   = 24.0
+	sealLap   = 6.0 // the stamps are opaque: overlap the frames only, so both stay legible
 )
 
 // placement puts a stamp for stage inside the signature space.
