@@ -267,8 +267,7 @@ func seedAll(ctx context.Context, db *database.DB, demo bool, box *secretbox.Box
 		return fmt.Errorf("seed demo certificates: %w", err)
 	}
 	fmt.Fprintln(stdout, "\nDemo accounts (first password for each: "+seed.DemoPassword+"; it must be changed at first sign-in;")
-	fmt.Fprintln(stdout, "admins set up two-factor sign-in with an authenticator app first).")
-	fmt.Fprintln(stdout, "Leaders and units sign with demo certificates of "+documents.DemoCAName+"; their .p12 files are in "+demoCertDir+":")
+	fmt.Fprintln(stdout, "admins set up two-factor sign-in with an authenticator app first):")
 	for _, a := range list {
 		note := ""
 		if !a.Created {
@@ -285,6 +284,10 @@ func seedAll(ctx context.Context, db *database.DB, demo bool, box *secretbox.Box
 			}
 		}
 		fmt.Fprintf(stdout, "  %-18s %-26s %-34s %s%s\n", a.Username, a.FullName, role, a.UnitKey, note)
+	}
+	if box != nil {
+		fmt.Fprintln(stdout, "Leaders sign, and units seal, with certificates of "+documents.DemoCAName+" held by the system;")
+		fmt.Fprintln(stdout, "their PKCS#12 files (password "+seed.DemoPassword+") and the CA certificate are in "+demoCertDir+".")
 	}
 	return nil
 }
