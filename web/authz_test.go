@@ -38,6 +38,9 @@ var (
 	// The VGCA service's routes: only the single-use token in the URL
 	// grants anything; with a made-up one everybody is refused.
 	tokenOnly allow = func(string, bool) bool { return false }
+	// The JSON API: only a client's bearer token grants anything (its
+	// scope is tested in api_test.go); no session does.
+	apiOnly allow = func(string, bool) bool { return false }
 
 	// A unit admin manages the users of its own subtree only, and the
 	// regimes its own unit owns.
@@ -59,6 +62,18 @@ var matrix = map[string]allow{
 	"GET /sign/files/{token}":    tokenOnly,
 	"POST /sign/uploads/{token}": tokenOnly,
 	"GET /vgca/plugin.js":        anyone,
+
+	"GET /api/v1/openapi.json":                  anyone,
+	"GET /api/v1/regimes":                       apiOnly,
+	"GET /api/v1/regimes/{regime}/templates":    apiOnly,
+	"GET /api/v1/regimes/{regime}/periods":      apiOnly,
+	"GET /api/v1/units/{unit}/reports":          apiOnly,
+	"GET /api/v1/reports/{report}":              apiOnly,
+	"PUT /api/v1/reports/{report}/values":       apiOnly,
+	"GET /api/v1/indicators/{code}/values":      apiOnly,
+	"GET /admin/api-clients":                    sysAdmin,
+	"POST /admin/api-clients":                   sysAdmin,
+	"POST /admin/api-clients/{clientID}/revoke": sysAdmin,
 
 	"GET /":                     signedIn,
 	"GET /account":              signedIn,
@@ -274,8 +289,10 @@ func TestEveryActionIsPublicOnlyWhenMeantTo(t *testing.T) {
 			t.Errorf("matrix row %s names no registered route", route)
 			continue
 		}
-		// A token route is public to the policy: its token decides.
-		if (act == policy.Public) != (want("anonymous", true) || strings.Contains(route, "{token}")) {
+		// A token route and the API are public to the session policy: their
+		// token decides.
+		tokenDecides := strings.Contains(route, "{token}") || (strings.Contains(route, " /api/v1/") && !strings.HasSuffix(route, "openapi.json"))
+		if (act == policy.Public) != (want("anonymous", true) || tokenDecides) {
 			t.Errorf("route %s: action %s, but the matrix says anonymous allowed=%v", route, act, want("anonymous", true))
 		}
 	}

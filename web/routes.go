@@ -37,6 +37,7 @@ func (s *Server) routes() chi.Router {
 	s.handle(r, http.MethodGet, "/sign/files/{token}", policy.Public, s.tokenFile)
 	s.handle(r, http.MethodPost, "/sign/uploads/{token}", policy.Public, s.tokenUpload)
 	s.handle(r, http.MethodGet, "/vgca/plugin.js", policy.Public, s.vgcaPlugin)
+	s.apiRoutes(r)
 
 	r.Group(func(r chi.Router) {
 		r.Use(s.sessions.LoadAndSave, s.loadAccount, s.checkCSRF, s.gate)
@@ -74,6 +75,9 @@ func (s *Server) routes() chi.Router {
 		s.handle(r, http.MethodGet, "/admin/units/{unitID}/seal", policy.ManageSeal, s.certificatePage(unitSeal))
 		s.handle(r, http.MethodPost, "/admin/units/{unitID}/seal", policy.ManageSeal, s.certificateUpload(unitSeal))
 		s.handle(r, http.MethodPost, "/admin/units/{unitID}/seal/delete", policy.ManageSeal, s.certificateRemove(unitSeal))
+		s.handle(r, http.MethodGet, "/admin/api-clients", policy.ManageAPIClients, s.apiClientsPage)
+		s.handle(r, http.MethodPost, "/admin/api-clients", policy.ManageAPIClients, s.apiClientCreate)
+		s.handle(r, http.MethodPost, "/admin/api-clients/{clientID}/revoke", policy.ManageAPIClients, s.apiClientRevoke)
 		s.handle(r, http.MethodGet, "/admin/trust", policy.ManageTrust, s.trustPage)
 		s.handle(r, http.MethodPost, "/admin/trust", policy.ManageTrust, s.trustAdd)
 		s.handle(r, http.MethodPost, "/admin/trust/{anchorID}/delete", policy.ManageTrust, s.trustRemove)

@@ -13,6 +13,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"baocao/internal/accounts"
+	"baocao/internal/apiclients"
 	"baocao/internal/assignments"
 	"baocao/internal/config"
 	"baocao/internal/database"
@@ -36,6 +37,7 @@ type Server struct {
 	assignments *assignments.Store
 	reports     *reports.Store
 	documents   *documents.Store
+	apiClients  *apiclients.Store
 	indicators  *indicators.Store
 	holidays    *holidays.Store
 	policy      *policy.Policy
@@ -76,6 +78,7 @@ func New(cfg *config.Config, db *database.DB, log *slog.Logger) *Server {
 		actions: map[string]policy.Action{},
 	}
 	s.documents = documents.NewStore(db, s.reports, unitStore, accountStore, box)
+	s.apiClients = apiclients.NewStore(db, unitStore)
 	s.router = s.routes()
 	return s
 }

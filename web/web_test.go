@@ -185,7 +185,13 @@ func (h *harness) regime(ownerKey string) *regimes.Regime {
 // small published template, and returns its id.
 func (h *harness) report(unitKey, receiverKey string) int64 {
 	h.t.Helper()
-	tpl := forms.Template{
+	return h.reportWith(unitKey, receiverKey, smallTemplate())
+}
+
+// smallTemplate is the template of h.report: one form, three columns (the
+// third a formula), a subtotal over two indicator rows.
+func smallTemplate() forms.Template {
+	return forms.Template{
 		Outline: []forms.Section{{Key: "s1", Number: "I", Heading: "Kết quả thực hiện"}},
 		Forms: []forms.Form{{Key: "b1", Title: "Khám chữa bệnh", Columns: []forms.Column{
 			{Code: "1", Label: "Kế hoạch", Type: forms.Number, NonNegative: true},
@@ -196,6 +202,11 @@ func (h *harness) report(unitKey, receiverKey string) int64 {
 			{Key: "r2", Parent: "r1", STT: "1", Label: "Số lượt khám", Kind: forms.Indicator},
 			{Key: "r3", Parent: "r1", STT: "2", Label: "Số lượt cấp cứu", Kind: forms.Indicator},
 		}}}}
+}
+
+// reportWith is h.report on the template tpl.
+func (h *harness) reportWith(unitKey, receiverKey string, tpl forms.Template) int64 {
+	h.t.Helper()
 	unit, receiver := h.unit(unitKey).ID, h.unit(receiverKey).ID
 	var regime, version, period, assignment, id int64
 	steps := []struct {

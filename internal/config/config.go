@@ -29,6 +29,7 @@ type Config struct {
 	SMTP           SMTP
 	MaxBodyBytes   int64 // MAX_BODY_BYTES, default 1 MiB for forms
 	SignInRate     int   // SIGNIN_RATE: sign-in attempts per minute from one address, default 20
+	APIRate        int   // API_RATE: requests per minute of one API client, default 600
 }
 
 // SMTP is the outgoing mail server.
@@ -72,6 +73,7 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 	c.LockoutAfter = intOr(getenv("LOCKOUT_AFTER"), 5, &errs)
 	c.MaxBodyBytes = int64(intOr(getenv("MAX_BODY_BYTES"), 1<<20, &errs))
 	c.SignInRate = intOr(getenv("SIGNIN_RATE"), 20, &errs)
+	c.APIRate = intOr(getenv("API_RATE"), 600, &errs)
 	c.LockoutFor = durationOr(getenv("LOCKOUT_DURATION"), 30*time.Minute, &errs)
 	c.SMTP = SMTP{
 		Host:     getenv("SMTP_HOST"),

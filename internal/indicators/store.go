@@ -55,6 +55,12 @@ func (s *Store) Indicator(ctx context.Context, id int64) (*Indicator, error) {
 	return &i, nil
 }
 
+// ByCode returns the indicators with code (one per source list that uses it).
+func (s *Store) ByCode(ctx context.Context, code string) ([]Indicator, error) {
+	rows, _ := s.db.Query(ctx, selectIndicator+` WHERE i.code = $1 AND i.code <> '' ORDER BY i.source`, vn.Clean(code))
+	return pgx.CollectRows(rows, scanIndicator)
+}
+
 // Filter selects indicators for a listing.
 type Filter struct {
 	Query          string // name or code contains

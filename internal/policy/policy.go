@@ -22,12 +22,13 @@ const (
 	ManageAccount Action = "manage_account" // object: the account
 	ViewAudit     Action = "view_audit"     // audit log, scoped by Scope
 
-	ViewCatalog     Action = "view_catalog"     // the indicator catalogue and the holiday calendar
-	ManageIndicator Action = "manage_indicator" // object: the indicator's responsible unit (none for a new one)
-	ManageHolidays  Action = "manage_holidays"  // the holiday calendar
-	ManageOutages   Action = "manage_outages"   // recorded outages of the system (QĐ 2838 Điều 7.4)
-	ManageTrust     Action = "manage_trust"     // the certification authorities signatures must chain to
-	ManageSeal      Action = "manage_seal"      // object: the unit whose organisation certificate (seal) it is
+	ViewCatalog      Action = "view_catalog"       // the indicator catalogue and the holiday calendar
+	ManageIndicator  Action = "manage_indicator"   // object: the indicator's responsible unit (none for a new one)
+	ManageHolidays   Action = "manage_holidays"    // the holiday calendar
+	ManageOutages    Action = "manage_outages"     // recorded outages of the system (QĐ 2838 Điều 7.4)
+	ManageTrust      Action = "manage_trust"       // the certification authorities signatures must chain to
+	ManageAPIClients Action = "manage_api_clients" // the JSON API's clients and their tokens
+	ManageSeal       Action = "manage_seal"        // object: the unit whose organisation certificate (seal) it is
 
 	ViewRegimes        Action = "view_regimes"        // regime listings, scoped by Scope
 	ManageRegime       Action = "manage_regime"       // object: the regime's owner unit
@@ -91,7 +92,7 @@ func (p *Policy) allowed(ctx context.Context, a *accounts.Account, act Action, o
 	switch act {
 	case SignedIn:
 		return true, nil
-	case ManageUnits, ManageHolidays, ManageOutages, ConfirmAssignments, ManageTrust:
+	case ManageUnits, ManageHolidays, ManageOutages, ConfirmAssignments, ManageTrust, ManageAPIClients:
 		return a.Tier == accounts.SystemAdmin, nil
 	case ViewCatalog:
 		return true, nil

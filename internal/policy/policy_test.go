@@ -22,7 +22,7 @@ import (
 var allActions = []Action{Public, SignedIn, ManageUnits, ViewAccounts, CreateAccount, ManageAccount, ViewAudit,
 	ViewCatalog, ManageIndicator, ManageHolidays, ViewRegimes, ManageRegime, ConfirmAssignments, ViewOwnReports,
 	ViewReport, EditReport, ApproveReport, SendReport, ReceiveReport, ViewReceived, ManageOutages,
-	ManageTrust, ManageSeal}
+	ManageTrust, ManageSeal, ManageAPIClients}
 
 // TestAllActionsListed reads policy.go and fails when an Action constant
 // is missing from allActions.
@@ -168,6 +168,9 @@ func TestAuthorize(t *testing.T) {
 		check{"unit admin", syteAdmin, ManageOutages, nil, forbidden},
 		// Trust anchors are the system admins'; a unit's seal its admin's too.
 		check{"system admin", sysAdmin, ManageTrust, nil, ok},
+		check{"system admin", sysAdmin, ManageAPIClients, nil, ok},
+		check{"unit admin", syteAdmin, ManageAPIClients, nil, forbidden},
+		check{"user with every right", syteLeader, ManageAPIClients, nil, forbidden},
 		check{"unit admin", syteAdmin, ManageTrust, nil, forbidden},
 		check{"user with every right", syteLeader, ManageTrust, nil, forbidden},
 		check{"system admin, any unit's seal", sysAdmin, ManageSeal, &Object{UnitID: xa}, ok},

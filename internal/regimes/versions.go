@@ -61,6 +61,12 @@ func (s *Store) Published(ctx context.Context, regimeID int64) (*Version, error)
 	return s.version(ctx, `WHERE regime_id = $1 AND published_at IS NOT NULL ORDER BY version DESC LIMIT 1`, regimeID)
 }
 
+// PublishedVersions lists the regime's published versions, newest first.
+func (s *Store) PublishedVersions(ctx context.Context, regimeID int64) ([]Version, error) {
+	rows, _ := s.db.Query(ctx, selectVersion+` WHERE regime_id = $1 AND published_at IS NOT NULL ORDER BY version DESC`, regimeID)
+	return pgx.CollectRows(rows, scanVersion)
+}
+
 // Current returns the draft if there is one, else the newest published version.
 func (s *Store) Current(ctx context.Context, regimeID int64) (*Version, error) {
 	v, err := s.Draft(ctx, regimeID)
