@@ -58,7 +58,9 @@ type Store struct {
 }
 
 // NewStore returns a Store.
-func NewStore(db *database.DB, us *units.Store) *Store { return &Store{db: db, units: us, Now: time.Now} }
+func NewStore(db *database.DB, us *units.Store) *Store {
+	return &Store{db: db, units: us, Now: time.Now}
+}
 
 // tokenPrefix starts every token, so a leaked one is recognisable.
 const tokenPrefix = "bcapi_"
