@@ -163,6 +163,7 @@ var matrix = map[string]allow{
 	"POST /reports/{reportID}/sign/tokens":                       approveReport,
 	"GET /reports/{reportID}/sign/pdf":                           approveReport,
 	"POST /reports/{reportID}/sign/upload":                       approveReport,
+	"POST /reports/{reportID}/gov-retry":                         receiveReport,
 	"POST /reports/{reportID}/seal":                              sendReport,
 	"POST /reports/{reportID}/seal/tokens":                       sendReport,
 	"GET /reports/{reportID}/seal/pdf":                           sendReport,

@@ -41,12 +41,13 @@ func regimeInput(r *http.Request) (regimes.Input, pages.RegimeFormView) {
 	in := regimes.Input{Name: r.PostFormValue("name"), Content: r.PostFormValue("content"),
 		ReportingUnits: r.PostFormValue("reporting_units"), SendMethod: r.PostFormValue("send_method"),
 		Frequency: r.PostFormValue("frequency"), CalendarPeriods: r.PostFormValue("calendar") == "1",
+		GovExport:   r.PostFormValue("gov_export") == "1",
 		LegalNumber: r.PostFormValue("legal_number")}
 	in.ReceivingUnitID, _ = strconv.ParseInt(r.PostFormValue("receiving_unit_id"), 10, 64)
 	in.OwnerUnitID, _ = strconv.ParseInt(r.PostFormValue("owner_unit_id"), 10, 64)
 	v := pages.RegimeFormView{Name: in.Name, Content: in.Content, ReportingUnits: in.ReportingUnits, SendMethod: in.SendMethod,
 		LegalNumber: in.LegalNumber, LegalDate: r.PostFormValue("legal_date"), RemindDays: r.PostFormValue("remind_days"),
-		Calendar: in.CalendarPeriods, Errors: map[string]string{}}
+		Calendar: in.CalendarPeriods, GovExport: in.GovExport, Errors: map[string]string{}}
 	if v.LegalDate != "" {
 		d, ok := vn.ParseDate(v.LegalDate)
 		if !ok {
@@ -230,7 +231,7 @@ func (s *Server) regimeEditPage(w http.ResponseWriter, r *http.Request) {
 	reg := targetRegime(r)
 	v := pages.RegimeFormView{Regime: reg, Name: reg.Name, Content: reg.Content, ReportingUnits: reg.ReportingUnits,
 		SendMethod: reg.SendMethod, LegalNumber: reg.LegalNumber, LegalDate: vn.Date(reg.LegalDate),
-		RemindDays: strconv.Itoa(reg.RemindDays), Calendar: reg.CalendarPeriods}
+		RemindDays: strconv.Itoa(reg.RemindDays), Calendar: reg.CalendarPeriods, GovExport: reg.GovExport}
 	for i := range 3 {
 		v.Deadlines[i] = pages.DeadlineField{Level: i + 1, Label: deadlineLevels[i]}
 	}

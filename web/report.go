@@ -84,6 +84,10 @@ func (s *Server) reportView(r *http.Request, rep *reports.Report) (pages.ReportV
 			return v, err
 		}
 	}
+	if v.Gov, err = s.gov.Of(ctx, rep); err != nil {
+		return v, err
+	}
+	v.GovRetry = v.Gov != nil && v.Gov.Status == "failed" && s.policy.Authorize(ctx, a, policy.ReceiveReport, obj) == nil
 	if v.History, err = s.reports.History(ctx, rep.ID); err != nil {
 		return v, err
 	}
@@ -379,4 +383,14 @@ func (s *Server) returnMarks(r *http.Request, rep *reports.Report) (reports.Mark
 		}
 	}
 	return marks, nil
+}
+
+// govRetry queues a failed delivery to the Government system again.
+func (s *Server) govRetry(w http.ResponseWriter, r *http.Request) {
+	rep := targetReport(r)
+	if err := s.gov.Retry(r.Context(), rep); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.redirect(w, r, reportPath(rep.ID)+"#gov", "Đã đưa báo cáo vào hàng chờ gửi lại.")
 }

@@ -148,6 +148,7 @@ func (s *Server) routes() chi.Router {
 		s.handle(r, http.MethodPost, "/reports/{reportID}/send-eoffice", policy.SendReport, s.reportSendEOffice)
 		s.handle(r, http.MethodPost, "/reports/{reportID}/accept", policy.ReceiveReport, s.reportMove(reports.Accept))
 		s.handle(r, http.MethodPost, "/reports/{reportID}/return", policy.ReceiveReport, s.reportMove(reports.Return))
+		s.handle(r, http.MethodPost, "/reports/{reportID}/gov-retry", policy.ReceiveReport, s.govRetry)
 		s.handle(r, http.MethodPost, "/reports/{reportID}/supplement", policy.EditReport, s.reportMove(reports.Supplement))
 		s.handle(r, http.MethodGet, "/received", policy.ViewReceived, s.receivedPage)
 		s.handle(r, http.MethodGet, "/received/{periodID}", policy.ViewReceived, s.receivedPeriodPage)

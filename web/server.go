@@ -18,6 +18,7 @@ import (
 	"baocao/internal/config"
 	"baocao/internal/database"
 	"baocao/internal/documents"
+	"baocao/internal/govexport"
 	"baocao/internal/holidays"
 	"baocao/internal/indicators"
 	"baocao/internal/policy"
@@ -38,6 +39,7 @@ type Server struct {
 	reports     *reports.Store
 	documents   *documents.Store
 	apiClients  *apiclients.Store
+	gov         *govexport.Store // delivery status only; the job runs in cmd/baocao
 	indicators  *indicators.Store
 	holidays    *holidays.Store
 	policy      *policy.Policy
@@ -79,6 +81,7 @@ func New(cfg *config.Config, db *database.DB, log *slog.Logger) *Server {
 	}
 	s.documents = documents.NewStore(db, s.reports, unitStore, accountStore, box)
 	s.apiClients = apiclients.NewStore(db, unitStore)
+	s.gov = govexport.NewStore(db, s.reports, unitStore, s.documents, nil)
 	s.router = s.routes()
 	return s
 }

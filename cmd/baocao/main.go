@@ -23,6 +23,7 @@ import (
 	"baocao/internal/database"
 	"baocao/internal/database/localpg"
 	"baocao/internal/documents"
+	"baocao/internal/govexport"
 	"baocao/internal/loadtest"
 	"baocao/internal/reports"
 	"baocao/internal/secretbox"
@@ -185,9 +186,16 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, lo
 		WriteTimeout:      120 * time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
-	accountStore := accounts.NewStore(db, secretbox.New(cfg.SecretKey))
+	box := secretbox.New(cfg.SecretKey)
+	accountStore := accounts.NewStore(db, box)
+	reportStore, unitStore := reports.NewStore(db), units.NewStore(db)
 	go every(ctx, time.Hour, log, "disable inactive accounts", accountStore.DisableInactive)
-	go every(ctx, 10*time.Minute, log, "open periods", reports.NewStore(db).OpenDue)
+	go every(ctx, 10*time.Minute, log, "open periods", reportStore.OpenDue)
+	if cfg.GovExportURL != "" {
+		gov := govexport.NewStore(db, reportStore, unitStore, documents.NewStore(db, reportStore, unitStore, accountStore, box),
+			&govexport.HTTPExporter{URL: cfg.GovExportURL, Token: cfg.GovExportToken})
+		go every(ctx, time.Minute, log, "deliver to the Government system", gov.DeliverDue)
+	}
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()

@@ -30,6 +30,10 @@ type Config struct {
 	MaxBodyBytes   int64 // MAX_BODY_BYTES, default 1 MiB for forms
 	SignInRate     int   // SIGNIN_RATE: sign-in attempts per minute from one address, default 20
 	APIRate        int   // API_RATE: requests per minute of one API client, default 600
+	// GovExportURL and GovExportToken: where accepted reports of the regimes
+	// marked for it are pushed (the Government Reporting Information
+	// System's receiving endpoint); empty: they wait in the queue.
+	GovExportURL, GovExportToken string
 }
 
 // SMTP is the outgoing mail server.
@@ -74,6 +78,7 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 	c.MaxBodyBytes = int64(intOr(getenv("MAX_BODY_BYTES"), 1<<20, &errs))
 	c.SignInRate = intOr(getenv("SIGNIN_RATE"), 20, &errs)
 	c.APIRate = intOr(getenv("API_RATE"), 600, &errs)
+	c.GovExportURL, c.GovExportToken = getenv("GOV_EXPORT_URL"), getenv("GOV_EXPORT_TOKEN")
 	c.LockoutFor = durationOr(getenv("LOCKOUT_DURATION"), 30*time.Minute, &errs)
 	c.SMTP = SMTP{
 		Host:     getenv("SMTP_HOST"),

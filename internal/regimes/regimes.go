@@ -46,6 +46,7 @@ type Regime struct {
 	OwnerUnitID     int64
 	OwnerUnit       string
 	RemindDays      int
+	GovExport       bool // accepted reports go on to the Government Reporting Information System
 	RetiredAt       time.Time
 	Deadlines       []Deadline
 	// The template versions: the newest published and the draft, if any.
@@ -81,6 +82,7 @@ type Input struct {
 	LegalDate       time.Time
 	OwnerUnitID     int64
 	RemindDays      int
+	GovExport       bool
 	Deadlines       []Deadline
 }
 

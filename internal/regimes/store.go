@@ -27,7 +27,7 @@ func NewStore(db *database.DB) *Store { return &Store{db: db} }
 const selectRegime = `
 	SELECT r.id, r.name, r.content, r.reporting_units, r.receiving_unit_id, ru.name, r.send_method, r.frequency,
 	       r.calendar_periods, r.legal_number, coalesce(r.legal_date, '0001-01-01'), r.owner_unit_id, ou.name,
-	       r.remind_days, r.retired_at,
+	       r.remind_days, r.gov_export, r.retired_at,
 	       coalesce((SELECT max(version) FROM template_versions v WHERE v.regime_id = r.id AND v.published_at IS NOT NULL), 0),
 	       coalesce((SELECT version FROM template_versions v WHERE v.regime_id = r.id AND v.published_at IS NULL), 0)
 	FROM regimes r JOIN units ru ON ru.id = r.receiving_unit_id JOIN units ou ON ou.id = r.owner_unit_id`
@@ -37,7 +37,7 @@ func scanRegime(row pgx.CollectableRow) (Regime, error) {
 	var retired *time.Time
 	err := row.Scan(&r.ID, &r.Name, &r.Content, &r.ReportingUnits, &r.ReceivingUnitID, &r.ReceivingUnit, &r.SendMethod,
 		&r.Frequency, &r.CalendarPeriods, &r.LegalNumber, &r.LegalDate, &r.OwnerUnitID, &r.OwnerUnit, &r.RemindDays,
-		&retired, &r.PublishedVersion, &r.DraftVersion)
+		&r.GovExport, &retired, &r.PublishedVersion, &r.DraftVersion)
 	if retired != nil {
 		r.RetiredAt = *retired
 	}
@@ -103,10 +103,10 @@ func (s *Store) CreateRegime(ctx context.Context, in Input, by int64) (*Regime, 
 	err := s.db.Tx(ctx, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `
 			INSERT INTO regimes (name, content, reporting_units, receiving_unit_id, send_method, frequency, calendar_periods,
-			                     legal_number, legal_date, owner_unit_id, remind_days)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+			                     legal_number, legal_date, owner_unit_id, remind_days, gov_export)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
 			in.Name, in.Content, in.ReportingUnits, in.ReceivingUnitID, in.SendMethod, in.Frequency, in.CalendarPeriods,
-			in.LegalNumber, nullDate(in.LegalDate), in.OwnerUnitID, in.RemindDays).Scan(&id)
+			in.LegalNumber, nullDate(in.LegalDate), in.OwnerUnitID, in.RemindDays, in.GovExport).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -140,9 +140,9 @@ func (s *Store) UpdateRegime(ctx context.Context, id int64, in Input) error {
 		_, err := tx.Exec(ctx, `
 			UPDATE regimes SET name = $2, content = $3, reporting_units = $4, receiving_unit_id = $5, send_method = $6,
 			       frequency = $7, calendar_periods = $8, legal_number = $9, legal_date = $10, owner_unit_id = $11,
-			       remind_days = $12, updated_at = now()
+			       remind_days = $12, gov_export = $13, updated_at = now()
 			WHERE id = $1`, id, in.Name, in.Content, in.ReportingUnits, in.ReceivingUnitID, in.SendMethod, in.Frequency,
-			in.CalendarPeriods, in.LegalNumber, nullDate(in.LegalDate), in.OwnerUnitID, in.RemindDays)
+			in.CalendarPeriods, in.LegalNumber, nullDate(in.LegalDate), in.OwnerUnitID, in.RemindDays, in.GovExport)
 		if err != nil {
 			return err
 		}

@@ -217,6 +217,15 @@ func (s *Store) move(ctx context.Context, r *Report, a Action, reason string, ma
 			if r.Status == "returned" {
 				version++ // the corrected report is a new version
 			}
+		case Accept:
+			// A regime reported on to the Government system queues the
+			// accepted version for delivery (internal/govexport).
+			if _, err := tx.Exec(ctx, `
+				INSERT INTO gov_deliveries (report_id, version)
+				SELECT $1, $2 FROM periods p JOIN regimes g ON g.id = p.regime_id WHERE p.id = $3 AND g.gov_export
+				ON CONFLICT DO NOTHING`, r.ID, version, r.PeriodID); err != nil {
+				return err
+			}
 		case Supplement:
 			version++
 			if _, err := tx.Exec(ctx, `UPDATE reports SET supplementary = true WHERE id = $1`, r.ID); err != nil {

@@ -6,6 +6,7 @@ import (
 
 	"baocao/internal/documents"
 	"baocao/internal/forms"
+	"baocao/internal/govexport"
 	"baocao/internal/reports"
 	"baocao/internal/signing"
 	"baocao/internal/vn"
@@ -33,6 +34,8 @@ type ReportView struct {
 	Signatures  []signing.SignatureInfo // its signatures, checked now
 	SignSteps   []SignStep              // the signatures the viewer may add now
 	VGCA        bool                    // the VGCA plugin script is configured
+	Gov         *govexport.Delivery     // the delivery to the Government system, if the regime has one
+	GovRetry    bool                    // the viewer may queue a failed delivery again
 	Now         time.Time
 }
 

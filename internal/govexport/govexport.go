@@ -1,0 +1,366 @@
+// Package govexport delivers accepted reports to the Government Reporting
+// Information System (Hệ thống thông tin báo cáo Chính phủ). That system's
+// official interface is distributed by the Government Office and is not
+// public: the rest of baocao knows only Exporter and Package, and
+// HTTPExporter pushes the Package as the JSON documented in
+// docs/gov-export.md to a configured URL. Deliveries wait in PostgreSQL
+// (gov_deliveries) and are retried with backoff by whichever server
+// instance takes them first (FOR UPDATE SKIP LOCKED), so each is delivered
+// once however many instances run.
+package govexport
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"baocao/internal/apperr"
+	"baocao/internal/audit"
+	"baocao/internal/database"
+	"baocao/internal/documents"
+	"baocao/internal/forms"
+	"baocao/internal/reports"
+	"baocao/internal/units"
+)
+
+// Schema names the version of the package format.
+const Schema = "baocao.khanhhoa.gov.vn/gov-export/v1"
+
+// Package is what is delivered for one accepted version of a report.
+type Package struct {
+	Schema   string     `json:"schema"`
+	Report   ReportMeta `json:"report"`
+	Values   []Value    `json:"values"`
+	Document *Document  `json:"document"` // null when the report went by E-Office during an outage
+}
+
+// Agency is a unit with its identifiers: the electronic agency code (mã
+// định danh, QĐ 20/2020/QĐ-TTg, as the administrator entered it; empty
+// until then) and, for a commune, its administrative-unit code.
+type Agency struct {
+	ID            int64  `json:"id"`
+	Name          string `json:"name"`
+	Code          string `json:"agency_code"`
+	TerritoryCode string `json:"territory_code,omitempty"`
+}
+
+func agency(u *units.Unit) Agency { return Agency{u.ID, u.Name, u.AgencyCode, u.TerritoryCode} }
+
+// ReportMeta describes the report.
+type ReportMeta struct {
+	ID            int64  `json:"id"`
+	Version       int    `json:"version"`
+	Number        string `json:"number,omitempty"` // "12/BC-UBND"
+	Regime        string `json:"regime"`
+	RegimeID      int64  `json:"regime_id"`
+	PeriodKey     string `json:"period_key"` // "2026-M12"
+	Period        string `json:"period"`
+	PeriodStart   string `json:"period_start"`
+	PeriodEnd     string `json:"period_end"`
+	Unit          Agency `json:"unit"`
+	Receiver      Agency `json:"receiver"`
+	Deadline      string `json:"deadline"`
+	SentAt        string `json:"sent_at"`
+	Late          bool   `json:"late"`
+	Supplementary bool   `json:"supplementary"`
+}
+
+// Value is one cell of the report.
+type Value struct {
+	Form          string   `json:"form"`
+	FormTitle     string   `json:"form_title"`
+	Row           string   `json:"row"`
+	STT           string   `json:"stt"`
+	Label         string   `json:"label"`
+	IndicatorCode string   `json:"indicator_code,omitempty"`
+	Column        string   `json:"column"`
+	ColumnLabel   string   `json:"column_label"`
+	Number        *float64 `json:"number,omitempty"`
+	Text          string   `json:"text,omitempty"`
+}
+
+// Document is the signed PDF.
+type Document struct {
+	FileName    string `json:"file_name"`
+	ContentType string `json:"content_type"`
+	SHA256      string `json:"sha256"`
+	Data        []byte `json:"data"` // base64 in JSON
+}
+
+// Exporter delivers a package and returns the receiver's receipt.
+type Exporter interface {
+	Export(ctx context.Context, p *Package) (receipt string, err error)
+}
+
+// HTTPExporter posts the package as JSON to URL with a bearer token.
+type HTTPExporter struct {
+	URL, Token string
+	Client     *http.Client
+}
+
+// Export posts p; any answer but 2xx is an error, to be retried.
+func (e *HTTPExporter) Export(ctx context.Context, p *Package) (string, error) {
+	body, err := json.Marshal(p)
+	if err != nil {
+		return "", err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.URL, bytes.NewReader(body))
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if e.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+e.Token)
+	}
+	client := e.Client
+	if client == nil {
+		client = &http.Client{Timeout: time.Minute}
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	if resp.StatusCode/100 != 2 {
+		return "", fmt.Errorf("HTTP %d: %s", resp.StatusCode, strings.TrimSpace(string(answer)))
+	}
+	return strings.TrimSpace(string(answer)), nil
+}
+
+// Store keeps and makes the deliveries.
+type Store struct {
+	db          *database.DB
+	reports     *reports.Store
+	units       *units.Store
+	documents   *documents.Store
+	Exporter    Exporter // nil: nothing is delivered (not configured)
+	Now         func() time.Time
+	MaxAttempts int
+}
+
+// NewStore returns a Store delivering through e.
+func NewStore(db *database.DB, rs *reports.Store, us *units.Store, ds *documents.Store, e Exporter) *Store {
+	return &Store{db: db, reports: rs, units: us, documents: ds, Exporter: e, Now: time.Now, MaxAttempts: 12}
+}
+
+// Backoff is the wait after the nth failed attempt: 1, 2, 4 … minutes, at
+// most 6 hours.
+func Backoff(n int) time.Duration {
+	d := time.Minute << min(max(n-1, 0), 9)
+	return min(d, 6*time.Hour)
+}
+
+// Delivery is the state of one report version's delivery.
+type Delivery struct {
+	Status      string // pending, delivered, failed
+	Attempts    int
+	NextAttempt time.Time
+	LastError   string
+	Receipt     string
+	DeliveredAt time.Time
+}
+
+// Of returns the delivery of the report's current version, or nil.
+func (s *Store) Of(ctx context.Context, r *reports.Report) (*Delivery, error) {
+	var d Delivery
+	var delivered *time.Time
+	err := s.db.QueryRow(ctx, `
+		SELECT status, attempts, next_attempt_at, last_error, receipt, delivered_at
+		FROM gov_deliveries WHERE report_id = $1 AND version = $2`, r.ID, r.Version).
+		Scan(&d.Status, &d.Attempts, &d.NextAttempt, &d.LastError, &d.Receipt, &delivered)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if delivered != nil {
+		d.DeliveredAt = *delivered
+	}
+	return &d, err
+}
+
+// DeliverDue makes every delivery that is due, one at a time, and returns
+// how many it delivered.
+func (s *Store) DeliverDue(ctx context.Context) (int, error) {
+	if s.Exporter == nil {
+		return 0, nil
+	}
+	delivered := 0
+	for {
+		ok, took, err := s.deliverOne(ctx)
+		if err != nil || !took {
+			return delivered, err
+		}
+		if ok {
+			delivered++
+		}
+	}
+}
+
+// deliverOne takes the next due delivery (skipping those another instance
+// holds), tries it and records the outcome.
+func (s *Store) deliverOne(ctx context.Context) (delivered, took bool, err error) {
+	err = s.db.Tx(ctx, func(tx pgx.Tx) error {
+		var id, reportID int64
+		var version, attempts int
+		err := tx.QueryRow(ctx, `
+			SELECT id, report_id, version, attempts FROM gov_deliveries
+			WHERE status = 'pending' AND next_attempt_at <= $1
+			ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`, s.Now()).Scan(&id, &reportID, &version, &attempts)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		took = true
+		attempts++
+		receipt, exportErr := s.export(ctx, reportID, version)
+		if exportErr == nil {
+			delivered = true
+			if _, err := tx.Exec(ctx, `UPDATE gov_deliveries SET status = 'delivered', attempts = $2, receipt = $3, last_error = '',
+				delivered_at = $4 WHERE id = $1`, id, attempts, truncate(receipt), s.Now()); err != nil {
+				return err
+			}
+			return audit.Record(ctx, tx, audit.Event{Action: "report.gov_delivered", ObjectType: "report", ObjectID: reportID,
+				Detail: map[string]any{"version": version, "attempts": attempts, "receipt": truncate(receipt)}})
+		}
+		status := "pending"
+		if attempts >= s.MaxAttempts {
+			status = "failed"
+		}
+		_, err = tx.Exec(ctx, `UPDATE gov_deliveries SET status = $2, attempts = $3, last_error = $4, next_attempt_at = $5 WHERE id = $1`,
+			id, status, attempts, truncate(exportErr.Error()), s.Now().Add(Backoff(attempts)))
+		if err == nil && status == "failed" {
+			err = audit.Record(ctx, tx, audit.Event{Action: "report.gov_failed", ObjectType: "report", ObjectID: reportID,
+				Detail: map[string]any{"version": version, "attempts": attempts, "error": truncate(exportErr.Error())}})
+		}
+		return err
+	})
+	return delivered, took, err
+}
+
+func truncate(s string) string {
+	if r := []rune(s); len(r) > 500 {
+		return string(r[:500])
+	}
+	return s
+}
+
+// Retry puts a failed delivery back in the queue.
+func (s *Store) Retry(ctx context.Context, r *reports.Report) error {
+	tag, err := s.db.Exec(ctx, `UPDATE gov_deliveries SET status = 'pending', next_attempt_at = now(), attempts = 0
+		WHERE report_id = $1 AND version = $2 AND status = 'failed'`, r.ID, r.Version)
+	if err == nil && tag.RowsAffected() == 0 {
+		err = apperr.New(apperr.Conflict, "Báo cáo không có lần gửi lên Hệ thống báo cáo Chính phủ nào bị thất bại.")
+	}
+	return err
+}
+
+// export builds the package of a report version and hands it over.
+func (s *Store) export(ctx context.Context, reportID int64, version int) (string, error) {
+	p, err := s.Build(ctx, reportID, version)
+	if err != nil {
+		return "", err
+	}
+	return s.Exporter.Export(ctx, p)
+}
+
+// Build makes the package of a report version.
+func (s *Store) Build(ctx context.Context, reportID int64, version int) (*Package, error) {
+	r, err := s.reports.Report(ctx, reportID)
+	if err != nil {
+		return nil, err
+	}
+	if r.Version != version {
+		return nil, fmt.Errorf("report %d is at version %d, not %d", reportID, r.Version, version)
+	}
+	unit, err := s.units.Unit(ctx, r.UnitID)
+	if err != nil {
+		return nil, err
+	}
+	receiver, err := s.units.Unit(ctx, r.ReceiverUnitID)
+	if err != nil {
+		return nil, err
+	}
+	tpl, _, err := s.reports.Template(ctx, r.TemplateVersionID)
+	if err != nil {
+		return nil, err
+	}
+	content, err := s.reports.Content(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	codes, err := s.indicatorCodes(ctx, tpl)
+	if err != nil {
+		return nil, err
+	}
+	p := &Package{Schema: Schema, Values: []Value{}, Report: ReportMeta{
+		ID: r.ID, Version: r.Version, Regime: r.Regime, RegimeID: r.RegimeID, PeriodKey: r.PeriodKey, Period: r.PeriodLabel,
+		PeriodStart: day(r.Start), PeriodEnd: day(r.End), Unit: agency(unit),
+		Receiver: agency(receiver), Deadline: day(r.Deadline), SentAt: r.SentAt.Format(time.RFC3339),
+		Late: r.Late, Supplementary: r.Supplementary}}
+	for _, f := range tpl.Forms {
+		for _, row := range f.Rows {
+			for _, c := range f.Columns {
+				key := reports.CellKey(f.Key, row.Key, c.Code)
+				v := Value{Form: f.Key, FormTitle: f.Title, Row: row.Key, STT: row.STT, Label: row.Label,
+					IndicatorCode: codes[row.IndicatorID], Column: c.Code, ColumnLabel: c.Label}
+				if x, ok := content.Numbers[key]; ok {
+					v.Number = &x
+				} else if text := content.Values[key]; text != "" {
+					v.Text = text
+				} else {
+					continue
+				}
+				p.Values = append(p.Values, v)
+			}
+		}
+	}
+	d, err := s.documents.Current(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	if d != nil && d.Stage != documents.Issued {
+		sum := sha256.Sum256(d.PDF)
+		p.Report.Number = d.Number
+		p.Document = &Document{FileName: fmt.Sprintf("bao-cao-%d-v%d.pdf", r.ID, r.Version), ContentType: "application/pdf",
+			SHA256: hex.EncodeToString(sum[:]), Data: d.PDF}
+	}
+	return p, nil
+}
+
+func day(t time.Time) string { return t.Format("2006-01-02") }
+
+// indicatorCodes maps the catalogue indicators of tpl's rows to their codes.
+func (s *Store) indicatorCodes(ctx context.Context, tpl *forms.Template) (map[int64]string, error) {
+	var ids []int64
+	for _, f := range tpl.Forms {
+		for _, row := range f.Rows {
+			if row.IndicatorID != 0 {
+				ids = append(ids, row.IndicatorID)
+			}
+		}
+	}
+	codes := map[int64]string{}
+	if len(ids) == 0 {
+		return codes, nil
+	}
+	rows, _ := s.db.Query(ctx, `SELECT id, code FROM indicators WHERE id = ANY($1)`, ids)
+	var id int64
+	var code string
+	_, err := pgx.ForEachRow(rows, []any{&id, &code}, func() error {
+		codes[id] = code
+		return nil
+	})
+	return codes, err
+}
