@@ -120,7 +120,8 @@ var matrix = map[string]allow{
 	"POST /admin/accounts/{accountID}/disable":        manageUser,
 	"POST /admin/accounts/{accountID}/enable":         manageUser,
 
-	"GET /admin/audit": admins,
+	"GET /admin/audit":        admins,
+	"GET /admin/audit/export": admins,
 
 	"GET /regimes":                                               admins,
 	"GET /regimes/new":                                           admins,

@@ -535,8 +535,12 @@ func (s *Server) rowsSave(w http.ResponseWriter, r *http.Request) {
 	parents := parentsByLevel(keys, levels)
 	updated := *f
 	updated.Rows = nil
+	metrics := map[string]string{} // not on the grid: kept by row key
+	for _, row := range f.Rows {
+		metrics[row.Key] = row.Metric
+	}
 	for i, l := range lines {
-		row := forms.Row{Key: l.Key, Parent: parents[i], STT: l.STT, Label: l.Label, Kind: l.Kind, Unit: l.Unit, Bold: l.Bold}
+		row := forms.Row{Key: l.Key, Parent: parents[i], STT: l.STT, Label: l.Label, Kind: l.Kind, Unit: l.Unit, Bold: l.Bold, Metric: metrics[l.Key]}
 		if l.Indicator != "" {
 			id, err := strconv.ParseInt(l.Indicator, 10, 64)
 			if err != nil || id <= 0 {

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"baocao/internal/accounts"
+	"baocao/internal/forms"
+	"baocao/internal/seed"
 )
 
 // TestReportLifecycleOverHTTP: a commune user types and submits; its leader
@@ -187,5 +189,26 @@ func TestReportPDFPreview(t *testing.T) {
 	rec := serve(h, req)
 	if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "application/pdf" || !bytes.HasPrefix(rec.Body.Bytes(), []byte("%PDF")) {
 		t.Fatalf("pdf preview: %d %q", rec.Code, rec.Header().Get("Content-Type"))
+	}
+}
+
+// TestUsageReportIsPrefilled: the usage regime's report starts with the
+// unit's own figures (QĐ 2838 Điều 12.1).
+func TestUsageReportIsPrefilled(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	enter := h.account("nhaplieu.nhatrang", "xa-22366", accounts.User, accounts.Enter)
+	h.account("lanhdao.nhatrang", "xa-22366", accounts.User, accounts.Approve)
+	id := h.reportWith("xa-22366", "so-kh-cn", forms.Template{Forms: []forms.Form{seed.UsageForm()}})
+	cookie, _ := h.sessionFor(enter)
+	req := newFormRequest(http.MethodGet, reportPath(id), nil)
+	req.AddCookie(cookie)
+	rec := serve(h, req)
+	body := rec.Body.String()
+	// Two accounts, both active; the page says the figures were filled in.
+	for _, want := range []string{`id="v.b1.r2.1"`, `name="v.b1.r2.1" value="2"`, `name="v.b1.r3.1" value="2"`, `name="v.b1.r4.1" value="0"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("report page lacks %s", want)
+		}
 	}
 }

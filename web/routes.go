@@ -99,6 +99,7 @@ func (s *Server) routes() chi.Router {
 		s.handle(r, http.MethodPost, "/admin/accounts/{accountID}/certificate/delete", policy.ManageAccount, s.certificateRemove(accountCertificate))
 
 		s.handle(r, http.MethodGet, "/admin/audit", policy.ViewAudit, s.auditPage)
+		s.handle(r, http.MethodGet, "/admin/audit/export", policy.ViewAudit, s.auditExport)
 
 		s.catalogRoutes(r)
 

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"baocao/internal/accounts"
+	"baocao/internal/audit"
 	"baocao/internal/backup"
 	"baocao/internal/config"
 	"baocao/internal/database"
@@ -191,6 +192,9 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, lo
 	reportStore, unitStore := reports.NewStore(db), units.NewStore(db)
 	go every(ctx, time.Hour, log, "disable inactive accounts", accountStore.DisableInactive)
 	go every(ctx, 10*time.Minute, log, "open periods", reportStore.OpenDue)
+	go every(ctx, 24*time.Hour, log, "purge the audit log past its retention", func(ctx context.Context) (int, error) {
+		return audit.Purge(ctx, db, time.Now().AddDate(0, -cfg.AuditRetentionMonths, 0))
+	})
 	if cfg.GovExportURL != "" {
 		gov := govexport.NewStore(db, reportStore, unitStore, documents.NewStore(db, reportStore, unitStore, accountStore, box),
 			&govexport.HTTPExporter{URL: cfg.GovExportURL, Token: cfg.GovExportToken})

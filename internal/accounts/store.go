@@ -371,15 +371,18 @@ func (s *Store) ChangePassword(ctx context.Context, a *Account, current, next, c
 	})
 }
 
+// InactiveReason is why DisableInactive disabled an account.
+const InactiveReason = "Không sử dụng quá 45 ngày"
+
 // DisableInactive disables every account unused for InactiveAfter and
 // returns how many it disabled.
 func (s *Store) DisableInactive(ctx context.Context) (int, error) {
 	var n int
 	err := s.db.Tx(ctx, func(tx pgx.Tx) error {
 		rows, _ := tx.Query(ctx, `
-			UPDATE accounts SET disabled_at = now(), disabled_reason = 'Không sử dụng quá 45 ngày',
+			UPDATE accounts SET disabled_at = now(), disabled_reason = $2,
 			       session_epoch = session_epoch + 1, updated_at = now()
-			WHERE disabled_at IS NULL AND last_active_at < $1 RETURNING id, unit_id`, s.Now().Add(-s.InactiveAfter))
+			WHERE disabled_at IS NULL AND last_active_at < $1 RETURNING id, unit_id`, s.Now().Add(-s.InactiveAfter), InactiveReason)
 		disabled, err := pgx.CollectRows(rows, pgx.RowToStructByPos[struct{ ID, UnitID int64 }])
 		if err != nil {
 			return err

@@ -91,9 +91,11 @@ type Entry struct {
 }
 
 // Filter selects entries. WithinUnit limits them to a unit's subtree
-// (events on objects of it, or done by its accounts).
+// (events on objects of it, or done by its accounts), as does Unit, the
+// one a viewer picks inside it.
 type Filter struct {
 	WithinUnit int64
+	Unit       int64
 	Actor      string // username contains
 	Action     string // prefix, e.g. "account."
 	From, To   time.Time
@@ -101,16 +103,18 @@ type Filter struct {
 	PerPage    int
 }
 
-// Entries returns one page of entries, newest first, and the total count.
-func Entries(ctx context.Context, q database.Querier, f Filter) ([]Entry, int, error) {
+// where is the filter as SQL conditions over audit_log l.
+func (f Filter) where() (string, []any) {
 	var where []string
 	var args []any
 	add := func(cond string, v any) {
 		args = append(args, v)
 		where = append(where, fmt.Sprintf(cond, len(args)))
 	}
-	if f.WithinUnit != 0 {
-		add(`(l.unit_id IN (SELECT unit_id FROM subtree($%[1]d)) OR l.actor_unit_id IN (SELECT unit_id FROM subtree($%[1]d)))`, f.WithinUnit)
+	for _, unit := range []int64{f.WithinUnit, f.Unit} {
+		if unit != 0 {
+			add(`(l.unit_id IN (SELECT unit_id FROM subtree($%[1]d)) OR l.actor_unit_id IN (SELECT unit_id FROM subtree($%[1]d)))`, unit)
+		}
 	}
 	if f.Actor != "" {
 		add(`l.actor_name ILIKE '%%' || $%d || '%%'`, f.Actor)
@@ -124,10 +128,30 @@ func Entries(ctx context.Context, q database.Querier, f Filter) ([]Entry, int, e
 	if !f.To.IsZero() {
 		add(`l.at < $%d`, f.To)
 	}
-	cond := "TRUE"
-	if len(where) > 0 {
-		cond = strings.Join(where, " AND ")
+	if len(where) == 0 {
+		return "TRUE", args
 	}
+	return strings.Join(where, " AND "), args
+}
+
+const selectEntry = `
+	SELECT l.id, l.at, coalesce(l.actor_id, 0), l.actor_name, coalesce(au.name, ''), l.action, l.object_type,
+	       coalesce(l.object_id, 0), coalesce(oa.username, ''), coalesce(u.name, ''), l.ip, l.user_agent, l.detail
+	FROM audit_log l
+	LEFT JOIN units au ON au.id = l.actor_unit_id
+	LEFT JOIN units u ON u.id = l.unit_id
+	LEFT JOIN accounts oa ON l.object_type = 'account' AND oa.id = l.object_id`
+
+func scanEntry(row pgx.CollectableRow) (Entry, error) {
+	var e Entry
+	err := row.Scan(&e.ID, &e.At, &e.ActorID, &e.ActorName, &e.ActorUnit, &e.Action, &e.ObjectType,
+		&e.ObjectID, &e.ObjectName, &e.Unit, &e.IP, &e.UserAgent, &e.Detail)
+	return e, err
+}
+
+// Entries returns one page of entries, newest first, and the total count.
+func Entries(ctx context.Context, q database.Querier, f Filter) ([]Entry, int, error) {
+	cond, args := f.where()
 	var total int
 	if err := q.QueryRow(ctx, `SELECT count(*) FROM audit_log l WHERE `+cond, args...).Scan(&total); err != nil {
 		return nil, 0, err
@@ -139,24 +163,50 @@ func Entries(ctx context.Context, q database.Querier, f Filter) ([]Entry, int, e
 		f.Page = 1
 	}
 	args = append(args, f.PerPage, (f.Page-1)*f.PerPage)
-	rows, err := q.Query(ctx, fmt.Sprintf(`
-		SELECT l.id, l.at, coalesce(l.actor_id, 0), l.actor_name, coalesce(au.name, ''), l.action, l.object_type,
-		       coalesce(l.object_id, 0), coalesce(oa.username, ''), coalesce(u.name, ''), l.ip, l.user_agent, l.detail
-		FROM audit_log l
-		LEFT JOIN units au ON au.id = l.actor_unit_id
-		LEFT JOIN units u ON u.id = l.unit_id
-		LEFT JOIN accounts oa ON l.object_type = 'account' AND oa.id = l.object_id
-		WHERE %s ORDER BY l.id DESC LIMIT $%d OFFSET $%d`, cond, len(args)-1, len(args)), args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	entries, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Entry, error) {
-		var e Entry
-		err := row.Scan(&e.ID, &e.At, &e.ActorID, &e.ActorName, &e.ActorUnit, &e.Action, &e.ObjectType,
-			&e.ObjectID, &e.ObjectName, &e.Unit, &e.IP, &e.UserAgent, &e.Detail)
-		return e, err
-	})
+	rows, _ := q.Query(ctx, fmt.Sprintf(selectEntry+` WHERE %s ORDER BY l.id DESC LIMIT $%d OFFSET $%d`, cond, len(args)-1, len(args)), args...)
+	entries, err := pgx.CollectRows(rows, scanEntry)
 	return entries, total, err
+}
+
+// MaxExport is the most entries one export holds.
+const MaxExport = 200_000
+
+// Each calls fn with every entry matching f (paging ignored), newest
+// first, at most MaxExport, without holding them all in memory.
+func Each(ctx context.Context, q database.Querier, f Filter, fn func(Entry) error) error {
+	cond, args := f.where()
+	args = append(args, MaxExport)
+	rows, err := q.Query(ctx, fmt.Sprintf(selectEntry+` WHERE %s ORDER BY l.id DESC LIMIT $%d`, cond, len(args)), args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scanEntry(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// Purge deletes the entries older than before (the retention period) and
+// records that it did; it is the only way anything leaves the log.
+func Purge(ctx context.Context, db *database.DB, before time.Time) (int, error) {
+	var n int
+	err := db.Tx(ctx, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, `SELECT audit_log_purge($1)`, before).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return nil
+		}
+		return Record(ctx, tx, Event{Action: "audit.purge", Detail: map[string]any{"before": before.Format(time.RFC3339), "deleted": n}})
+	})
+	return n, err
 }
 
 func nullID(id int64) *int64 {

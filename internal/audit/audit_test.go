@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -378,5 +379,53 @@ func TestEntriesPages(t *testing.T) {
 		if !slices.Equal(got, tt.want) || total != 7 {
 			t.Errorf("page %d of %d per page: %q (total %d), want %q (total 7)", tt.page, tt.perPage, got, total, tt.want)
 		}
+	}
+}
+
+func TestPurgeKeepsTheRetentionPeriod(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	for _, at := range []string{"2025-01-10 10:00+07", "2025-11-26 10:00+07", "2026-11-01 10:00+07"} {
+		if _, err := e.db.Exec(ctx, `INSERT INTO audit_log (at, action) VALUES ($1, 'signin.success')`, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := time.Date(2025, 11, 27, 0, 0, 0, 0, time.UTC)
+	n, err := audit.Purge(ctx, e.db, before)
+	if err != nil || n != 2 {
+		t.Fatalf("purged %d, %v; want 2", n, err)
+	}
+	// The purge itself is recorded; the newer entry stays.
+	var left, purges int
+	if err := e.db.QueryRow(ctx, `SELECT count(*) FILTER (WHERE action = 'signin.success'), count(*) FILTER (WHERE action = 'audit.purge') FROM audit_log`).Scan(&left, &purges); err != nil {
+		t.Fatal(err)
+	}
+	if left != 1 || purges != 1 {
+		t.Fatalf("left %d entries, %d purge records", left, purges)
+	}
+	// Outside the purge the log is as append-only as ever, even when the
+	// setting is tried by hand outside the function.
+	if _, err := e.db.Exec(ctx, `DELETE FROM audit_log`); err == nil {
+		t.Fatal("DELETE outside the purge succeeded")
+	}
+}
+
+func TestEachStreamsTheFilteredEntries(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	for i := range 5 {
+		e.record(t, audit.Actor{Name: "nguoi." + strconv.Itoa(i%2)}, audit.Event{Action: "account.create"})
+	}
+	var names []string
+	if err := audit.Each(ctx, e.db, audit.Filter{Actor: "nguoi.1"}, func(en audit.Entry) error {
+		names = append(names, en.ActorName)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(names) != 2 {
+		t.Fatalf("entries %v", names)
 	}
 }

@@ -34,6 +34,7 @@ type Config struct {
 	// marked for it are pushed (the Government Reporting Information
 	// System's receiving endpoint); empty: they wait in the queue.
 	GovExportURL, GovExportToken string
+	AuditRetentionMonths         int // AUDIT_RETENTION_MONTHS: how long the audit log is kept, default 12
 }
 
 // SMTP is the outgoing mail server.
@@ -79,6 +80,9 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 	c.SignInRate = intOr(getenv("SIGNIN_RATE"), 20, &errs)
 	c.APIRate = intOr(getenv("API_RATE"), 600, &errs)
 	c.GovExportURL, c.GovExportToken = getenv("GOV_EXPORT_URL"), getenv("GOV_EXPORT_TOKEN")
+	if c.AuditRetentionMonths = intOr(getenv("AUDIT_RETENTION_MONTHS"), 12, &errs); c.AuditRetentionMonths < 1 {
+		errs = append(errs, errors.New("AUDIT_RETENTION_MONTHS must be at least 1"))
+	}
 	c.LockoutFor = durationOr(getenv("LOCKOUT_DURATION"), 30*time.Minute, &errs)
 	c.SMTP = SMTP{
 		Host:     getenv("SMTP_HOST"),

@@ -78,7 +78,7 @@ type Column struct {
 	Min         *float64 `json:"min,omitempty"`
 	Max         *float64 `json:"max,omitempty"`
 	NonNegative bool     `json:"non_negative,omitempty"`
-	Prefill     string   `json:"prefill,omitempty"` // "previous": copied from the previous period (plan figures)
+	Prefill     string   `json:"prefill,omitempty"` // "previous": copied from the previous period (plan figures); "usage": the rows' Metric over the period (the usage report)
 }
 
 // Kinds of row.
@@ -102,6 +102,9 @@ type Row struct {
 	Formulas    map[string]string `json:"formulas,omitempty"`    // column code → formula overriding the column's
 	Aggregation map[string]string `json:"aggregation,omitempty"` // column code → rule overriding the column's
 	Bold        bool              `json:"bold,omitempty"`
+	// Metric names the system figure (usage.Metrics) a "usage" prefill
+	// column takes for this row, e.g. "reports_late".
+	Metric string `json:"metric,omitempty"`
 }
 
 // Rule is a validation across cells, checked on every data row unless

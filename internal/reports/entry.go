@@ -13,6 +13,7 @@ import (
 
 	"baocao/internal/forms"
 	"baocao/internal/formula"
+	"baocao/internal/usage"
 )
 
 // CellKey names a cell of a report: form, row and column.
@@ -158,8 +159,25 @@ func (s *Store) Prefill(ctx context.Context, r *Report) (map[string]string, erro
 		return nil, err
 	}
 	var neighbours map[formula.Period]map[string]float64
+	var figures *usage.Figures
 	for _, f := range tpl.Forms {
 		for _, c := range f.Columns {
+			if c.Prefill == "usage" {
+				if figures == nil {
+					// The unit's own use of the system over the period (QĐ 2838 Điều 12.1).
+					fg, err := usage.Of(ctx, s.db, r.UnitID, false, r.Start, r.End.AddDate(0, 0, 1), s.Now())
+					if err != nil {
+						return nil, err
+					}
+					figures = &fg
+				}
+				for _, row := range f.Rows {
+					if metric, ok := usage.Metrics[row.Metric]; ok && row.HasValues() && !f.IsFormula(row, c) {
+						out[CellKey(f.Key, row.Key, c.Code)] = formatNumber(tpl, f.Key, c.Code, metric(*figures))
+					}
+				}
+				continue
+			}
 			if c.Prefill != "previous" {
 				continue
 			}

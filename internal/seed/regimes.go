@@ -318,26 +318,28 @@ func ProceduresForm() forms.Form {
 func UsageForm() forms.Form {
 	f := forms.Form{Key: "b1", Title: "Tình hình sử dụng Hệ thống thông tin báo cáo",
 		Columns: []forms.Column{
-			{Code: "1", Label: "Số lượng", Type: forms.Integer, Aggregation: forms.Sum, NonNegative: true},
+			{Code: "1", Label: "Số lượng", Type: forms.Integer, Aggregation: forms.Sum, NonNegative: true, Prefill: "usage"},
 			{Code: "2", Label: "Ghi chú", Type: forms.Text},
 		},
 	}
-	rows := []struct{ key, parent, stt, label, kind, unit string }{
-		{"r1", "", "I", "Tài khoản", forms.Heading, ""},
-		{"r2", "r1", "1", "Tổng số tài khoản", forms.Indicator, "Tài khoản"},
-		{"r3", "r2", "-", "Trong đó: đang hoạt động", forms.OfWhich, "Tài khoản"},
-		{"r4", "r2", "-", "Trong đó: bị khóa", forms.OfWhich, "Tài khoản"},
-		{"r5", "r2", "-", "Trong đó: không sử dụng quá 45 ngày", forms.OfWhich, "Tài khoản"},
-		{"r6", "r1", "2", "Số lượt đăng nhập", forms.Indicator, "Lượt"},
-		{"r7", "", "II", "Báo cáo", forms.Heading, ""},
-		{"r8", "r7", "1", "Số báo cáo phải gửi", forms.Indicator, "Báo cáo"},
-		{"r9", "r7", "2", "Số báo cáo gửi đúng hạn", forms.Indicator, "Báo cáo"},
-		{"r10", "r7", "3", "Số báo cáo gửi muộn", forms.Indicator, "Báo cáo"},
-		{"r11", "r7", "4", "Số báo cáo chưa gửi", forms.Indicator, "Báo cáo"},
-		{"r12", "r7", "5", "Số báo cáo bị trả lại", forms.Indicator, "Báo cáo"},
+	// The figures come from the system (usage.Metrics): the unit checks them.
+	rows := []struct{ key, parent, stt, label, kind, unit, metric string }{
+		{"r1", "", "I", "Tài khoản", forms.Heading, "", ""},
+		{"r2", "r1", "1", "Tổng số tài khoản", forms.Indicator, "Tài khoản", "accounts"},
+		{"r3", "r2", "-", "Trong đó: đang hoạt động", forms.OfWhich, "Tài khoản", "accounts_active"},
+		{"r4", "r2", "-", "Trong đó: bị khóa", forms.OfWhich, "Tài khoản", "accounts_locked"},
+		{"r5", "r2", "-", "Trong đó: không sử dụng quá 45 ngày", forms.OfWhich, "Tài khoản", "accounts_unused"},
+		{"r6", "r1", "2", "Số lượt đăng nhập", forms.Indicator, "Lượt", "sign_ins"},
+		{"r7", "", "II", "Báo cáo", forms.Heading, "", ""},
+		{"r8", "r7", "1", "Số báo cáo phải gửi", forms.Indicator, "Báo cáo", "reports_due"},
+		{"r9", "r7", "2", "Số báo cáo gửi đúng hạn", forms.Indicator, "Báo cáo", "reports_on_time"},
+		{"r10", "r7", "3", "Số báo cáo gửi muộn", forms.Indicator, "Báo cáo", "reports_late"},
+		{"r11", "r7", "4", "Số báo cáo chưa gửi", forms.Indicator, "Báo cáo", "reports_missing"},
+		{"r12", "r7", "5", "Số báo cáo bị trả lại", forms.Indicator, "Báo cáo", "reports_returned"},
 	}
 	for _, r := range rows {
-		f.Rows = append(f.Rows, forms.Row{Key: r.key, Parent: r.parent, STT: r.stt, Label: r.label, Kind: r.kind, Unit: r.unit, Bold: r.kind == forms.Heading})
+		f.Rows = append(f.Rows, forms.Row{Key: r.key, Parent: r.parent, STT: r.stt, Label: r.label, Kind: r.kind, Unit: r.unit,
+			Bold: r.kind == forms.Heading, Metric: r.metric})
 	}
 	f.Rules = []forms.Rule{{Expr: "r9.c1 + r10.c1 + r11.c1 <= r8.c1", Message: "Số báo cáo đúng hạn, muộn và chưa gửi không vượt số báo cáo phải gửi.", Rows: []string{"r8"}}}
 	return f

@@ -90,7 +90,7 @@ func rowKindOptions(selected string) []components.Option {
 }
 
 func prefillOptions(selected string) []components.Option {
-	return optionList(selected, [][2]string{{"", "Không"}, {"previous", "Lấy từ kỳ trước"}})
+	return optionList(selected, [][2]string{{"", "Không"}, {"previous", "Lấy từ kỳ trước"}, {"usage", "Số liệu sử dụng hệ thống"}})
 }
 
 func optionList(selected string, pairs [][2]string) []components.Option {

@@ -141,7 +141,41 @@ var ActionNames = map[string]string{
 	"assignment.confirm":       "Xác nhận giao báo cáo",
 	"assignment.reject":        "Từ chối giao báo cáo",
 	"period.open_adhoc":        "Mở kỳ báo cáo đột xuất",
+	"outage.create":            "Ghi nhận sự cố hệ thống",
+	"report.submit":            "Trình duyệt báo cáo",
+	"report.approve":           "Duyệt báo cáo",
+	"report.return_internal":   "Trả lại báo cáo trong đơn vị",
+	"report.sign":              "Ký số báo cáo",
+	"report.send":              "Gửi báo cáo",
+	"report.accept":            "Tiếp nhận báo cáo",
+	"report.return":            "Trả lại báo cáo cho đơn vị",
+	"report.supplement":        "Gửi bổ sung báo cáo",
+	"report.read":              "Xem báo cáo của đơn vị",
+	"report.attach":            "Đính kèm tệp vào báo cáo",
+	"report.detach":            "Xóa tệp đính kèm",
+	"report.document_issued":   "Cấp số, tạo văn bản để ký",
+	"report.signature_added":   "Thêm chữ ký số vào văn bản",
+	"report.gov_delivered":     "Gửi lên Hệ thống báo cáo Chính phủ",
+	"report.gov_failed":        "Gửi lên Hệ thống báo cáo Chính phủ thất bại",
+	"audit.export":             "Tải nhật ký hệ thống",
+	"certificate.registered":   "Đăng ký chứng thư số",
+	"certificate.removed":      "Gỡ chứng thư số",
+	"trust_anchor.added":       "Thêm tổ chức chứng thực tin cậy",
+	"trust_anchor.removed":     "Thôi tin cậy tổ chức chứng thực",
+	"api_client.create":        "Cấp mã truy cập API",
+	"api_client.revoke":        "Thu hồi mã truy cập API",
+	"api.get":                  "Phần mềm đọc qua API",
+	"api.put":                  "Phần mềm ghi qua API",
+	"audit.purge":              "Xóa nhật ký quá thời hạn lưu",
 }
+
+// AuditRow is an entry as the export writes it, in the words of the page.
+func AuditRow(e audit.Entry) []string {
+	return []string{vn.DateTime(e.At), e.ActorName, e.ActorUnit, actionName(e.Action), objectLabel(e), e.IP, detailText(e.Detail)}
+}
+
+// AuditHeader is the export's header row.
+var AuditHeader = []string{"Thời gian", "Người thực hiện", "Đơn vị người thực hiện", "Hoạt động", "Đối tượng", "Địa chỉ IP", "Chi tiết"}
 
 func actionName(action string) string {
 	if n, ok := ActionNames[action]; ok {

@@ -1,0 +1,161 @@
+// Package usage measures how the system is used (QĐ 2838/QĐ-UBND Điều
+// 12.1 and 13.1): per unit and period, its accounts, sign-ins and the fate
+// of the reports it had to send.
+package usage
+
+import (
+	"context"
+	"math"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"baocao/internal/accounts"
+	"baocao/internal/database"
+)
+
+// Figures are one unit's (or one subtree's) usage over a window.
+type Figures struct {
+	UnitID   int64
+	Unit     string
+	Accounts int // accounts that exist (not disabled by an admin before the window)
+	Active   int // neither disabled nor locked now
+	Locked   int // locked now
+	Unused   int // not used for 45 days or more (disabled for it, or idle)
+	SignIns  int
+	Due      int // reports whose deadline falls in the window
+	OnTime   int
+	Late     int
+	Missing  int // due, deadline passed, not sent
+	Returned int // returns by the receiver during the window
+	// AvgDelayDays is the mean lateness of the late reports, in days.
+	AvgDelayDays float64
+}
+
+// OnTimeRate is the share of due reports sent on time, in percent.
+func (f Figures) OnTimeRate() float64 {
+	if f.Due == 0 {
+		return 0
+	}
+	return math.Round(float64(f.OnTime)*1000/float64(f.Due)) / 10
+}
+
+// Metrics are what a usage report's rows can be filled with (forms.Row.Metric).
+var Metrics = map[string]func(Figures) float64{
+	"accounts":         func(f Figures) float64 { return float64(f.Accounts) },
+	"accounts_active":  func(f Figures) float64 { return float64(f.Active) },
+	"accounts_locked":  func(f Figures) float64 { return float64(f.Locked) },
+	"accounts_unused":  func(f Figures) float64 { return float64(f.Unused) },
+	"sign_ins":         func(f Figures) float64 { return float64(f.SignIns) },
+	"reports_due":      func(f Figures) float64 { return float64(f.Due) },
+	"reports_on_time":  func(f Figures) float64 { return float64(f.OnTime) },
+	"reports_late":     func(f Figures) float64 { return float64(f.Late) },
+	"reports_missing":  func(f Figures) float64 { return float64(f.Missing) },
+	"reports_returned": func(f Figures) float64 { return float64(f.Returned) },
+	"avg_delay_days":   func(f Figures) float64 { return f.AvgDelayDays },
+}
+
+// query computes Figures for each unit in $1 (ids), counting the subtree
+// of each when $4; the window is [$2, $3), "now" is $5 and $6 the reason
+// an account is disabled for inactivity.
+const query = `
+WITH RECURSIVE roots AS (
+	SELECT unnest($1::bigint[]) AS root
+), tree AS (
+	SELECT root, root AS unit_id FROM roots
+	UNION
+	SELECT t.root, p.unit_id FROM tree t
+	JOIN unit_parents p ON p.parent_id = t.unit_id AND p.valid_to IS NULL
+	WHERE $4
+), acc AS (
+	SELECT t.root,
+	       count(*) FILTER (WHERE a.disabled_at IS NULL OR a.disabled_at >= $2) AS accounts,
+	       count(*) FILTER (WHERE a.disabled_at IS NULL AND (a.locked_until IS NULL OR a.locked_until <= $5)) AS active,
+	       count(*) FILTER (WHERE a.disabled_at IS NULL AND a.locked_until > $5) AS locked,
+	       count(*) FILTER (WHERE a.disabled_reason = $6 OR (a.disabled_at IS NULL AND a.last_active_at < $5 - interval '45 days')) AS unused
+	FROM tree t JOIN accounts a ON a.unit_id = t.unit_id
+	GROUP BY t.root
+), sig AS (
+	SELECT t.root, count(*) AS sign_ins
+	FROM tree t JOIN audit_log l ON l.unit_id = t.unit_id AND l.action = 'signin.success' AND l.at >= $2 AND l.at < $3
+	GROUP BY t.root
+), rep AS (
+	SELECT t.root,
+	       count(*) AS due,
+	       count(*) FILTER (WHERE r.sent_at IS NOT NULL AND NOT r.late) AS on_time,
+	       count(*) FILTER (WHERE r.sent_at IS NOT NULL AND r.late) AS late,
+	       count(*) FILTER (WHERE r.sent_at IS NULL AND r.deadline < ($5 AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) AS missing,
+	       coalesce(avg(extract(epoch FROM r.sent_at - ((r.deadline + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh')) / 86400)
+	                FILTER (WHERE r.late), 0) AS delay
+	FROM tree t JOIN reports r ON r.unit_id = t.unit_id
+	WHERE r.deadline >= ($2 AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AND r.deadline < ($3 AT TIME ZONE 'Asia/Ho_Chi_Minh')::date
+	GROUP BY t.root
+), ret AS (
+	SELECT t.root, count(*) AS returned
+	FROM tree t JOIN reports r ON r.unit_id = t.unit_id
+	JOIN report_events e ON e.report_id = r.id AND e.action = 'return' AND e.at >= $2 AND e.at < $3
+	GROUP BY t.root
+)
+SELECT u.id, u.name, coalesce(acc.accounts, 0), coalesce(acc.active, 0), coalesce(acc.locked, 0), coalesce(acc.unused, 0),
+       coalesce(sig.sign_ins, 0), coalesce(rep.due, 0), coalesce(rep.on_time, 0), coalesce(rep.late, 0), coalesce(rep.missing, 0),
+       coalesce(ret.returned, 0), coalesce(rep.delay, 0)::float8
+FROM roots JOIN units u ON u.id = roots.root
+LEFT JOIN acc ON acc.root = u.id LEFT JOIN sig ON sig.root = u.id LEFT JOIN rep ON rep.root = u.id LEFT JOIN ret ON ret.root = u.id`
+
+func compute(ctx context.Context, q database.Querier, ids []int64, subtree bool, from, to, now time.Time) ([]Figures, error) {
+	rows, _ := q.Query(ctx, query, ids, from, to, subtree, now, accounts.InactiveReason)
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (Figures, error) {
+		var f Figures
+		err := row.Scan(&f.UnitID, &f.Unit, &f.Accounts, &f.Active, &f.Locked, &f.Unused, &f.SignIns, &f.Due, &f.OnTime, &f.Late,
+			&f.Missing, &f.Returned, &f.AvgDelayDays)
+		f.AvgDelayDays = math.Round(f.AvgDelayDays*10) / 10
+		return f, err
+	})
+}
+
+// Of returns the usage of unitID (with its subtree when subtree) in [from, to).
+func Of(ctx context.Context, q database.Querier, unitID int64, subtree bool, from, to, now time.Time) (Figures, error) {
+	list, err := compute(ctx, q, []int64{unitID}, subtree, from, to, now)
+	if err != nil || len(list) == 0 {
+		return Figures{}, err
+	}
+	return list[0], nil
+}
+
+// Ranking returns every open unit's own usage in [from, to), best on-time
+// rate first (units with nothing due last).
+func Ranking(ctx context.Context, q database.Querier, from, to, now time.Time) ([]Figures, error) {
+	var ids []int64
+	rows, _ := q.Query(ctx, `SELECT id FROM units WHERE valid_to IS NULL OR valid_to >= $1::date ORDER BY id`, from)
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, err
+	}
+	list, err := compute(ctx, q, ids, false, from, to, now)
+	if err != nil {
+		return nil, err
+	}
+	rank(list)
+	return list, nil
+}
+
+// rank orders by on-time rate, then fewer missing, then name.
+func rank(list []Figures) {
+	less := func(a, b Figures) bool {
+		if (a.Due == 0) != (b.Due == 0) {
+			return a.Due != 0
+		}
+		if a.OnTimeRate() != b.OnTimeRate() {
+			return a.OnTimeRate() > b.OnTimeRate()
+		}
+		if a.Missing != b.Missing {
+			return a.Missing < b.Missing
+		}
+		return a.Unit < b.Unit
+	}
+	for i := 1; i < len(list); i++ {
+		for j := i; j > 0 && less(list[j], list[j-1]); j-- {
+			list[j], list[j-1] = list[j-1], list[j]
+		}
+	}
+}

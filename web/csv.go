@@ -1,0 +1,25 @@
+package web
+
+import (
+	"encoding/csv"
+	"net/http"
+)
+
+// sendCSV streams a table as CSV in UTF-8 with a byte-order mark, so that
+// Excel shows Vietnamese correctly. rows calls write once per row.
+func sendCSV(w http.ResponseWriter, name string, header []string, rows func(write func([]string) error) error) error {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+asciiName(name)+`"`)
+	if _, err := w.Write([]byte("\ufeff")); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	if err := rows(cw.Write); err != nil {
+		return err
+	}
+	cw.Flush()
+	return cw.Error()
+}
