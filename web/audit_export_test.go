@@ -65,3 +65,32 @@ func TestAuditExport(t *testing.T) {
 		t.Errorf("%d export entries, want 1", n)
 	}
 }
+
+func TestUsagePage(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	admin := h.account("qt.nhatrang", "xa-22366", accounts.UnitAdmin)
+	h.account("nhaplieu.nhatrang", "xa-22366", accounts.User, accounts.Enter)
+	h.account("nhaplieu.syte", "so-y-te", accounts.User, accounts.Enter)
+	get := func(target string) (int, string) {
+		cookie, _ := h.sessionFor(admin)
+		req := newFormRequest(http.MethodGet, target, nil)
+		req.AddCookie(cookie)
+		rec := serve(h, req)
+		return rec.Code, rec.Body.String()
+	}
+	code, body := get("/usage?period=2026-H2")
+	if code != http.StatusOK || !strings.Contains(body, "Ủy ban nhân dân phường Nha Trang và các đơn vị trực thuộc") || strings.Contains(body, "Sở Y tế") {
+		t.Fatalf("usage page: %d", code)
+	}
+	code, body = get("/usage?period=2026&format=csv")
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\ufeff"))).ReadAll()
+	if code != http.StatusOK || !strings.HasPrefix(body, "\ufeff") || err != nil || len(rows) != 2 || rows[1][1] != "Ủy ban nhân dân phường Nha Trang" || rows[1][2] != "2" {
+		t.Fatalf("usage CSV: %d %v %v", code, rows, err)
+	}
+	for _, p := range []string{"2026-H3", "abc", "1999"} {
+		if code, _ := get("/usage?period=" + p); code != http.StatusUnprocessableEntity {
+			t.Errorf("period %s: %d", p, code)
+		}
+	}
+}

@@ -122,6 +122,7 @@ var matrix = map[string]allow{
 
 	"GET /admin/audit":        admins,
 	"GET /admin/audit/export": admins,
+	"GET /usage":              admins,
 
 	"GET /regimes":                                               admins,
 	"GET /regimes/new":                                           admins,

@@ -100,6 +100,7 @@ func (s *Server) routes() chi.Router {
 
 		s.handle(r, http.MethodGet, "/admin/audit", policy.ViewAudit, s.auditPage)
 		s.handle(r, http.MethodGet, "/admin/audit/export", policy.ViewAudit, s.auditExport)
+		s.handle(r, http.MethodGet, "/usage", policy.ViewUsage, s.usagePage)
 
 		s.catalogRoutes(r)
 

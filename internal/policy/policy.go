@@ -21,6 +21,7 @@ const (
 	CreateAccount Action = "create_account" // object: the new account's unit and tier
 	ManageAccount Action = "manage_account" // object: the account
 	ViewAudit     Action = "view_audit"     // audit log, scoped by Scope
+	ViewUsage     Action = "view_usage"     // the usage report (QĐ 2838 Điều 12.1), scoped by Scope
 
 	ViewCatalog      Action = "view_catalog"       // the indicator catalogue and the holiday calendar
 	ManageIndicator  Action = "manage_indicator"   // object: the indicator's responsible unit (none for a new one)
@@ -121,7 +122,7 @@ func (p *Policy) allowed(ctx context.Context, a *accounts.Account, act Action, o
 			return false, nil
 		}
 		return p.Tree.IsWithin(ctx, a.UnitID, obj.UnitID)
-	case ViewAccounts, ViewAudit, ViewRegimes:
+	case ViewAccounts, ViewAudit, ViewRegimes, ViewUsage:
 		return a.IsAdmin(), nil
 	case ViewOwnReports:
 		return a.Tier == accounts.User, nil

@@ -22,7 +22,7 @@ import (
 var allActions = []Action{Public, SignedIn, ManageUnits, ViewAccounts, CreateAccount, ManageAccount, ViewAudit,
 	ViewCatalog, ManageIndicator, ManageHolidays, ViewRegimes, ManageRegime, ConfirmAssignments, ViewOwnReports,
 	ViewReport, EditReport, ApproveReport, SendReport, ReceiveReport, ViewReceived, ManageOutages,
-	ManageTrust, ManageSeal, ManageAPIClients}
+	ManageTrust, ManageSeal, ManageAPIClients, ViewUsage}
 
 // TestAllActionsListed reads policy.go and fails when an Action constant
 // is missing from allActions.
@@ -169,6 +169,9 @@ func TestAuthorize(t *testing.T) {
 		// Trust anchors are the system admins'; a unit's seal its admin's too.
 		check{"system admin", sysAdmin, ManageTrust, nil, ok},
 		check{"system admin", sysAdmin, ManageAPIClients, nil, ok},
+		check{"system admin", sysAdmin, ViewUsage, nil, ok},
+		check{"unit admin", syteAdmin, ViewUsage, nil, ok},
+		check{"user with every right", syteLeader, ViewUsage, nil, forbidden},
 		check{"unit admin", syteAdmin, ManageAPIClients, nil, forbidden},
 		check{"user with every right", syteLeader, ManageAPIClients, nil, forbidden},
 		check{"unit admin", syteAdmin, ManageTrust, nil, forbidden},

@@ -122,11 +122,12 @@ func Of(ctx context.Context, q database.Querier, unitID int64, subtree bool, fro
 	return list[0], nil
 }
 
-// Ranking returns every open unit's own usage in [from, to), best on-time
-// rate first (units with nothing due last).
-func Ranking(ctx context.Context, q database.Querier, from, to, now time.Time) ([]Figures, error) {
-	var ids []int64
-	rows, _ := q.Query(ctx, `SELECT id FROM units WHERE valid_to IS NULL OR valid_to >= $1::date ORDER BY id`, from)
+// Ranking returns the own usage in [from, to) of every unit open in it
+// (within a subtree, or all when within is 0), best on-time rate first
+// (units with nothing due last).
+func Ranking(ctx context.Context, q database.Querier, within int64, from, to, now time.Time) ([]Figures, error) {
+	rows, _ := q.Query(ctx, `SELECT id FROM units WHERE (valid_to IS NULL OR valid_to >= $1::date)
+		AND ($2 = 0 OR id IN (SELECT unit_id FROM subtree($2))) ORDER BY id`, from, within)
 	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
 	if err != nil {
 		return nil, err
@@ -137,6 +138,29 @@ func Ranking(ctx context.Context, q database.Querier, from, to, now time.Time) (
 	}
 	rank(list)
 	return list, nil
+}
+
+// Total adds up units' figures (the mean delay weighted by late reports).
+func Total(list []Figures) Figures {
+	var t Figures
+	delay := 0.0
+	for _, f := range list {
+		t.Accounts += f.Accounts
+		t.Active += f.Active
+		t.Locked += f.Locked
+		t.Unused += f.Unused
+		t.SignIns += f.SignIns
+		t.Due += f.Due
+		t.OnTime += f.OnTime
+		t.Late += f.Late
+		t.Missing += f.Missing
+		t.Returned += f.Returned
+		delay += f.AvgDelayDays * float64(f.Late)
+	}
+	if t.Late > 0 {
+		t.AvgDelayDays = math.Round(delay/float64(t.Late)*10) / 10
+	}
+	return t
 }
 
 // rank orders by on-time rate, then fewer missing, then name.

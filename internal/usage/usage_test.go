@@ -98,8 +98,15 @@ func TestFiguresOfAUnitAndItsSubtree(t *testing.T) {
 		t.Fatalf("subtree: %+v %v", all, err)
 	}
 	// Ranking: the commune, the only unit with reports due, comes first.
-	list, err := usage.Ranking(ctx, db, from, to, now)
+	list, err := usage.Ranking(ctx, db, 0, from, to, now)
 	if err != nil || len(list) < 50 || list[0].UnitID != xa {
 		t.Fatalf("ranking: %d units, first %+v, %v", len(list), list[0], err)
+	}
+	if total := usage.Total(list); total.Due != 3 || total.Accounts != 4 || total.AvgDelayDays != 2 {
+		t.Fatalf("total %+v", total)
+	}
+	// Within the commune's own subtree: the commune alone.
+	if list, err := usage.Ranking(ctx, db, xa, from, to, now); err != nil || len(list) != 1 {
+		t.Fatalf("ranking within the commune: %d, %v", len(list), err)
 	}
 }

@@ -37,7 +37,8 @@ func (p Page) nav() []navItem {
 		items = append(items, navItem{"indicators", "Chỉ tiêu", "/catalog/indicators"})
 	}
 	if a.IsAdmin() {
-		items = append(items, navItem{"accounts", "Tài khoản", "/admin/accounts"}, navItem{"audit", "Nhật ký hệ thống", "/admin/audit"})
+		items = append(items, navItem{"accounts", "Tài khoản", "/admin/accounts"}, navItem{"audit", "Nhật ký hệ thống", "/admin/audit"},
+			navItem{"usage", "Sử dụng", "/usage"})
 	}
 	if a.Tier == accounts.User && (a.Has(accounts.Consolidate) || a.Has(accounts.Approve)) {
 		items = append(items, navItem{"received", "Báo cáo nhận được", "/received"})
