@@ -81,14 +81,15 @@ func reportInfos(ctx context.Context, tx pgx.Tx, where string, args ...any) ([]r
 // user when none is given).
 func unitUsers(ctx context.Context, tx pgx.Tx, unitID int64, rights ...string) ([]int64, error) {
 	rows, _ := tx.Query(ctx, `SELECT id FROM accounts
-		WHERE unit_id = $1 AND tier = 'user' AND disabled_at IS NULL AND (cardinality($2::text[]) = 0 OR rights && $2)
+		WHERE unit_id = $1 AND tier = 'user' AND disabled_at IS NULL AND ($2::text[] IS NULL OR rights && $2)
 		ORDER BY id`, unitID, rights)
 	return pgx.CollectRows(rows, pgx.RowTo[int64])
 }
 
-// reportNote words a notification of kind about r; key is its dedupe key,
-// today counts the days left before the deadline.
-func reportNote(ctx context.Context, tx pgx.Tx, kind Kind, r reportInfo, key string, today time.Time) (note, error) {
+// reportNote words a notification of the event e about r; key is its
+// dedupe key, today counts the days left before the deadline.
+func reportNote(ctx context.Context, tx pgx.Tx, e eventArgs, r reportInfo, key string, today time.Time) (note, error) {
+	kind := e.What
 	n := note{kind: kind, key: key, link: r.link()}
 	what := fmt.Sprintf("%s, %s của %s", r.Regime, r.Period, r.Unit)
 	var rights []string
@@ -105,18 +106,12 @@ func reportNote(ctx context.Context, tx pgx.Tx, kind Kind, r reportInfo, key str
 		n.title = "Quá hạn gửi: " + r.subject()
 		n.body = fmt.Sprintf("Báo cáo %s đã quá hạn gửi (hạn %s) mà chưa được gửi đến %s.", what, vn.Date(r.Deadline), r.Receiver)
 	case Returned:
-		var action, reason string
-		err := tx.QueryRow(ctx, `SELECT action, reason FROM report_events WHERE report_id = $1 AND action IN ('return', 'return_internal')
-			ORDER BY at DESC, id DESC LIMIT 1`, r.ID).Scan(&action, &reason)
-		if err != nil {
-			return n, err
-		}
 		n.title = "Báo cáo bị trả lại: " + r.subject()
 		by := r.Receiver
-		if action == "return_internal" {
+		if e.Internal {
 			by = "Lãnh đạo đơn vị"
 		}
-		n.body = fmt.Sprintf("%s đã trả lại báo cáo %s để sửa. Lý do: %s", by, what, reason)
+		n.body = fmt.Sprintf("%s đã trả lại báo cáo %s để sửa. Lý do: %s", by, what, e.Reason)
 	case Accepted:
 		n.title = "Báo cáo đã được tiếp nhận: " + r.subject()
 		n.body = fmt.Sprintf("%s đã tiếp nhận báo cáo %s.", r.Receiver, what)

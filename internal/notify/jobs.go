@@ -91,7 +91,7 @@ func (s *Service) workEvent(ctx context.Context, job *river.Job[eventArgs]) erro
 				return err
 			}
 			for _, r := range list {
-				if err := s.deliverReport(ctx, tx, PeriodOpened, r, fmt.Sprintf("%s/report/%d", PeriodOpened, r.ID)); err != nil {
+				if err := s.deliverReport(ctx, tx, a, r, fmt.Sprintf("%s/report/%d", PeriodOpened, r.ID)); err != nil {
 					return err
 				}
 			}
@@ -101,12 +101,12 @@ func (s *Service) workEvent(ctx context.Context, job *river.Job[eventArgs]) erro
 		if err != nil || len(list) == 0 {
 			return err
 		}
-		return s.deliverReport(ctx, tx, a.What, list[0], key)
+		return s.deliverReport(ctx, tx, a, list[0], key)
 	})
 }
 
-func (s *Service) deliverReport(ctx context.Context, tx pgx.Tx, kind Kind, r reportInfo, key string) error {
-	n, err := reportNote(ctx, tx, kind, r, key, vn.Today(s.Now()))
+func (s *Service) deliverReport(ctx context.Context, tx pgx.Tx, e eventArgs, r reportInfo, key string) error {
+	n, err := reportNote(ctx, tx, e, r, key, vn.Today(s.Now()))
 	if err != nil {
 		return err
 	}
@@ -132,7 +132,7 @@ func (s *Service) Scan(ctx context.Context) (int, error) {
 			}
 			for _, r := range list {
 				key := fmt.Sprintf("%s/report/%d/%s", kind, r.ID, r.Deadline.Format(time.DateOnly))
-				if err := s.deliverReport(ctx, tx, kind, r, key); err != nil {
+				if err := s.deliverReport(ctx, tx, eventArgs{What: kind, ReportID: r.ID}, r, key); err != nil {
 					return err
 				}
 			}

@@ -71,10 +71,12 @@ func (n Notification) Unread() bool { return n.ReadAt.IsZero() }
 
 // eventArgs is a job: something happened that some accounts must hear of.
 type eventArgs struct {
-	What      Kind  `json:"what"`
-	ReportID  int64 `json:"report_id,omitempty"`
-	PeriodID  int64 `json:"period_id,omitempty"`
-	AccountID int64 `json:"account_id,omitempty"`
+	What      Kind   `json:"what"`
+	ReportID  int64  `json:"report_id,omitempty"`
+	PeriodID  int64  `json:"period_id,omitempty"`
+	AccountID int64  `json:"account_id,omitempty"`
+	Internal  bool   `json:"internal,omitempty"` // returned by the unit's leader, not the receiver
+	Reason    string `json:"reason,omitempty"`
 }
 
 func (eventArgs) Kind() string { return "notify_event" }
@@ -89,9 +91,10 @@ var inserter = func() *river.Client[pgx.Tx] {
 	return c
 }()
 
-// QueueReportMoved queues the notifications of a report's transition (action
-// as in reports.Action); actions nobody is told of are ignored.
-func QueueReportMoved(ctx context.Context, tx pgx.Tx, reportID int64, action string) error {
+// QueueReportMoved queues the notifications of a report's transition
+// (action as in reports.Action, with its reason); actions nobody is told
+// of are ignored.
+func QueueReportMoved(ctx context.Context, tx pgx.Tx, reportID int64, action, reason string) error {
 	kind, ok := map[string]Kind{
 		"submit": AwaitingApproval, "sign": AwaitingSending, "accept": Accepted,
 		"return": Returned, "return_internal": Returned,
@@ -99,7 +102,8 @@ func QueueReportMoved(ctx context.Context, tx pgx.Tx, reportID int64, action str
 	if !ok {
 		return nil
 	}
-	_, err := inserter.InsertTx(ctx, tx, eventArgs{What: kind, ReportID: reportID}, nil)
+	args := eventArgs{What: kind, ReportID: reportID, Internal: action == "return_internal", Reason: reason}
+	_, err := inserter.InsertTx(ctx, tx, args, nil)
 	return err
 }
 

@@ -237,7 +237,7 @@ func (s *Store) move(ctx context.Context, r *Report, a Action, reason string, ma
 			r.ID, actor.AccountID, actor.Name, string(a), r.Status, t.to, version, reason, actor.IP, detail); err != nil {
 			return err
 		}
-		if err := notify.QueueReportMoved(ctx, tx, r.ID, string(a)); err != nil {
+		if err := notify.QueueReportMoved(ctx, tx, r.ID, string(a), reason); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Event{Action: "report." + string(a), ObjectType: "report", ObjectID: r.ID, UnitID: r.UnitID,
