@@ -8,6 +8,7 @@ package notify
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -31,6 +32,15 @@ const (
 
 // Kinds lists every kind in the order the preferences page shows them.
 var Kinds = []Kind{PeriodOpened, DeadlineSoon, Overdue, Returned, Accepted, AwaitingApproval, AwaitingSending, AccountLocked}
+
+// KindsFor lists the kinds an account of that tier can receive: admins
+// hear of locked accounts, users of their unit's reports.
+func KindsFor(admin bool) []Kind {
+	if admin {
+		return []Kind{AccountLocked}
+	}
+	return slices.DeleteFunc(slices.Clone(Kinds), func(k Kind) bool { return k == AccountLocked })
+}
 
 // Name is the kind in Vietnamese.
 func (k Kind) Name() string {

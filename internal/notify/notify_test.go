@@ -177,11 +177,12 @@ func TestEmailOffPerKind(t *testing.T) {
 	f := newFixture(t)
 	quiet := f.account("nhaplieu.syte", "so-y-te", "user", "enter")
 	f.account("tonghop.syte", "so-y-te", "user", "consolidate")
-	if err := notify.NewStore(f.db).SetEmailOff(f.ctx, quiet, []notify.Kind{notify.PeriodOpened}); err != nil {
-		t.Fatal(err)
-	}
-	if err := notify.NewStore(f.db).SetEmailOff(f.ctx, quiet, []notify.Kind{"made_up"}); err == nil {
+	store := notify.NewStore(f.db)
+	if err := store.SetEmailOn(f.ctx, quiet, []notify.Kind{notify.Returned, "made_up"}); err == nil {
 		t.Error("an unknown kind was accepted")
+	}
+	if err := store.SetEmailOn(f.ctx, quiet, []notify.Kind{notify.Returned, notify.Accepted}); err != nil {
+		t.Fatal(err)
 	}
 	f.openReports("so-y-te")
 	f.service()
@@ -194,8 +195,8 @@ func TestEmailOffPerKind(t *testing.T) {
 	if n := f.count(`SELECT count(*) FROM notifications WHERE account_id = $1 AND kind = 'period_opened'`, quiet); n != 1 {
 		t.Errorf("in-app notifications of the official who turned e-mail off: %d, want 1", n)
 	}
-	off, err := notify.NewStore(f.db).EmailOff(f.ctx, quiet)
-	if err != nil || !slices.Equal(off, []notify.Kind{notify.PeriodOpened}) {
+	off, err := store.EmailOff(f.ctx, quiet)
+	if err != nil || len(off) != len(notify.Kinds)-2 || slices.Contains(off, notify.Returned) || !slices.Contains(off, notify.PeriodOpened) {
 		t.Errorf("EmailOff = %v, %v", off, err)
 	}
 }

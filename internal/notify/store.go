@@ -75,19 +75,25 @@ func (s *Store) EmailOff(ctx context.Context, accountID int64) ([]Kind, error) {
 	return pgx.CollectRows(rows, pgx.RowTo[Kind])
 }
 
-// SetEmailOff records the kinds the account does not want by e-mail.
-func (s *Store) SetEmailOff(ctx context.Context, accountID int64, off []Kind) error {
-	for _, k := range off {
+// SetEmailOn records the kinds the account wants by e-mail; the others
+// it gets in the application only.
+func (s *Store) SetEmailOn(ctx context.Context, accountID int64, on []Kind) error {
+	for _, k := range on {
 		if !slices.Contains(Kinds, k) {
 			return apperr.New(apperr.Invalid, "Loại thông báo không hợp lệ. Hãy tải lại trang và chọn lại.")
+		}
+	}
+	var off []Kind
+	for _, k := range Kinds {
+		if !slices.Contains(on, k) {
+			off = append(off, k)
 		}
 	}
 	return s.db.Tx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM notification_email_off WHERE account_id = $1`, accountID); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO notification_email_off (account_id, kind) SELECT $1, unnest($2::text[])
-			ON CONFLICT DO NOTHING`, accountID, off)
+		_, err := tx.Exec(ctx, `INSERT INTO notification_email_off (account_id, kind) SELECT $1, unnest($2::text[])`, accountID, off)
 		return err
 	})
 }
