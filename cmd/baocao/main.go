@@ -24,6 +24,7 @@ import (
 	"baocao/internal/database/localpg"
 	"baocao/internal/documents"
 	"baocao/internal/loadtest"
+	"baocao/internal/notify"
 	"baocao/internal/reports"
 	"baocao/internal/secretbox"
 	"baocao/internal/seed"
@@ -188,6 +189,17 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, lo
 	accountStore := accounts.NewStore(db, secretbox.New(cfg.SecretKey))
 	go every(ctx, time.Hour, log, "disable inactive accounts", accountStore.DisableInactive)
 	go every(ctx, 10*time.Minute, log, "open periods", reports.NewStore(db).OpenDue)
+	if cfg.SMTP.Host == "" {
+		log.Warn("SMTP_HOST is not set: notifications are shown in the application only, e-mails are logged and skipped")
+	}
+	notifications, err := notify.New(db, &notify.Mailer{SMTP: cfg.SMTP, BaseURL: cfg.BaseURL, Log: log}, log, nil)
+	if err != nil {
+		return err
+	}
+	// Not cancelled by Ctrl-C: Stop below lets the e-mails being sent finish.
+	if err := notifications.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("start notification jobs: %w", err)
+	}
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
@@ -200,7 +212,7 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, lo
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	fmt.Fprintln(stdout, "baocao: shutting down")
-	return srv.Shutdown(shutdownCtx)
+	return errors.Join(srv.Shutdown(shutdownCtx), notifications.Stop(shutdownCtx))
 }
 
 // every runs a background job now and then at each interval until ctx
