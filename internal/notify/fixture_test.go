@@ -169,7 +169,8 @@ type mailServer struct {
 	addr     string
 	mu       sync.Mutex
 	messages []message
-	refuse   int // refuse this many messages first, as a busy server does
+	refuse   int           // refuse this many messages first, as a busy server does
+	delay    time.Duration // how long taking a message takes
 }
 
 type message struct {
@@ -189,6 +190,14 @@ func startMailServer(t *testing.T) *mailServer {
 	go func() { _ = srv.Serve(l) }()
 	t.Cleanup(func() { _ = srv.Close() })
 	return m
+}
+
+// behave makes the server refuse the first messages and take a while
+// for each.
+func (m *mailServer) behave(refuse int, delay time.Duration) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.refuse, m.delay = refuse, delay
 }
 
 func (m *mailServer) received() []message {
@@ -218,6 +227,10 @@ func (s *session) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
+	s.server.mu.Lock()
+	delay := s.server.delay
+	s.server.mu.Unlock()
+	time.Sleep(delay)
 	s.server.mu.Lock()
 	defer s.server.mu.Unlock()
 	if s.server.refuse > 0 {

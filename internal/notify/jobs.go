@@ -27,9 +27,9 @@ type scanArgs struct{}
 
 func (scanArgs) Kind() string { return "notify_scan" }
 
-// ScanEvery is how often the deadlines are scanned (by one instance: the
+// scanEvery is how often the deadlines are scanned (by one instance: the
 // queue's leader).
-const ScanEvery = time.Hour
+const scanEvery = time.Hour
 
 // Service runs the notification jobs of one server instance.
 type Service struct {
@@ -55,7 +55,7 @@ func New(db *database.DB, mailer *Mailer, log *slog.Logger, retry river.ClientRe
 		Workers:     workers,
 		Logger:      log,
 		RetryPolicy: retry,
-		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(ScanEvery),
+		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(scanEvery),
 			func() (river.JobArgs, *river.InsertOpts) { return scanArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})},
 	})
 	if err != nil {
