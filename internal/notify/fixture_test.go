@@ -108,14 +108,20 @@ func (f *fixture) mailer() *notify.Mailer {
 	base, _ := url.Parse("https://baocao.khanhhoa.gov.vn")
 	return &notify.Mailer{
 		SMTP:    config.SMTP{Host: "127.0.0.1", Port: p, From: "Hệ thống báo cáo Khánh Hòa <no-reply@baocao.khanhhoa.gov.vn>"},
-		BaseURL: base, Log: testLog(f.t),
+		BaseURL: base,
 	}
 }
 
-// service starts the notification workers (one server instance).
+// service starts the notification workers (one server instance) sending
+// to the fixture's SMTP server.
 func (f *fixture) service() *notify.Service {
 	f.t.Helper()
-	svc, err := notify.New(f.db, f.mailer(), testLog(f.t), nil)
+	return f.serviceWith(f.mailer())
+}
+
+func (f *fixture) serviceWith(m *notify.Mailer) *notify.Service {
+	f.t.Helper()
+	svc, err := notify.New(f.db, m, testLog(f.t), nil)
 	if err != nil {
 		f.t.Fatal(err)
 	}

@@ -35,6 +35,7 @@ const scanEvery = time.Hour
 type Service struct {
 	db     *database.DB
 	mailer *Mailer
+	log    *slog.Logger
 	Now    func() time.Time
 	client *river.Client[pgx.Tx]
 }
@@ -42,7 +43,7 @@ type Service struct {
 // New prepares the workers; Start runs them. retry is river's policy for
 // failed jobs (nil: its exponential backoff).
 func New(db *database.DB, mailer *Mailer, log *slog.Logger, retry river.ClientRetryPolicy) (*Service, error) {
-	s := &Service{db: db, mailer: mailer, Now: time.Now}
+	s := &Service{db: db, mailer: mailer, log: log, Now: time.Now}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, river.WorkFunc(s.workEvent))
 	river.AddWorker(workers, river.WorkFunc(s.workMail))
@@ -155,6 +156,10 @@ func (s *Service) workMail(ctx context.Context, job *river.Job[mailArgs]) error 
 		Scan(&n.ID, &n.Kind, &n.Title, &n.Body, &n.Link, &n.CreatedAt, &name, &email, &emailed)
 	if err != nil || emailed || email == "" {
 		return err
+	}
+	if s.mailer.SMTP.Host == "" {
+		s.log.Info("notification e-mail skipped: SMTP_HOST is not set", "notification", n.ID, "to", email)
+		return nil
 	}
 	if err := s.mailer.Send(ctx, name, email, n); err != nil {
 		return err

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
-	"log/slog"
 	"mime"
 	"mime/quotedprintable"
 	"net"
@@ -20,20 +19,14 @@ import (
 	"baocao/internal/config"
 )
 
-// Mailer sends notifications through the configured SMTP server. Without
-// a host it only logs what it would have sent.
+// Mailer sends notifications through the configured SMTP server.
 type Mailer struct {
-	SMTP    config.SMTP
-	BaseURL *url.URL // links in e-mails point here
-	Log     *slog.Logger
+	SMTP    config.SMTP // without a Host, e-mails are logged and skipped
+	BaseURL *url.URL    // links in e-mails point here
 }
 
 // Send e-mails n to the address to (the official's name is toName).
 func (m *Mailer) Send(ctx context.Context, toName, to string, n Notification) error {
-	if m.SMTP.Host == "" {
-		m.Log.Info("notification e-mail skipped: SMTP_HOST is not set", "notification", n.ID, "to", to)
-		return nil
-	}
 	from, err := mail.ParseAddress(m.SMTP.From)
 	if err != nil {
 		return fmt.Errorf("SMTP_FROM %q: %w", m.SMTP.From, err)

@@ -283,3 +283,22 @@ func TestLockoutNotifiesAdmins(t *testing.T) {
 		t.Errorf("e-mail %q:\n%s", m.Subject, m.Body)
 	}
 }
+
+// Without an SMTP server the notifications stay in the application; the
+// e-mails are skipped, not marked sent.
+func TestNoSMTPHostSkipsEmails(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.account("nhaplieu.syte", "so-y-te", "user", "enter")
+	f.openReports("so-y-te")
+	m := f.mailer()
+	m.SMTP.Host = ""
+	f.serviceWith(m)
+
+	f.waitFor("the mail job done", func() bool {
+		return f.count(`SELECT count(*) FROM river_job WHERE kind = 'notify_mail' AND state = 'completed'`) == 1
+	})
+	if n := f.count(`SELECT count(*) FROM notifications WHERE emailed_at IS NULL`); n != 1 || len(f.mail.received()) != 0 {
+		t.Errorf("%d notifications not e-mailed (want 1), %d e-mails", n, len(f.mail.received()))
+	}
+}
