@@ -192,7 +192,7 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, lo
 	if cfg.SMTP.Host == "" {
 		log.Warn("SMTP_HOST is not set: notifications are shown in the application only, e-mails are logged and skipped")
 	}
-	notifications, err := notify.New(db, &notify.Mailer{SMTP: cfg.SMTP, BaseURL: cfg.BaseURL}, log, nil)
+	notifications, err := notify.New(db, &notify.Mailer{SMTP: cfg.SMTP, BaseURL: cfg.BaseURL}, log)
 	if err != nil {
 		return err
 	}

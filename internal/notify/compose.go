@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -57,7 +58,17 @@ type reportInfo struct {
 }
 
 func (r reportInfo) subject() string { return r.Regime + " – " + r.Period }
-func (r reportInfo) link() string    { return "/reports/" + strconv.FormatInt(r.ID, 10) }
+
+// what names the report in a sentence: its regime (whose name usually
+// begins with "Báo cáo"), period and unit.
+func (r reportInfo) what() string {
+	name := r.Regime
+	if !strings.HasPrefix(strings.ToLower(name), "báo cáo") {
+		name = "báo cáo " + name
+	}
+	return fmt.Sprintf("%s, %s của %s", name, r.Period, r.Unit)
+}
+func (r reportInfo) link() string { return "/reports/" + strconv.FormatInt(r.ID, 10) }
 
 const reportInfoSQL = `
 	SELECT r.id, r.unit_id, u.name, ru.name, g.name, p.label, r.deadline
@@ -91,7 +102,7 @@ func unitUsers(ctx context.Context, tx pgx.Tx, unitID int64, rights ...string) (
 func reportNote(ctx context.Context, tx pgx.Tx, e eventArgs, r reportInfo, key string, today time.Time) (note, error) {
 	kind := e.What
 	n := note{kind: kind, key: key, link: r.link()}
-	what := fmt.Sprintf("%s, %s của %s", r.Regime, r.Period, r.Unit)
+	what := r.what()
 	var rights []string
 	switch kind {
 	case PeriodOpened:
@@ -100,28 +111,28 @@ func reportNote(ctx context.Context, tx pgx.Tx, e eventArgs, r reportInfo, key s
 			r.Period, r.Regime, r.Unit, r.Receiver, vn.Date(r.Deadline))
 	case DeadlineSoon:
 		n.title = "Sắp đến hạn gửi: " + r.subject()
-		n.body = fmt.Sprintf("Báo cáo %s phải gửi đến %s chậm nhất ngày %s (còn %d ngày) nhưng chưa được gửi.",
+		n.body = fmt.Sprintf("Sắp đến hạn gửi %s đến %s: hạn gửi ngày %s (còn %d ngày) mà báo cáo chưa được gửi.",
 			what, r.Receiver, vn.Date(r.Deadline), int(r.Deadline.Sub(today).Hours()/24))
 	case Overdue:
 		n.title = "Quá hạn gửi: " + r.subject()
-		n.body = fmt.Sprintf("Báo cáo %s đã quá hạn gửi (hạn %s) mà chưa được gửi đến %s.", what, vn.Date(r.Deadline), r.Receiver)
+		n.body = fmt.Sprintf("Đã quá hạn gửi %s (hạn %s) mà báo cáo chưa được gửi đến %s.", what, vn.Date(r.Deadline), r.Receiver)
 	case Returned:
 		n.title = "Báo cáo bị trả lại: " + r.subject()
 		by := r.Receiver
 		if e.Internal {
 			by = "Lãnh đạo đơn vị"
 		}
-		n.body = fmt.Sprintf("%s đã trả lại báo cáo %s để sửa. Lý do: %s", by, what, e.Reason)
+		n.body = fmt.Sprintf("%s đã trả lại %s để sửa. Lý do: %s", by, what, e.Reason)
 	case Accepted:
 		n.title = "Báo cáo đã được tiếp nhận: " + r.subject()
-		n.body = fmt.Sprintf("%s đã tiếp nhận báo cáo %s.", r.Receiver, what)
+		n.body = fmt.Sprintf("%s đã tiếp nhận %s.", r.Receiver, what)
 	case AwaitingApproval:
 		n.title = "Báo cáo chờ duyệt: " + r.subject()
-		n.body = fmt.Sprintf("Báo cáo %s đã được trình và đang chờ lãnh đạo duyệt, ký số.", what)
+		n.body = fmt.Sprintf("Đã trình %s; báo cáo đang chờ lãnh đạo duyệt, ký số.", what)
 		rights = []string{"approve"}
 	case AwaitingSending:
 		n.title = "Báo cáo chờ gửi: " + r.subject()
-		n.body = fmt.Sprintf("Báo cáo %s đã được ký số và đang chờ gửi đến %s (hạn gửi %s).", what, r.Receiver, vn.Date(r.Deadline))
+		n.body = fmt.Sprintf("Đã ký số %s; báo cáo đang chờ gửi đến %s (hạn gửi %s).", what, r.Receiver, vn.Date(r.Deadline))
 		rights = []string{"send"}
 	default:
 		return n, fmt.Errorf("notification kind %q is not about a report", kind)

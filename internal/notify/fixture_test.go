@@ -121,7 +121,7 @@ func (f *fixture) service() *notify.Service {
 
 func (f *fixture) serviceWith(m *notify.Mailer) *notify.Service {
 	f.t.Helper()
-	svc, err := notify.New(f.db, m, testLog(f.t), nil)
+	svc, err := notify.New(f.db, m, testLog(f.t))
 	if err != nil {
 		f.t.Fatal(err)
 	}

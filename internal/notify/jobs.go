@@ -40,9 +40,9 @@ type Service struct {
 	client *river.Client[pgx.Tx]
 }
 
-// New prepares the workers; Start runs them. retry is river's policy for
-// failed jobs (nil: its exponential backoff).
-func New(db *database.DB, mailer *Mailer, log *slog.Logger, retry river.ClientRetryPolicy) (*Service, error) {
+// New prepares the workers; Start runs them. A failed job is retried with
+// river's exponential backoff.
+func New(db *database.DB, mailer *Mailer, log *slog.Logger) (*Service, error) {
 	s := &Service{db: db, mailer: mailer, log: log, Now: time.Now}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, river.WorkFunc(s.workEvent))
@@ -52,10 +52,9 @@ func New(db *database.DB, mailer *Mailer, log *slog.Logger, retry river.ClientRe
 		return err
 	}))
 	client, err := river.NewClient(riverpgxv5.New(db.Pool), &river.Config{
-		Queues:      map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
-		Workers:     workers,
-		Logger:      log,
-		RetryPolicy: retry,
+		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
+		Workers: workers,
+		Logger:  log,
 		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(scanEvery),
 			func() (river.JobArgs, *river.InsertOpts) { return scanArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})},
 	})

@@ -112,8 +112,8 @@ func TestTransitionsNotifyWhoMustAct(t *testing.T) {
 		}
 	}
 	slices.Sort(bodies)
-	if len(bodies) != 2 || !strings.Contains(bodies[0], "Lãnh đạo đơn vị đã trả lại báo cáo Báo cáo tình hình dịch bệnh, Đợt 1 năm 2030 của Sở Y tế để sửa. Lý do: Bổ sung số liệu tháng trước") ||
-		!strings.Contains(bodies[1], "Văn phòng Ủy ban nhân dân tỉnh đã trả lại báo cáo") || !strings.Contains(bodies[1], "Lý do: Thiếu số liệu về tiêm chủng") {
+	if len(bodies) != 2 || !strings.Contains(bodies[0], "Lãnh đạo đơn vị đã trả lại Báo cáo tình hình dịch bệnh, Đợt 1 năm 2030 của Sở Y tế để sửa. Lý do: Bổ sung số liệu tháng trước") ||
+		!strings.Contains(bodies[1], "Văn phòng Ủy ban nhân dân tỉnh đã trả lại Báo cáo tình hình dịch bệnh") || !strings.Contains(bodies[1], "Lý do: Thiếu số liệu về tiêm chủng") {
 		t.Errorf("returned e-mails:\n%s", strings.Join(bodies, "\n----\n"))
 	}
 }
@@ -213,7 +213,7 @@ func TestScanNotifiesDeadlinesOnce(t *testing.T) {
 	f.account("nhaplieu.ct", "so-cong-thuong", "user", "enter")
 	f.account("nhaplieu.xa", "xa-22366", "user", "enter")
 	ids := f.openReports("so-y-te", "so-cong-thuong", "xa-22366")
-	svc, err := notify.New(f.db, f.mailer(), testLog(t), nil)
+	svc, err := notify.New(f.db, f.mailer(), testLog(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,7 +244,7 @@ func TestScanNotifiesDeadlinesOnce(t *testing.T) {
 	if err := f.db.QueryRow(f.ctx, `SELECT body FROM notifications WHERE kind = 'deadline_soon'`).Scan(&body); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(body, "chậm nhất ngày 12/02/2030 (còn 2 ngày)") {
+	if !strings.Contains(body, "hạn gửi ngày 12/02/2030 (còn 2 ngày)") {
 		t.Errorf("deadline soon body: %s", body)
 	}
 	if n := f.count(`SELECT count(*) FROM river_job WHERE kind = 'notify_mail'`); n != 2 {
