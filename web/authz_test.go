@@ -84,6 +84,14 @@ var matrix = map[string]allow{
 	"POST /account/2fa":         signedIn,
 	"POST /account/2fa/disable": signedIn,
 
+	// Each account's own notifications; another's ID is refused by the
+	// store (TestNotificationsAreOwn).
+	"GET /notifications":                        signedIn,
+	"POST /notifications/read-all":              signedIn,
+	"POST /notifications/{notificationID}/read": signedIn,
+	"GET /account/notifications":                signedIn,
+	"POST /account/notifications":               signedIn,
+
 	"GET /account/certificate":         signedIn,
 	"POST /account/certificate":        signedIn,
 	"POST /account/certificate/delete": signedIn,

@@ -18,6 +18,13 @@ import (
 func (s *Server) page(r *http.Request, title, section string, crumbs ...layouts.Crumb) layouts.Page {
 	p := layouts.Page{Title: title, Section: section, Crumbs: crumbs, Account: currentAccount(r), CSRF: s.csrfToken(r)}
 	p.Flash = s.sessions.PopString(r.Context(), sessFlash)
+	if p.Account != nil {
+		unread, err := s.notify.Unread(r.Context(), p.Account.ID)
+		if err != nil {
+			s.log.ErrorContext(r.Context(), "count unread notifications", "error", err)
+		}
+		p.Unread = unread
+	}
 	return p
 }
 

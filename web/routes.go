@@ -60,6 +60,13 @@ func (s *Server) routes() chi.Router {
 		s.handle(r, http.MethodGet, "/account/2fa", policy.SignedIn, s.twoFactorPage)
 		s.handle(r, http.MethodPost, "/account/2fa", policy.SignedIn, s.twoFactorEnable)
 		s.handle(r, http.MethodPost, "/account/2fa/disable", policy.SignedIn, s.twoFactorDisable)
+		// Notifications are the signed-in account's own: the store reads and
+		// marks only those, so another's ID is simply not found.
+		s.handle(r, http.MethodGet, "/notifications", policy.SignedIn, s.notificationsPage)
+		s.handle(r, http.MethodPost, "/notifications/read-all", policy.SignedIn, s.notificationsReadAll)
+		s.handle(r, http.MethodPost, "/notifications/{notificationID}/read", policy.SignedIn, s.notificationRead)
+		s.handle(r, http.MethodGet, "/account/notifications", policy.SignedIn, s.notificationSettingsPage)
+		s.handle(r, http.MethodPost, "/account/notifications", policy.SignedIn, s.notificationSettings)
 		s.handle(r, http.MethodGet, "/account/certificate", policy.SignedIn, s.certificatePage(ownCertificate))
 		s.handle(r, http.MethodPost, "/account/certificate", policy.SignedIn, s.certificateUpload(ownCertificate))
 		s.handle(r, http.MethodPost, "/account/certificate/delete", policy.SignedIn, s.certificateRemove(ownCertificate))

@@ -21,6 +21,7 @@ import (
 	"baocao/internal/govexport"
 	"baocao/internal/holidays"
 	"baocao/internal/indicators"
+	"baocao/internal/notify"
 	"baocao/internal/policy"
 	"baocao/internal/regimes"
 	"baocao/internal/reports"
@@ -42,6 +43,7 @@ type Server struct {
 	gov         *govexport.Store // delivery status only; the job runs in cmd/baocao
 	indicators  *indicators.Store
 	holidays    *holidays.Store
+	notify      *notify.Store
 	policy      *policy.Policy
 	sessions    *scs.SessionManager
 	box         *secretbox.Box
@@ -74,7 +76,7 @@ func New(cfg *config.Config, db *database.DB, log *slog.Logger) *Server {
 	s := &Server{
 		cfg: cfg, db: db, units: unitStore, accounts: accountStore, box: box, regimes: regimes.NewStore(db),
 		assignments: assignments.NewStore(db), reports: reports.NewStore(db),
-		indicators: indicators.NewStore(db), holidays: holidays.NewStore(db),
+		indicators: indicators.NewStore(db), holidays: holidays.NewStore(db), notify: notify.NewStore(db),
 		policy:   &policy.Policy{Tree: unitStore},
 		sessions: sessions, log: log, now: time.Now,
 		actions: map[string]policy.Action{},

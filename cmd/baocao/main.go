@@ -26,6 +26,7 @@ import (
 	"baocao/internal/documents"
 	"baocao/internal/govexport"
 	"baocao/internal/loadtest"
+	"baocao/internal/notify"
 	"baocao/internal/reports"
 	"baocao/internal/secretbox"
 	"baocao/internal/seed"
@@ -200,6 +201,17 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, lo
 			&govexport.HTTPExporter{URL: cfg.GovExportURL, Token: cfg.GovExportToken})
 		go every(ctx, time.Minute, log, "deliver to the Government system", gov.DeliverDue)
 	}
+	if cfg.SMTP.Host == "" {
+		log.Warn("SMTP_HOST is not set: notifications are shown in the application only, e-mails are logged and skipped")
+	}
+	notifications, err := notify.New(db, &notify.Mailer{SMTP: cfg.SMTP, BaseURL: cfg.BaseURL}, log)
+	if err != nil {
+		return err
+	}
+	// Not cancelled by Ctrl-C: Stop below lets the e-mails being sent finish.
+	if err := notifications.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("start notification jobs: %w", err)
+	}
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
@@ -212,7 +224,7 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, lo
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	fmt.Fprintln(stdout, "baocao: shutting down")
-	return srv.Shutdown(shutdownCtx)
+	return errors.Join(srv.Shutdown(shutdownCtx), notifications.Stop(shutdownCtx))
 }
 
 // every runs a background job now and then at each interval until ctx

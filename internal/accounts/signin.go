@@ -6,11 +6,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 
 	"baocao/internal/apperr"
 	"baocao/internal/audit"
+	"baocao/internal/notify"
 	"baocao/internal/vn"
 )
 
@@ -96,8 +98,14 @@ func (s *Store) failSignIn(ctx context.Context, a *Account, reason string) error
 		return err
 	}
 	if failures >= s.LockoutAfter {
-		if err := audit.Record(ctx, s.db, audit.Event{Action: "account.lockout", ObjectType: "account", ObjectID: a.ID, UnitID: a.UnitID,
-			Detail: map[string]any{"failures": failures}}); err != nil {
+		err := s.db.Tx(ctx, func(tx pgx.Tx) error {
+			if err := audit.Record(ctx, tx, audit.Event{Action: "account.lockout", ObjectType: "account", ObjectID: a.ID, UnitID: a.UnitID,
+				Detail: map[string]any{"failures": failures}}); err != nil {
+				return err
+			}
+			return notify.QueueAccountLocked(ctx, tx, a.ID)
+		})
+		if err != nil {
 			return err
 		}
 		a.LockedUntil = *lockedUntil

@@ -14,6 +14,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/rivermigrate"
 
 	"baocao/migrations"
 )
@@ -53,14 +55,24 @@ func Migrate(ctx context.Context, db *DB) error {
 	return MigrateSQL(ctx, sqlDB)
 }
 
-// MigrateSQL applies every pending migration through database/sql.
+// MigrateSQL applies every pending migration through database/sql: ours,
+// then those of the river job queue (its own tables, river_*).
 func MigrateSQL(ctx context.Context, sqlDB *sql.DB) error {
 	provider, err := goose.NewProvider(goose.DialectPostgres, sqlDB, migrations.FS)
 	if err != nil {
 		return err
 	}
-	_, err = provider.Up(ctx)
-	return err
+	if _, err := provider.Up(ctx); err != nil {
+		return err
+	}
+	river, err := rivermigrate.New(riverdatabasesql.New(sqlDB), nil)
+	if err != nil {
+		return err
+	}
+	if _, err := river.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("river migrations: %w", err)
+	}
+	return nil
 }
 
 // Tx runs fn in a transaction, committing when fn returns nil.

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"baocao/internal/database"
+	"baocao/internal/notify"
 	"baocao/internal/periods"
 	"baocao/internal/vn"
 )
@@ -134,6 +135,11 @@ func openPeriod(ctx context.Context, tx pgx.Tx, regimeID, version int64, p perio
 			return 0, err
 		}
 		created += int(tag.RowsAffected())
+	}
+	if created > 0 {
+		if err := notify.QueuePeriodOpened(ctx, tx, periodID); err != nil {
+			return 0, err
+		}
 	}
 	return created, nil
 }

@@ -13,6 +13,7 @@ import (
 	"baocao/internal/apperr"
 	"baocao/internal/audit"
 	"baocao/internal/forms"
+	"baocao/internal/notify"
 	"baocao/internal/vn"
 )
 
@@ -243,6 +244,9 @@ func (s *Store) move(ctx context.Context, r *Report, a Action, reason string, ma
 			INSERT INTO report_events (report_id, actor_id, actor_name, action, from_status, to_status, version, reason, ip, detail)
 			VALUES ($1, nullif($2, 0), $3, $4, $5, $6, $7, $8, $9, $10)`,
 			r.ID, actor.AccountID, actor.Name, string(a), r.Status, t.to, version, reason, actor.IP, detail); err != nil {
+			return err
+		}
+		if err := notify.QueueReportMoved(ctx, tx, r.ID, string(a), reason); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Event{Action: "report." + string(a), ObjectType: "report", ObjectID: r.ID, UnitID: r.UnitID,

@@ -1,7 +1,11 @@
 // Package layouts holds the page frame: header, navigation, breadcrumbs.
 package layouts
 
-import "baocao/internal/accounts"
+import (
+	"strconv"
+
+	"baocao/internal/accounts"
+)
 
 // Page is what the frame needs from every page.
 type Page struct {
@@ -11,6 +15,7 @@ type Page struct {
 	Account *accounts.Account // nil when not signed in
 	CSRF    string
 	Flash   string // a one-time success message
+	Unread  int    // the account's unread notifications, on the bell
 }
 
 // Crumb is a breadcrumb link.
@@ -44,6 +49,13 @@ func (p Page) nav() []navItem {
 		items = append(items, navItem{"received", "Báo cáo nhận được", "/received"})
 	}
 	return append(items, navItem{"account", "Tài khoản của tôi", "/account"})
+}
+
+func (p Page) bellLabel() string {
+	if p.Unread == 0 {
+		return "Thông báo, không có thông báo mới"
+	}
+	return "Thông báo, " + strconv.Itoa(p.Unread) + " chưa đọc"
 }
 
 func (p Page) htmxHeaders() string {

@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"io/fs"
 	"net/url"
 	"os"
@@ -19,6 +20,8 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver pgtestdb connects with
 	"github.com/peterldowns/pgtestdb"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/rivermigrate"
 
 	"baocao/internal/database"
 	"baocao/internal/database/localpg"
@@ -102,6 +105,12 @@ func (migrator) Hash() (string, error) {
 		h.Write(b)
 		return err
 	})
+	// River's own migrations come with its module version.
+	river, rerr := rivermigrate.New(riverdatabasesql.New(nil), nil)
+	if rerr != nil {
+		return "", rerr
+	}
+	fmt.Fprintf(h, "river %d", len(river.AllVersions()))
 	return hex.EncodeToString(h.Sum(nil))[:16], err
 }
 
