@@ -131,24 +131,7 @@ func (s *Store) Save(ctx context.Context, r *Report, d Draft, by int64) ([]Probl
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM report_values WHERE report_id = $1`, r.ID); err != nil {
-			return err
-		}
-		rows := make([][]any, 0, len(numbers)+len(texts)+len(computed))
-		for key, x := range numbers {
-			form, row, col := splitKey(key)
-			rows = append(rows, []any{r.ID, form, row, col, x, nil, false})
-		}
-		for key, t := range texts {
-			form, row, col := splitKey(key)
-			rows = append(rows, []any{r.ID, form, row, col, nil, t, false})
-		}
-		for key, x := range computed {
-			form, row, col := splitKey(key)
-			rows = append(rows, []any{r.ID, form, row, col, x, nil, true})
-		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"report_values"},
-			[]string{"report_id", "form_key", "row_key", "col_code", "num", "txt", "computed"}, pgx.CopyFromRows(rows)); err != nil {
+		if err := writeValues(ctx, tx, r.ID, numbers, texts, computed); err != nil {
 			return err
 		}
 		for key, html := range d.Sections {
@@ -167,6 +150,84 @@ func (s *Store) Save(ctx context.Context, r *Report, d Draft, by int64) ([]Probl
 }
 
 var errStale = errors.New("stale revision")
+
+// writeValues makes the report's stored cells exactly numbers, texts and
+// computed, writing only the cells that changed: an autosave changes a
+// few cells of a form of thousands.
+func writeValues(ctx context.Context, tx pgx.Tx, reportID int64, numbers map[string]float64, texts map[string]string, computed map[string]float64) error {
+	type value struct {
+		num      *float64
+		txt      *string
+		computed bool
+	}
+	want := make(map[string]value, len(numbers)+len(texts)+len(computed))
+	for key, x := range numbers {
+		want[key] = value{num: &x}
+	}
+	for key, t := range texts {
+		want[key] = value{txt: &t}
+	}
+	for key, x := range computed {
+		want[key] = value{num: &x, computed: true}
+	}
+	rows, _ := tx.Query(ctx, `SELECT form_key, row_key, col_code, num::float8, txt, computed FROM report_values WHERE report_id = $1`, reportID)
+	var form, row, col string
+	var num *float64
+	var txt *string
+	var isComputed bool
+	var gone [3][]string
+	same := map[string]bool{}
+	_, err := pgx.ForEachRow(rows, []any{&form, &row, &col, &num, &txt, &isComputed}, func() error {
+		key := CellKey(form, row, col)
+		w, ok := want[key]
+		switch {
+		case !ok:
+			gone[0], gone[1], gone[2] = append(gone[0], form), append(gone[1], row), append(gone[2], col)
+		case w.computed == isComputed && equalPtr(w.num, num) && equalPtr(w.txt, txt):
+			same[key] = true
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if len(gone[0]) > 0 {
+		if _, err := tx.Exec(ctx, `DELETE FROM report_values WHERE report_id = $1
+			AND (form_key, row_key, col_code) IN (SELECT * FROM unnest($2::text[], $3::text[], $4::text[]))`,
+			reportID, gone[0], gone[1], gone[2]); err != nil {
+			return err
+		}
+	}
+	var forms, rowKeys, cols []string
+	var nums []*float64
+	var txts []*string
+	var comp []bool
+	for key, w := range want {
+		if same[key] {
+			continue
+		}
+		f, r, c := splitKey(key)
+		forms, rowKeys, cols = append(forms, f), append(rowKeys, r), append(cols, c)
+		nums, txts, comp = append(nums, w.num), append(txts, w.txt), append(comp, w.computed)
+	}
+	if len(forms) == 0 {
+		return nil
+	}
+	_, err = tx.Exec(ctx, `
+		INSERT INTO report_values (report_id, form_key, row_key, col_code, num, txt, computed)
+		SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::float8[], $6::text[], $7::bool[])
+		ON CONFLICT (report_id, form_key, row_key, col_code)
+		DO UPDATE SET num = EXCLUDED.num, txt = EXCLUDED.txt, computed = EXCLUDED.computed`,
+		reportID, forms, rowKeys, cols, nums, txts, comp)
+	return err
+}
+
+func equalPtr[T comparable](a, b *T) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}
 
 // conflict explains a refused save: the report changed status, or someone
 // saved it meanwhile.
