@@ -52,6 +52,7 @@ func (s *Server) reportView(r *http.Request, rep *reports.Report) (pages.ReportV
 	if err != nil {
 		return pages.ReportView{}, err
 	}
+	problems := reports.Problems(tpl, content) // of what is stored, before the prefill below
 	v := pages.ReportView{Report: rep, Template: tpl, Values: content.Values, Sections: content.Sections}
 	prefill, err := s.reports.Prefill(ctx, rep)
 	if err != nil {
@@ -97,7 +98,7 @@ func (s *Server) reportView(r *http.Request, rep *reports.Report) (pages.ReportV
 		}
 	}
 	if v.Editable {
-		v.Problems, err = s.reports.Check(ctx, rep)
+		v.Problems = problems
 	}
 	return v, err
 }

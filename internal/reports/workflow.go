@@ -299,6 +299,12 @@ func (s *Store) Check(ctx context.Context, r *Report) ([]Problem, error) {
 	if err != nil {
 		return nil, err
 	}
+	return Problems(tpl, c), nil
+}
+
+// Problems lists what keeps content from being submitted: required cells
+// and sections left blank, and every problem of its values.
+func Problems(tpl *forms.Template, c *Content) []Problem {
 	var problems []Problem
 	for _, sec := range tpl.Outline {
 		if sec.Required && stripTags(c.Sections[sec.Key]) == "" {
@@ -319,7 +325,7 @@ func (s *Store) Check(ctx context.Context, r *Report) ([]Problem, error) {
 			}
 		}
 	}
-	return problems, nil
+	return problems
 }
 
 // lateAt decides whether a report sent at now misses its deadline: it is

@@ -29,6 +29,25 @@ func (g Grid) marks(row, col string) string {
 	return cls
 }
 
+// inputClass is the class of an input cell's td ("row|col" key): a plain
+// string, built once per cell, as this is the hottest spot of the page.
+func (g Grid) inputClass(key string, c forms.Column, msg string) string {
+	cls := ""
+	if msg != "" {
+		cls = "grid__cell--error"
+	}
+	if c.Type != forms.Text {
+		cls += " num"
+	}
+	if g.Marked[key] {
+		cls += " grid__cell--marked"
+	}
+	if g.Changed[key] {
+		cls += " grid__cell--changed"
+	}
+	return cls
+}
+
 func (g Grid) drillURL(row, col string) string {
 	return g.Drill + "&row=" + row + "&col=" + col
 }
