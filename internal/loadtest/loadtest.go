@@ -179,6 +179,32 @@ func (s *session) post(kind, path string, form url.Values, want ...int) (int, st
 	return s.do(kind, req, want...)
 }
 
+// htmxPost posts a form as htmx does (the answer is a fragment, 200).
+func (s *session) htmxPost(kind, path string, form url.Values) (int, string) {
+	req, _ := http.NewRequest(http.MethodPost, s.base+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("HX-Request", "true")
+	return s.do(kind, req, http.StatusOK)
+}
+
+// formOf is the report form of a page, as the browser would post it.
+func formOf(page string) url.Values {
+	form := url.Values{}
+	if m := csrfField.FindStringSubmatch(page); m != nil {
+		form.Set("csrf_token", m[1])
+	}
+	if m := revision.FindStringSubmatch(page); m != nil {
+		form.Set("revision", m[1])
+	}
+	for _, f := range inputField.FindAllStringSubmatch(page, -1) {
+		form.Set(f[1], f[2])
+	}
+	for _, f := range section.FindAllStringSubmatch(page, -1) {
+		form.Set(f[1], f[2])
+	}
+	return form
+}
+
 func (s *session) signIn(username string) bool {
 	_, page := s.get("signin-page", "/signin")
 	m := csrfField.FindStringSubmatch(page)
@@ -216,36 +242,40 @@ func Run(ctx context.Context, o Options, officials []official, receivers []strin
 				return
 			}
 			path := "/reports/" + strconv.FormatInt(off.reportID, 10)
-			for n := 0; n < o.MaxActions && ctx.Err() == nil; n++ {
+			// The official opens the report and types; the page autosaves
+			// through htmx (as in the browser), and now and then the
+			// official goes home and opens the report again.
+			var form url.Values
+			open := func() {
 				s.get("home", "/")
 				_, page := s.get("report-page", path)
-				form := url.Values{}
-				if m := csrfField.FindStringSubmatch(page); m != nil {
-					form.Set("csrf_token", m[1])
-				}
-				if m := revision.FindStringSubmatch(page); m != nil {
-					form.Set("revision", m[1])
-				}
-				for _, f := range inputField.FindAllStringSubmatch(page, -1) {
-					form.Set(f[1], f[2])
-				}
-				for _, f := range section.FindAllStringSubmatch(page, -1) {
-					form.Set(f[1], f[2])
+				form = formOf(page)
+			}
+			open()
+			for n := 0; n < o.MaxActions && ctx.Err() == nil; n++ {
+				pause(ctx, o.Think)
+				if ctx.Err() != nil {
+					break
 				}
 				value := strconv.Itoa(rand.IntN(1_000_000))
 				form.Set(off.cell, value)
-				code, _ := s.post("save", path, form, http.StatusSeeOther, http.StatusConflict)
-				switch code {
-				case http.StatusSeeOther:
+				_, answer := s.htmxPost("autosave", path, form)
+				m := revision.FindStringSubmatch(answer)
+				switch {
+				case m != nil && strings.Contains(answer, "Đã lưu lúc"):
+					form.Set("revision", m[1])
 					mu.Lock()
 					res.Acked[off.username+"|"+strconv.FormatInt(off.reportID, 10)+"|"+off.cell] = value
 					mu.Unlock()
-				case http.StatusConflict:
+				case strings.Contains(answer, "Chưa lưu"):
 					mu.Lock()
 					res.Conflicts++
 					mu.Unlock()
+					open() // reload, as the page tells the official to
 				}
-				pause(ctx, o.Think)
+				if n%10 == 9 {
+					open()
+				}
 			}
 		}()
 	}
