@@ -399,6 +399,8 @@ func loadtestCommand(ctx context.Context, args []string, getenv func(string) str
 	if u, err := neturl.Parse(o.BaseURL); err != nil || (u.Hostname() != "127.0.0.1" && u.Hostname() != "localhost" && u.Hostname() != "::1") {
 		return errors.New("the load test only targets a server on loopback (127.0.0.1, localhost, ::1)")
 	}
+	// Preparing audits what it sets up (ad-hoc periods); that is not the run's output.
+	slog.SetDefault(slog.New(slog.NewJSONHandler(io.Discard, nil)))
 	return withDB(ctx, getenv, func(db *database.DB) error {
 		officials, receivers, period, err := loadtest.Prepare(ctx, db, o)
 		if err != nil {

@@ -26,7 +26,9 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"baocao/internal/accounts"
+	"baocao/internal/apperr"
 	"baocao/internal/database"
+	reportstore "baocao/internal/reports"
 	"baocao/internal/seed"
 )
 
@@ -49,9 +51,10 @@ type official struct {
 	cell     string // the input this official types into: v.b1.<row>.3
 }
 
-// Prepare makes the accounts of the run: officials of the 65 communes with
-// the enter right (each on its own row of its commune's monthly report)
-// and receivers of Văn phòng UBND tỉnh.
+// Prepare makes the accounts of the run: officials of the communes with
+// the enter right, each on a monthly report of its own (ad-hoc periods
+// add reports when there are more officials than communes), and
+// receivers of Văn phòng UBND tỉnh.
 func Prepare(ctx context.Context, db *database.DB, o Options) ([]official, []string, int64, error) {
 	if err := seed.DemoRegimes(ctx, db); err != nil {
 		return nil, nil, 0, err
@@ -59,13 +62,36 @@ func Prepare(ctx context.Context, db *database.DB, o Options) ([]official, []str
 	type report struct {
 		ID, Unit int64
 	}
-	rows, _ := db.Query(ctx, `
-		SELECT r.id, r.unit_id FROM reports r JOIN periods p ON p.id = r.period_id JOIN regimes g ON g.id = p.regime_id
-		JOIN units u ON u.id = r.unit_id
-		WHERE g.frequency = 'monthly' AND u.kind = 'ubnd-xa' AND r.status IN ('draft', 'returned') ORDER BY r.id`)
-	reports, err := pgx.CollectRows(rows, pgx.RowToStructByPos[report])
+	list := func() ([]report, error) {
+		rows, _ := db.Query(ctx, `
+			SELECT r.id, r.unit_id FROM reports r JOIN periods p ON p.id = r.period_id JOIN regimes g ON g.id = p.regime_id
+			JOIN units u ON u.id = r.unit_id
+			WHERE g.frequency = 'monthly' AND u.kind = 'ubnd-xa' AND r.status IN ('draft', 'returned') ORDER BY r.id`)
+		return pgx.CollectRows(rows, pgx.RowToStructByPos[report])
+	}
+	reports, err := list()
 	if err != nil || len(reports) == 0 {
 		return nil, nil, 0, fmt.Errorf("no open monthly commune reports: %v", err)
+	}
+	// Each official types into a report of its own, as in a province
+	// where every commune's officials fill their own: with more officials
+	// than commune reports, ad-hoc periods of the monthly regime add more.
+	if len(reports) < o.Officials {
+		var regime int64
+		if err := db.QueryRow(ctx, `SELECT id FROM regimes WHERE frequency = 'monthly' ORDER BY id LIMIT 1`).Scan(&regime); err != nil {
+			return nil, nil, 0, err
+		}
+		store := reportstore.NewStore(db)
+		for k := 1; k <= (o.Officials-1)/len(reports); k++ {
+			start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, k)
+			_, err := store.OpenAdHoc(ctx, regime, "Đợt tải thử "+strconv.Itoa(k), start, start.AddDate(0, 0, 14))
+			if err != nil && apperr.Code(err) != apperr.Invalid { // Invalid: opened by an earlier run
+				return nil, nil, 0, err
+			}
+		}
+		if reports, err = list(); err != nil {
+			return nil, nil, 0, err
+		}
 	}
 	var period int64
 	if err := db.QueryRow(ctx, `SELECT period_id FROM reports WHERE id = $1`, reports[0].ID).Scan(&period); err != nil {
@@ -93,7 +119,7 @@ func Prepare(ctx context.Context, db *database.DB, o Options) ([]official, []str
 	var officials []official
 	for i := range o.Officials {
 		rep := reports[i%len(reports)]
-		row := inputRows[(i/len(reports))%len(inputRows)]
+		row := inputRows[(i/len(reports))%len(inputRows)] // officials sharing a report type on different rows
 		name := "taithu." + strconv.Itoa(i)
 		if err := insert(name, rep.Unit, []string{"enter"}); err != nil {
 			return nil, nil, 0, err
