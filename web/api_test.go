@@ -128,6 +128,10 @@ func TestAPIReadWriteAndScope(t *testing.T) {
 			t.Errorf("%s: %d %v", p, code, out)
 		}
 	}
+	// An unknown API path answers in JSON too.
+	if code, out := reader.do(t, http.MethodGet, "/api/v1/khong-co", ""); code != http.StatusNotFound || errCode(out) != "not_found" {
+		t.Errorf("unknown API path: %d %v", code, out)
+	}
 	// Outside the client's units: not found, whatever the ID.
 	for _, p := range []string{otherPath, "/api/v1/units/" + itoa64(h.unit("xa-22453").ID) + "/reports", "/api/v1/reports/999999", "/api/v1/reports/abc"} {
 		if code, out := reader.do(t, http.MethodGet, p, ""); code != http.StatusNotFound || errCode(out) != "not_found" {

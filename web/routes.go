@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -23,9 +24,17 @@ func (s *Server) routes() chi.Router {
 	}
 	r.Use(middleware.RequestID, s.requestLog, s.recoverPanics, s.securityHeaders, s.limitBody)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			apiError(w, apperr.New(apperr.NotFound, "Không có đường dẫn API này; xem /api/v1/openapi.json."))
+			return
+		}
 		s.fail(w, r, apperr.New(apperr.NotFound, "Trang bạn tìm không có hoặc đã được chuyển đi. Hãy kiểm tra lại địa chỉ."))
 	})
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			apiError(w, apperr.New(apperr.NotFound, "Đường dẫn API này không nhận phương thức "+r.Method+"; xem /api/v1/openapi.json."))
+			return
+		}
 		s.fail(w, r, apperr.New(apperr.NotFound, "Trang bạn tìm không có hoặc đã được chuyển đi."))
 	})
 
