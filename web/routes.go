@@ -126,6 +126,7 @@ func (s *Server) routes() chi.Router {
 		s.handle(r, http.MethodGet, "/reports/{reportID}", policy.ViewReport, s.reportPage)
 		s.handle(r, http.MethodPost, "/reports/{reportID}", policy.EditReport, s.reportSave)
 		s.handle(r, http.MethodGet, "/reports/{reportID}/forms/{formKey}/xlsx", policy.ViewReport, s.reportXLSX)
+		s.handle(r, http.MethodGet, "/reports/{reportID}/forms/{formKey}/csv", policy.ViewReport, s.reportCSV)
 		s.handle(r, http.MethodGet, "/reports/{reportID}/pdf", policy.ViewReport, s.reportPDF)
 		s.handle(r, http.MethodPost, "/reports/{reportID}/import", policy.EditReport, s.reportImport)
 		s.handle(r, http.MethodPost, "/reports/{reportID}/attachments", policy.EditReport, s.attach)
@@ -149,6 +150,15 @@ func (s *Server) routes() chi.Router {
 		s.handle(r, http.MethodGet, "/received/{periodID}", policy.ViewReceived, s.receivedPeriodPage)
 		s.handle(r, http.MethodGet, "/received/{periodID}/cell", policy.ViewReceived, s.drillDownPage)
 		s.handle(r, http.MethodPost, "/received/{periodID}/prefill", policy.ViewReceived, s.prefill)
+		s.handle(r, http.MethodGet, "/received/{periodID}/forms/{formKey}/xlsx", policy.ViewReceived, s.consolidatedXLSX)
+		s.handle(r, http.MethodGet, "/received/{periodID}/forms/{formKey}/csv", policy.ViewReceived, s.consolidatedCSV)
+
+		// The overviews; the activity's export and chart check ViewActivity too.
+		s.handle(r, http.MethodGet, "/dashboards", policy.ViewDashboards, s.dashboardPage)
+		s.handle(r, http.MethodGet, "/dashboards/trends", policy.ViewDashboards, s.trendsPage)
+		s.handle(r, http.MethodGet, "/dashboards/activity", policy.ViewActivity, s.activityPage)
+		s.handle(r, http.MethodGet, "/dashboards/export", policy.ViewDashboards, s.dashboardExport)
+		s.handle(r, http.MethodGet, "/dashboards/chart", policy.ViewDashboards, s.dashboardChart)
 		s.handle(r, http.MethodGet, "/admin/outages", policy.ManageOutages, s.outagesPage)
 		s.handle(r, http.MethodPost, "/admin/outages", policy.ManageOutages, s.outageCreate)
 		s.handle(r, http.MethodGet, "/admin/assignments", policy.ConfirmAssignments, s.pendingAssignmentsPage)

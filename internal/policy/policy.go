@@ -41,6 +41,9 @@ const (
 	SendReport    Action = "send_report"    // send it once signed
 	ReceiveReport Action = "receive_report" // accept or return it, as the receiver
 	ViewReceived  Action = "view_received"  // the reports sent to one's own unit, and their consolidation
+
+	ViewDashboards Action = "view_dashboards" // the overviews (Tổng quan), limited by DashboardScope
+	ViewActivity   Action = "view_activity"   // the system's activity: sign-ins, reports sent, accounts
 )
 
 // Object is what an action is done to: the unit it belongs to and, for an
@@ -91,7 +94,7 @@ func (p *Policy) allowed(ctx context.Context, a *accounts.Account, act Action, o
 	switch act {
 	case SignedIn:
 		return true, nil
-	case ManageUnits, ManageHolidays, ManageOutages, ConfirmAssignments, ManageTrust:
+	case ManageUnits, ManageHolidays, ManageOutages, ConfirmAssignments, ManageTrust, ViewActivity:
 		return a.Tier == accounts.SystemAdmin, nil
 	case ViewCatalog:
 		return true, nil
@@ -126,6 +129,8 @@ func (p *Policy) allowed(ctx context.Context, a *accounts.Account, act Action, o
 		return a.Tier == accounts.User, nil
 	case ViewReceived:
 		return a.Tier == accounts.User && (a.Has(accounts.Consolidate) || a.Has(accounts.Approve)), nil
+	case ViewDashboards:
+		return a.IsAdmin() || (a.Has(accounts.Consolidate) || a.Has(accounts.Approve)), nil
 	case ManageRegime:
 		// A unit admin designs and assigns the regimes its own unit owns.
 		switch {
@@ -196,4 +201,18 @@ func Scope(a *accounts.Account) int64 {
 		return 0
 	}
 	return a.UnitID
+}
+
+// DashboardScope returns what the dashboards show a: system admins the
+// whole province; a unit admin the reports of its subtree; a receiver
+// (consolidate or approve right) the reports sent to its unit, so the
+// provincial office, which receives the province's reports, sees those.
+func DashboardScope(a *accounts.Account) (receiver, subtree int64) {
+	switch a.Tier {
+	case accounts.SystemAdmin:
+		return 0, 0
+	case accounts.UnitAdmin:
+		return 0, a.UnitID
+	}
+	return a.UnitID, 0
 }

@@ -11,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
+
+	"baocao/internal/forms"
 )
 
 // Table is any table the system shows (a dashboard's grid, a list of
@@ -230,4 +232,35 @@ func tableText(v any, c TableColumn) string {
 func roundTo(x float64, decimals int) float64 {
 	p := math.Pow(10, float64(min(max(decimals, 0), 6)))
 	return math.Round(x*p) / p
+}
+
+// FormTable flattens a form with its values into a Table, for CSV: STT,
+// label and unit of each row, then one column per form column named
+// "(code) label" under its header group.
+func FormTable(f *forms.Form, title string, lines []string, value func(rowKey, colCode string) (string, bool)) Table {
+	t := Table{Sheet: SheetName(f.Code), Title: title, Lines: lines,
+		Columns: []TableColumn{{Label: "STT", Text: true}, {Label: "Tên chỉ tiêu", Text: true}, {Label: "Đơn vị tính", Text: true}}}
+	for _, c := range f.Columns {
+		t.Columns = append(t.Columns, TableColumn{Label: "(" + c.Code + ") " + c.Label, Decimals: c.Decimals, Text: c.Type == forms.Text})
+	}
+	for _, r := range f.Rows {
+		line := []any{r.STT, r.Label, r.Unit}
+		for _, c := range f.Columns {
+			v, ok := value(r.Key, c.Code)
+			switch {
+			case !ok || !r.HasValues():
+				line = append(line, nil)
+			case c.Type != forms.Text:
+				if n, ok := parseNumber(v); ok {
+					line = append(line, n)
+					continue
+				}
+				fallthrough
+			default:
+				line = append(line, v)
+			}
+		}
+		t.Rows = append(t.Rows, line)
+	}
+	return t
 }
