@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"net/http"
 	"strconv"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
@@ -92,6 +94,11 @@ func consolidatedLine(res *consolidation.Result, includeSent bool) string {
 	return "Tổng hợp từ " + strconv.Itoa(len(res.ReportIDs)) + " báo cáo " + what
 }
 
+func lowerFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToLower(r)) + s[n:]
+}
+
 // consolidatedXLSX downloads a consolidated form as a workbook shaped like
 // the paper form.
 func (s *Server) consolidatedXLSX(w http.ResponseWriter, r *http.Request) {
@@ -99,8 +106,14 @@ func (s *Server) consolidatedXLSX(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	unit, err := s.units.Unit(r.Context(), currentAccount(r).UnitID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	var buf bytes.Buffer
-	err := xlsx.ExportForm(&buf, f, xlsx.ExportOptions{UnitName: consolidatedLine(res, r.URL.Query().Get("sent") == "1"),
+	err = xlsx.ExportForm(&buf, f, xlsx.ExportOptions{UnitLabel: "Đơn vị tổng hợp",
+		UnitName:    unit.Name + " (" + lowerFirst(consolidatedLine(res, r.URL.Query().Get("sent") == "1")) + ")",
 		PeriodLabel: p.Label + " (" + p.Window() + ")", TemplateVersion: p.TemplateVersionID, Value: consolidatedValue(res)})
 	if err != nil {
 		s.fail(w, r, err)
