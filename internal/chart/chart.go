@@ -21,7 +21,7 @@ var colours = []string{"#1d70b8", "#505a5f", "#d4351c", "#00703c"}
 
 const (
 	fontSize = 12
-	width    = 480.0
+	width    = 360.0 // about a phone's width in CSS pixels, so the text keeps its size there
 )
 
 // Series is one line of a line chart; a NaN value is a gap.
@@ -58,9 +58,10 @@ func open(b *strings.Builder, id, title, desc string, height float64) {
 
 func esc(s string) string { return html.EscapeString(s) }
 
-// ticks chooses a round step and the axis maximum for values up to hi,
-// so that the axis shows about n steps.
-func ticks(lo, hi float64, n int) (bottom, top, step float64) {
+// ticks chooses a round step and the axis' ends for values from lo to
+// hi, so that the axis shows about n steps, none finer than the values'
+// decimals.
+func ticks(lo, hi float64, n, decimals int) (bottom, top, step float64) {
 	lo, hi = math.Min(lo, 0), math.Max(hi, 0)
 	if hi == lo {
 		hi = lo + 1
@@ -72,6 +73,7 @@ func ticks(lo, hi float64, n int) (bottom, top, step float64) {
 			break
 		}
 	}
+	step = math.Max(step, math.Pow(10, -float64(decimals)))
 	return math.Floor(lo/step) * step, math.Ceil(hi/step) * step, step
 }
 
@@ -86,8 +88,8 @@ func number(x float64, decimals int) string {
 // SVG draws the line chart.
 func (c Line) SVG() []byte {
 	const (
-		height                      = 280.0
-		left, right, top, bottomPad = 64.0, 16.0, 40.0, 56.0
+		height                      = 240.0
+		left, right, top, bottomPad = 48.0, 24.0, 36.0, 40.0
 	)
 	var b strings.Builder
 	open(&b, c.ID, c.Title, c.Desc, height)
@@ -102,7 +104,7 @@ func (c Line) SVG() []byte {
 	if math.IsInf(lo, 1) {
 		lo, hi = 0, 1
 	}
-	bottom, topV, step := ticks(lo, hi, 4)
+	bottom, topV, step := ticks(lo, hi, 4, c.Decimals)
 	plotW, plotH := width-left-right, height-top-bottomPad
 	y := func(v float64) float64 { return top + plotH*(1-(v-bottom)/(topV-bottom)) }
 	n := len(c.Labels)
@@ -112,6 +114,10 @@ func (c Line) SVG() []byte {
 		}
 		return left + plotW*float64(i)/float64(n-1)
 	}
+	dot := 3.5
+	if n > 20 {
+		dot = 2
+	}
 	tickDecimals := 0
 	if step < 1 {
 		tickDecimals = int(math.Ceil(-math.Log10(step)))
@@ -120,10 +126,11 @@ func (c Line) SVG() []byte {
 		fmt.Fprintf(&b, `<line x1="%g" x2="%g" y1="%.1f" y2="%.1f" stroke="#b1b4b6" stroke-width="1"/>`, left, width-right, y(v), y(v))
 		fmt.Fprintf(&b, `<text x="%g" y="%.1f" text-anchor="end" dominant-baseline="middle" fill="#0b0c0c">%s</text>`, left-6, y(v), number(v, tickDecimals))
 	}
-	// Label every k-th point so that the labels do not overlap.
+	// Label every k-th point counting back from the last, so that the
+	// labels do not overlap and the latest period is always named.
 	k := max(1, int(math.Ceil(float64(n)*64/plotW)))
 	for i, l := range c.Labels {
-		if i%k != 0 && i != n-1 {
+		if (n-1-i)%k != 0 {
 			continue
 		}
 		fmt.Fprintf(&b, `<text x="%.1f" y="%g" text-anchor="middle" fill="#0b0c0c">%s</text>`, x(i), height-bottomPad+18, esc(shortLabel(l)))
@@ -153,10 +160,10 @@ func (c Line) SVG() []byte {
 			if math.IsNaN(v) || i >= n {
 				continue
 			}
-			fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="3.5" fill="%s"><title>%s: %s</title></circle>`, x(i), y(v), colour, esc(s.Name+", "+c.Labels[i]), number(v, c.Decimals))
+			fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="%g" fill="%s"><title>%s: %s</title></circle>`, x(i), y(v), dot, colour, esc(s.Name+", "+c.Labels[i]), number(v, c.Decimals))
 		}
 		// The legend, above the plot.
-		lx := left + float64(si)*180
+		lx := 8 + float64(si)*170
 		fmt.Fprintf(&b, `<line x1="%g" x2="%g" y1="14" y2="14" stroke="%s" stroke-width="2.5"%s/>`, lx, lx+24, colour, dash)
 		fmt.Fprintf(&b, `<text x="%g" y="14" dominant-baseline="middle" fill="#0b0c0c">%s</text>`, lx+30, esc(s.Name))
 	}
@@ -178,7 +185,7 @@ func shortLabel(l string) string {
 // names stay readable on a narrow screen.
 func (c Bar) SVG() []byte {
 	const (
-		rowH, barH, left, right, top = 38.0, 16.0, 8.0, 72.0, 8.0
+		rowH, barH, left, right, top = 38.0, 16.0, 8.0, 64.0, 8.0
 	)
 	height := top + rowH*float64(max(len(c.Values), 1)) + 8
 	var b strings.Builder
