@@ -79,54 +79,28 @@ type Status struct {
 // receiver's board counts them; today decides which unsent reports are
 // overdue.
 func StatusGrid(ctx context.Context, q database.Querier, sc Scope, f Filter, today time.Time) (*Status, error) {
-	rows, _ := q.Query(ctx, `
-		WITH p AS (
-			SELECT id, regime_id, start_date, end_date FROM periods
-			WHERE regime_id = $4 AND ($5::date IS NULL OR end_date >= $5) AND ($6::date IS NULL OR end_date <= $6)
-		), due AS (
-			SELECT DISTINCT ON (p.id, a.unit_id) p.id AS period_id, a.unit_id, a.receiver_unit_id, a.level
-			FROM p
-			JOIN assignments a ON a.regime_id = p.regime_id
-			JOIN units u ON u.id = a.unit_id
-			WHERE a.confirmed_at IS NOT NULL
-			  AND a.valid_from <= p.end_date AND (a.valid_to IS NULL OR a.valid_to >= p.start_date)
-			  AND (u.valid_to IS NULL OR u.valid_to >= p.start_date)
-			ORDER BY p.id, a.unit_id, a.valid_to DESC NULLS FIRST, a.id DESC
-		), lines AS (
-			SELECT r.period_id, r.unit_id, r.id, r.status, r.deadline, r.sent_at IS NOT NULL AS sent, r.late, 0 AS level
-			FROM reports r JOIN p ON p.id = r.period_id
-			WHERE `+scopeSQL+`
-			UNION ALL
-			SELECT r.period_id, r.unit_id, NULL, NULL, NULL, false, false, r.level
-			FROM due r
-			WHERE `+scopeSQL+`
-			  AND NOT EXISTS (SELECT 1 FROM reports x WHERE x.period_id = r.period_id AND x.unit_id = r.unit_id)
-		)
-		SELECT l.period_id, l.unit_id, u.name, coalesce(l.id, 0), coalesce(l.status, ''), l.deadline, l.sent, l.late, l.level
-		FROM lines l JOIN units u ON u.id = l.unit_id
-		ORDER BY u.name COLLATE "vi-VN-x-icu", l.unit_id`,
-		sc.Receiver, sc.Root, f.Root, f.RegimeID, date(f.From), date(f.To))
+	rows, _ := q.Query(ctx, statusSQL, sc.Receiver, sc.Root, f.Root, f.RegimeID, date(f.From), date(f.To))
 	type raw struct {
 		periodID, unitID int64
-		unit             string
 		cell             Cell
 		status           string
 		deadline         *time.Time
 		level            int
 	}
 	var list []raw
+	units := map[int64]int{} // unit → its line
 	for rows.Next() {
 		var x raw
-		if err := rows.Scan(&x.periodID, &x.unitID, &x.unit, &x.cell.ReportID, &x.status, &x.deadline, &x.cell.Sent, &x.cell.Late, &x.level); err != nil {
+		if err := rows.Scan(&x.periodID, &x.unitID, &x.cell.ReportID, &x.status, &x.deadline, &x.cell.Sent, &x.cell.Late, &x.level); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		list = append(list, x)
+		units[x.unitID] = 0
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-
 	ps, err := regimePeriods(ctx, q, f)
 	if err != nil {
 		return nil, err
@@ -137,16 +111,27 @@ func StatusGrid(ctx context.Context, q database.Querier, sc Scope, f Filter, tod
 		column[p.ID] = i
 		st.Columns[i] = newTally()
 	}
+	// The lines in the order of the units' names, sorted once per unit
+	// rather than once per cell.
+	ids := make([]int64, 0, len(units))
+	for id := range units {
+		ids = append(ids, id)
+	}
+	names, err := choices(ctx, q, `SELECT id, name FROM units WHERE id = ANY($1) ORDER BY name COLLATE "vi-VN-x-icu", id`, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i, u := range names {
+		units[u.ID] = i
+		st.Lines = append(st.Lines, Line{UnitID: u.ID, Unit: u.Name, Cells: make([]Cell, len(ps)), Tally: newTally()})
+	}
 	due, err := missingDeadlines(ctx, q, f.RegimeID, ps)
 	if err != nil {
 		return nil, err
 	}
 	day := vn.Today(today)
 	for _, x := range list {
-		if n := len(st.Lines); n == 0 || st.Lines[n-1].UnitID != x.unitID {
-			st.Lines = append(st.Lines, Line{UnitID: x.unitID, Unit: x.unit, Cells: make([]Cell, len(ps)), Tally: newTally()})
-		}
-		line := &st.Lines[len(st.Lines)-1]
+		line := &st.Lines[units[x.unitID]]
 		i := column[x.periodID]
 		var deadline time.Time
 		if x.deadline != nil {
@@ -163,6 +148,40 @@ func StatusGrid(ctx context.Context, q database.Querier, sc Scope, f Filter, tod
 	}
 	return st, nil
 }
+
+// statusSQL lists the due reports of the grid ($4: regime, $5, $6: the
+// range of end dates) within the scope ($1, $2) and filter ($3): the
+// reports that exist, and the assignments without one (as the board
+// finds them: confirmed, in force during the period, of a unit not closed
+// before it began; of several, the open one). The reports are
+// materialised once so that looking for the missing ones is one hash
+// anti-join rather than an index probe per unit and period, and the few
+// missing ones are then sorted to pick their assignment.
+const statusSQL = `
+	WITH p AS MATERIALIZED (
+		SELECT id, regime_id, start_date, end_date FROM periods
+		WHERE regime_id = $4 AND ($5::date IS NULL OR end_date >= $5) AND ($6::date IS NULL OR end_date <= $6)
+	), have AS MATERIALIZED (
+		SELECT r.period_id, r.unit_id, r.receiver_unit_id, r.id, r.status, r.deadline, r.sent_at IS NOT NULL AS sent, r.late
+		FROM reports r JOIN p ON p.id = r.period_id
+	), missing AS (
+		SELECT DISTINCT ON (p.id, a.unit_id) p.id AS period_id, a.unit_id, a.receiver_unit_id, a.level
+		FROM p
+		JOIN assignments a ON a.regime_id = p.regime_id
+		JOIN units u ON u.id = a.unit_id
+		WHERE a.confirmed_at IS NOT NULL
+		  AND a.valid_from <= p.end_date AND (a.valid_to IS NULL OR a.valid_to >= p.start_date)
+		  AND (u.valid_to IS NULL OR u.valid_to >= p.start_date)
+		  AND NOT EXISTS (SELECT 1 FROM have h WHERE h.period_id = p.id AND h.unit_id = a.unit_id)
+		ORDER BY p.id, a.unit_id, a.valid_to DESC NULLS FIRST, a.id DESC
+	)
+	SELECT r.period_id, r.unit_id, r.id, r.status, r.deadline, r.sent, r.late, 0
+	FROM have r
+	WHERE ` + scopeSQL + `
+	UNION ALL
+	SELECT r.period_id, r.unit_id, 0, '', NULL, false, false, r.level
+	FROM missing r
+	WHERE ` + scopeSQL
 
 // regimePeriods lists the filter's periods in order.
 func regimePeriods(ctx context.Context, q database.Querier, f Filter) ([]Period, error) {

@@ -52,14 +52,7 @@ func Trend(ctx context.Context, q database.Querier, sc Scope, f Filter, ind Indi
 	if !from.IsZero() {
 		from = from.AddDate(-1, 0, 0) // for the year-on-year comparison
 	}
-	rows, _ := q.Query(ctx, `
-		SELECT p.id, p.key, p.label, p.start_date, p.end_date, count(v.num), (`+aggregate(ind.Rule)+`)::float8
-		FROM periods p
-		LEFT JOIN reports r ON r.period_id = p.id AND r.status = ANY($7) AND `+scopeSQL+`
-		LEFT JOIN report_values v ON v.report_id = r.id AND v.form_key = $8 AND v.row_key = $9 AND v.col_code = $10
-		WHERE p.regime_id = $4 AND ($5::date IS NULL OR p.end_date >= $5) AND ($6::date IS NULL OR p.end_date <= $6)
-		GROUP BY p.id
-		ORDER BY p.start_date, p.id`,
+	rows, _ := q.Query(ctx, trendSQL(ind.Rule),
 		sc.Receiver, sc.Root, f.Root, f.RegimeID, date(from), date(f.To), counted, ind.FormKey, ind.RowKey, ind.ColCode)
 	var all []Point
 	for rows.Next() {
@@ -95,6 +88,20 @@ func Trend(ctx context.Context, q database.Querier, sc Scope, f Filter, ind Indi
 	return out, nil
 }
 
+// trendSQL aggregates the indicator per period ($4: regime, $5, $6: the
+// range of end dates, $7: the statuses counted, $8–$10: the cell) with
+// the rule's aggregate.
+func trendSQL(rule string) string {
+	return `
+		SELECT p.id, p.key, p.label, p.start_date, p.end_date, count(v.num), (` + aggregate(rule) + `)::float8
+		FROM periods p
+		LEFT JOIN reports r ON r.period_id = p.id AND r.status = ANY($7) AND ` + scopeSQL + `
+		LEFT JOIN report_values v ON v.report_id = r.id AND v.form_key = $8 AND v.row_key = $9 AND v.col_code = $10
+		WHERE p.regime_id = $4 AND ($5::date IS NULL OR p.end_date >= $5) AND ($6::date IS NULL OR p.end_date <= $6)
+		GROUP BY p.id
+		ORDER BY p.start_date, p.id`
+}
+
 // UnitValue is one unit's value of the indicator in a period, and its
 // value in the same period a year before.
 type UnitValue struct {
@@ -109,19 +116,7 @@ type UnitValue struct {
 // regime, largest first, over the sent and accepted reports the scope and
 // filter allow; units without a value are left out.
 func Across(ctx context.Context, q database.Querier, sc Scope, f Filter, periodID int64, ind Indicator) ([]UnitValue, error) {
-	rows, _ := q.Query(ctx, `
-		WITH p AS (SELECT id, regime_id, start_date FROM periods WHERE id = $4 AND regime_id = $5),
-		ly AS (SELECT x.id FROM periods x JOIN p ON x.regime_id = p.regime_id AND x.start_date = p.start_date - interval '1 year')
-		SELECT u.id, u.name, v.num::float8, lv.num::float8
-		FROM reports r
-		JOIN p ON p.id = r.period_id
-		JOIN units u ON u.id = r.unit_id
-		JOIN report_values v ON v.report_id = r.id AND v.form_key = $7 AND v.row_key = $8 AND v.col_code = $9 AND v.num IS NOT NULL
-		LEFT JOIN reports lr ON lr.period_id = (SELECT id FROM ly) AND lr.unit_id = r.unit_id AND lr.status = ANY($6)
-		                    AND ($1::bigint = 0 OR lr.receiver_unit_id = $1)
-		LEFT JOIN report_values lv ON lv.report_id = lr.id AND lv.form_key = $7 AND lv.row_key = $8 AND lv.col_code = $9
-		WHERE r.status = ANY($6) AND `+scopeSQL+`
-		ORDER BY v.num DESC, u.name COLLATE "vi-VN-x-icu", u.id`,
+	rows, _ := q.Query(ctx, acrossSQL,
 		sc.Receiver, sc.Root, f.Root, periodID, f.RegimeID, counted, ind.FormKey, ind.RowKey, ind.ColCode)
 	var list []UnitValue
 	for rows.Next() {
@@ -138,3 +133,20 @@ func Across(ctx context.Context, q database.Querier, sc Scope, f Filter, periodI
 	}
 	return list, rows.Err()
 }
+
+// acrossSQL lists the units' values of the indicator in period $4 of
+// regime $5 ($6: the statuses counted, $7–$9: the cell), with the same
+// unit's value in the period starting a year earlier.
+const acrossSQL = `
+		WITH p AS (SELECT id, regime_id, start_date FROM periods WHERE id = $4 AND regime_id = $5),
+		ly AS (SELECT x.id FROM periods x JOIN p ON x.regime_id = p.regime_id AND x.start_date = p.start_date - interval '1 year')
+		SELECT u.id, u.name, v.num::float8, lv.num::float8
+		FROM reports r
+		JOIN p ON p.id = r.period_id
+		JOIN units u ON u.id = r.unit_id
+		JOIN report_values v ON v.report_id = r.id AND v.form_key = $7 AND v.row_key = $8 AND v.col_code = $9 AND v.num IS NOT NULL
+		LEFT JOIN reports lr ON lr.period_id = (SELECT id FROM ly) AND lr.unit_id = r.unit_id AND lr.status = ANY($6)
+		                    AND ($1::bigint = 0 OR lr.receiver_unit_id = $1)
+		LEFT JOIN report_values lv ON lv.report_id = lr.id AND lv.form_key = $7 AND lv.row_key = $8 AND lv.col_code = $9
+		WHERE r.status = ANY($6) AND ` + scopeSQL + `
+		ORDER BY v.num DESC, u.name COLLATE "vi-VN-x-icu", u.id`
