@@ -152,6 +152,9 @@ func (s *Server) routes() chi.Router {
 		s.handle(r, http.MethodPost, "/received/{periodID}/prefill", policy.ViewReceived, s.prefill)
 		s.handle(r, http.MethodGet, "/received/{periodID}/forms/{formKey}/xlsx", policy.ViewReceived, s.consolidatedXLSX)
 		s.handle(r, http.MethodGet, "/received/{periodID}/forms/{formKey}/csv", policy.ViewReceived, s.consolidatedCSV)
+		s.handle(r, http.MethodPost, "/received/{periodID}/archives", policy.ViewReceived, s.archiveRequest)
+		s.handle(r, http.MethodGet, "/received/{periodID}/archives/{archiveID}", policy.ViewReceived, s.archivePage)
+		s.handle(r, http.MethodGet, "/received/{periodID}/archives/{archiveID}/file", policy.ViewReceived, s.archiveFile)
 
 		// The overviews; the activity's export and chart check ViewActivity too.
 		s.handle(r, http.MethodGet, "/dashboards", policy.ViewDashboards, s.dashboardPage)

@@ -4,6 +4,7 @@
 package web
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"baocao/internal/accounts"
+	"baocao/internal/archives"
 	"baocao/internal/assignments"
 	"baocao/internal/config"
 	"baocao/internal/database"
@@ -36,6 +38,7 @@ type Server struct {
 	assignments *assignments.Store
 	reports     *reports.Store
 	documents   *documents.Store
+	archives    *archives.Store
 	indicators  *indicators.Store
 	holidays    *holidays.Store
 	policy      *policy.Policy
@@ -76,12 +79,26 @@ func New(cfg *config.Config, db *database.DB, log *slog.Logger) *Server {
 		actions: map[string]policy.Action{},
 	}
 	s.documents = documents.NewStore(db, s.reports, unitStore, accountStore, box)
+	s.archives = archives.NewStore(db, s.reports, s.documents)
 	s.router = s.routes()
 	return s
 }
 
 // ServeHTTP serves a request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+
+// BuildArchives builds the waiting period archives, for the background
+// job every instance runs.
+func (s *Server) BuildArchives(ctx context.Context) (int, error) {
+	n := 0
+	for {
+		built, err := s.archives.RunNext(ctx)
+		n += built
+		if built == 0 || err != nil {
+			return n, err
+		}
+	}
+}
 
 // Router exposes the routes, for the authorization matrix test.
 func (s *Server) Router() chi.Router { return s.router }

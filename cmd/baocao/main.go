@@ -177,9 +177,10 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, lo
 		return err
 	}
 
+	handler := web.New(cfg, db, log)
 	srv := &http.Server{
 		Addr:              cfg.ListenAddr,
-		Handler:           web.New(cfg, db, log),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,
@@ -188,6 +189,7 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, lo
 	accountStore := accounts.NewStore(db, secretbox.New(cfg.SecretKey))
 	go every(ctx, time.Hour, log, "disable inactive accounts", accountStore.DisableInactive)
 	go every(ctx, 10*time.Minute, log, "open periods", reports.NewStore(db).OpenDue)
+	go every(ctx, 3*time.Second, log, "period archives", handler.BuildArchives)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
