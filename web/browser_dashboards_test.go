@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"testing"
@@ -52,7 +53,8 @@ func dashboardHistory(h *harness) (regime int64) {
 
 // TestBrowserDashboards: a receiver walks through its overview and the
 // indicator's trends on a desktop and a phone; the system admin looks at
-// the system's activity. The screenshots are for a person to look at.
+// the system's activity; the receiver downloads a whole period as a .zip
+// built in the background while the page shows its progress. The screenshots are for a person to look at.
 func TestBrowserDashboards(t *testing.T) {
 	h := newHarness(t)
 	regime := dashboardHistory(h)
@@ -61,6 +63,10 @@ func TestBrowserDashboards(t *testing.T) {
 	base := h.browser(t).base
 	ctx := startBrowser(t)
 	shots := newScreenshots(t)
+	var november int64
+	if err := h.db.QueryRow(h.ctx, `SELECT id FROM periods WHERE regime_id = $1 AND key = '2026-M11'`, regime).Scan(&november); err != nil {
+		t.Fatal(err)
+	}
 	q := "?regime=" + strconv.FormatInt(regime, 10) + "&from=01/12/2025"
 	var grid, late, trend, across, activity string
 	run(t, ctx,
@@ -78,6 +84,21 @@ func TestBrowserDashboards(t *testing.T) {
 		into(&trend, chromedp.Text(chromedp.CSS(`.chart-pair .chart-data table`))),
 		into(&across, chromedp.Text(chromedp.CSS(`.chart-pair:nth-of-type(2) .chart-data table`))),
 		shots.take("trends"),
+		// The whole of Tháng 11/2026 as a .zip, built by the background job.
+		chromedp.Navigate(base+"/received/"+strconv.FormatInt(november, 10)),
+		clickAndLoad(chromedp.CSS(`form[action$="/archives"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`#archive-progress`)),
+		shots.take("archive-waiting"),
+		chromedp.Func(func(context.Context, *chromedp.Target) error {
+			go func() {
+				if _, err := h.s.BuildArchives(h.ctx); err != nil {
+					t.Error(err)
+				}
+			}()
+			return nil
+		}),
+		chromedp.WaitVisible(chromedp.CSS(`#archive-progress a[href$="/file"]`)),
+		shots.take("archive-ready"),
 		chromedp.EmulateViewport(390, 844),
 		chromedp.Navigate(base+"/dashboards"+q),
 		shots.take("status-phone"),
