@@ -102,6 +102,28 @@ func TestPeriodArchive(t *testing.T) {
 		t.Errorf("zip holds %q, want %q", names, want)
 	}
 
+	// An archive whose instance stopped mid-way (its lease ran out) is
+	// built again by another; one still leased is left alone.
+	var stale, leased int64
+	for _, lease := range []struct {
+		until string
+		id    *int64
+	}{{"-1 minute", &stale}, {"1 minute", &leased}} {
+		if err := h.db.QueryRow(h.ctx, `
+			INSERT INTO period_archives (period_id, receiver_unit_id, status, done, lease_until)
+			VALUES ($1, $2, 'running', 1, now() + $3::interval) RETURNING id`, period, receiver.UnitID, lease.until).Scan(lease.id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := h.s.BuildArchives(h.ctx); n != 1 || err != nil {
+		t.Fatalf("built %d (%v), want the stale one only", n, err)
+	}
+	var staleStatus, leasedStatus string
+	if err := h.db.QueryRow(h.ctx, `SELECT (SELECT status FROM period_archives WHERE id = $1), (SELECT status FROM period_archives WHERE id = $2)`,
+		stale, leased).Scan(&staleStatus, &leasedStatus); err != nil || staleStatus != "done" || leasedStatus != "running" {
+		t.Errorf("stale %s, leased %s (%v); want done, running", staleStatus, leasedStatus, err)
+	}
+
 	outsider := h.account("tonghop.tuphap", "so-tu-phap", accounts.User, accounts.Consolidate)
 	cookie, _ = h.sessionFor(outsider)
 	if code := h.do(http.MethodGet, page+"/file", cookie, nil).Code; code != http.StatusNotFound {

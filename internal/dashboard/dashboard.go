@@ -31,7 +31,7 @@ type Period struct {
 	Start, End time.Time
 }
 
-// Counted is the statuses of reports that carry figures into the trends:
+// counted is the statuses of the reports that carry figures into the trends:
 // received (sent) or accepted, as the receiver's live consolidation with
 // sent reports included.
 var counted = []string{"sent", "accepted"}
