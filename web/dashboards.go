@@ -25,8 +25,12 @@ import (
 
 var crumbDashboards = layouts.Crumb{Label: "Tổng quan", Href: "/dashboards"}
 
-// linesPerPage pages the units of the status grid.
-const linesPerPage = 50
+// linesPerPage pages the units of the status grid; lateShown limits the
+// late units listed on the page (the download has them all).
+const (
+	linesPerPage = 50
+	lateShown    = 100
+)
 
 // dashboardFilter reads the common filter (regime, period range, unit
 // subtree) from the URL.
@@ -113,7 +117,7 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) {
 	page = max(page, 1)
 	lines := st.Lines[min((page-1)*linesPerPage, len(st.Lines)):min(page*linesPerPage, len(st.Lines))]
 	s.render(w, r, statusFor(v), pages.Dashboard(s.page(r, "Tổng quan", "dashboards", crumbHome), pages.DashboardView{
-		Filter: v, Status: st, Lines: lines, Late: late,
+		Filter: v, Status: st, Lines: lines, Late: late[:min(len(late), lateShown)], LateTotal: len(late),
 		Pager: components.Pager{Page: page, PerPage: linesPerPage, Total: len(st.Lines), Path: "/dashboards", Query: v.Query},
 	}))
 }

@@ -34,11 +34,12 @@ func (f DashboardFilter) Link(path string, extra ...string) string {
 }
 
 type DashboardView struct {
-	Filter DashboardFilter
-	Status *dashboard.Status
-	Lines  []dashboard.Line // the units of this page
-	Pager  components.Pager
-	Late   []dashboard.LateUnit
+	Filter    DashboardFilter
+	Status    *dashboard.Status
+	Lines     []dashboard.Line // the units of this page
+	Pager     components.Pager
+	Late      []dashboard.LateUnit // the first ones
+	LateTotal int
 }
 
 type TrendsView struct {
