@@ -54,6 +54,8 @@ func (s *Server) dashboardFilter(r *http.Request, path string) (dashboard.Scope,
 	}
 	f.Root, _ = strconv.ParseInt(q.Get("unit"), 10, 64)
 	v.From, v.To = q.Get("from"), q.Get("to")
+	// Nothing chosen yet: the periods of the last year. Once a regime is
+	// chosen, an empty start means every period.
 	if v.From == "" && q.Get("regime") == "" {
 		v.From = vn.Date(vn.Today(s.now()).AddDate(-1, 0, 0))
 	}
@@ -129,102 +131,96 @@ func statusFor(v pages.DashboardFilter) int {
 	return http.StatusOK
 }
 
-// trends gathers the indicator page: the regime's indicator chosen by
-// form, row and column, its trend over the periods and its values across
-// the units in one period.
-type trends struct {
-	pages.TrendsView
-	form   *forms.Form
-	row    forms.Row
-	col    forms.Column
-	period dashboard.Period
-}
-
-func (s *Server) dashboardTrends(r *http.Request) (*trends, error) {
+// dashboardTrends builds the indicator page: the row and column of the
+// regime's form chosen (the first ones by default), the indicator over
+// the periods, and across the units in one period (by default the latest
+// with figures).
+func (s *Server) dashboardTrends(r *http.Request) (*pages.TrendsView, error) {
 	ctx, q := r.Context(), r.URL.Query()
 	sc, f, fv, err := s.dashboardFilter(r, "/dashboards/trends")
 	if err != nil {
 		return nil, err
 	}
-	t := &trends{TrendsView: pages.TrendsView{Filter: fv}}
+	v := &pages.TrendsView{Filter: fv}
 	if f.RegimeID == 0 || len(fv.Errors) > 0 {
-		return t, nil
+		return v, nil
 	}
 	tpl, err := dashboard.Template(ctx, s.db, f.RegimeID)
-	if err != nil {
-		return nil, err
+	if err != nil || len(tpl.Forms) == 0 {
+		return v, err
 	}
+	form := &tpl.Forms[0]
 	var pairs [][2]string
 	for i := range tpl.Forms {
-		fm := &tpl.Forms[i]
-		if t.form == nil || fm.Key == q.Get("form") {
-			t.form = fm
+		if tpl.Forms[i].Key == q.Get("form") {
+			form = &tpl.Forms[i]
 		}
-		pairs = append(pairs, [2]string{fm.Key, fm.Title})
+		pairs = append(pairs, [2]string{tpl.Forms[i].Key, tpl.Forms[i].Title})
 	}
-	if t.form == nil {
-		return t, nil
-	}
-	t.Forms = options(t.form.Key, "", pairs)
+	v.Forms = options(form.Key, "", pairs)
+
+	var row forms.Row
 	pairs = nil
-	for _, row := range t.form.Rows {
-		if !row.HasValues() {
+	for _, rw := range form.Rows {
+		if !rw.HasValues() {
 			continue
 		}
-		if t.row.Key == "" || row.Key == q.Get("row") {
-			t.row = row
+		if row.Key == "" || rw.Key == q.Get("row") {
+			row = rw
 		}
-		pairs = append(pairs, [2]string{row.Key, pages.RowName(row)})
+		pairs = append(pairs, [2]string{rw.Key, pages.RowName(rw)})
 	}
-	t.Rows = options(t.row.Key, "", pairs)
+	v.Rows = options(row.Key, "", pairs)
+
+	// The columns whose figures consolidate: numbers typed in, not
+	// formulas, not "none".
+	var col forms.Column
 	pairs = nil
-	for _, c := range t.form.Columns {
-		if c.Type == forms.Text || t.form.IsFormula(t.row, c) || consolidation.Rule(t.row, c) == forms.NoAggregate {
+	for _, c := range form.Columns {
+		if c.Type == forms.Text || form.IsFormula(row, c) || consolidation.Rule(row, c) == forms.NoAggregate {
 			continue
 		}
-		if t.col.Code == "" || c.Code == q.Get("col") {
-			t.col = c
+		if col.Code == "" || c.Code == q.Get("col") {
+			col = c
 		}
 		pairs = append(pairs, [2]string{c.Code, "(" + c.Code + ") " + c.Label})
 	}
-	t.Columns = options(t.col.Code, "", pairs)
-	if t.row.Key == "" || t.col.Code == "" {
-		return t, nil
+	v.Columns = options(col.Code, "", pairs)
+	if row.Key == "" || col.Code == "" {
+		return v, nil
 	}
-	for _, k := range []string{"form", "row", "col"} {
-		fv.Query.Set(k, map[string]string{"form": t.form.Key, "row": t.row.Key, "col": t.col.Code}[k])
-	}
-	t.Filter = fv
-	t.Indicator = pages.RowName(t.row) + " – " + t.col.Label
-	t.Decimals = t.col.Decimals
-	ind := dashboard.Indicator{FormKey: t.form.Key, RowKey: t.row.Key, ColCode: t.col.Code, Rule: consolidation.Rule(t.row, t.col)}
-	if t.Points, err = dashboard.Trend(ctx, s.db, sc, f, ind); err != nil {
+	v.Filter.Query.Set("form", form.Key)
+	v.Filter.Query.Set("row", row.Key)
+	v.Filter.Query.Set("col", col.Code)
+	v.Indicator, v.Decimals = pages.RowName(row)+" – "+col.Label, col.Decimals
+	ind := dashboard.Indicator{FormKey: form.Key, RowKey: row.Key, ColCode: col.Code, Rule: consolidation.Rule(row, col)}
+	if v.Points, err = dashboard.Trend(ctx, s.db, sc, f, ind); err != nil {
 		return nil, err
 	}
-	periodID, _ := strconv.ParseInt(q.Get("period"), 10, 64)
+
+	asked, _ := strconv.ParseInt(q.Get("period"), 10, 64)
+	var period dashboard.Period
 	pairs = nil
-	for _, p := range t.Points {
-		if t.period.ID == 0 || p.Period.ID == periodID || (periodID == 0 && p.OK) {
-			t.period = p.Period
+	for _, p := range v.Points {
+		if period.ID == 0 || p.Period.ID == asked || (asked == 0 && p.OK) {
+			period = p.Period
 		}
 		pairs = append(pairs, [2]string{strconv.FormatInt(p.Period.ID, 10), p.Period.Label})
 	}
-	t.Periods = options(strconv.FormatInt(t.period.ID, 10), "", pairs)
-	t.Period = t.period.Label
-	if t.period.ID != 0 {
-		fv.Query.Set("period", strconv.FormatInt(t.period.ID, 10))
-		if t.Units, err = dashboard.Across(ctx, s.db, sc, f, t.period.ID, ind); err != nil {
-			return nil, err
-		}
+	v.Periods = options(strconv.FormatInt(period.ID, 10), "", pairs)
+	if period.ID == 0 {
+		return v, nil
 	}
-	t.Filter = fv
-	return t, nil
+	v.Period = period.Label
+	v.Filter.Query.Set("period", strconv.FormatInt(period.ID, 10))
+	v.Units, err = dashboard.Across(ctx, s.db, sc, f, period.ID, ind)
+	return v, err
 }
 
 // barLimit is how many units the bar chart shows; the table lists all.
 const barLimit = 30
 
-func (t *trends) lineChart() chart.Line {
+func trendChart(t *pages.TrendsView) chart.Line {
 	c := chart.Line{ID: "trend", Title: t.Indicator, Decimals: t.Decimals,
 		Desc: "Giá trị của chỉ tiêu qua các kỳ báo cáo, so với cùng kỳ năm trước; số liệu ở bảng bên dưới."}
 	now := chart.Series{Name: "Kỳ báo cáo"}
@@ -238,7 +234,7 @@ func (t *trends) lineChart() chart.Line {
 	return c
 }
 
-func (t *trends) barChart() chart.Bar {
+func acrossChart(t *pages.TrendsView) chart.Bar {
 	c := chart.Bar{ID: "across", Title: t.Indicator + " – " + t.Period, Decimals: t.Decimals,
 		Desc: "Giá trị của chỉ tiêu theo đơn vị, từ cao xuống thấp; số liệu ở bảng bên dưới."}
 	for i, u := range t.Units {
@@ -265,13 +261,13 @@ func (s *Server) trendsPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(t.Points) > 0 {
-		t.LineSVG = t.lineChart().SVG()
+		t.LineSVG = trendChart(t).SVG()
 	}
 	if len(t.Units) > 0 {
-		t.BarSVG = t.barChart().SVG()
+		t.BarSVG = acrossChart(t).SVG()
 		t.BarShown = min(len(t.Units), barLimit)
 	}
-	s.render(w, r, statusFor(t.Filter), pages.Trends(s.page(r, "Chỉ tiêu qua các kỳ", "dashboards", crumbHome, crumbDashboards), t.TrendsView))
+	s.render(w, r, statusFor(t.Filter), pages.Trends(s.page(r, "Chỉ tiêu qua các kỳ", "dashboards", crumbHome, crumbDashboards), *t))
 }
 
 // activityRange reads the activity page's days: the last 30 by default.
@@ -346,9 +342,9 @@ func (s *Server) dashboardChart(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if r.URL.Query().Get("chart") == "trend" {
-			svg = t.lineChart().SVG()
+			svg = trendChart(t).SVG()
 		} else {
-			svg = t.barChart().SVG()
+			svg = acrossChart(t).SVG()
 		}
 	case "activity":
 		if !s.mayViewActivity(w, r) {

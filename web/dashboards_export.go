@@ -146,7 +146,7 @@ func lateTable(late []dashboard.LateUnit, v pages.DashboardFilter) xlsx.Table {
 	return t
 }
 
-func trendTable(tr *trends) xlsx.Table {
+func trendTable(tr *pages.TrendsView) xlsx.Table {
 	t := xlsx.Table{Sheet: "Chi tieu qua cac ky", Title: strings.ToUpper(tr.Indicator), Lines: []string{filterLine(tr.Filter)},
 		Columns: []xlsx.TableColumn{{Label: "Kỳ báo cáo", Text: true}, {Label: "Giá trị", Decimals: tr.Decimals},
 			{Label: "Số báo cáo có số liệu"}, {Label: "Cùng kỳ năm trước", Decimals: tr.Decimals}, {Label: "So với cùng kỳ (%)", Decimals: 1}}}
@@ -157,7 +157,7 @@ func trendTable(tr *trends) xlsx.Table {
 	return t
 }
 
-func acrossTable(tr *trends) xlsx.Table {
+func acrossTable(tr *pages.TrendsView) xlsx.Table {
 	t := xlsx.Table{Sheet: "Chi tieu theo don vi", Title: strings.ToUpper(tr.Indicator), Lines: []string{filterLine(tr.Filter), "Kỳ báo cáo: " + tr.Period},
 		Columns: []xlsx.TableColumn{{Label: "STT"}, {Label: "Đơn vị", Text: true}, {Label: "Giá trị", Decimals: tr.Decimals},
 			{Label: "Cùng kỳ năm trước", Decimals: tr.Decimals}, {Label: "So với cùng kỳ (%)", Decimals: 1}}}
