@@ -19,7 +19,7 @@ import (
 // TestPeriodArchive: the receiver asks for the whole period; the page
 // shows the archive waiting, two server instances' workers race for it and
 // one builds it; the page then links the zip, which holds each sent
-// report's PDF and the workbooks. Another receiver cannot see it.
+// report's PDF and one workbook. Another receiver cannot see it.
 func TestPeriodArchive(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
@@ -91,13 +91,18 @@ func TestPeriodArchive(t *testing.T) {
 				continue
 			}
 			rows, _ := x.GetRows(x.GetSheetName(0))
-			x.Close()
-			if f.Name == "Danh sách báo cáo.xlsx" && (len(rows) != 7 || rows[5][1] != "Ủy ban nhân dân phường Nha Trang" || rows[5][2] != "Đã tiếp nhận") {
+			if len(rows) != 7 || rows[5][1] != "Ủy ban nhân dân phường Nha Trang" || rows[5][2] != "Đã tiếp nhận" {
 				t.Errorf("list of reports: %q", rows)
 			}
+			// The consolidated form counts the accepted report only.
+			form, _ := x.GetRows(x.GetSheetName(1), excelize.Options{RawCellValue: true})
+			if sheets := x.GetSheetList(); len(sheets) != 2 || len(form) < 7 || form[6][1] != "Số lượt khám" || form[6][3] != "1000" {
+				t.Errorf("consolidated sheet %q: %q", sheets, form)
+			}
+			x.Close()
 		}
 	}
-	want := []string{"001 - Ủy ban nhân dân phường Nha Trang.pdf", "002 - Ủy ban nhân dân xã Cam Lâm.pdf", "Danh sách báo cáo.xlsx", "Tổng hợp Bieu.xlsx"}
+	want := []string{"001 - Ủy ban nhân dân phường Nha Trang.pdf", "002 - Ủy ban nhân dân xã Cam Lâm.pdf", "Danh sách và số liệu tổng hợp.xlsx"}
 	if !slices.Equal(names, want) {
 		t.Errorf("zip holds %q, want %q", names, want)
 	}

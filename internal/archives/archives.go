@@ -1,7 +1,7 @@
 // Package archives builds the archive of a whole period for its receiver
 // in the background: the PDF of every report received (the stored,
-// signed document when there is one) and the workbooks of the period
-// (the list of reports and the consolidated forms), in one .zip.
+// signed document when there is one) and one workbook of the period (the
+// list of reports, then a sheet per consolidated form), in one .zip.
 //
 // The work and its progress live in PostgreSQL (period_archives), so that
 // any server instance may build an archive another one was asked for, and
@@ -150,7 +150,7 @@ func (s *Store) RunNext(ctx context.Context) (int, error) {
 }
 
 // build writes the zip: one PDF per report sent to the receiver, in the
-// order of the units' names, then the workbooks.
+// order of the units' names, then the workbook.
 func (s *Store) build(ctx context.Context, id, periodID, receiverID int64) (string, []byte, error) {
 	board, err := consolidation.Board(ctx, s.db, periodID, receiverID, s.Now())
 	if err != nil {
@@ -199,13 +199,7 @@ func (s *Store) build(ctx context.Context, id, periodID, receiverID int64) (stri
 		periodID).Scan(&label, &regime, &versionID); err != nil {
 		return "", nil, err
 	}
-	var list bytes.Buffer
-	if err := xlsx.ExportTable(&list, boardTable(board, regime, label)); err != nil {
-		return "", nil, err
-	}
-	if err := add("Danh sách báo cáo.xlsx", list.Bytes()); err != nil {
-		return "", nil, err
-	}
+	tables := []xlsx.Table{boardTable(board, regime, label)}
 	tpl, _, err := s.reports.Template(ctx, versionID)
 	if err != nil {
 		return "", nil, err
@@ -216,18 +210,19 @@ func (s *Store) build(ctx context.Context, id, periodID, receiverID int64) (stri
 		if err != nil {
 			return "", nil, err
 		}
-		var wb bytes.Buffer
-		err = xlsx.ExportForm(&wb, f, xlsx.ExportOptions{UnitLabel: "Tổng hợp", UnitName: "từ " + strconv.Itoa(len(res.ReportIDs)) + " báo cáo đã tiếp nhận",
-			PeriodLabel: label, TemplateVersion: versionID, Value: func(row, col string) (string, bool) {
+		tables = append(tables, xlsx.FormTable(f, f.Title,
+			[]string{label, "Tổng hợp từ " + strconv.Itoa(len(res.ReportIDs)) + " báo cáo đã tiếp nhận"},
+			func(row, col string) (string, bool) {
 				v := res.Cells[formula.Cell{Row: row, Col: col}]
 				return strconv.FormatFloat(v.Value, 'f', -1, 64), v.OK
-			}})
-		if err != nil {
-			return "", nil, err
-		}
-		if err := add("Tổng hợp "+xlsx.SheetName(f.Code)+".xlsx", wb.Bytes()); err != nil {
-			return "", nil, err
-		}
+			}))
+	}
+	var book bytes.Buffer
+	if err := xlsx.ExportTables(&book, tables...); err != nil {
+		return "", nil, err
+	}
+	if err := add("Danh sách và số liệu tổng hợp.xlsx", book.Bytes()); err != nil {
+		return "", nil, err
 	}
 	if err := zw.Close(); err != nil {
 		return "", nil, err

@@ -41,16 +41,55 @@ type TableColumn struct {
 // two-line header with merged group cells, borders, number formats with
 // thousands separators (Excel shows them in the user's Vietnamese
 // locale as 1.234,5), the header and first column frozen, A4 landscape.
-func ExportTable(w io.Writer, t Table) error {
+func ExportTable(w io.Writer, t Table) error { return ExportTables(w, t) }
+
+// ExportTables writes the tables as the sheets of one workbook, in order;
+// sheet names that repeat get a number.
+func ExportTables(w io.Writer, tables ...Table) error {
 	x := excelize.NewFile()
 	defer x.Close()
-	e := &exporter{x: x, styles: map[styleSpec]int{}, sheet: SheetName(t.Sheet)}
-	if err := x.SetSheetName("Sheet1", e.sheet); err != nil {
-		return err
-	}
 	if err := x.SetDefaultFont(fontFamily); err != nil {
 		return err
 	}
+	styles := map[styleSpec]int{}
+	used := map[string]bool{}
+	for i, t := range tables {
+		base := []rune(SheetName(t.Sheet))
+		sheet := string(base)
+		for n := 2; used[strings.ToLower(sheet)]; n++ {
+			suffix := " " + strconv.Itoa(n)
+			sheet = string(base[:min(len(base), 31-len(suffix))]) + suffix
+		}
+		used[strings.ToLower(sheet)] = true
+		var err error
+		if i == 0 {
+			err = x.SetSheetName("Sheet1", sheet)
+		} else {
+			_, err = x.NewSheet(sheet)
+		}
+		if err != nil {
+			return err
+		}
+		e := &exporter{x: x, styles: styles, sheet: sheet}
+		if err := e.table(t); err != nil {
+			return fmt.Errorf("xlsx: export table %s: %w", t.Title, err)
+		}
+	}
+	title := ""
+	if len(tables) > 0 {
+		title = tables[0].Title
+	}
+	if err := x.SetDocProps(&excelize.DocProperties{Title: title, Creator: "baocao"}); err != nil {
+		return err
+	}
+	x.SetActiveSheet(0)
+	_, err := x.WriteTo(w)
+	return err
+}
+
+// table lays t out on the exporter's sheet.
+func (e *exporter) table(t Table) error {
+	x := e.x
 	e.lastCol = max(len(t.Columns), 1)
 	e.widths = make([]float64, e.lastCol+1)
 	for i, c := range t.Columns {
@@ -132,7 +171,7 @@ func ExportTable(w io.Writer, t Table) error {
 		e.row++
 	}
 	if e.err != nil {
-		return fmt.Errorf("xlsx: export table %s: %w", t.Title, e.err)
+		return e.err
 	}
 	first := e.headerLast + 1
 	steps := []func() error{
@@ -156,15 +195,13 @@ func ExportTable(w io.Writer, t Table) error {
 		func() error {
 			return x.SetHeaderFooter(e.sheet, &excelize.HeaderFooterOptions{OddFooter: "&CTrang &P/&N"})
 		},
-		func() error { return x.SetDocProps(&excelize.DocProperties{Title: t.Title, Creator: "baocao"}) },
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
-			return fmt.Errorf("xlsx: export table %s: %w", t.Title, err)
+			return err
 		}
 	}
-	_, err := x.WriteTo(w)
-	return err
+	return nil
 }
 
 // WriteCSV writes t as CSV in UTF-8 with a byte order mark, so that Excel
@@ -234,14 +271,16 @@ func roundTo(x float64, decimals int) float64 {
 	return math.Round(x*p) / p
 }
 
-// FormTable flattens a form with its values into a Table, for CSV: STT,
-// label and unit of each row, then one column per form column named
-// "(code) label" under its header group.
+// FormTable flattens a form with its values into a Table (for CSV, and
+// for a sheet among others): STT, label and unit of each row, then one
+// column per form column named "(code) label" under its header groups
+// joined in one line.
 func FormTable(f *forms.Form, title string, lines []string, value func(rowKey, colCode string) (string, bool)) Table {
 	t := Table{Sheet: SheetName(f.Code), Title: title, Lines: lines,
 		Columns: []TableColumn{{Label: "STT", Text: true}, {Label: "Tên chỉ tiêu", Text: true}, {Label: "Đơn vị tính", Text: true}}}
 	for _, c := range f.Columns {
-		t.Columns = append(t.Columns, TableColumn{Label: "(" + c.Code + ") " + c.Label, Decimals: c.Decimals, Text: c.Type == forms.Text})
+		t.Columns = append(t.Columns, TableColumn{Label: "(" + c.Code + ") " + c.Label, Group: strings.Join(c.Groups, " – "),
+			Decimals: c.Decimals, Text: c.Type == forms.Text})
 	}
 	for _, r := range f.Rows {
 		line := []any{r.STT, r.Label, r.Unit}

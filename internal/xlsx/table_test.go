@@ -9,6 +9,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"baocao/internal/forms"
 	"baocao/internal/xlsx"
 )
 
@@ -130,5 +131,46 @@ func TestWriteCSV(t *testing.T) {
 	}
 	if !reflect.DeepEqual(records, want) {
 		t.Errorf("csv\n%q\nwant\n%q", records, want)
+	}
+}
+
+func TestExportTablesAndFormTable(t *testing.T) {
+	f := &forms.Form{Key: "b1", Code: "06/VPCP/KSTT", Title: "Thủ tục hành chính",
+		Columns: []forms.Column{
+			{Code: "1", Label: "Tổng số", Type: forms.Integer, Groups: []string{"Số hồ sơ tiếp nhận"}},
+			{Code: "2", Label: "Trực tuyến", Type: forms.Integer, Groups: []string{"Số hồ sơ tiếp nhận"}},
+			{Code: "3", Label: "Tỷ lệ", Type: forms.Percent, Decimals: 1},
+		},
+		Rows: []forms.Row{
+			{Key: "r1", Label: "Tổng cộng", Kind: forms.Subtotal},
+			{Key: "r2", Parent: "r1", STT: "1", Label: "Lĩnh vực đất đai", Kind: forms.Indicator},
+		}}
+	values := map[string]string{"r1|1": "1234", "r2|1": "1234", "r2|2": "617", "r2|3": "50"}
+	form := xlsx.FormTable(f, f.Title, []string{"Tháng 3/2026"}, func(row, col string) (string, bool) {
+		v, ok := values[row+"|"+col]
+		return v, ok
+	})
+	var buf bytes.Buffer
+	if err := xlsx.ExportTables(&buf, table, form, form); err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if got, want := x.GetSheetList(), []string{"Tinh hinh gui", "06-VPCP-KSTT", "06-VPCP-KSTT 2"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("sheets %q, want %q", got, want)
+	}
+	rows, _ := x.GetRows("06-VPCP-KSTT", excelize.Options{RawCellValue: true})
+	// Title, period, blank, the two header lines, the rows.
+	want := [][]string{
+		{"STT", "Tên chỉ tiêu", "Đơn vị tính", "Số hồ sơ tiếp nhận", "", "(3) Tỷ lệ"},
+		{"", "", "", "(1) Tổng số", "(2) Trực tuyến"},
+		{"", "Tổng cộng", "", "1234"},
+		{"1", "Lĩnh vực đất đai", "", "1234", "617", "50"},
+	}
+	if !reflect.DeepEqual(rows[3:], want) {
+		t.Errorf("form sheet\n%q\nwant\n%q", rows[3:], want)
 	}
 }

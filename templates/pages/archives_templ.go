@@ -77,7 +77,7 @@ func ArchivePage(p layouts.Page, v ArchiveView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "</p><h1 class=\"page-title\">Tải toàn bộ kỳ báo cáo</h1><p>Tệp .zip gồm văn bản PDF của từng báo cáo đã gửi đến đơn vị bạn (bản đã ký số nếu có), danh sách báo cáo và các biểu tổng hợp (Excel).</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "</p><h1 class=\"page-title\">Tải toàn bộ kỳ báo cáo</h1><p>Tệp .zip gồm văn bản PDF của từng báo cáo đã gửi đến đơn vị bạn (bản đã ký số nếu có), và một tệp Excel gồm danh sách báo cáo và số liệu tổng hợp của từng biểu.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
