@@ -129,6 +129,17 @@ func TestPeriodArchive(t *testing.T) {
 		t.Errorf("stale %s, leased %s (%v); want done, running", staleStatus, leasedStatus, err)
 	}
 
+	// A week after it was built, the archive is deleted.
+	if _, err := h.db.Exec(h.ctx, `UPDATE period_archives SET finished_at = now() - interval '8 days' WHERE id = $1`, stale); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.s.BuildArchives(h.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := h.count(`SELECT count(*) FROM period_archives WHERE id = $1`, stale); n != 0 {
+		t.Errorf("an archive finished 8 days ago is kept")
+	}
+
 	outsider := h.account("tonghop.tuphap", "so-tu-phap", accounts.User, accounts.Consolidate)
 	cookie, _ = h.sessionFor(outsider)
 	if code := h.do(http.MethodGet, page+"/file", cookie, nil).Code; code != http.StatusNotFound {

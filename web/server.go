@@ -88,8 +88,11 @@ func New(cfg *config.Config, db *database.DB, log *slog.Logger) *Server {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
 
 // BuildArchives builds the waiting period archives, for the background
-// job every instance runs.
+// job every instance runs, after deleting the old ones.
 func (s *Server) BuildArchives(ctx context.Context) (int, error) {
+	if _, err := s.archives.Purge(ctx); err != nil {
+		return 0, err
+	}
 	n := 0
 	for {
 		built, err := s.archives.RunNext(ctx)

@@ -40,8 +40,12 @@ const (
 	Failed  = "failed"
 )
 
-// lease is how long a claim holds without progress.
-const lease = 2 * time.Minute
+// lease is how long a claim holds without progress; kept is how long a
+// finished archive stays to be downloaded.
+const (
+	lease = 2 * time.Minute
+	kept  = 7 * 24 * time.Hour
+)
 
 // Archive is one request for a period's archive.
 type Archive struct {
@@ -116,6 +120,13 @@ func (s *Store) File(ctx context.Context, a *Archive) ([]byte, error) {
 		return nil, apperr.New(apperr.Conflict, "Tệp chưa sẵn sàng, vui lòng đợi.")
 	}
 	return b, err
+}
+
+// Purge deletes the archives finished more than a week ago, so that the
+// files do not pile up in the database.
+func (s *Store) Purge(ctx context.Context) (int, error) {
+	tag, err := s.db.Exec(ctx, `DELETE FROM period_archives WHERE finished_at < $1`, s.Now().Add(-kept))
+	return int(tag.RowsAffected()), err
 }
 
 // RunNext builds the next waiting archive, if any, and returns how many it
