@@ -36,8 +36,12 @@ const (
 // subtree) from the URL.
 func (s *Server) dashboardFilter(r *http.Request, path string) (dashboard.Scope, dashboard.Filter, pages.DashboardFilter, error) {
 	ctx, q, a := r.Context(), r.URL.Query(), currentAccount(r)
+	unit, err := s.units.Unit(ctx, a.UnitID)
+	if err != nil {
+		return dashboard.Scope{}, dashboard.Filter{}, pages.DashboardFilter{}, err
+	}
 	var sc dashboard.Scope
-	sc.Receiver, sc.Root = policy.DashboardScope(a)
+	sc.Receiver, sc.Root = policy.DashboardScope(a, unit.Kind)
 	v := pages.DashboardFilter{Path: path, Errors: map[string]string{}, Query: url.Values{}, Activity: a.Tier == accounts.SystemAdmin}
 	regimes, err := dashboard.Regimes(ctx, s.db)
 	if err != nil {

@@ -81,6 +81,13 @@ func TestDashboardsAreScoped(t *testing.T) {
 			t.Errorf("%s shows so-y-te's data to another receiver", path)
 		}
 	}
+	// The provincial office follows the whole province, so-y-te's
+	// receiving included.
+	office := h.account("tonghop.vp", "vp-ubnd", accounts.User, accounts.Approve)
+	_, _, body = h.getAs(office, "/dashboards"+q)
+	if !strings.Contains(string(body), `<th scope="row">Ủy ban nhân dân phường Nha Trang</th>`) {
+		t.Error("the provincial office should see the province's reports")
+	}
 	// The unit admin of the commune sees its own unit only.
 	admin := h.account("qt.nhatrang", "xa-22366", accounts.UnitAdmin)
 	_, _, body = h.getAs(admin, "/dashboards"+q)

@@ -203,16 +203,24 @@ func Scope(a *accounts.Account) int64 {
 	return a.UnitID
 }
 
-// DashboardScope returns what the dashboards show a: system admins the
-// whole province; a unit admin the reports of its subtree; a receiver
-// (consolidate or approve right) the reports sent to its unit, so the
-// provincial office, which receives the province's reports, sees those.
-func DashboardScope(a *accounts.Account) (receiver, subtree int64) {
-	switch a.Tier {
-	case accounts.SystemAdmin:
+// ProvincialOffice is the kind of the provincial People's Committee's
+// office (Văn phòng UBND tỉnh), which follows the whole province's
+// reporting for its leaders.
+const ProvincialOffice = "van-phong"
+
+// DashboardScope returns what the dashboards show a, whose unit is of
+// kind unitKind: the whole province to system admins and to the
+// receivers of the provincial office; a unit admin the reports of its
+// subtree; another receiver (consolidate or approve right) the reports
+// sent to its unit.
+func DashboardScope(a *accounts.Account, unitKind string) (receiver, subtree int64) {
+	switch {
+	case a.Tier == accounts.SystemAdmin:
 		return 0, 0
-	case accounts.UnitAdmin:
+	case a.Tier == accounts.UnitAdmin:
 		return 0, a.UnitID
+	case unitKind == ProvincialOffice:
+		return 0, 0
 	}
 	return a.UnitID, 0
 }

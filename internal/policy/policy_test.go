@@ -319,16 +319,20 @@ func TestScope(t *testing.T) {
 
 func TestDashboardScope(t *testing.T) {
 	t.Parallel()
+	receiver := accounts.Account{Tier: accounts.User, UnitID: 7, Rights: []accounts.Right{accounts.Consolidate}}
 	for _, tt := range []struct {
 		a                 accounts.Account
+		kind              string
 		receiver, subtree int64
 	}{
-		{accounts.Account{Tier: accounts.SystemAdmin, UnitID: 9}, 0, 0},
-		{accounts.Account{Tier: accounts.UnitAdmin, UnitID: 9}, 0, 9},
-		{accounts.Account{Tier: accounts.User, UnitID: 7, Rights: []accounts.Right{accounts.Consolidate}}, 7, 0},
+		{accounts.Account{Tier: accounts.SystemAdmin, UnitID: 9}, "so", 0, 0},
+		{accounts.Account{Tier: accounts.UnitAdmin, UnitID: 9}, "so", 0, 9},
+		{accounts.Account{Tier: accounts.UnitAdmin, UnitID: 9}, ProvincialOffice, 0, 9},
+		{receiver, "so", 7, 0},
+		{receiver, ProvincialOffice, 0, 0}, // the provincial office follows the whole province
 	} {
-		if r, s := DashboardScope(&tt.a); r != tt.receiver || s != tt.subtree {
-			t.Errorf("DashboardScope(%s of unit %d) = %d, %d; want %d, %d", tt.a.Tier, tt.a.UnitID, r, s, tt.receiver, tt.subtree)
+		if r, s := DashboardScope(&tt.a, tt.kind); r != tt.receiver || s != tt.subtree {
+			t.Errorf("DashboardScope(%s of a unit %s) = %d, %d; want %d, %d", tt.a.Tier, tt.kind, r, s, tt.receiver, tt.subtree)
 		}
 	}
 }
