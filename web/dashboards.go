@@ -1,9 +1,11 @@
 package web
 
 import (
+	"cmp"
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -105,7 +107,18 @@ func (s *Server) dashboardStatus(r *http.Request) (*dashboard.Status, pages.Dash
 		return &dashboard.Status{}, v, err
 	}
 	st, err := dashboard.StatusGrid(r.Context(), s.db, sc, f, s.now())
-	return st, v, err
+	if err != nil {
+		return nil, v, err
+	}
+	// By name, or the units that send least on time first.
+	byRate := r.URL.Query().Get("sort") == "rate"
+	if byRate {
+		v.Query.Set("sort", "rate")
+		slices.SortStableFunc(st.Lines, func(a, b dashboard.Line) int { return cmp.Compare(a.Tally.OnTimeRate(), b.Tally.OnTimeRate()) })
+	}
+	v.Sort = []components.Option{{Value: "", Label: "Tên đơn vị", Selected: !byRate},
+		{Value: "rate", Label: "Tỷ lệ gửi đúng hạn, thấp nhất trước", Selected: byRate}}
+	return st, v, nil
 }
 
 func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) {

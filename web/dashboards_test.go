@@ -65,6 +65,17 @@ func TestDashboardsAreScoped(t *testing.T) {
 	if !strings.Contains(page, "<strong>2</strong> báo cáo phải gửi") {
 		t.Error("the receiver should see 2 reports due")
 	}
+	// Sorted by on-time rate, Cam Lâm, which sent late, comes before Nha
+	// Trang, which comes first by name.
+	if _, err := h.db.Exec(h.ctx, `UPDATE reports SET late = true WHERE unit_id = $1`, h.unit("xa-22453").ID); err != nil {
+		t.Fatal(err)
+	}
+	_, _, body = h.getAs(receiver, "/dashboards"+q+"&sort=rate")
+	page = string(body)
+	first, second := strings.Index(page, `<th scope="row">Ủy ban nhân dân xã Cam Lâm`), strings.Index(page, `<th scope="row">Ủy ban nhân dân phường Nha Trang`)
+	if first < 0 || second < first || !strings.Contains(page, `<option value="rate" selected>`) {
+		t.Error("sorted by on-time rate, the late commune should come first and the choice be kept")
+	}
 	// A unit from elsewhere in the filter, or another receiver, shows nothing.
 	_, _, body = h.getAs(receiver, "/dashboards"+q+"&unit="+strconv.FormatInt(h.unit("so-tu-phap").ID, 10))
 	if strings.Contains(string(body), `<th scope="row">Ủy ban nhân dân phường Nha Trang</th>`) {

@@ -15,6 +15,7 @@ import (
 type DashboardFilter struct {
 	Path           string
 	Regimes, Units []components.Option
+	Sort           []components.Option // the order of the units, where the page sorts them
 	From, To       string
 	Errors         map[string]string
 	Query          url.Values // the filter as chosen, for links and downloads
