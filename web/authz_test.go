@@ -35,6 +35,11 @@ var (
 	receivers     allow = func(actor string, _ bool) bool { return actor == "consolidate" || actor == "approve" }
 	receiveReport allow = func(actor string, own bool) bool { return !own && (actor == "consolidate" || actor == "approve") }
 
+	// Dashboards: both admin tiers and the receivers, each within its scope.
+	dashboards allow = func(actor string, _ bool) bool {
+		return actor == "system admin" || actor == "unit admin" || actor == "consolidate" || actor == "approve"
+	}
+
 	// The VGCA service's routes: only the single-use token in the URL
 	// grants anything; with a made-up one everybody is refused.
 	tokenOnly allow = func(string, bool) bool { return false }
@@ -185,6 +190,17 @@ var matrix = map[string]allow{
 	"GET /received/{periodID}":                                   receivers,
 	"GET /received/{periodID}/cell":                              receivers,
 	"POST /received/{periodID}/prefill":                          receivers,
+	"GET /received/{periodID}/forms/{formKey}/xlsx":              receivers,
+	"GET /received/{periodID}/forms/{formKey}/csv":               receivers,
+	"POST /received/{periodID}/archives":                         receivers,
+	"GET /received/{periodID}/archives/{archiveID}":              receivers,
+	"GET /received/{periodID}/archives/{archiveID}/file":         receivers,
+	"GET /reports/{reportID}/forms/{formKey}/csv":                readReport,
+	"GET /dashboards":                                            dashboards,
+	"GET /dashboards/trends":                                     dashboards,
+	"GET /dashboards/export":                                     dashboards,
+	"GET /dashboards/chart":                                      dashboards,
+	"GET /dashboards/activity":                                   sysAdmin,
 	"GET /admin/outages":                                         sysAdmin,
 	"POST /admin/outages":                                        sysAdmin,
 	"POST /reports/{reportID}/send-eoffice":                      sendReport,

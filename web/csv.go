@@ -6,7 +6,9 @@ import (
 )
 
 // sendCSV streams a table as CSV in UTF-8 with a byte-order mark, so that
-// Excel shows Vietnamese correctly. rows calls write once per row.
+// Excel shows Vietnamese correctly; rows calls write once per row. Tables
+// that fit in memory go through sendTable (xlsx.WriteCSV) instead; this is
+// for the long ones, like the audit log.
 func sendCSV(w http.ResponseWriter, name string, header []string, rows func(write func([]string) error) error) error {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+asciiName(name)+`"`)

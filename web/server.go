@@ -4,6 +4,7 @@
 package web
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -14,6 +15,7 @@ import (
 
 	"baocao/internal/accounts"
 	"baocao/internal/apiclients"
+	"baocao/internal/archives"
 	"baocao/internal/assignments"
 	"baocao/internal/config"
 	"baocao/internal/database"
@@ -41,6 +43,7 @@ type Server struct {
 	documents   *documents.Store
 	apiClients  *apiclients.Store
 	gov         *govexport.Store // delivery status only; the job runs in cmd/baocao
+	archives    *archives.Store
 	indicators  *indicators.Store
 	holidays    *holidays.Store
 	notify      *notify.Store
@@ -84,12 +87,29 @@ func New(cfg *config.Config, db *database.DB, log *slog.Logger) *Server {
 	s.documents = documents.NewStore(db, s.reports, unitStore, accountStore, box)
 	s.apiClients = apiclients.NewStore(db, unitStore)
 	s.gov = govexport.NewStore(db, s.reports, unitStore, s.documents, nil)
+	s.archives = archives.NewStore(db, s.reports, s.documents)
 	s.router = s.routes()
 	return s
 }
 
 // ServeHTTP serves a request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+
+// BuildArchives builds the waiting period archives, for the background
+// job every instance runs, after deleting the old ones.
+func (s *Server) BuildArchives(ctx context.Context) (int, error) {
+	if _, err := s.archives.Purge(ctx); err != nil {
+		return 0, err
+	}
+	n := 0
+	for {
+		built, err := s.archives.RunNext(ctx)
+		n += built
+		if built == 0 || err != nil {
+			return n, err
+		}
+	}
+}
 
 // Router exposes the routes, for the authorization matrix test.
 func (s *Server) Router() chi.Router { return s.router }

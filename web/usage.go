@@ -10,6 +10,7 @@ import (
 	"baocao/internal/policy"
 	"baocao/internal/usage"
 	"baocao/internal/vn"
+	"baocao/internal/xlsx"
 	"baocao/templates/components"
 	"baocao/templates/pages"
 )
@@ -85,29 +86,12 @@ func (s *Server) usagePage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if r.URL.Query().Get("format") == "csv" {
-		header := []string{"Hạng", "Đơn vị", "Tài khoản", "Đang hoạt động", "Bị khóa", "Không sử dụng quá 45 ngày", "Lượt đăng nhập",
-			"Báo cáo phải gửi", "Đúng hạn", "Muộn", "Chưa gửi", "Bị trả lại", "Trễ trung bình (ngày)", "Tỷ lệ đúng hạn (%)"}
-		err := sendCSV(w, "tinh-hinh-su-dung-"+key+".csv", header, func(write func([]string) error) error {
-			for i, f := range list {
-				row := []string{strconv.Itoa(i + 1), f.Unit}
-				for _, n := range []int{f.Accounts, f.Active, f.Locked, f.Unused, f.SignIns, f.Due, f.OnTime, f.Late, f.Missing, f.Returned} {
-					row = append(row, strconv.Itoa(n))
-				}
-				row = append(row, vn.Decimal(f.AvgDelayDays, 1), vn.Decimal(f.OnTimeRate(), 1))
-				if err := write(row); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			s.log.ErrorContext(ctx, "usage export failed", "error", err.Error())
-		}
+	if format := r.URL.Query().Get("format"); format == "csv" || format == "xlsx" {
+		s.sendTable(w, r, usageTable(list, label), format, "tinh-hinh-su-dung-"+key)
 		return
 	}
 	v := pages.UsageView{Scope: "toàn tỉnh", Window: vn.Date(from) + " đến " + vn.Date(to.AddDate(0, 0, -1)) + " (" + label + ")",
-		Periods: usagePeriods(now, key), Total: usage.Total(list), Units: list, Export: "/usage?format=csv&period=" + key}
+		Periods: usagePeriods(now, key), Total: usage.Total(list), Units: list, Export: "/usage?period=" + key + "&format="}
 	if scope != 0 {
 		u, err := s.units.Unit(ctx, scope)
 		if err != nil {
@@ -117,4 +101,20 @@ func (s *Server) usagePage(w http.ResponseWriter, r *http.Request) {
 		v.Scope = u.Name + " và các đơn vị trực thuộc"
 	}
 	s.render(w, r, http.StatusOK, pages.Usage(s.page(r, "Tình hình sử dụng hệ thống", "usage", crumbHome), v))
+}
+
+// usageTable is the ranking as the downloads give it.
+func usageTable(list []usage.Figures, label string) xlsx.Table {
+	t := xlsx.Table{Sheet: "Sử dụng", Title: "TÌNH HÌNH SỬ DỤNG HỆ THỐNG THÔNG TIN BÁO CÁO", Lines: []string{label},
+		Columns: []xlsx.TableColumn{{Label: "Hạng"}, {Label: "Đơn vị", Text: true},
+			{Label: "Tổng số", Group: "Tài khoản"}, {Label: "Đang hoạt động", Group: "Tài khoản"}, {Label: "Bị khóa", Group: "Tài khoản"},
+			{Label: "Không sử dụng quá 45 ngày", Group: "Tài khoản"}, {Label: "Lượt đăng nhập"},
+			{Label: "Phải gửi", Group: "Báo cáo"}, {Label: "Đúng hạn", Group: "Báo cáo"}, {Label: "Muộn", Group: "Báo cáo"},
+			{Label: "Chưa gửi", Group: "Báo cáo"}, {Label: "Bị trả lại", Group: "Báo cáo"},
+			{Label: "Trễ trung bình (ngày)", Decimals: 1}, {Label: "Tỷ lệ đúng hạn (%)", Decimals: 1}}}
+	for i, f := range list {
+		t.Rows = append(t.Rows, []any{i + 1, f.Unit, f.Accounts, f.Active, f.Locked, f.Unused, f.SignIns, f.Due, f.OnTime, f.Late,
+			f.Missing, f.Returned, f.AvgDelayDays, f.OnTimeRate()})
+	}
+	return t
 }

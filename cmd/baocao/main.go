@@ -180,9 +180,10 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, lo
 		return err
 	}
 
+	handler := web.New(cfg, db, log)
 	srv := &http.Server{
 		Addr:              cfg.ListenAddr,
-		Handler:           web.New(cfg, db, log),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,
@@ -193,6 +194,7 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, lo
 	reportStore, unitStore := reports.NewStore(db), units.NewStore(db)
 	go every(ctx, time.Hour, log, "disable inactive accounts", accountStore.DisableInactive)
 	go every(ctx, 10*time.Minute, log, "open periods", reportStore.OpenDue)
+	go every(ctx, 3*time.Second, log, "period archives", handler.BuildArchives)
 	go every(ctx, 24*time.Hour, log, "purge the audit log past its retention", func(ctx context.Context) (int, error) {
 		return audit.Purge(ctx, db, time.Now().AddDate(0, -cfg.AuditRetentionMonths, 0))
 	})

@@ -131,13 +131,14 @@ func Board(ctx context.Context, q database.Querier, periodID, receiverUnitID int
 	}
 	day := vn.Today(today)
 	for i := range list {
-		list[i].State = state(list[i], day)
+		list[i].State = State(list[i], day)
 	}
 	return list, nil
 }
 
-// state derives the board's state of a line on day.
-func state(s UnitStatus, day time.Time) string {
+// State derives the board's state of a line on day: from its Status,
+// Late and Deadline (a missing report has no Status).
+func State(s UnitStatus, day time.Time) string {
 	switch s.Status {
 	case "sent":
 		if s.Late {

@@ -43,6 +43,9 @@ const (
 	SendReport    Action = "send_report"    // send it once signed
 	ReceiveReport Action = "receive_report" // accept or return it, as the receiver
 	ViewReceived  Action = "view_received"  // the reports sent to one's own unit, and their consolidation
+
+	ViewDashboards Action = "view_dashboards" // the overviews (Tổng quan), limited by DashboardScope
+	ViewActivity   Action = "view_activity"   // the system's activity: sign-ins, reports sent, accounts
 )
 
 // Object is what an action is done to: the unit it belongs to and, for an
@@ -93,7 +96,7 @@ func (p *Policy) allowed(ctx context.Context, a *accounts.Account, act Action, o
 	switch act {
 	case SignedIn:
 		return true, nil
-	case ManageUnits, ManageHolidays, ManageOutages, ConfirmAssignments, ManageTrust, ManageAPIClients:
+	case ManageUnits, ManageHolidays, ManageOutages, ConfirmAssignments, ManageTrust, ManageAPIClients, ViewActivity:
 		return a.Tier == accounts.SystemAdmin, nil
 	case ViewCatalog:
 		return true, nil
@@ -128,6 +131,8 @@ func (p *Policy) allowed(ctx context.Context, a *accounts.Account, act Action, o
 		return a.Tier == accounts.User, nil
 	case ViewReceived:
 		return a.Tier == accounts.User && (a.Has(accounts.Consolidate) || a.Has(accounts.Approve)), nil
+	case ViewDashboards:
+		return a.IsAdmin() || (a.Has(accounts.Consolidate) || a.Has(accounts.Approve)), nil
 	case ManageRegime:
 		// A unit admin designs and assigns the regimes its own unit owns.
 		switch {
@@ -198,4 +203,26 @@ func Scope(a *accounts.Account) int64 {
 		return 0
 	}
 	return a.UnitID
+}
+
+// ProvincialOffice is the kind of the provincial People's Committee's
+// office (Văn phòng UBND tỉnh), which follows the whole province's
+// reporting for its leaders.
+const ProvincialOffice = "van-phong"
+
+// DashboardScope returns what the dashboards show a, whose unit is of
+// kind unitKind: the whole province to system admins and to the
+// receivers of the provincial office; a unit admin the reports of its
+// subtree; another receiver (consolidate or approve right) the reports
+// sent to its unit.
+func DashboardScope(a *accounts.Account, unitKind string) (receiver, subtree int64) {
+	switch {
+	case a.Tier == accounts.SystemAdmin:
+		return 0, 0
+	case a.Tier == accounts.UnitAdmin:
+		return 0, a.UnitID
+	case unitKind == ProvincialOffice:
+		return 0, 0
+	}
+	return a.UnitID, 0
 }

@@ -22,7 +22,7 @@ import (
 var allActions = []Action{Public, SignedIn, ManageUnits, ViewAccounts, CreateAccount, ManageAccount, ViewAudit,
 	ViewCatalog, ManageIndicator, ManageHolidays, ViewRegimes, ManageRegime, ConfirmAssignments, ViewOwnReports,
 	ViewReport, EditReport, ApproveReport, SendReport, ReceiveReport, ViewReceived, ManageOutages,
-	ManageTrust, ManageSeal, ManageAPIClients, ViewUsage}
+	ManageTrust, ManageSeal, ManageAPIClients, ViewUsage, ViewDashboards, ViewActivity}
 
 // TestAllActionsListed reads policy.go and fails when an Action constant
 // is missing from allActions.
@@ -223,6 +223,16 @@ func TestAuthorize(t *testing.T) {
 		check{"consolidate right", syteLeader, ViewReceived, nil, ok},
 		check{"enter right only", syteUser, ViewReceived, nil, forbidden},
 		check{"unit admin", syteAdmin, ViewReceived, nil, forbidden},
+		// Dashboards: both admin tiers and the receivers; the activity of
+		// the system: system admins only.
+		check{"system admin", sysAdmin, ViewDashboards, nil, ok},
+		check{"unit admin", syteAdmin, ViewDashboards, nil, ok},
+		check{"consolidate right", syteLeader, ViewDashboards, nil, ok},
+		check{"enter right only", syteUser, ViewDashboards, nil, forbidden},
+		check{"system admin", sysAdmin, ViewActivity, nil, ok},
+		check{"unit admin", syteAdmin, ViewActivity, nil, forbidden},
+		check{"province unit admin", tinhAdmin, ViewActivity, nil, forbidden},
+		check{"user with every right", syteLeader, ViewActivity, nil, forbidden},
 		// One's own account is managed on the "my account" pages.
 		check{"system admin, itself", sysAdmin, ManageAccount, self(sysAdmin), forbidden},
 		check{"system admin, another system admin", sysAdmin, ManageAccount, self(sysAdmin2), ok},
@@ -309,6 +319,26 @@ func TestScope(t *testing.T) {
 	} {
 		if got := Scope(&tt.a); got != tt.want {
 			t.Errorf("Scope(%s of unit %d) = %d, want %d", tt.a.Tier, tt.a.UnitID, got, tt.want)
+		}
+	}
+}
+
+func TestDashboardScope(t *testing.T) {
+	t.Parallel()
+	receiver := accounts.Account{Tier: accounts.User, UnitID: 7, Rights: []accounts.Right{accounts.Consolidate}}
+	for _, tt := range []struct {
+		a                 accounts.Account
+		kind              string
+		receiver, subtree int64
+	}{
+		{accounts.Account{Tier: accounts.SystemAdmin, UnitID: 9}, "so", 0, 0},
+		{accounts.Account{Tier: accounts.UnitAdmin, UnitID: 9}, "so", 0, 9},
+		{accounts.Account{Tier: accounts.UnitAdmin, UnitID: 9}, ProvincialOffice, 0, 9},
+		{receiver, "so", 7, 0},
+		{receiver, ProvincialOffice, 0, 0}, // the provincial office follows the whole province
+	} {
+		if r, s := DashboardScope(&tt.a, tt.kind); r != tt.receiver || s != tt.subtree {
+			t.Errorf("DashboardScope(%s of a unit %s) = %d, %d; want %d, %d", tt.a.Tier, tt.kind, r, s, tt.receiver, tt.subtree)
 		}
 	}
 }

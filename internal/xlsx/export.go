@@ -66,6 +66,7 @@ import (
 // ExportOptions tunes ExportForm.
 type ExportOptions struct {
 	UnitName        string // reporting unit, printed "Đơn vị báo cáo: …"; empty: no line
+	UnitLabel       string // the label of that line instead of "Đơn vị báo cáo" (a consolidation's receiver)
 	PeriodLabel     string // printed "Kỳ báo cáo: …"; empty: no line
 	TemplateVersion int64  // id of the template version, kept in the metadata
 	ReportID        int64  // the report the values belong to (0: an empty form), kept in the metadata
@@ -301,7 +302,11 @@ func (e *exporter) titleBlock() {
 	}
 	e.line(colSTT, e.lastCol, f.Title, styleSpec{Bold: true, Size: 14, HAlign: "center", Wrap: true}, 14.0/fontSize)
 	if e.opts.UnitName != "" {
-		e.line(colSTT, e.lastCol, prefixed("Đơn vị báo cáo: ", e.opts.UnitName), styleSpec{HAlign: "center", Wrap: true}, 1)
+		label := "Đơn vị báo cáo: "
+		if e.opts.UnitLabel != "" {
+			label = e.opts.UnitLabel + ": "
+		}
+		e.line(colSTT, e.lastCol, prefixed(label, e.opts.UnitName), styleSpec{HAlign: "center", Wrap: true}, 1)
 	}
 	if e.opts.PeriodLabel != "" {
 		e.line(colSTT, e.lastCol, prefixed("Kỳ báo cáo: ", e.opts.PeriodLabel), styleSpec{HAlign: "center", Wrap: true}, 1)

@@ -48,6 +48,9 @@ func (p Page) nav() []navItem {
 	if a.Tier == accounts.User && (a.Has(accounts.Consolidate) || a.Has(accounts.Approve)) {
 		items = append(items, navItem{"received", "Báo cáo nhận được", "/received"})
 	}
+	if a.IsAdmin() || a.Has(accounts.Consolidate) || a.Has(accounts.Approve) {
+		items = append(items, navItem{"dashboards", "Tổng quan", "/dashboards"})
+	}
 	return append(items, navItem{"account", "Tài khoản của tôi", "/account"})
 }
 

@@ -1,0 +1,241 @@
+package dashboard
+
+import (
+	"context"
+	"time"
+
+	"baocao/internal/consolidation"
+	"baocao/internal/database"
+	"baocao/internal/periods"
+	"baocao/internal/reports"
+	"baocao/internal/vn"
+)
+
+// Cell is one unit's report for one period.
+type Cell struct {
+	ReportID int64  // 0 when missing
+	State    string // one of consolidation.States; "" when the unit does not report the period
+	Sent     bool   // sent at least once (returned and accepted reports included)
+	Late     bool   // sent after the deadline
+}
+
+// Tally counts the cells of a line, a column or the whole grid.
+type Tally struct {
+	Due      int            // reports due: every cell with a state
+	States   map[string]int // per consolidation state
+	OnTime   int            // sent by the deadline
+	SentLate int            // sent after it
+}
+
+func newTally() Tally { return Tally{States: make(map[string]int, len(consolidation.States))} }
+
+func (t *Tally) add(c Cell) {
+	if c.State == "" {
+		return
+	}
+	t.Due++
+	t.States[c.State]++
+	switch {
+	case c.Sent && c.Late:
+		t.SentLate++
+	case c.Sent:
+		t.OnTime++
+	}
+}
+
+// OnTimeRate is the percentage of the reports due that were sent on time.
+func (t Tally) OnTimeRate() float64 { return percent(t.OnTime, t.Due) }
+
+// SentRate is the percentage of the reports due that were sent at all.
+func (t Tally) SentRate() float64 { return percent(t.OnTime+t.SentLate, t.Due) }
+
+func percent(n, of int) float64 {
+	if of == 0 {
+		return 0
+	}
+	return 100 * float64(n) / float64(of)
+}
+
+// Line is a unit's row of the grid.
+type Line struct {
+	UnitID int64
+	Unit   string
+	Cells  []Cell // one per Status.Periods
+	Tally  Tally
+}
+
+// Status is the grid of a regime: units × periods.
+type Status struct {
+	Periods []Period
+	Lines   []Line  // sorted by unit name
+	Columns []Tally // one per period
+	Total   Tally
+}
+
+// StatusGrid builds the grid of f.RegimeID's periods ending in [f.From,
+// f.To] for the units the scope and the filter allow. A cell is due when
+// the unit has a report for the period or was assigned it (confirmed, in
+// force during the period, unit not closed before it began) as the
+// receiver's board counts them; today decides which unsent reports are
+// overdue.
+func StatusGrid(ctx context.Context, q database.Querier, sc Scope, f Filter, today time.Time) (*Status, error) {
+	rows, _ := q.Query(ctx, statusSQL, sc.Receiver, sc.Root, f.Root, f.RegimeID, date(f.From), date(f.To))
+	type raw struct {
+		periodID, unitID int64
+		cell             Cell
+		status           string
+		deadline         *time.Time
+		level            int
+	}
+	var list []raw
+	units := map[int64]int{} // unit → its line
+	for rows.Next() {
+		var x raw
+		if err := rows.Scan(&x.periodID, &x.unitID, &x.cell.ReportID, &x.status, &x.deadline, &x.cell.Sent, &x.cell.Late, &x.level); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		list = append(list, x)
+		units[x.unitID] = 0
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	ps, err := regimePeriods(ctx, q, f)
+	if err != nil {
+		return nil, err
+	}
+	st := &Status{Periods: ps, Columns: make([]Tally, len(ps)), Total: newTally()}
+	column := make(map[int64]int, len(ps))
+	for i, p := range ps {
+		column[p.ID] = i
+		st.Columns[i] = newTally()
+	}
+	// The lines in the order of the units' names, sorted once per unit
+	// rather than once per cell.
+	ids := make([]int64, 0, len(units))
+	for id := range units {
+		ids = append(ids, id)
+	}
+	names, err := choices(ctx, q, `SELECT id, name FROM units WHERE id = ANY($1) ORDER BY name COLLATE "vi-VN-x-icu", id`, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i, u := range names {
+		units[u.ID] = i
+		st.Lines = append(st.Lines, Line{UnitID: u.ID, Unit: u.Name, Cells: make([]Cell, len(ps)), Tally: newTally()})
+	}
+	due, err := missingDeadlines(ctx, q, f.RegimeID, ps)
+	if err != nil {
+		return nil, err
+	}
+	day := vn.Today(today)
+	for _, x := range list {
+		line := &st.Lines[units[x.unitID]]
+		i := column[x.periodID]
+		var deadline time.Time
+		if x.deadline != nil {
+			deadline = vn.Day(*x.deadline)
+		} else {
+			deadline = due(x.level, i)
+		}
+		c := x.cell
+		c.State = consolidation.State(consolidation.UnitStatus{Status: x.status, Late: c.Late, Deadline: deadline}, day)
+		line.Cells[i] = c
+		line.Tally.add(c)
+		st.Columns[i].add(c)
+		st.Total.add(c)
+	}
+	return st, nil
+}
+
+// statusSQL lists the due reports of the grid ($4: regime, $5, $6: the
+// range of end dates) within the scope ($1, $2) and filter ($3): the
+// reports that exist, and the assignments without one (as the board
+// finds them: confirmed, in force during the period, of a unit not closed
+// before it began; of several, the open one). The reports are
+// materialised once so that looking for the missing ones is one hash
+// anti-join rather than an index probe per unit and period, and the few
+// missing ones are then sorted to pick their assignment.
+const statusSQL = `
+	WITH p AS MATERIALIZED (
+		SELECT id, regime_id, start_date, end_date FROM periods
+		WHERE regime_id = $4 AND ($5::date IS NULL OR end_date >= $5) AND ($6::date IS NULL OR end_date <= $6)
+	), have AS MATERIALIZED (
+		SELECT r.period_id, r.unit_id, r.receiver_unit_id, r.id, r.status, r.deadline, r.sent_at IS NOT NULL AS sent, r.late
+		FROM reports r JOIN p ON p.id = r.period_id
+	), missing AS (
+		SELECT DISTINCT ON (p.id, a.unit_id) p.id AS period_id, a.unit_id, a.receiver_unit_id, a.level
+		FROM p
+		JOIN assignments a ON a.regime_id = p.regime_id
+		JOIN units u ON u.id = a.unit_id
+		WHERE a.confirmed_at IS NOT NULL
+		  AND a.valid_from <= p.end_date AND (a.valid_to IS NULL OR a.valid_to >= p.start_date)
+		  AND (u.valid_to IS NULL OR u.valid_to >= p.start_date)
+		  AND NOT EXISTS (SELECT 1 FROM have h WHERE h.period_id = p.id AND h.unit_id = a.unit_id)
+		ORDER BY p.id, a.unit_id, a.valid_to DESC NULLS FIRST, a.id DESC
+	)
+	SELECT r.period_id, r.unit_id, r.id, r.status, r.deadline, r.sent, r.late, 0
+	FROM have r
+	WHERE ` + scopeSQL + `
+	UNION ALL
+	SELECT r.period_id, r.unit_id, 0, '', NULL, false, false, r.level
+	FROM missing r
+	WHERE ` + scopeSQL
+
+// regimePeriods lists the filter's periods in order.
+func regimePeriods(ctx context.Context, q database.Querier, f Filter) ([]Period, error) {
+	rows, _ := q.Query(ctx, `
+		SELECT id, key, label, start_date, end_date FROM periods
+		WHERE regime_id = $1 AND ($2::date IS NULL OR end_date >= $2) AND ($3::date IS NULL OR end_date <= $3)
+		ORDER BY start_date, id`, f.RegimeID, date(f.From), date(f.To))
+	var ps []Period
+	for rows.Next() {
+		var p Period
+		if err := rows.Scan(&p.ID, &p.Key, &p.Label, &p.Start, &p.End); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		p.Start, p.End = vn.Day(p.Start), vn.Day(p.End)
+		ps = append(ps, p)
+	}
+	return ps, rows.Err()
+}
+
+// missingDeadlines returns the deadline a missing report of a level and
+// period would have had: its level's rule counted from the period's end,
+// as the board decides it.
+func missingDeadlines(ctx context.Context, q database.Querier, regimeID int64, ps []Period) (func(level, period int) time.Time, error) {
+	rows, _ := q.Query(ctx, `SELECT level, working_days, fixed_day FROM regime_deadlines WHERE regime_id = $1`, regimeID)
+	rules := map[int]periods.Rule{}
+	for rows.Next() {
+		var level int
+		var workingDays, fixedDay *int
+		if err := rows.Scan(&level, &workingDays, &fixedDay); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		rules[level] = periods.StoredRule(workingDays, fixedDay)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	cal, err := reports.Calendar(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	type key struct{ level, period int }
+	memo := map[key]time.Time{}
+	return func(level, i int) time.Time {
+		k := key{level, i}
+		if d, ok := memo[k]; ok {
+			return d
+		}
+		rule, ok := rules[level]
+		if !ok {
+			rule = periods.DefaultRule()
+		}
+		memo[k] = rule.Deadline(periods.Period{End: ps[i].End}, cal)
+		return memo[k]
+	}, nil
+}

@@ -1,0 +1,134 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"strconv"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/go-chi/chi/v5"
+
+	"baocao/internal/apperr"
+	"baocao/internal/consolidation"
+	"baocao/internal/forms"
+	"baocao/internal/formula"
+	"baocao/internal/reports"
+	"baocao/internal/xlsx"
+)
+
+// reportCSV downloads one form of the report as CSV (UTF-8 with BOM),
+// like reportXLSX.
+func (s *Server) reportCSV(w http.ResponseWriter, r *http.Request) {
+	rep := targetReport(r)
+	if !s.auditRead(w, r, rep, "csv") {
+		return
+	}
+	tpl, _, err := s.reports.Template(r.Context(), rep.TemplateVersionID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f, ok := tpl.FormByKey(chi.URLParam(r, "formKey"))
+	if !ok {
+		s.fail(w, r, apperr.New(apperr.NotFound, "Không tìm thấy biểu."))
+		return
+	}
+	content, err := s.reports.Content(r.Context(), rep)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	t := xlsx.FormTable(f, f.Title, []string{rep.Unit, rep.PeriodLabel + " (" + rep.Window() + ")"}, func(row, col string) (string, bool) {
+		key := reports.CellKey(f.Key, row, col)
+		if x, ok := content.Numbers[key]; ok {
+			return strconv.FormatFloat(x, 'f', -1, 64), true
+		}
+		v, ok := content.Values[key]
+		return v, ok
+	})
+	s.sendTable(w, r, t, "csv", "bao-cao-"+strconv.FormatInt(rep.ID, 10)+"-"+xlsx.SheetName(f.Code))
+}
+
+// consolidatedForm computes {formKey} of the receiver's period
+// {periodID}, from accepted reports (and sent ones with ?sent=1).
+func (s *Server) consolidatedForm(w http.ResponseWriter, r *http.Request) (*reports.ReceivedPeriod, *forms.Form, *consolidation.Result, bool) {
+	p, ok := s.receivedPeriod(w, r)
+	if !ok {
+		return nil, nil, nil, false
+	}
+	tpl, _, err := s.reports.Template(r.Context(), p.TemplateVersionID)
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, nil, nil, false
+	}
+	f, ok := tpl.FormByKey(chi.URLParam(r, "formKey"))
+	if !ok {
+		s.fail(w, r, apperr.New(apperr.NotFound, "Không tìm thấy biểu."))
+		return nil, nil, nil, false
+	}
+	res, err := consolidation.Compute(r.Context(), s.db, f, p.PeriodID, currentAccount(r).UnitID, r.URL.Query().Get("sent") == "1")
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, nil, nil, false
+	}
+	return p, f, res, true
+}
+
+func consolidatedValue(res *consolidation.Result) func(row, col string) (string, bool) {
+	return func(row, col string) (string, bool) {
+		v := res.Cells[formula.Cell{Row: row, Col: col}]
+		if !v.OK {
+			return "", false
+		}
+		return strconv.FormatFloat(v.Value, 'f', -1, 64), true
+	}
+}
+
+// consolidatedLine says what a consolidated form holds.
+func consolidatedLine(res *consolidation.Result, includeSent bool) string {
+	what := "đã tiếp nhận"
+	if includeSent {
+		what = "đã gửi và đã tiếp nhận"
+	}
+	return "Tổng hợp từ " + strconv.Itoa(len(res.ReportIDs)) + " báo cáo " + what
+}
+
+func lowerFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToLower(r)) + s[n:]
+}
+
+// consolidatedXLSX downloads a consolidated form as a workbook shaped like
+// the paper form.
+func (s *Server) consolidatedXLSX(w http.ResponseWriter, r *http.Request) {
+	p, f, res, ok := s.consolidatedForm(w, r)
+	if !ok {
+		return
+	}
+	unit, err := s.units.Unit(r.Context(), currentAccount(r).UnitID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	err = xlsx.ExportForm(&buf, f, xlsx.ExportOptions{UnitLabel: "Đơn vị tổng hợp",
+		UnitName:    unit.Name + " (" + lowerFirst(consolidatedLine(res, r.URL.Query().Get("sent") == "1")) + ")",
+		PeriodLabel: p.Label + " (" + p.Window() + ")", TemplateVersion: p.TemplateVersionID, Value: consolidatedValue(res)})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sendFile(w, "tong-hop-"+strconv.FormatInt(p.PeriodID, 10)+"-"+xlsx.SheetName(f.Code)+".xlsx", xlsxType, true, buf.Bytes())
+}
+
+// consolidatedCSV downloads a consolidated form as CSV.
+func (s *Server) consolidatedCSV(w http.ResponseWriter, r *http.Request) {
+	p, f, res, ok := s.consolidatedForm(w, r)
+	if !ok {
+		return
+	}
+	t := xlsx.FormTable(f, f.Title, []string{p.Regime, p.Label + " (" + p.Window() + ")", consolidatedLine(res, r.URL.Query().Get("sent") == "1")},
+		consolidatedValue(res))
+	s.sendTable(w, r, t, "csv", "tong-hop-"+strconv.FormatInt(p.PeriodID, 10)+"-"+xlsx.SheetName(f.Code))
+}
