@@ -82,15 +82,15 @@ func Prepare(ctx context.Context, db *database.DB, o Options) ([]official, []str
 			return nil, nil, 0, err
 		}
 		store := reportstore.NewStore(db)
-		for k := 1; k <= (o.Officials-1)/len(reports); k++ {
+		for k := 1; len(reports) < o.Officials && k <= 1000; k++ {
 			start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, k)
 			_, err := store.OpenAdHoc(ctx, regime, "Đợt tải thử "+strconv.Itoa(k), start, start.AddDate(0, 0, 14))
 			if err != nil && apperr.Code(err) != apperr.Invalid { // Invalid: opened by an earlier run
 				return nil, nil, 0, err
 			}
-		}
-		if reports, err = list(); err != nil {
-			return nil, nil, 0, err
+			if reports, err = list(); err != nil {
+				return nil, nil, 0, err
+			}
 		}
 	}
 	var period int64
