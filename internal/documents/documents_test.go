@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -26,6 +27,7 @@ import (
 	"baocao/internal/signing"
 	"baocao/internal/units"
 
+	"github.com/digitorus/pdf"
 	"github.com/digitorus/pdfsign/verify"
 )
 
@@ -327,6 +329,10 @@ func TestAttachRefusesForgedUploads(t *testing.T) {
 				return b
 			})
 		}, apperr.Invalid},
+		{"page content rewritten in the signed update", func() ([]byte, []byte) {
+			register(mine)
+			return f.forge(t, r, mine, func(b []byte) []byte { return rewritePage1(t, b) })
+		}, apperr.Invalid},
 		{"another certificate", func() ([]byte, []byte) {
 			register(mine)
 			return f.forge(t, r, issue(trusted, 24*time.Hour), nil)
@@ -443,4 +449,29 @@ func TestSymbol(t *testing.T) {
 			t.Errorf("Symbol(%q) = %q, want %q", c.name, got, c.want)
 		}
 	}
+}
+
+// rewritePage1 appends an update redefining page 1's content stream: a
+// forger with a real key would then sign the result.
+func rewritePage1(tb testing.TB, doc []byte) []byte {
+	tb.Helper()
+	rdr, err := pdf.NewReader(bytes.NewReader(doc), int64(len(doc)))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	contents := rdr.Page(1).V.Key("Contents")
+	if contents.Kind() == pdf.Array {
+		contents = contents.Index(0)
+	}
+	ptr, root := contents.GetPtr(), rdr.Trailer().Key("Root").GetPtr()
+	prev := bytes.LastIndex(doc, []byte("startxref"))
+	body := "BT /F1 24 Tf 100 700 Td (999999) Tj ET"
+	var b bytes.Buffer
+	b.Write(doc)
+	at := b.Len() + 1
+	fmt.Fprintf(&b, "\n%d 0 obj\n<< /Length %d >>\nstream\n%s\nendstream\nendobj\n", ptr.GetID(), len(body), body)
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n%d 1\n%010d 00000 n\r\ntrailer\n<< /Size %d /Root %d 0 R /Prev %s >>\nstartxref\n%d\n%%%%EOF\n",
+		ptr.GetID(), at, rdr.Trailer().Key("Size").Int64(), root.GetID(), strings.Fields(string(doc[prev+9:]))[0], xref)
+	return b.Bytes()
 }

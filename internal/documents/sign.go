@@ -102,8 +102,8 @@ func (s *Store) Attach(ctx context.Context, r *reports.Report, a *accounts.Accou
 	if stage == Personal && d.SignerID != a.ID {
 		return apperr.New(apperr.Forbidden, "Văn bản này được cấp để lãnh đạo khác ký.")
 	}
-	if len(signed) <= len(d.PDF) || !bytes.HasPrefix(signed, d.PDF) {
-		return apperr.New(apperr.Invalid, "Tệp đã ký không phải là văn bản hệ thống cấp cộng thêm chữ ký số: nội dung đã bị thay đổi.")
+	if err := signing.CheckAppended(d.PDF, signed); err != nil {
+		return apperr.New(apperr.Invalid, "Tệp đã ký không phải là văn bản hệ thống cấp cộng thêm chữ ký số: "+err.Error()+".")
 	}
 	roots, inter, err := s.trust(ctx)
 	if err != nil {

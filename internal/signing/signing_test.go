@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/digitorus/pdf"
 	"github.com/digitorus/pdfsign/verify"
 	"github.com/signintech/gopdf"
 )
@@ -347,5 +348,61 @@ func TestStampAndPlacement(t *testing.T) {
 	}
 	if infos, err := Verify(out, f.roots, nil); err != nil || len(infos) != 1 || !infos[0].Valid || !infos[0].CertValid {
 		t.Errorf("invisible: %+v %v", infos, err)
+	}
+}
+
+func TestCheckAppendedAcceptsSignaturesOnly(t *testing.T) {
+	f := newFixture(t, 2)
+	f.signBoth(t)
+	if err := CheckAppended(f.unsigned, f.signed1); err != nil {
+		t.Fatalf("the leader's signature: %v", err)
+	}
+	if err := CheckAppended(f.signed1, f.final); err != nil {
+		t.Fatalf("the seal: %v", err)
+	}
+	if err := CheckAppended(f.unsigned, f.final); err != nil {
+		t.Fatalf("both: %v", err)
+	}
+}
+
+// forgeUpdate appends an incremental update that redefines the content
+// stream of page 1, as a forger signing with a real key would.
+func forgeUpdate(t *testing.T, doc []byte) []byte {
+	t.Helper()
+	rdr, err := pdf.NewReader(bytes.NewReader(doc), int64(len(doc)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	contents := rdr.Page(1).V.Key("Contents")
+	if contents.Kind() == pdf.Array {
+		contents = contents.Index(0)
+	}
+	id := idOf(contents)
+	prev := bytes.LastIndex(doc, []byte("startxref"))
+	prevOffset := strings.Fields(string(doc[prev+len("startxref"):]))[0]
+	body := "BT /F1 24 Tf 100 700 Td (FORGED FIGURES 999999) Tj ET"
+	var b bytes.Buffer
+	b.Write(doc)
+	objAt := b.Len() + 1
+	fmt.Fprintf(&b, "\n%d 0 obj\n<< /Length %d >>\nstream\n%s\nendstream\nendobj\n", id, len(body), body)
+	xrefAt := b.Len()
+	fmt.Fprintf(&b, "xref\n%d 1\n%010d 00000 n\r\ntrailer\n<< /Size %d /Root %d 0 R /Prev %s >>\nstartxref\n%d\n%%%%EOF\n",
+		id, objAt, rdr.Trailer().Key("Size").Int64(), idOf(rdr.Trailer().Key("Root")), prevOffset, xrefAt)
+	return b.Bytes()
+}
+
+func TestCheckAppendedRefusesRewrittenContent(t *testing.T) {
+	f := newFixture(t, 2)
+	forged := forgeUpdate(t, f.unsigned)
+	signed, err := signPDF(forged, f.person, time.Now(), Placement{Page: 1, X: 300, Y: 100, W: 150, H: 60})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The signature itself is valid: it covers the forger's bytes.
+	if infos, err := Verify(signed, f.roots, nil); err != nil || len(infos) != 1 || !infos[0].Valid {
+		t.Fatalf("verify: %+v %v", infos, err)
+	}
+	if err := CheckAppended(f.unsigned, signed); err == nil {
+		t.Fatal("a rewritten page was accepted")
 	}
 }
