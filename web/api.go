@@ -323,9 +323,10 @@ type apiDraft struct {
 	Sections map[string]string          `json:"sections"`
 }
 
-// apiReportValues writes cells (and sections) of a draft, as an official
-// typing them would: the same checks, formulas computed on the server,
-// and a conflict when the report was saved since the revision given.
+// apiReportValues writes the cells (and sections) sent into a draft,
+// leaving the others as they are, as an official typing them would: the
+// same checks, formulas computed on the server, and a conflict when the
+// report was saved since the revision given.
 func (s *Server) apiReportValues(w http.ResponseWriter, r *http.Request) {
 	if apiClient(r).Access != apiclients.ReadWrite {
 		apiError(w, apperr.New(apperr.Forbidden, "Phần mềm này chỉ được cấp quyền đọc."))
@@ -347,7 +348,18 @@ func (s *Server) apiReportValues(w http.ResponseWriter, r *http.Request) {
 		apiError(w, apperr.InvalidFields(map[string]string{"revision": "Cần gửi revision của báo cáo đã đọc (để không ghi đè thay đổi của người khác)."}))
 		return
 	}
+	// The cells sent change; the others keep what is stored (null clears a cell).
+	current, err := s.reports.Content(r.Context(), rep)
+	if err != nil {
+		apiError(w, err)
+		return
+	}
 	d := reports.Draft{Values: map[string]string{}, Sections: map[string]string{}, Revision: *in.Revision}
+	for key, v := range current.Values {
+		if !current.Computed[key] {
+			d.Values[key] = v
+		}
+	}
 	for key, raw := range in.Values {
 		text, ok := apiCell(raw)
 		if !ok {
@@ -383,6 +395,9 @@ func (s *Server) apiReportValues(w http.ResponseWriter, r *http.Request) {
 // apiCell turns a JSON number or string into the text an official would
 // type (a number with a decimal comma, as reports.ParseNumber reads it).
 func apiCell(raw json.RawMessage) (string, bool) {
+	if string(raw) == "null" {
+		return "", true // clears the cell
+	}
 	var x float64
 	if err := json.Unmarshal(raw, &x); err == nil {
 		return strings.Replace(strconv.FormatFloat(x, 'f', -1, 64), ".", ",", 1), true
@@ -390,9 +405,6 @@ func apiCell(raw json.RawMessage) (string, bool) {
 	var text string
 	if err := json.Unmarshal(raw, &text); err == nil {
 		return text, true
-	}
-	if string(raw) == "null" {
-		return "", true
 	}
 	return "", false
 }

@@ -179,16 +179,24 @@ func TestAPIReadWriteAndScope(t *testing.T) {
 	if code, out := writer.do(t, http.MethodPut, put, `{"revision": 0, "values": {"b1|r2|1": 1}}`); code != http.StatusConflict {
 		t.Fatalf("stale revision: %d %v", code, out)
 	}
+	// A second write of one cell leaves the others; null clears one.
+	if code, out := writer.do(t, http.MethodPut, put, `{"revision": 1, "values": {"b1|r3|2": 7, "b1|r3|1": null}}`); code != http.StatusOK {
+		t.Fatalf("second write: %d %v", code, out)
+	}
+	if _, out := reader.do(t, http.MethodGet, ownPath, ""); out["values"].(map[string]any)["b1|r2|1"] != 1000.5 ||
+		out["values"].(map[string]any)["b1|r3|2"] != 7.0 || out["values"].(map[string]any)["b1|r3|1"] != nil {
+		t.Fatalf("after the second write: %v", out["values"])
+	}
 	_, out = reader.do(t, http.MethodGet, ownPath, "")
 	values := out["values"].(map[string]any)
-	if values["b1|r2|1"] != 1000.5 || values["b1|r1|2"] != 250.0 || values["b1|r2|3"] == nil || strings.Contains(out["sections"].(map[string]any)["s1"].(string), "script") {
+	if values["b1|r2|1"] != 1000.5 || values["b1|r1|2"] != 257.0 || values["b1|r2|3"] == nil || strings.Contains(out["sections"].(map[string]any)["s1"].(string), "script") {
 		t.Fatalf("after the write: %v %v", values, out["sections"])
 	}
 	// A sent report no longer takes values.
 	if _, err := h.db.Exec(h.ctx, `UPDATE reports SET status = 'sent', sent_at = now() WHERE id = $1`, own); err != nil {
 		t.Fatal(err)
 	}
-	if code, _ := writer.do(t, http.MethodPut, put, `{"revision": 1, "values": {"b1|r2|1": 1}}`); code != http.StatusConflict {
+	if code, _ := writer.do(t, http.MethodPut, put, `{"revision": 2, "values": {"b1|r2|1": 1}}`); code != http.StatusConflict {
 		t.Fatalf("writing a sent report: %d", code)
 	}
 	// Revoked: refused at once.
