@@ -17,8 +17,9 @@ CREATE FUNCTION audit_log_purge(before timestamptz) RETURNS int LANGUAGE plpgsql
 DECLARE
     n int;
 BEGIN
+    -- Never less than a year, whatever the caller asks (SPEC §7).
     PERFORM set_config('baocao.audit_purge', 'on', true);
-    DELETE FROM audit_log WHERE at < before;
+    DELETE FROM audit_log WHERE at < least(before, now() - interval '12 months');
     GET DIAGNOSTICS n = ROW_COUNT;
     PERFORM set_config('baocao.audit_purge', '', true);
     RETURN n;

@@ -160,7 +160,7 @@ func (s *Server) routes() chi.Router {
 		for _, st := range signSteps {
 			s.handle(r, http.MethodPost, "/reports/{reportID}/"+st.path, st.policy, s.signOnServer(st))
 			s.handle(r, http.MethodPost, "/reports/{reportID}/"+st.path+"/tokens", st.policy, s.signTokens(st))
-			s.handle(r, http.MethodGet, "/reports/{reportID}/"+st.path+"/pdf", st.policy, s.signPDF(st))
+			s.handle(r, http.MethodPost, "/reports/{reportID}/"+st.path+"/pdf", st.policy, s.signPDF(st))
 			s.handle(r, http.MethodPost, "/reports/{reportID}/"+st.path+"/upload", st.policy, s.signUpload(st))
 		}
 		s.handle(r, http.MethodPost, "/reports/{reportID}/send", policy.SendReport, s.reportMove(reports.Send))

@@ -59,7 +59,8 @@ func (s *Server) signOnServer(st signStep) http.HandlerFunc {
 	}
 }
 
-// signPDF downloads the document to sign with another tool.
+// signPDF downloads the document to sign with another tool. It is a POST:
+// the first download numbers the document and names the signer.
 func (s *Server) signPDF(st signStep) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		rep := targetReport(r)

@@ -216,7 +216,7 @@ func TestVGCATokenUploadRefusesForgeries(t *testing.T) {
 
 	// The clerk seals with another tool through the page, then sends.
 	cookie, csrf = f.h.sessionFor(f.clerk)
-	get := newFormRequest(http.MethodGet, reportPath(f.id)+"/seal/pdf", nil)
+	get := newFormRequest(http.MethodPost, reportPath(f.id)+"/seal/pdf", url.Values{"csrf_token": {csrf}})
 	get.AddCookie(cookie)
 	rec := serve(f.h, get)
 	if rec.Code != http.StatusOK || !bytes.Equal(rec.Body.Bytes(), signed) {

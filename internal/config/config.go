@@ -80,8 +80,8 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 	c.SignInRate = intOr(getenv("SIGNIN_RATE"), 20, &errs)
 	c.APIRate = intOr(getenv("API_RATE"), 600, &errs)
 	c.GovExportURL, c.GovExportToken = getenv("GOV_EXPORT_URL"), getenv("GOV_EXPORT_TOKEN")
-	if c.AuditRetentionMonths = intOr(getenv("AUDIT_RETENTION_MONTHS"), 12, &errs); c.AuditRetentionMonths < 1 {
-		errs = append(errs, errors.New("AUDIT_RETENTION_MONTHS must be at least 1"))
+	if c.AuditRetentionMonths = intOr(getenv("AUDIT_RETENTION_MONTHS"), 12, &errs); c.AuditRetentionMonths < 12 {
+		errs = append(errs, errors.New("AUDIT_RETENTION_MONTHS must be at least 12 (the audit log is kept a year at least)"))
 	}
 	c.LockoutFor = durationOr(getenv("LOCKOUT_DURATION"), 30*time.Minute, &errs)
 	c.SMTP = SMTP{

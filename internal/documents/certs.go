@@ -16,6 +16,7 @@ import (
 
 	"baocao/internal/apperr"
 	"baocao/internal/audit"
+	"baocao/internal/database"
 	"baocao/internal/vn"
 )
 
@@ -260,9 +261,9 @@ func (s *Store) Anchors(ctx context.Context) ([]Anchor, error) {
 }
 
 // trust returns the pools signatures are checked against.
-func (s *Store) trust(ctx context.Context) (roots, intermediates *x509.CertPool, err error) {
+func trust(ctx context.Context, q database.Querier) (roots, intermediates *x509.CertPool, err error) {
 	roots, intermediates = x509.NewCertPool(), x509.NewCertPool()
-	rows, err := s.db.Query(ctx, `SELECT cert_der, is_root FROM trust_anchors WHERE removed_at IS NULL`)
+	rows, err := q.Query(ctx, `SELECT cert_der, is_root FROM trust_anchors WHERE removed_at IS NULL`)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -182,6 +182,22 @@ func (s *Store) issue(ctx context.Context, r *reports.Report, signer *accounts.A
 	now := s.Now().In(vn.Location)
 	var out *Document
 	err = s.db.Tx(ctx, func(tx pgx.Tx) error {
+		// Two leaders (or one double click) issuing at once: one waits for
+		// the other and then finds its document.
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM reports WHERE id = $1 FOR UPDATE`, r.ID); err != nil {
+			return err
+		}
+		d, err := current(ctx, tx, r)
+		if err != nil {
+			return err
+		}
+		switch {
+		case d != nil && d.Stage != Issued:
+			return apperr.New(apperr.Conflict, "Báo cáo đã được ký số.")
+		case d != nil && d.Revision == r.Revision && d.SignerID == signer.ID:
+			out = d
+			return nil
+		}
 		number, year := 0, now.Year()
 		symbol := ""
 		if d != nil {
@@ -203,6 +219,7 @@ func (s *Store) issue(ctx context.Context, r *reports.Report, signer *accounts.A
 		llx, lly, _, _ := lay.SignatureRectPDF()
 		place := signing.Placement{Page: lay.SignaturePage, X: llx, Y: lly, W: lay.SignatureRect.W, H: lay.SignatureRect.H}
 		if d != nil {
+			// The report row is locked and the stage was read under it.
 			_, err = tx.Exec(ctx, `
 				UPDATE report_documents SET revision = $3, signer_id = $4, pdf = $5, sig_page = $6, sig_x = $7, sig_y = $8,
 				       sig_w = $9, sig_h = $10, updated_at = now()

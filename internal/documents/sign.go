@@ -12,6 +12,7 @@ import (
 	"baocao/internal/accounts"
 	"baocao/internal/apperr"
 	"baocao/internal/audit"
+	"baocao/internal/database"
 	"baocao/internal/reports"
 	"baocao/internal/signing"
 )
@@ -105,7 +106,7 @@ func (s *Store) Attach(ctx context.Context, r *reports.Report, a *accounts.Accou
 	if err := signing.CheckAppended(d.PDF, signed); err != nil {
 		return apperr.New(apperr.Invalid, "Tệp đã ký không phải là văn bản hệ thống cấp cộng thêm chữ ký số: "+err.Error()+".")
 	}
-	roots, inter, err := s.trust(ctx)
+	roots, inter, err := trust(ctx, s.db)
 	if err != nil {
 		return err
 	}
@@ -173,11 +174,15 @@ func (d *Document) pdfOrNil() []byte {
 // Signatures checks every signature of the report's current document
 // against today's trust anchors; nil without a document.
 func (s *Store) Signatures(ctx context.Context, r *reports.Report) (*Document, []signing.SignatureInfo, error) {
-	d, err := s.Current(ctx, r)
+	return signatures(ctx, s.db, r)
+}
+
+func signatures(ctx context.Context, q database.Querier, r *reports.Report) (*Document, []signing.SignatureInfo, error) {
+	d, err := current(ctx, q, r)
 	if err != nil || d == nil || d.Stage == Issued {
 		return d, nil, err
 	}
-	roots, inter, err := s.trust(ctx)
+	roots, inter, err := trust(ctx, q)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -193,7 +198,7 @@ func (s *Store) Signatures(ctx context.Context, r *reports.Report) (*Document, [
 // whose signatures do not verify can be neither sent nor accepted.
 func (s *Store) Move(ctx context.Context, r *reports.Report, a reports.Action) error {
 	return s.reports.MoveWith(ctx, r, a, func(tx pgx.Tx) error {
-		d, infos, err := s.Signatures(ctx, r)
+		d, infos, err := signatures(ctx, tx, r)
 		if err != nil {
 			return err
 		}

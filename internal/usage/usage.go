@@ -69,11 +69,13 @@ WITH RECURSIVE roots AS (
 	WHERE $4
 ), acc AS (
 	SELECT t.root,
-	       count(*) FILTER (WHERE a.disabled_at IS NULL OR a.disabled_at >= $2) AS accounts,
+	       count(*) AS accounts,
 	       count(*) FILTER (WHERE a.disabled_at IS NULL AND (a.locked_until IS NULL OR a.locked_until <= $5)) AS active,
 	       count(*) FILTER (WHERE a.disabled_at IS NULL AND a.locked_until > $5) AS locked,
 	       count(*) FILTER (WHERE a.disabled_reason = $6 OR (a.disabled_at IS NULL AND a.last_active_at < $5 - interval '45 days')) AS unused
 	FROM tree t JOIN accounts a ON a.unit_id = t.unit_id
+	-- the accounts that existed in the window: made before its end, not disabled before its start
+	WHERE a.created_at < $3 AND (a.disabled_at IS NULL OR a.disabled_at >= $2)
 	GROUP BY t.root
 ), sig AS (
 	SELECT t.root, count(*) AS sign_ins
@@ -89,6 +91,8 @@ WITH RECURSIVE roots AS (
 	                FILTER (WHERE r.late), 0) AS delay
 	FROM tree t JOIN reports r ON r.unit_id = t.unit_id
 	WHERE r.deadline >= ($2 AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AND r.deadline < ($3 AT TIME ZONE 'Asia/Ho_Chi_Minh')::date
+	  -- due: the deadline has passed, or it was sent already
+	  AND (r.deadline < ($5 AT TIME ZONE 'Asia/Ho_Chi_Minh')::date OR r.sent_at IS NOT NULL)
 	GROUP BY t.root
 ), ret AS (
 	SELECT t.root, count(*) AS returned

@@ -32,11 +32,13 @@ func TestFiguresOfAUnitAndItsSubtree(t *testing.T) {
 		}
 	}
 	// Four accounts: active, locked, idle for 50 days, disabled for inactivity.
-	exec(`INSERT INTO accounts (username, full_name, unit_id, tier, password_hash, last_active_at, locked_until, disabled_at, disabled_reason) VALUES
-		('a.active', 'A', $1, 'user', 'x', $2, NULL, NULL, ''),
-		('a.locked', 'B', $1, 'user', 'x', $2, $2::timestamptz + interval '1 hour', NULL, ''),
-		('a.idle', 'C', $1, 'user', 'x', $2::timestamptz - interval '50 days', NULL, NULL, ''),
-		('a.gone', 'D', $1, 'user', 'x', $2::timestamptz - interval '90 days', NULL, $2::timestamptz - interval '40 days', $3)`,
+	exec(`INSERT INTO accounts (username, full_name, unit_id, tier, password_hash, last_active_at, locked_until, disabled_at, disabled_reason, created_at) VALUES
+		('a.active', 'A', $1, 'user', 'x', $2, NULL, NULL, '', '2025-06-01'),
+		('a.locked', 'B', $1, 'user', 'x', $2, $2::timestamptz + interval '1 hour', NULL, '', '2025-06-01'),
+		('a.idle', 'C', $1, 'user', 'x', $2::timestamptz - interval '50 days', NULL, NULL, '', '2025-06-01'),
+		('a.gone', 'D', $1, 'user', 'x', $2::timestamptz - interval '90 days', NULL, $2::timestamptz - interval '40 days', $3, '2025-06-01'),
+		('a.old', 'E', $1, 'user', 'x', $2, NULL, '2025-12-01', 'Nghỉ hưu', '2025-06-01'),
+		('a.new', 'F', $1, 'user', 'x', $2, NULL, NULL, '', '2026-07-05')`,
 		xa, now, accounts.InactiveReason)
 	// Sign-ins: two in the window, one before it.
 	exec(`INSERT INTO audit_log (at, action, unit_id) VALUES ('2026-02-01 08:00+07', 'signin.success', $1),
