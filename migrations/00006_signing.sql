@@ -38,6 +38,8 @@ CREATE TABLE signing_certificates (
 );
 CREATE UNIQUE INDEX signing_certificates_account ON signing_certificates (owner_account_id) WHERE removed_at IS NULL;
 CREATE UNIQUE INDEX signing_certificates_unit ON signing_certificates (owner_unit_id) WHERE removed_at IS NULL;
+-- A certificate belongs to one account or one unit at a time.
+CREATE UNIQUE INDEX signing_certificates_cert ON signing_certificates (sha256(cert_der)) WHERE removed_at IS NULL;
 
 -- Document numbers per unit per calendar year ("Số: 12/BC-UBND"), never reused.
 CREATE TABLE document_counters (

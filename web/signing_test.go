@@ -165,8 +165,18 @@ func TestVGCATokenUploadRefusesForgeries(t *testing.T) {
 			return sign(t, issued, f.issue(t, f.ca, "Nguyễn Văn Nghĩa", 24*time.Hour))
 		}, nil, http.StatusForbidden},
 		{"untrusted root", func(issued []byte) []byte {
+			// Registered while its CA was trusted; the trust is withdrawn since.
 			rogue := f.issue(t, f.rogue, "Nguyễn Văn Nghĩa", 24*time.Hour)
+			if _, err := f.h.s.documents.AddAnchors(f.h.ctx, documents.PEM(f.rogue.Cert)); err != nil {
+				t.Fatal(err)
+			}
 			f.register(t, documents.Owner{AccountID: f.leader.ID}, rogue)
+			anchors, _ := f.h.s.documents.Anchors(f.h.ctx)
+			for _, a := range anchors {
+				if a.Subject == f.rogue.Cert.Subject.CommonName {
+					_ = f.h.s.documents.RemoveAnchor(f.h.ctx, a.ID)
+				}
+			}
 			defer f.register(t, documents.Owner{AccountID: f.leader.ID}, f.token)
 			return sign(t, issued, rogue)
 		}, nil, http.StatusUnprocessableEntity},
@@ -258,6 +268,11 @@ func TestCertificateUploads(t *testing.T) {
 	}
 	// A real PKCS#12 file, made by registering it elsewhere first.
 	other := newHarness(t)
+	for _, hh := range []*harness{h, other} {
+		if _, err := hh.s.documents.AddAnchors(hh.ctx, documents.PEM(ca.Cert)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	someone := other.account("lanhdao.khac", "xa-22366", accounts.User, accounts.Approve)
 	p12, err := other.s.documents.Certify(other.ctx, ca, documents.Owner{AccountID: someone.ID}, "Nguyễn Văn Nghĩa", "", "mat-khau-p12")
 	if err != nil {

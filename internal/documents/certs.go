@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"software.sslmate.com/src/go-pkcs12"
 
 	"baocao/internal/apperr"
@@ -78,7 +79,7 @@ func (s *Store) ImportPKCS12(ctx context.Context, o Owner, data []byte, password
 	if err != nil {
 		return errBadP12
 	}
-	return s.register(ctx, o, cert, chain, s.box.Seal(der))
+	return s.register(ctx, o, "p12", cert, chain, s.box.Seal(der))
 }
 
 // RegisterCertificate registers a certificate without its key (PEM or
@@ -88,16 +89,31 @@ func (s *Store) RegisterCertificate(ctx context.Context, o Owner, data []byte) e
 	if err != nil || len(certs) == 0 {
 		return apperr.InvalidFields(map[string]string{"cert": "Tệp không phải chứng thư số (.cer/.crt/.pem) hợp lệ."})
 	}
-	return s.register(ctx, o, certs[0], certs[1:], nil)
+	return s.register(ctx, o, "cert", certs[0], certs[1:], nil)
 }
 
-func (s *Store) register(ctx context.Context, o Owner, cert *x509.Certificate, chain []*x509.Certificate, sealedKey []byte) error {
+// register binds cert to o (field names the form field for messages): it
+// must be valid now, meant for signing, issued under a trust anchor, and
+// nobody else's.
+func (s *Store) register(ctx context.Context, o Owner, field string, cert *x509.Certificate, chain []*x509.Certificate, sealedKey []byte) error {
 	now := s.Now()
+	refuse := func(msg string) error { return apperr.InvalidFields(map[string]string{field: msg}) }
 	if now.After(cert.NotAfter) {
-		return apperr.InvalidFields(map[string]string{"p12": "Chứng thư số đã hết hạn ngày " + vn.Date(cert.NotAfter) + "."})
+		return refuse("Chứng thư số đã hết hạn ngày " + vn.Date(cert.NotAfter) + ".")
 	}
 	if cert.KeyUsage != 0 && cert.KeyUsage&(x509.KeyUsageDigitalSignature|x509.KeyUsageContentCommitment) == 0 {
-		return apperr.InvalidFields(map[string]string{"p12": "Chứng thư số không được phép dùng để ký văn bản."})
+		return refuse("Chứng thư số không được phép dùng để ký văn bản.")
+	}
+	roots, inter, err := trust(ctx, s.db)
+	if err != nil {
+		return err
+	}
+	for _, c := range chain {
+		inter.AddCert(c)
+	}
+	if _, err := cert.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: now,
+		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}}); err != nil {
+		return refuse("Chứng thư số không do tổ chức chứng thực tin cậy cấp. Quản trị hệ thống cần thêm chứng thư gốc của tổ chức đã cấp nó.")
 	}
 	chainDER := make([][]byte, 0, len(chain))
 	for _, c := range chain {
@@ -120,6 +136,9 @@ func (s *Store) register(ctx context.Context, o Owner, cert *x509.Certificate, c
 			acct, unit, cert.Raw, chainDER, sealedKey, vn.Clean(cert.Subject.CommonName), vn.Clean(org),
 			vn.Clean(cert.Issuer.CommonName), cert.SerialNumber.Text(16), cert.NotBefore, cert.NotAfter,
 			audit.ActorFrom(ctx).AccountID); err != nil {
+			if pgErr, ok := errors.AsType[*pgconn.PgError](err); ok && pgErr.ConstraintName == "signing_certificates_cert" {
+				return refuse("Chứng thư số này đang được đăng ký cho một tài khoản hoặc đơn vị khác.")
+			}
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Event{Action: "certificate.registered", ObjectType: ownerType(o), ObjectID: ownerID(o),

@@ -314,7 +314,29 @@ func TestAttachRefusesForgedUploads(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	withdraw := func(ca *signing.CA) {
+		anchors, err := f.store.Anchors(f.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range anchors {
+			if a.Subject == ca.Cert.Subject.CommonName {
+				if err := f.store.RemoveAnchor(f.ctx, a.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
 	mine := issue(trusted, 24*time.Hour)
+	// Registration itself refuses a certificate of an untrusted CA, and one
+	// already registered to someone else.
+	if err := f.store.RegisterCertificate(f.ctx, documents.Owner{AccountID: f.leader.ID}, documents.PEM(issue(rogue, time.Hour).Cert)); apperr.Code(err) != apperr.Invalid {
+		t.Fatalf("an untrusted certificate registered: %v", err)
+	}
+	register(mine)
+	if err := f.store.RegisterCertificate(f.ctx, documents.Owner{AccountID: f.clerk.ID}, documents.PEM(mine.Cert)); apperr.Code(err) != apperr.Invalid {
+		t.Fatalf("the leader's certificate registered to the clerk: %v", err)
+	}
 	cases := []struct {
 		name  string
 		setup func() ([]byte, []byte)
@@ -338,8 +360,13 @@ func TestAttachRefusesForgedUploads(t *testing.T) {
 			return f.forge(t, r, issue(trusted, 24*time.Hour), nil)
 		}, apperr.Forbidden},
 		{"untrusted root", func() ([]byte, []byte) {
+			// Registered while its CA was trusted; the trust is withdrawn since.
 			s := issue(rogue, 24*time.Hour)
+			if _, err := f.store.AddAnchors(f.ctx, documents.PEM(rogue.Cert)); err != nil {
+				t.Fatal(err)
+			}
 			register(s)
+			withdraw(rogue)
 			return f.forge(t, r, s, nil)
 		}, apperr.Invalid},
 		{"expired certificate", func() ([]byte, []byte) {

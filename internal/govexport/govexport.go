@@ -119,6 +119,9 @@ func (e *HTTPExporter) Export(ctx context.Context, p *Package) (string, error) {
 		return "", err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	// A delivery may be repeated (an answer lost, an instance stopped
+	// between sending and recording): the receiver keeps the first.
+	req.Header.Set("Idempotency-Key", fmt.Sprintf("baocao-report-%d-v%d", p.Report.ID, p.Report.Version))
 	if e.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+e.Token)
 	}

@@ -243,7 +243,11 @@ func (s *Store) conflict(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	return &ConflictError{Theirs: theirs, By: now.SavedBy, At: now.SavedAt}
+	by := now.SavedBy
+	if by == "" {
+		by = "một phần mềm kết nối (API)" // saved through the API: no account
+	}
+	return &ConflictError{Theirs: theirs, By: by, At: now.SavedAt}
 }
 
 func splitKey(key string) (form, row, col string) {
