@@ -20,23 +20,8 @@ import (
 // reportCSV downloads one form of the report as CSV (UTF-8 with BOM),
 // like reportXLSX.
 func (s *Server) reportCSV(w http.ResponseWriter, r *http.Request) {
-	rep := targetReport(r)
-	if !s.auditRead(w, r, rep, "csv") {
-		return
-	}
-	tpl, _, err := s.reports.Template(r.Context(), rep.TemplateVersionID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	f, ok := tpl.FormByKey(chi.URLParam(r, "formKey"))
+	rep, f, content, ok := s.reportForm(w, r, "csv")
 	if !ok {
-		s.fail(w, r, apperr.New(apperr.NotFound, "Không tìm thấy biểu."))
-		return
-	}
-	content, err := s.reports.Content(r.Context(), rep)
-	if err != nil {
-		s.fail(w, r, err)
 		return
 	}
 	t := xlsx.FormTable(f, f.Title, []string{rep.Unit, rep.PeriodLabel + " (" + rep.Window() + ")"}, func(row, col string) (string, bool) {

@@ -8,35 +8,47 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"baocao/internal/apperr"
+	"baocao/internal/forms"
 	"baocao/internal/reports"
 	"baocao/internal/xlsx"
 	"baocao/templates/pages"
 )
 
-// reportXLSX downloads one form of the report as a workbook with the
-// unit's current values, formula cells locked.
-func (s *Server) reportXLSX(w http.ResponseWriter, r *http.Request) {
+// reportForm loads the report's form named by {formKey} and the report's
+// content for a download (what: its kind, for the audit of admins'
+// reads); it answers false when the request has been answered with an error.
+func (s *Server) reportForm(w http.ResponseWriter, r *http.Request, what string) (*reports.Report, *forms.Form, *reports.Content, bool) {
 	rep := targetReport(r)
-	if !s.auditRead(w, r, rep, "xlsx") {
-		return
+	if !s.auditRead(w, r, rep, what) {
+		return nil, nil, nil, false
 	}
 	tpl, _, err := s.reports.Template(r.Context(), rep.TemplateVersionID)
 	if err != nil {
 		s.fail(w, r, err)
-		return
+		return nil, nil, nil, false
 	}
 	f, ok := tpl.FormByKey(chi.URLParam(r, "formKey"))
 	if !ok {
 		s.fail(w, r, apperr.New(apperr.NotFound, "Không tìm thấy biểu."))
-		return
+		return nil, nil, nil, false
 	}
 	content, err := s.reports.Content(r.Context(), rep)
 	if err != nil {
 		s.fail(w, r, err)
+		return nil, nil, nil, false
+	}
+	return rep, f, content, true
+}
+
+// reportXLSX downloads one form of the report as a workbook with the
+// unit's current values, formula cells locked.
+func (s *Server) reportXLSX(w http.ResponseWriter, r *http.Request) {
+	rep, f, content, ok := s.reportForm(w, r, "xlsx")
+	if !ok {
 		return
 	}
 	var buf bytes.Buffer
-	err = xlsx.ExportForm(&buf, f, xlsx.ExportOptions{UnitName: rep.Unit, PeriodLabel: rep.PeriodLabel + " (" + rep.Window() + ")",
+	err := xlsx.ExportForm(&buf, f, xlsx.ExportOptions{UnitName: rep.Unit, PeriodLabel: rep.PeriodLabel + " (" + rep.Window() + ")",
 		TemplateVersion: rep.TemplateVersionID, ReportID: rep.ID, Value: func(row, col string) (string, bool) {
 			key := reports.CellKey(f.Key, row, col)
 			if x, ok := content.Numbers[key]; ok {
