@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"net/http"
 	"strconv"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
@@ -14,6 +12,7 @@ import (
 	"baocao/internal/forms"
 	"baocao/internal/formula"
 	"baocao/internal/reports"
+	"baocao/internal/vn"
 	"baocao/internal/xlsx"
 )
 
@@ -79,11 +78,6 @@ func consolidatedLine(res *consolidation.Result, includeSent bool) string {
 	return "Tổng hợp từ " + strconv.Itoa(len(res.ReportIDs)) + " báo cáo " + what
 }
 
-func lowerFirst(s string) string {
-	r, n := utf8.DecodeRuneInString(s)
-	return string(unicode.ToLower(r)) + s[n:]
-}
-
 // consolidatedXLSX downloads a consolidated form as a workbook shaped like
 // the paper form.
 func (s *Server) consolidatedXLSX(w http.ResponseWriter, r *http.Request) {
@@ -98,7 +92,7 @@ func (s *Server) consolidatedXLSX(w http.ResponseWriter, r *http.Request) {
 	}
 	var buf bytes.Buffer
 	err = xlsx.ExportForm(&buf, f, xlsx.ExportOptions{UnitLabel: "Đơn vị tổng hợp",
-		UnitName:    unit.Name + " (" + lowerFirst(consolidatedLine(res, r.URL.Query().Get("sent") == "1")) + ")",
+		UnitName:    unit.Name + " (" + vn.LowerFirst(consolidatedLine(res, r.URL.Query().Get("sent") == "1")) + ")",
 		PeriodLabel: p.Label + " (" + p.Window() + ")", TemplateVersion: p.TemplateVersionID, Value: consolidatedValue(res)})
 	if err != nil {
 		s.fail(w, r, err)

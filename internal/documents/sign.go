@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"strconv"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -15,6 +14,7 @@ import (
 	"baocao/internal/database"
 	"baocao/internal/reports"
 	"baocao/internal/signing"
+	"baocao/internal/vn"
 )
 
 // MaxSignedFile bounds an uploaded signed PDF.
@@ -208,17 +208,9 @@ func (s *Store) Move(ctx context.Context, r *reports.Report, a reports.Action) e
 		for i, in := range infos {
 			if !in.Valid || !in.CertValid {
 				return apperr.New(apperr.Conflict, "Chữ ký số thứ "+strconv.Itoa(i+1)+" của báo cáo không hợp lệ ("+in.Problem+
-					") nên không thể "+lower(reports.ActionName(a))+". Hãy liên hệ đơn vị gửi để ký lại.")
+					") nên không thể "+vn.LowerFirst(reports.ActionName(a))+". Hãy liên hệ đơn vị gửi để ký lại.")
 			}
 		}
 		return nil
 	})
-}
-
-func lower(s string) string {
-	if s == "" {
-		return s
-	}
-	r := []rune(s)
-	return strings.ToLower(string(r[0])) + string(r[1:])
 }

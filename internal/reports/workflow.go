@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/jackc/pgx/v5"
 
@@ -146,7 +145,7 @@ func (s *Store) move(ctx context.Context, r *Report, a Action, reason string, ma
 		return apperr.New(apperr.Invalid, "Thao tác không hợp lệ.")
 	}
 	if !r.Allowed(a) {
-		return apperr.New(apperr.Conflict, "Báo cáo đang ở trạng thái "+statusName(r.Status)+" nên không thể "+lower(t.name)+".")
+		return apperr.New(apperr.Conflict, "Báo cáo đang ở trạng thái "+statusName(r.Status)+" nên không thể "+vn.LowerFirst(t.name)+".")
 	}
 	reason = vn.Clean(reason)
 	if t.reason && reason == "" {
@@ -372,14 +371,6 @@ func (s *Store) History(ctx context.Context, reportID int64) ([]Event, error) {
 		FROM report_events e LEFT JOIN accounts a ON a.id = e.actor_id
 		WHERE e.report_id = $1 ORDER BY e.at, e.id`, reportID)
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[Event])
-}
-
-func lower(s string) string {
-	r := []rune(s)
-	if len(r) > 0 {
-		r[0] = unicode.ToLower(r[0])
-	}
-	return string(r)
 }
 
 var tags = regexp.MustCompile(`<[^>]*>`)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"baocao/internal/apperr"
 	"baocao/internal/assignments"
@@ -14,6 +13,7 @@ import (
 	"baocao/internal/periods"
 	"baocao/internal/regimes"
 	"baocao/internal/reports"
+	"baocao/internal/vn"
 )
 
 // DemoRegimes adds the three demo regimes with published templates,
@@ -309,7 +309,7 @@ func ProceduresForm() forms.Form {
 	for i, field := range []string{"Tư pháp - Hộ tịch", "Chứng thực", "Đất đai", "Xây dựng", "Tài nguyên và môi trường", "Lao động, thương binh và xã hội",
 		"Kinh tế, kế hoạch và đầu tư", "Giáo dục và đào tạo", "Y tế", "Văn hóa, thể thao", "Nông nghiệp", "Công thương", "Giao thông vận tải",
 		"Nội vụ", "Tôn giáo", "Khác"} {
-		f.Rows = append(f.Rows, forms.Row{Key: "r" + strconv.Itoa(i+2), Parent: "r1", STT: strconv.Itoa(i + 1), Label: "Lĩnh vực " + lowerFirst(field), Kind: forms.Indicator})
+		f.Rows = append(f.Rows, forms.Row{Key: "r" + strconv.Itoa(i+2), Parent: "r1", STT: strconv.Itoa(i + 1), Label: "Lĩnh vực " + vn.LowerFirst(field), Kind: forms.Indicator})
 	}
 	return f
 }
@@ -343,13 +343,4 @@ func UsageForm() forms.Form {
 	}
 	f.Rules = []forms.Rule{{Expr: "r9.c1 + r10.c1 + r11.c1 <= r8.c1", Message: "Số báo cáo đúng hạn, muộn và chưa gửi không vượt số báo cáo phải gửi.", Rows: []string{"r8"}}}
 	return f
-}
-
-// lowerFirst lowers the first letter: "Đất đai" → "đất đai".
-func lowerFirst(s string) string {
-	r := []rune(s)
-	if len(r) > 0 {
-		r[0] = unicode.ToLower(r[0])
-	}
-	return string(r)
 }

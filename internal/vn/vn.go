@@ -7,7 +7,8 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // the server may run without system zoneinfo
-	"unicode/utf8"  // the server may run without system zoneinfo
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -159,4 +160,13 @@ func Truncate(s string, n int) string {
 		n--
 	}
 	return s[:n]
+}
+
+// LowerFirst lowers the first letter: "Đất đai" → "đất đai", "Gửi" → "gửi".
+func LowerFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToLower(r)) + s[n:]
 }

@@ -52,3 +52,11 @@ func TestOfficialTone(t *testing.T) {
 		}
 	}
 }
+
+func TestLowerFirst(t *testing.T) {
+	for in, want := range map[string]string{"Đất đai": "đất đai", "Gửi": "gửi", "Ủy ban": "ủy ban", "": "", "a": "a"} {
+		if got := LowerFirst(in); got != want {
+			t.Errorf("LowerFirst(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

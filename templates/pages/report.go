@@ -170,14 +170,6 @@ func ipText(ip string) string {
 	return ", từ " + ip
 }
 
-func lower(s string) string {
-	r := []rune(s)
-	if len(r) > 0 {
-		r[0] = []rune(strings.ToLower(string(r[0])))[0]
-	}
-	return string(r)
-}
-
 // importName is the input name of a cell key (form|row|col).
 func importName(key string) string {
 	parts := strings.SplitN(key, "|", 3)
