@@ -14,14 +14,16 @@ import (
 var errChanged = errors.New("phần thêm vào sau văn bản được cấp không chỉ là chữ ký số: nội dung văn bản đã bị thay đổi")
 
 // CheckAppended makes sure that signed is issued followed by incremental
-// updates that only sign it: the content, resources and every other object
-// of issued stay as they were. An update may define new objects (the
-// signature, its field and appearance), give the document a new catalog
-// that differs only in /AcroForm, and redefine pages so that they differ
-// only in /Annots, whose new entries must be signature widgets covering at
-// most a quarter of the page. A signature covering the whole file proves
-// the bytes were not altered after signing; this proves the signer did
-// not alter the document while signing it.
+// updates that only sign it. It does not trust the updates' own account of
+// what they change: every object of issued, as a reader resolves it in the
+// signed file, must be what it was (a stream the same bytes at the same
+// place), except the catalog, which may differ only in /AcroForm (signature
+// fields), and the pages, which may differ only in /Annots, whose new
+// entries must be signature widgets covering together at most a quarter of
+// the page. Updates that readers disagree on (a hybrid /XRefStm, which this
+// reader ignores and others follow) are refused. A signature covering the
+// whole file proves the bytes were not altered after signing; this proves
+// the signer did not alter the document while signing it.
 func CheckAppended(issued, signed []byte) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -29,6 +31,9 @@ func CheckAppended(issued, signed []byte) (err error) {
 		}
 	}()
 	if len(signed) <= len(issued) || !bytes.HasPrefix(signed, issued) {
+		return errChanged
+	}
+	if bytes.Contains(unescapeNames(signed[len(issued):]), []byte("XRefStm")) {
 		return errChanged
 	}
 	before, err := pdf.NewReader(bytes.NewReader(issued), int64(len(issued)))
@@ -39,36 +44,92 @@ func CheckAppended(issued, signed []byte) (err error) {
 	if err != nil {
 		return fmt.Errorf("signing: không đọc được tệp đã ký: %w", err)
 	}
-	pages := map[uint32]bool{}
+	if !after.Trailer().Key("Encrypt").IsNull() {
+		return errChanged
+	}
 	n := before.NumPage()
 	if after.NumPage() != n {
 		return errChanged
 	}
+	pages := map[uint32]bool{}
 	for i := 1; i <= n; i++ {
 		pages[idOf(before.Page(i).V)] = true
 	}
 	root := idOf(before.Trailer().Key("Root"))
-	size := uint32(before.Trailer().Key("Size").Int64())
-	redefined, err := updatedObjects(signed, len(issued))
-	if err != nil {
-		return err
-	}
-	for _, id := range redefined {
-		if id < size && !pages[id] && id != root {
+	for _, x := range before.Xref() {
+		ptr := x.Ptr()
+		if id := ptr.GetID(); id == 0 || id == root || pages[id] {
+			continue
+		}
+		if !equalValue(before.Resolve(ptr, ptr), after.Resolve(ptr, ptr)) {
 			return errChanged
 		}
 	}
-	if !sameExcept(before.Trailer().Key("Root"), after.Trailer().Key("Root"), "AcroForm") {
+	oldRoot, newRoot := before.Trailer().Key("Root"), after.Trailer().Key("Root")
+	if !sameExcept(oldRoot, newRoot, "AcroForm") || !onlySignatureFields(newRoot.Key("AcroForm")) {
 		return errChanged
 	}
 	for i := 1; i <= n; i++ {
-		old, now := before.Page(i).V, after.Page(i).V
-		if !sameExcept(old, now, "Annots") || !onlySignaturesAdded(old, after.Page(i)) {
+		old := before.Page(i).V
+		if !sameExcept(old, after.Page(i).V, "Annots") || !onlySignaturesAdded(old, after.Page(i)) {
 			return errChanged
 		}
 	}
 	return nil
 }
+
+// equalValue compares an object of the issued file with what the signed
+// file holds under the same number: a stream by its dictionary and the
+// place of its bytes (which lie in the issued prefix, unchanged), anything
+// else by its content, references by number.
+func equalValue(old, now pdf.Value) bool {
+	if old.Kind() != now.Kind() {
+		return false
+	}
+	switch old.Kind() {
+	case pdf.Dict:
+		return sameExcept(old, now, "")
+	case pdf.Array:
+		if old.Len() != now.Len() {
+			return false
+		}
+		for i := 0; i < old.Len(); i++ {
+			if !sameValue(old, old.Index(i), now, now.Index(i)) {
+				return false
+			}
+		}
+		return true
+	}
+	return old.String() == now.String() // a stream prints as its dictionary and offset
+}
+
+// onlySignatureFields accepts the /AcroForm of a signed document: its
+// fields and signature flags, nothing that changes what is shown (XFA,
+// NeedAppearances).
+func onlySignatureFields(form pdf.Value) bool {
+	for _, k := range form.Keys() {
+		switch k {
+		case "Fields", "SigFlags", "DA", "DR":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// unescapeNames decodes the #xx escapes of PDF names, so that a key
+// written /XRef#53tm is seen as /XRefStm.
+func unescapeNames(b []byte) []byte {
+	if !bytes.Contains(b, []byte("#")) {
+		return b
+	}
+	return hexEscape.ReplaceAllFunc(b, func(m []byte) []byte {
+		v, _ := strconv.ParseUint(string(m[1:]), 16, 8)
+		return []byte{byte(v)}
+	})
+}
+
+var hexEscape = regexp.MustCompile(`#[0-9A-Fa-f]{2}`)
 
 // sameExcept reports whether two dictionaries hold the same entries,
 // except the key allowed to differ: the same indirect objects, or equal
@@ -111,7 +172,7 @@ func sameValue(oldParent, old, nowParent, now pdf.Value) bool {
 }
 
 // onlySignaturesAdded checks a page's new annotations: signature widgets
-// of at most a quarter of the page.
+// covering together at most a quarter of the page.
 func onlySignaturesAdded(old pdf.Value, page pdf.Page) bool {
 	now := page.V
 	kept := map[uint32]bool{}
@@ -124,6 +185,7 @@ func onlySignaturesAdded(old pdf.Value, page pdf.Page) bool {
 	}
 	pageArea := (box.Index(2).Float64() - box.Index(0).Float64()) * (box.Index(3).Float64() - box.Index(1).Float64())
 	annots := now.Key("Annots")
+	area := 0.0
 	for i := 0; i < annots.Len(); i++ {
 		a := annots.Index(i)
 		if kept[idOf(a)] && a.GetPtr() != now.GetPtr() {
@@ -144,96 +206,11 @@ func onlySignaturesAdded(old pdf.Value, page pdf.Page) bool {
 		if h < 0 {
 			h = -h
 		}
-		if w*h > pageArea/4 {
+		if area += w * h; area > pageArea/4 {
 			return false
 		}
 	}
 	return true
-}
-
-var (
-	startxref  = regexp.MustCompile(`startxref\s+(\d+)\s+%%EOF\s*$`)
-	subsection = regexp.MustCompile(`^(\d+)\s+(\d+)$`)
-	prevKey    = regexp.MustCompile(`/Prev\s+(\d+)`)
-	indexKey   = regexp.MustCompile(`/Index\s*\[([\d\s]*)\]`)
-	sizeKey    = regexp.MustCompile(`/Size\s+(\d+)`)
-)
-
-// updatedObjects lists the object numbers defined by the cross-reference
-// sections that lie after from (the incremental updates), classic tables
-// or cross-reference streams alike.
-func updatedObjects(file []byte, from int) ([]uint32, error) {
-	m := startxref.FindSubmatch(file)
-	if m == nil {
-		return nil, errChanged
-	}
-	offset, _ := strconv.Atoi(string(m[1]))
-	var ids []uint32
-	for seen := 0; offset >= from; seen++ {
-		if offset >= len(file) || seen > 20 {
-			return nil, errChanged
-		}
-		section := file[offset:]
-		var next []byte
-		if bytes.HasPrefix(section, []byte("xref")) {
-			end := bytes.Index(section, []byte("trailer"))
-			if end < 0 {
-				return nil, errChanged
-			}
-			lines := bytes.Fields(bytes.ReplaceAll(section[4:end], []byte("\r"), []byte("\n")))
-			for i := 0; i+1 < len(lines); {
-				sub := subsection.FindSubmatch(append(append(append([]byte{}, lines[i]...), ' '), lines[i+1]...))
-				if sub == nil {
-					return nil, errChanged
-				}
-				first, _ := strconv.Atoi(string(sub[1]))
-				count, _ := strconv.Atoi(string(sub[2]))
-				i += 2
-				for k := 0; k < count; k++ {
-					if i+2 >= len(lines) {
-						return nil, errChanged
-					}
-					if string(lines[i+2]) == "n" {
-						ids = append(ids, uint32(first+k))
-					}
-					i += 3
-				}
-			}
-			next = section[end:]
-			if e := bytes.Index(next, []byte("startxref")); e >= 0 {
-				next = next[:e]
-			}
-		} else {
-			// A cross-reference stream: its /Index (or [0 Size]) names the objects.
-			end := bytes.Index(section, []byte("stream"))
-			if end < 0 {
-				return nil, errChanged
-			}
-			dict := section[:end]
-			ranges := []int{0, 0}
-			if idx := indexKey.FindSubmatch(dict); idx != nil {
-				ranges = ranges[:0]
-				for _, f := range bytes.Fields(idx[1]) {
-					v, _ := strconv.Atoi(string(f))
-					ranges = append(ranges, v)
-				}
-			} else if sz := sizeKey.FindSubmatch(dict); sz != nil {
-				ranges[1], _ = strconv.Atoi(string(sz[1]))
-			}
-			for i := 0; i+1 < len(ranges); i += 2 {
-				for k := 0; k < ranges[i+1]; k++ {
-					ids = append(ids, uint32(ranges[i]+k))
-				}
-			}
-			next = dict
-		}
-		p := prevKey.FindSubmatch(next)
-		if p == nil {
-			return nil, errChanged // an update always points back to the revision it extends
-		}
-		offset, _ = strconv.Atoi(string(p[1]))
-	}
-	return ids, nil
 }
 
 // idOf is the number of the object v was read from.
