@@ -224,15 +224,15 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, lo
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	fmt.Fprintf(stdout, "\nbaocao is running at %s (listening on %s). Press Ctrl-C to stop.\n\n", cfg.BaseURL, cfg.ListenAddr)
+	var serveErr error
 	select {
-	case err := <-errc:
-		return err
+	case serveErr = <-errc:
 	case <-ctx.Done():
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	fmt.Fprintln(stdout, "baocao: shutting down")
-	return errors.Join(srv.Shutdown(shutdownCtx), notifications.Stop(shutdownCtx))
+	return errors.Join(serveErr, srv.Shutdown(shutdownCtx), notifications.Stop(shutdownCtx))
 }
 
 // every runs a background job now and then at each interval until ctx
