@@ -33,7 +33,7 @@ func CheckAppended(issued, signed []byte) (err error) {
 	if len(signed) <= len(issued) || !bytes.HasPrefix(signed, issued) {
 		return errChanged
 	}
-	if bytes.Contains(unescapeNames(signed[len(issued):]), []byte("XRefStm")) {
+	if !plainUpdates(signed[len(issued):]) {
 		return errChanged
 	}
 	before, err := pdf.NewReader(bytes.NewReader(issued), int64(len(issued)))
@@ -116,6 +116,46 @@ func onlySignatureFields(form pdf.Value) bool {
 	}
 	return true
 }
+
+// plainUpdates reports whether the updates are written as this reader
+// and the others read them alike: classic cross-reference tables (as the
+// issued document has), no hybrid /XRefStm, no cross-reference stream,
+// and no entry freeing an object of the document.
+func plainUpdates(appended []byte) bool {
+	text := unescapeNames(streamBody.ReplaceAll(appended, nil)) // binary data may hold anything
+	if bytes.Contains(text, []byte("XRefStm")) || typeXRef.Match(text) {
+		return false
+	}
+	tokens := bytes.Fields(comment.ReplaceAll(text, nil))
+	for i := 0; i < len(tokens); i++ {
+		if string(tokens[i]) != "xref" {
+			continue
+		}
+		for i++; i < len(tokens) && string(tokens[i]) != "trailer"; {
+			if i+1 >= len(tokens) {
+				return false
+			}
+			first, err1 := strconv.Atoi(string(tokens[i]))
+			count, err2 := strconv.Atoi(string(tokens[i+1]))
+			if err1 != nil || err2 != nil || count < 0 || i+2+3*count > len(tokens) {
+				return false
+			}
+			for k := 0; k < count; k++ {
+				if string(tokens[i+2+3*k+2]) == "f" && first+k != 0 {
+					return false
+				}
+			}
+			i += 2 + 3*count
+		}
+	}
+	return true
+}
+
+var (
+	streamBody = regexp.MustCompile(`(?s)stream\r?\n.*?endstream`)
+	comment    = regexp.MustCompile(`%[^\r\n]*`)
+	typeXRef   = regexp.MustCompile(`/Type\s*/XRef\b`)
+)
 
 // unescapeNames decodes the #xx escapes of PDF names, so that a key
 // written /XRef#53tm is seen as /XRefStm.

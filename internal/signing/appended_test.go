@@ -66,7 +66,7 @@ func forge(t *testing.T, doc []byte, kind string) []byte {
 
 func TestCheckAppendedRefusesParserTricks(t *testing.T) {
 	f := newFixture(t, 2)
-	for _, kind := range []string{"comment", "dupprev", "xrefstm"} {
+	for _, kind := range []string{"comment", "dupprev", "xrefstm", "free"} {
 		forged := forge(t, f.unsigned, kind)
 		signed, err := signPDF(forged, f.person, time.Now(), Placement{Page: 1, X: 300, Y: 100, W: 150, H: 60})
 		if err != nil {
