@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -57,7 +58,7 @@ func (s *Server) certificatePage(target func(*http.Request) certTarget) http.Han
 
 func (s *Server) renderCertificate(w http.ResponseWriter, r *http.Request, t certTarget, status int, errs map[string]string) {
 	c, err := s.documents.CertificateOf(r.Context(), t.owner)
-	if err != nil {
+	if err != nil && !errors.Is(err, documents.ErrNoCertificate) {
 		s.fail(w, r, err)
 		return
 	}

@@ -12,6 +12,7 @@ import (
 	"baocao/internal/audit"
 	"baocao/internal/documents"
 	"baocao/internal/forms"
+	"baocao/internal/govexport"
 	"baocao/internal/policy"
 	"baocao/internal/reports"
 	"baocao/internal/richtext"
@@ -85,7 +86,10 @@ func (s *Server) reportView(r *http.Request, rep *reports.Report) (pages.ReportV
 			return v, err
 		}
 	}
-	if v.Gov, err = s.gov.Of(ctx, rep); err != nil {
+	switch v.Gov, err = s.gov.Of(ctx, rep); {
+	case errors.Is(err, govexport.ErrNoDelivery):
+		v.Gov = nil
+	case err != nil:
 		return v, err
 	}
 	v.GovRetry = v.Gov != nil && v.Gov.Status == "failed" && s.policy.Authorize(ctx, a, policy.ReceiveReport, obj) == nil
@@ -109,7 +113,7 @@ func (s *Server) signingView(r *http.Request, rep *reports.Report, obj *policy.O
 	ctx := r.Context()
 	a := currentAccount(r)
 	d, infos, err := s.documents.Signatures(ctx, rep)
-	if err != nil {
+	if err != nil && !errors.Is(err, documents.ErrNoDocument) {
 		return err
 	}
 	v.Document, v.Signatures, v.Now, v.VGCA = d, infos, s.now(), s.cfg.VGCAPluginFile != ""
@@ -124,7 +128,7 @@ func (s *Server) signingView(r *http.Request, rep *reports.Report, obj *policy.O
 			continue
 		}
 		c, err := s.documents.CertificateOf(ctx, owner)
-		if err != nil {
+		if err != nil && !errors.Is(err, documents.ErrNoCertificate) {
 			return err
 		}
 		v.SignSteps = append(v.SignSteps, pages.SignStep{Path: reportPath(rep.ID) + "/" + st.path, Label: st.label,

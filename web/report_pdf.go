@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -17,7 +18,7 @@ func (s *Server) reportPDF(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	d, err := s.documents.Current(ctx, rep)
-	if err != nil {
+	if err != nil && !errors.Is(err, documents.ErrNoDocument) {
 		s.fail(w, r, err)
 		return
 	}

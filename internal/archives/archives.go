@@ -245,7 +245,7 @@ func (s *Store) build(ctx context.Context, id, periodID, receiverID int64) (stri
 // else rendered now as of its sending.
 func (s *Store) pdf(ctx context.Context, rep *reports.Report) ([]byte, error) {
 	d, err := s.documents.Current(ctx, rep)
-	if err != nil {
+	if err != nil && !errors.Is(err, documents.ErrNoDocument) {
 		return nil, err
 	}
 	if d != nil && d.Stage != documents.Issued {

@@ -168,13 +168,18 @@ func (s *Store) RemoveCertificate(ctx context.Context, o Owner) error {
 	})
 }
 
-// CertificateOf returns owner's registered certificate, or nil.
+// ErrNoCertificate is CertificateOf's answer when none is registered.
+var ErrNoCertificate = apperr.New(apperr.NotFound, "Chưa đăng ký chứng thư số.")
+
+// CertificateOf returns owner's registered certificate (ErrNoCertificate
+// when there is none).
 func (s *Store) CertificateOf(ctx context.Context, o Owner) (*Certificate, error) {
 	c, _, err := s.certificate(ctx, o)
 	return c, err
 }
 
-// certificate returns the certificate and its sealed key (nil without one).
+// certificate returns the certificate and its sealed key (nil when only
+// the certificate is registered).
 func (s *Store) certificate(ctx context.Context, o Owner) (*Certificate, []byte, error) {
 	acct, unit := o.args()
 	var c Certificate
@@ -186,7 +191,7 @@ func (s *Store) certificate(ctx context.Context, o Owner) (*Certificate, []byte,
 		FROM signing_certificates WHERE removed_at IS NULL AND (owner_account_id = $1 OR owner_unit_id = $2)`, acct, unit).
 		Scan(&c.ID, &c.Subject, &c.Organization, &c.Issuer, &c.Serial, &c.NotBefore, &c.NotAfter, &c.AddedAt, &der, &chain, &sealed)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, nil, nil
+		return nil, nil, ErrNoCertificate
 	}
 	if err != nil {
 		return nil, nil, err
@@ -345,7 +350,7 @@ func PEM(c *x509.Certificate) []byte {
 // signerFor opens owner's key for signing on the server.
 func (s *Store) signerFor(ctx context.Context, o Owner) (*Certificate, crypto.Signer, error) {
 	c, sealed, err := s.certificate(ctx, o)
-	if err != nil {
+	if err != nil && !errors.Is(err, ErrNoCertificate) {
 		return nil, nil, err
 	}
 	if c == nil || sealed == nil {

@@ -64,8 +64,11 @@ type Document struct {
 	UpdatedAt time.Time
 }
 
-// Current returns the document of the report's current version, or nil
-// when signing has not started.
+// ErrNoDocument is Current's answer before signing has started.
+var ErrNoDocument = apperr.New(apperr.NotFound, "Báo cáo chưa có văn bản để ký số.")
+
+// Current returns the document of the report's current version
+// (ErrNoDocument before signing has started).
 func (s *Store) Current(ctx context.Context, r *reports.Report) (*Document, error) {
 	return current(ctx, s.db, r)
 }
@@ -78,7 +81,7 @@ func current(ctx context.Context, q database.Querier, r *reports.Report) (*Docum
 		FROM report_documents WHERE report_id = $1 AND version = $2`, r.ID, r.Version).
 		Scan(&d.Revision, &d.SignerID, &d.Number, &stage, &d.PDF, &d.Place.Page, &d.Place.X, &d.Place.Y, &d.Place.W, &d.Place.H, &d.UpdatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, nil
+		return nil, ErrNoDocument
 	}
 	d.Stage = Stage(stage)
 	return &d, err
@@ -151,7 +154,7 @@ func (s *Store) Prepare(ctx context.Context, r *reports.Report, signer *accounts
 			return nil, apperr.New(apperr.Conflict, "Chỉ đóng dấu số được báo cáo lãnh đạo đã ký (trạng thái hiện tại: "+statusName(r)+").")
 		}
 		d, err := s.Current(ctx, r)
-		if err != nil {
+		if err != nil && !errors.Is(err, ErrNoDocument) {
 			return nil, err
 		}
 		if d == nil || d.Stage != Personal {
@@ -166,7 +169,7 @@ func (s *Store) Prepare(ctx context.Context, r *reports.Report, signer *accounts
 // signer exists. A new rendering keeps the version's number.
 func (s *Store) issue(ctx context.Context, r *reports.Report, signer *accounts.Account) (*Document, error) {
 	d, err := s.Current(ctx, r)
-	if err != nil {
+	if err != nil && !errors.Is(err, ErrNoDocument) {
 		return nil, err
 	}
 	if d != nil && d.Stage != Issued {
@@ -188,7 +191,7 @@ func (s *Store) issue(ctx context.Context, r *reports.Report, signer *accounts.A
 			return err
 		}
 		d, err := current(ctx, tx, r)
-		if err != nil {
+		if err != nil && !errors.Is(err, ErrNoDocument) {
 			return err
 		}
 		switch {

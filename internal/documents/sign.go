@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"errors"
 	"strconv"
 
 	"github.com/jackc/pgx/v5"
@@ -89,7 +90,7 @@ func (s *Store) SignOnServer(ctx context.Context, r *reports.Report, a *accounts
 // signature moves the report to "signed".
 func (s *Store) Attach(ctx context.Context, r *reports.Report, a *accounts.Account, stage Stage, signed, issuedSHA []byte) error {
 	d, err := s.Current(ctx, r)
-	if err != nil {
+	if err != nil && !errors.Is(err, ErrNoDocument) {
 		return err
 	}
 	want := Issued
@@ -131,14 +132,13 @@ func (s *Store) Attach(ctx context.Context, r *reports.Report, a *accounts.Accou
 		return apperr.New(apperr.Invalid, "Chữ ký số mới không bao phủ toàn bộ tệp: có dữ liệu được thêm sau khi ký.")
 	}
 	reg, err := s.CertificateOf(ctx, owner(r, a, stage))
-	if err != nil {
-		return err
-	}
 	switch {
-	case reg == nil && stage == Organisation:
+	case errors.Is(err, ErrNoCertificate) && stage == Organisation:
 		return apperr.New(apperr.Conflict, "Đơn vị chưa đăng ký chứng thư số của cơ quan (con dấu số).")
-	case reg == nil:
+	case errors.Is(err, ErrNoCertificate):
 		return apperr.New(apperr.Conflict, "Tài khoản chưa đăng ký chứng thư số nên chưa nhận chữ ký từ thiết bị ký.")
+	case err != nil:
+		return err
 	case !last.Certificate.Equal(reg.Cert):
 		return apperr.New(apperr.Forbidden, "Chữ ký số được tạo bằng chứng thư “"+last.Name+"”, không phải chứng thư đã đăng ký (“"+reg.Subject+"”).")
 	case reg.Expired(s.Now()):
@@ -172,14 +172,15 @@ func (d *Document) pdfOrNil() []byte {
 }
 
 // Signatures checks every signature of the report's current document
-// against today's trust anchors; nil without a document.
+// against today's trust anchors (none while it is only issued);
+// ErrNoDocument before signing has started.
 func (s *Store) Signatures(ctx context.Context, r *reports.Report) (*Document, []signing.SignatureInfo, error) {
 	return signatures(ctx, s.db, r)
 }
 
 func signatures(ctx context.Context, q database.Querier, r *reports.Report) (*Document, []signing.SignatureInfo, error) {
 	d, err := current(ctx, q, r)
-	if err != nil || d == nil || d.Stage == Issued {
+	if err != nil || d.Stage == Issued {
 		return d, nil, err
 	}
 	roots, inter, err := trust(ctx, q)
@@ -198,11 +199,11 @@ func signatures(ctx context.Context, q database.Querier, r *reports.Report) (*Do
 // whose signatures do not verify can be neither sent nor accepted.
 func (s *Store) Move(ctx context.Context, r *reports.Report, a reports.Action) error {
 	return s.reports.MoveWith(ctx, r, a, func(tx pgx.Tx) error {
-		d, infos, err := signatures(ctx, tx, r)
-		if err != nil {
+		_, infos, err := signatures(ctx, tx, r)
+		if err != nil && !errors.Is(err, ErrNoDocument) {
 			return err
 		}
-		if d == nil || len(infos) == 0 {
+		if len(infos) == 0 {
 			return apperr.New(apperr.Conflict, "Báo cáo chưa có chữ ký số.")
 		}
 		for i, in := range infos {

@@ -79,7 +79,7 @@ func (s *Store) Redeem(ctx context.Context, raw, purpose string) (*Token, error)
 // they are still the document's.
 func (s *Store) TokenDocument(ctx context.Context, r *reports.Report, t *Token) ([]byte, error) {
 	d, err := s.Current(ctx, r)
-	if err != nil {
+	if err != nil && !errors.Is(err, ErrNoDocument) {
 		return nil, err
 	}
 	sum := sha256.Sum256(d.pdfOrNil())

@@ -174,7 +174,11 @@ type Delivery struct {
 	DeliveredAt time.Time
 }
 
-// Of returns the delivery of the report's current version, or nil.
+// ErrNoDelivery is Of's answer for a report not bound for the Government system.
+var ErrNoDelivery = apperr.New(apperr.NotFound, "Báo cáo không gửi lên Hệ thống thông tin báo cáo Chính phủ.")
+
+// Of returns the delivery of the report's current version (ErrNoDelivery
+// when there is none).
 func (s *Store) Of(ctx context.Context, r *reports.Report) (*Delivery, error) {
 	var d Delivery
 	var delivered *time.Time
@@ -183,7 +187,7 @@ func (s *Store) Of(ctx context.Context, r *reports.Report) (*Delivery, error) {
 		FROM gov_deliveries WHERE report_id = $1 AND version = $2`, r.ID, r.Version).
 		Scan(&d.Status, &d.Attempts, &d.NextAttempt, &d.LastError, &d.Receipt, &delivered)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, nil
+		return nil, ErrNoDelivery
 	}
 	if delivered != nil {
 		d.DeliveredAt = *delivered
@@ -330,7 +334,7 @@ func (s *Store) Build(ctx context.Context, reportID int64, version int) (*Packag
 		}
 	}
 	d, err := s.documents.Current(ctx, r)
-	if err != nil {
+	if err != nil && !errors.Is(err, documents.ErrNoDocument) {
 		return nil, err
 	}
 	if d != nil && d.Stage != documents.Issued {
