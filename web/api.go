@@ -19,6 +19,7 @@ import (
 	"baocao/internal/apperr"
 	"baocao/internal/audit"
 	"baocao/internal/consolidation"
+	"baocao/internal/decimal"
 	"baocao/internal/forms"
 	"baocao/internal/policy"
 	"baocao/internal/regimes"
@@ -392,15 +393,19 @@ func (s *Server) apiReportValues(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"revision": revision, "problems": out})
 }
 
-// apiCell turns a JSON number or string into the text an official would
-// type (a number with a decimal comma, as reports.ParseNumber reads it).
+// apiCell turns a JSON number (read exactly, digit for digit) or string
+// into the text an official would type, which the save reads back as the
+// same number.
 func apiCell(raw json.RawMessage) (string, bool) {
 	if string(raw) == "null" {
 		return "", true // clears the cell
 	}
-	var x float64
-	if err := json.Unmarshal(raw, &x); err == nil {
-		return strings.Replace(strconv.FormatFloat(x, 'f', -1, 64), ".", ",", 1), true
+	if t := strings.TrimSpace(string(raw)); t != "" && t[0] != '"' {
+		var x decimal.Decimal
+		if err := x.UnmarshalJSON([]byte(t)); err != nil {
+			return "", false
+		}
+		return x.Format(), true
 	}
 	var text string
 	if err := json.Unmarshal(raw, &text); err == nil {
@@ -464,11 +469,11 @@ func (s *Server) apiIndicatorValues(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	type column struct {
-		Code    string   `json:"code"`
-		Label   string   `json:"label"`
-		Value   *float64 `json:"value"`
-		Rule    string   `json:"rule"`
-		Reports int      `json:"reports"`
+		Code    string           `json:"code"`
+		Label   string           `json:"label"`
+		Value   *decimal.Decimal `json:"value"`
+		Rule    string           `json:"rule"`
+		Reports int              `json:"reports"`
 	}
 	type row struct {
 		Form    string   `json:"form"`

@@ -89,7 +89,9 @@ func TestBrowserReportLifecycle(t *testing.T) {
 	act := func(action string) chromedp.Action[chromedp.Void] {
 		return chromedp.Steps(acceptConfirm(), clickAndLoad(chromedp.CSS(`form[action$="/`+action+`"] button`)))
 	}
-	waitSaved := into(new(bool), chromedp.Poll[bool](`document.getElementById("save-status").textContent.indexOf("Đã lưu") >= 0`))
+	// Saved: the last save answered and nothing typed since is waiting.
+	waitSaved := into(new(bool), chromedp.Poll[bool](`document.getElementById("save-status").textContent.indexOf("Đã lưu") >= 0 &&
+		!document.querySelector("form[data-autosave][data-unsaved]")`))
 	var drill, consolidated string
 	run(t, ctx,
 		openReport("nhaplieu.nhatrang"),

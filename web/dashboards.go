@@ -14,6 +14,7 @@ import (
 	"baocao/internal/chart"
 	"baocao/internal/consolidation"
 	"baocao/internal/dashboard"
+	"baocao/internal/decimal"
 	"baocao/internal/forms"
 	"baocao/internal/policy"
 	"baocao/internal/vn"
@@ -210,7 +211,7 @@ func (s *Server) dashboardTrends(r *http.Request) (*pages.TrendsView, error) {
 	v.Filter.Query.Set("row", row.Key)
 	v.Filter.Query.Set("col", col.Code)
 	v.Indicator, v.Decimals = pages.RowName(row)+" – "+col.Label, col.Decimals
-	ind := dashboard.Indicator{FormKey: form.Key, RowKey: row.Key, ColCode: col.Code, Rule: consolidation.Rule(row, col)}
+	ind := dashboard.Indicator{Form: form, RowKey: row.Key, ColCode: col.Code}
 	if v.Points, err = dashboard.Trend(ctx, s.db, sc, f, ind); err != nil {
 		return nil, err
 	}
@@ -259,16 +260,17 @@ func acrossChart(t *pages.TrendsView) chart.Bar {
 			break
 		}
 		c.Labels = append(c.Labels, u.Unit)
-		c.Values = append(c.Values, u.Value)
+		c.Values = append(c.Values, u.Value.Float64()) // a bar's length, not a figure
 	}
 	return c
 }
 
-func valueOrGap(v float64, ok bool) float64 {
+// valueOrGap is a point of a chart line (its position, not a figure shown).
+func valueOrGap(v decimal.Decimal, ok bool) float64 {
 	if !ok {
 		return math.NaN()
 	}
-	return v
+	return v.Float64()
 }
 
 func (s *Server) trendsPage(w http.ResponseWriter, r *http.Request) {

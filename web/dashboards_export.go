@@ -8,6 +8,7 @@ import (
 	"baocao/internal/apperr"
 	"baocao/internal/consolidation"
 	"baocao/internal/dashboard"
+	"baocao/internal/decimal"
 	"baocao/internal/vn"
 	"baocao/internal/xlsx"
 	"baocao/templates/pages"
@@ -179,7 +180,7 @@ func activityTable(v pages.ActivityView) xlsx.Table {
 	return t
 }
 
-func valueCell(v float64, ok bool) any {
+func valueCell(v decimal.Decimal, ok bool) any {
 	if !ok {
 		return nil
 	}
@@ -187,9 +188,11 @@ func valueCell(v float64, ok bool) any {
 }
 
 // ratioCell is this figure as a percentage of last year's.
-func ratioCell(v float64, ok bool, last float64, lastOK bool) any {
-	if !ok || !lastOK || last == 0 {
+func ratioCell(v decimal.Decimal, ok bool, last decimal.Decimal, lastOK bool) any {
+	if !ok || !lastOK || last.IsZero() {
 		return nil
 	}
-	return 100 * v / last
+	q, _ := v.Quo(last)
+	pct, _ := q.Mul(decimal.FromInt(100))
+	return pct.Round(1)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"baocao/internal/apperr"
+	"baocao/internal/decimal"
 	"baocao/internal/forms"
 	"baocao/internal/regimes"
 	"baocao/internal/vn"
@@ -288,10 +289,10 @@ func columnLines(f *forms.Form) []pages.ColumnLine {
 			Decimals: itoaIf(c.Decimals), Formula: c.Formula, Aggregation: c.Aggregation, WeightBy: c.WeightBy,
 			Required: c.Required, NonNegative: c.NonNegative, Prefill: c.Prefill}
 		if c.Min != nil {
-			l.Min = vn.Decimal(*c.Min, -1)
+			l.Min = c.Min.Format()
 		}
 		if c.Max != nil {
-			l.Max = vn.Decimal(*c.Max, -1)
+			l.Max = c.Max.Format()
 		}
 		lines = append(lines, l)
 	}
@@ -321,21 +322,6 @@ func (s *Server) formEditorPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, pages.FormEditor(s.designerPage(r, reg, f.Title), s.formEditorView(reg, v, f)))
-}
-
-// parseNumber reads a number typed the Vietnamese way (1.234,5) or with a
-// decimal point (1234.5).
-func parseNumber(raw string) (float64, bool) {
-	raw = strings.ReplaceAll(strings.TrimSpace(raw), " ", "")
-	if raw == "" {
-		return 0, false
-	}
-	if strings.Contains(raw, ",") {
-		raw = strings.ReplaceAll(raw, ".", "")
-		raw = strings.ReplaceAll(raw, ",", ".")
-	}
-	x, err := strconv.ParseFloat(raw, 64)
-	return x, err == nil
 }
 
 func (s *Server) formSave(w http.ResponseWriter, r *http.Request) {
@@ -387,15 +373,15 @@ func (s *Server) formSave(w http.ResponseWriter, r *http.Request) {
 		}
 		for _, bound := range []struct {
 			raw string
-			dst **float64
+			dst **decimal.Decimal
 			msg string
 		}{{l.Min, &c.Min, "giá trị nhỏ nhất"}, {l.Max, &c.Max, "giá trị lớn nhất"}} {
 			if bound.raw == "" {
 				continue
 			}
-			x, ok := parseNumber(bound.raw)
-			if !ok {
-				errs["bound-"+l.Code] = "Cột (" + l.Code + "): " + bound.msg + " phải là một số."
+			x, err := decimal.Parse(bound.raw)
+			if err != nil {
+				errs["bound-"+l.Code] = "Cột (" + l.Code + "), " + bound.msg + ": " + vn.LowerFirst(err.Error())
 				continue
 			}
 			*bound.dst = &x

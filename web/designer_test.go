@@ -214,7 +214,7 @@ func TestDesignerColumnEditorSavesFormula(t *testing.T) {
 	if c := f.Columns[0]; c.Code != "1" || c.Label != "Tổng số" || c.Formula != "c2 + c3" {
 		t.Errorf("formula column %+v", c)
 	}
-	if c := f.Columns[1]; c.Code != "2" || strings.Join(c.Groups, "|") != "Số lượt|Trong đó" || c.Min == nil || *c.Min != 0 || c.Max == nil || *c.Max != 1000.5 {
+	if c := f.Columns[1]; c.Code != "2" || strings.Join(c.Groups, "|") != "Số lượt|Trong đó" || c.Min == nil || !c.Min.IsZero() || c.Max == nil || c.Max.String() != "1000.5" {
 		t.Errorf("column (2) %+v", c)
 	}
 	if len(f.Rules) != 1 || f.Rules[0].Expr != "c2 <= c1" || f.Rules[0].Message != "Số nội trú không lớn hơn tổng số" {

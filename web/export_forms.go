@@ -23,14 +23,7 @@ func (s *Server) reportCSV(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	t := xlsx.FormTable(f, f.Title, []string{rep.Unit, rep.PeriodLabel + " (" + rep.Window() + ")"}, func(row, col string) (string, bool) {
-		key := reports.CellKey(f.Key, row, col)
-		if x, ok := content.Numbers[key]; ok {
-			return strconv.FormatFloat(x, 'f', -1, 64), true
-		}
-		v, ok := content.Values[key]
-		return v, ok
-	})
+	t := xlsx.FormTable(f, f.Title, []string{rep.Unit, rep.PeriodLabel + " (" + rep.Window() + ")"}, contentValue(f, content))
 	s.sendTable(w, r, t, "csv", "bao-cao-"+strconv.FormatInt(rep.ID, 10)+"-"+xlsx.SheetName(f.Code))
 }
 
@@ -59,13 +52,23 @@ func (s *Server) consolidatedForm(w http.ResponseWriter, r *http.Request) (*repo
 	return p, f, res, true
 }
 
-func consolidatedValue(res *consolidation.Result) func(row, col string) (string, bool) {
-	return func(row, col string) (string, bool) {
+// consolidatedValue gives an export the consolidated cells of res.
+func consolidatedValue(res *consolidation.Result) func(row, col string) (xlsx.CellValue, bool) {
+	return func(row, col string) (xlsx.CellValue, bool) {
 		v := res.Cells[formula.Cell{Row: row, Col: col}]
-		if !v.OK {
-			return "", false
+		return xlsx.Number(v.Value), v.OK
+	}
+}
+
+// contentValue gives an export the stored cells of a report's form.
+func contentValue(f *forms.Form, content *reports.Content) func(row, col string) (xlsx.CellValue, bool) {
+	return func(row, col string) (xlsx.CellValue, bool) {
+		key := reports.CellKey(f.Key, row, col)
+		if x, ok := content.Numbers[key]; ok {
+			return xlsx.Number(x), true
 		}
-		return strconv.FormatFloat(v.Value, 'f', -1, 64), true
+		v, ok := content.Values[key]
+		return xlsx.Text(v), ok
 	}
 }
 

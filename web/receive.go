@@ -193,7 +193,7 @@ func (s *Server) prefill(w http.ResponseWriter, r *http.Request) {
 					continue
 				}
 				if val := res.Cells[formula.Cell{Row: row.Key, Col: col.Code}]; val.OK {
-					d.Values[reports.CellKey(f.Key, row.Key, col.Code)] = strconv.FormatFloat(val.Value, 'f', -1, 64)
+					d.Values[reports.CellKey(f.Key, row.Key, col.Code)] = val.Value.Format() // read back exactly by the save
 				}
 			}
 		}

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
 	"baocao/internal/apperr"
+	"baocao/internal/decimal"
 	"baocao/internal/forms"
 	"baocao/internal/reports"
 	"baocao/internal/xlsx"
@@ -49,14 +51,7 @@ func (s *Server) reportXLSX(w http.ResponseWriter, r *http.Request) {
 	}
 	var buf bytes.Buffer
 	err := xlsx.ExportForm(&buf, f, xlsx.ExportOptions{UnitName: rep.Unit, PeriodLabel: rep.PeriodLabel + " (" + rep.Window() + ")",
-		TemplateVersion: rep.TemplateVersionID, ReportID: rep.ID, Value: func(row, col string) (string, bool) {
-			key := reports.CellKey(f.Key, row, col)
-			if x, ok := content.Numbers[key]; ok {
-				return strconv.FormatFloat(x, 'f', -1, 64), true
-			}
-			v, ok := content.Values[key]
-			return v, ok
-		}})
+		TemplateVersion: rep.TemplateVersionID, ReportID: rep.ID, Value: contentValue(f, content)})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -115,43 +110,59 @@ func (s *Server) reportImport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	labels := map[string]string{}
-	for _, row := range f.Rows {
-		labels[row.Key] = row.Label
+	in := reports.Incoming{Numbers: map[string]decimal.Decimal{}, Texts: map[string]string{},
+		LockedNumbers: map[string]decimal.Decimal{}, LockedTexts: map[string]string{}}
+	for cell, x := range upload.Numbers {
+		in.Numbers[reports.CellKey(f.Key, cell.Row, cell.Col)] = x
+	}
+	for cell, t := range upload.Values {
+		in.Texts[reports.CellKey(f.Key, cell.Row, cell.Col)] = t
+	}
+	for cell, v := range upload.Locked {
+		key := reports.CellKey(f.Key, cell.Row, cell.Col)
+		if v.IsNumber {
+			in.LockedNumbers[key] = v.Number
+		} else {
+			in.LockedTexts[key] = v.Text
+		}
 	}
 	// The apply form posts the whole report: everything already typed, with
-	// this form's cells replaced by the file's.
+	// this form's changed cells replaced by the file's, written as the page
+	// writes them (the save reads them back as the same numbers).
 	v := pages.ImportView{Report: rep, Form: f, Revision: rep.Revision, Values: map[string]string{}}
 	for key, val := range content.Values {
 		if !content.Computed[key] {
 			v.Values[key] = val
 		}
 	}
-	for cell, raw := range upload.Values {
-		key := reports.CellKey(f.Key, cell.Row, cell.Col)
-		shown := raw
-		if x, err := strconv.ParseFloat(raw, 64); err == nil {
-			shown = formatPlain(x)
+	for _, c := range content.Changes(f, in) {
+		ch := pages.ImportChange{Row: rowTitle(c.Row), Col: columnTitle(c.Column), Old: c.Before, New: c.After, Ignored: c.Ignored}
+		if c.Ignored != "" {
+			v.Ignored = append(v.Ignored, ch)
+			continue
 		}
-		v.Values[key] = shown
-		if content.Values[key] != shown {
-			v.Changes = append(v.Changes, pages.ImportChange{Row: labels[cell.Row], Col: cell.Col, Old: content.Values[key], New: shown})
-		}
+		v.Values[c.Key] = c.After
+		v.Changes = append(v.Changes, ch)
 	}
 	for _, p := range upload.Problems {
 		v.Problems = append(v.Problems, p.Message)
 	}
-	pages.SortChanges(v.Changes)
 	s.render(w, r, http.StatusOK, pages.ImportPreview(s.page(r, "Xem trước số liệu từ Excel", "home", crumbHome), v))
 }
 
-// formatPlain writes a number as an official types it: 1234,5.
-func formatPlain(x float64) string {
-	out := strconv.FormatFloat(x, 'f', -1, 64)
-	for i, c := range out {
-		if c == '.' {
-			return out[:i] + "," + out[i+1:]
-		}
+// rowTitle names a row in a list: its STT and label, "3. Tổng sản phẩm…".
+func rowTitle(r forms.Row) string {
+	if r.STT == "" {
+		return r.Label
 	}
-	return out
+	return r.STT + ". " + r.Label
+}
+
+// columnTitle names a column: "(3) Ước thực hiện tháng", under its groups.
+func columnTitle(c forms.Column) string {
+	title := "(" + c.Code + ") " + c.Label
+	if len(c.Groups) > 0 {
+		title = strings.Join(c.Groups, " – ") + " – " + title
+	}
+	return title
 }

@@ -223,9 +223,9 @@ func (s *Store) build(ctx context.Context, id, periodID, receiverID int64) (stri
 		}
 		tables = append(tables, xlsx.FormTable(f, f.Title,
 			[]string{label, "Tổng hợp từ " + strconv.Itoa(len(res.ReportIDs)) + " báo cáo đã tiếp nhận"},
-			func(row, col string) (string, bool) {
+			func(row, col string) (xlsx.CellValue, bool) {
 				v := res.Cells[formula.Cell{Row: row, Col: col}]
-				return strconv.FormatFloat(v.Value, 'f', -1, 64), v.OK
+				return xlsx.Number(v.Value), v.OK
 			}))
 	}
 	var book bytes.Buffer

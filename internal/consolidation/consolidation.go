@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"baocao/internal/database"
+	"baocao/internal/decimal"
 	"baocao/internal/forms"
 	"baocao/internal/formula"
 )
@@ -41,7 +42,7 @@ func statusesFor(includeSent bool) []string {
 
 // Value is one cell of a consolidated form.
 type Value struct {
-	Value float64
+	Value decimal.Decimal
 	OK    bool   // false: blank (no report has a value, rule "none", or a formula over blanks)
 	Err   string // why a formula cell cannot be computed, in Vietnamese (e.g. division by zero)
 	Rule  string // forms.Sum, forms.Average, forms.WeightedAvg, forms.Min, forms.Max, forms.NoAggregate, or Formula
@@ -148,8 +149,9 @@ func newPlan(form *forms.Form) plan {
 // (row, column, rule code, weight column) numbered by their ordinal: each
 // result row is the ordinal of its input cell. Joining the rules to the
 // raw values instead makes the planner misjudge the join and costs
-// several times more. Numbers are added as numeric, exactly, and become
-// float8 once per cell. The minimum and maximum cost a fifth more than the
+// several times more. Numbers are added as numeric, exactly, and cross to
+// Go as numeric text, exactly; averages are rounded to the column's
+// decimals as a formula result is (forms.Column.Computed). The minimum and maximum cost a fifth more than the
 // sum, so they are computed only for forms that have such cells.
 //
 // A weighted average pairs each report's value with the weight column's
@@ -162,7 +164,7 @@ WITH r AS (
 ), cells AS (
     SELECT row_key, col_code, count(num) AS n, sum(num) AS s, {min} AS lo, {max} AS hi
     FROM report_values
-    WHERE report_id = ANY($1) AND form_key = $2
+    WHERE report_id = ANY($1) AND form_key = $2{only}
     GROUP BY row_key, col_code
 ), weighted AS (
     SELECT r.i, count(*) AS n, sum(v.num * w.num) AS sw, sum(w.num) AS sumw
@@ -181,23 +183,27 @@ SELECT r.i, coalesce(w.n, c.n, 0),
            WHEN 2 THEN c.lo
            WHEN 3 THEN c.hi
            ELSE w.sw / nullif(w.sumw, 0)
-       END::float8
+       END::text
 FROM r
 LEFT JOIN cells c ON c.row_key = r.row_key AND c.col_code = r.col_code AND r.k < 4
 LEFT JOIN weighted w ON w.i = r.i`
 
 // consolidateSQL holds the query for each combination of minimum (bit 0)
-// and maximum (bit 1) cells.
-var consolidateSQL = func() (out [4]string) {
+// and maximum (bit 1) cells, and (bit 2) of a plan of a few cells, which
+// reads only those cells through the index on (form, row, column).
+var consolidateSQL = func() (out [8]string) {
 	for i := range out {
-		lo, hi := "NULL::numeric", "NULL::numeric"
+		lo, hi, only := "NULL::numeric", "NULL::numeric", ""
 		if i&1 != 0 {
 			lo = "min(num)"
 		}
 		if i&2 != 0 {
 			hi = "max(num)"
 		}
-		out[i] = strings.NewReplacer("{min}", lo, "{max}", hi).Replace(consolidateTemplate)
+		if i&4 != 0 {
+			only = " AND (row_key, col_code) IN (SELECT row_key, col_code FROM r)"
+		}
+		out[i] = strings.NewReplacer("{min}", lo, "{max}", hi, "{only}", only).Replace(consolidateTemplate)
 	}
 	return out
 }()
@@ -225,60 +231,103 @@ func Compute(ctx context.Context, q database.Querier, form *forms.Form, periodID
 	if err != nil {
 		return nil, err
 	}
-	p := newPlan(form)
-	res := &Result{FormKey: form.Key, ReportIDs: ids, Cells: make(map[formula.Cell]Value, 2*len(p.inputs)+len(p.none))}
-	for _, in := range p.inputs {
-		res.Cells[in.cell] = Value{Rule: in.rule}
-	}
-	for _, c := range p.none {
-		res.Cells[c] = Value{Rule: forms.NoAggregate}
-	}
-	if len(ids) > 0 && len(p.inputs) > 0 {
-		rows, _ := q.Query(ctx, consolidateSQL[p.minMax], ids, form.Key, p.rows, p.cols, p.codes, p.weights)
-		var (
-			i, n int64
-			v    *float64
-		)
-		for rows.Next() {
-			if err := rows.Scan(&i, &n, &v); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			if i < 1 || int(i) > len(p.inputs) {
-				rows.Close()
-				return nil, fmt.Errorf("consolidation: input %d out of range", i)
-			}
-			in := p.inputs[i-1]
-			val := Value{Rule: in.rule, Reports: int(n)}
-			if v != nil {
-				val.Value, val.OK = *v, true
-			}
-			res.Cells[in.cell] = val
-		}
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("consolidate form %s of period %d: %w", form.Key, periodID, err)
-		}
-	}
-	cols := make(map[string]bool, len(form.Columns))
-	for _, c := range form.Columns {
-		cols[c.Code] = true
+	res := &Result{FormKey: form.Key, ReportIDs: ids}
+	if res.Cells, err = inputs(ctx, q, form, newPlan(form), ids, 0); err != nil {
+		return nil, fmt.Errorf("consolidate form %s of period %d: %w", form.Key, periodID, err)
 	}
 	for cell, r := range prog.Evaluate(consolidated(res.Cells)) {
-		if !cols[cell.Col] {
+		c, ok := form.Column(cell.Col)
+		if !ok {
 			continue // the hidden cells of the cross-cell checks
 		}
-		res.Cells[cell] = Value{Value: r.Value, OK: r.OK, Err: r.Err, Rule: Formula}
+		res.Cells[cell] = Value{Value: c.Computed(r.Value), OK: r.OK, Err: r.Err, Rule: Formula}
 	}
 	return res, nil
+}
+
+// Cells consolidates the input cells of form listed over exactly the
+// reports ids, each by its rule, as Compute does: the one engine for a
+// caller that chooses the reports itself (the dashboards' trends). Formula
+// cells and text cells are not consolidated here and have no entry.
+func Cells(ctx context.Context, q database.Querier, form *forms.Form, ids []int64, cells []formula.Cell) (map[formula.Cell]Value, error) {
+	p := newPlan(form)
+	wanted := make(map[formula.Cell]bool, len(cells))
+	for _, c := range cells {
+		wanted[c] = true
+	}
+	var only plan
+	for k, in := range p.inputs {
+		if wanted[in.cell] {
+			only.inputs = append(only.inputs, in)
+			only.rows, only.cols = append(only.rows, p.rows[k]), append(only.cols, p.cols[k])
+			only.codes, only.weights = append(only.codes, p.codes[k]), append(only.weights, p.weights[k])
+			switch in.rule {
+			case forms.Min:
+				only.minMax |= 1
+			case forms.Max:
+				only.minMax |= 2
+			}
+		}
+	}
+	for _, c := range p.none {
+		if wanted[c] {
+			only.none = append(only.none, c)
+		}
+	}
+	return inputs(ctx, q, form, only, ids, 4)
+}
+
+// inputs runs the consolidation query of plan p over the reports ids
+// (variant: bit 2 of consolidateSQL, for a plan of a few cells).
+func inputs(ctx context.Context, q database.Querier, form *forms.Form, p plan, ids []int64, variant int) (map[formula.Cell]Value, error) {
+	cells := make(map[formula.Cell]Value, 2*len(p.inputs)+len(p.none))
+	for _, in := range p.inputs {
+		cells[in.cell] = Value{Rule: in.rule}
+	}
+	for _, c := range p.none {
+		cells[c] = Value{Rule: forms.NoAggregate}
+	}
+	if len(ids) == 0 || len(p.inputs) == 0 {
+		return cells, nil
+	}
+	rows, _ := q.Query(ctx, consolidateSQL[p.minMax|variant], ids, form.Key, p.rows, p.cols, p.codes, p.weights)
+	defer rows.Close()
+	var (
+		i, n int64
+		v    *string
+	)
+	for rows.Next() {
+		if err := rows.Scan(&i, &n, &v); err != nil {
+			return nil, err
+		}
+		if i < 1 || int(i) > len(p.inputs) {
+			return nil, fmt.Errorf("consolidation: input %d out of range", i)
+		}
+		in := p.inputs[i-1]
+		val := Value{Rule: in.rule, Reports: int(n)}
+		if v != nil {
+			x, err := decimal.ParseCanonical(*v)
+			if err != nil {
+				return nil, fmt.Errorf("consolidation: cell %s: %w", in.cell, err)
+			}
+			if in.rule == forms.Average || in.rule == forms.WeightedAvg {
+				c, _ := form.Column(in.cell.Col)
+				x = c.Computed(x)
+			}
+			val.Value, val.OK = x, true
+		}
+		cells[in.cell] = val
+	}
+	return cells, rows.Err()
 }
 
 // consolidated gives the formulas the consolidated inputs; earlier
 // periods read blank.
 type consolidated map[formula.Cell]Value
 
-func (c consolidated) Value(cell formula.Cell, p formula.Period) (float64, bool) {
+func (c consolidated) Value(cell formula.Cell, p formula.Period) (decimal.Decimal, bool) {
 	if p != formula.Current {
-		return 0, false
+		return decimal.Zero, false
 	}
 	v := c[cell]
 	return v.Value, v.OK

@@ -1,6 +1,8 @@
 package consolidation_test
 
 import (
+	"baocao/internal/decimal"
+
 	"context"
 	"math"
 	"math/rand/v2"
@@ -114,14 +116,14 @@ func generate(tb testing.TB, n int) *generated {
 
 // plainSumSQL is the yardstick of SPEC §8: the plain SQL sum over the
 // same rows.
-const plainSumSQL = `SELECT row_key, col_code, sum(num) FROM report_values WHERE report_id = ANY($1) AND form_key = $2 GROUP BY row_key, col_code`
+const plainSumSQL = `SELECT row_key, col_code, sum(num)::text FROM report_values WHERE report_id = ANY($1) AND form_key = $2 GROUP BY row_key, col_code`
 
 // plainSum runs plainSumSQL and reads every row.
 func plainSum(ctx context.Context, q database.Querier, ids []int64, formKey string) (int, error) {
 	rows, _ := q.Query(ctx, plainSumSQL, ids, formKey)
 	var (
 		row, col string
-		sum      float64 // as an application would read it
+		sum      string // exactly, as an application keeping figures reads it
 		n        int
 	)
 	_, err := pgx.ForEachRow(rows, []any{&row, &col, &sum}, func() error { n++; return nil })
@@ -141,12 +143,15 @@ func TestComputeLargeForm(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows, _ := g.db.Query(ctx, plainSumSQL, g.reportIDs, g.form.Key)
-	sums := map[formula.Cell]float64{}
+	sums := map[formula.Cell]decimal.Decimal{}
 	var (
 		cell formula.Cell
-		sum  float64
+		sum  string
 	)
-	if _, err := pgx.ForEachRow(rows, []any{&cell.Row, &cell.Col, &sum}, func() error { sums[cell] = sum; return nil }); err != nil {
+	if _, err := pgx.ForEachRow(rows, []any{&cell.Row, &cell.Col, &sum}, func() error {
+		sums[cell] = decimal.MustParse(sum)
+		return nil
+	}); err != nil {
 		t.Fatal(err)
 	}
 	rules := map[string]int{}
@@ -154,17 +159,19 @@ func TestComputeLargeForm(t *testing.T) {
 		v := res.Cells[cell]
 		want := sum
 		if v.Rule == forms.Average {
-			want = sum / n
+			want, _ = sum.Quo(decimal.FromInt(n))
+			c, _ := g.form.Column(cell.Col)
+			want = c.Computed(want)
 		}
 		rules[v.Rule]++
-		if !v.OK || v.Reports != n || math.Abs(v.Value-want) > 1e-9*math.Abs(want) {
+		if !v.OK || v.Reports != n || !v.Value.Equal(want) {
 			t.Fatalf("%s = %+v, want %v from %d reports", cell, v, want, n)
 		}
 		if v.Rule != forms.Sum && v.Rule != forms.Average {
 			t.Fatalf("%s has rule %s", cell, v.Rule)
 		}
 		if cell.Col == "3" {
-			if ytd := res.Cells[formula.Cell{Row: cell.Row, Col: "4"}]; !ytd.OK || ytd.Rule != consolidation.Formula || ytd.Value != v.Value {
+			if ytd := res.Cells[formula.Cell{Row: cell.Row, Col: "4"}]; !ytd.OK || ytd.Rule != consolidation.Formula || !ytd.Value.Equal(v.Value) {
 				t.Fatalf("%s.c4 = %+v, want %v", cell.Row, ytd, v.Value)
 			}
 		}

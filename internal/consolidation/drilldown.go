@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"baocao/internal/database"
+	"baocao/internal/decimal"
 )
 
 // UnitValue is one unit's value of a consolidated cell.
@@ -12,7 +13,7 @@ type UnitValue struct {
 	Unit     string
 	ReportID int64
 	Status   string
-	Value    float64
+	Value    decimal.Decimal
 	OK       bool   // false: the unit left the cell blank
 	Text     string // the text of a text cell
 }
@@ -23,7 +24,7 @@ type UnitValue struct {
 // value as it was stored.
 func DrillDown(ctx context.Context, q database.Querier, periodID, receiverUnitID int64, formKey, rowKey, colCode string, includeSent bool) ([]UnitValue, error) {
 	rows, _ := q.Query(ctx, `
-		SELECT u.id, u.name, rp.id, rp.status, v.num::float8, v.txt
+		SELECT u.id, u.name, rp.id, rp.status, v.num::text, v.txt
 		FROM reports rp
 		JOIN units u ON u.id = rp.unit_id
 		LEFT JOIN report_values v ON v.report_id = rp.id AND v.form_key = $3 AND v.row_key = $4 AND v.col_code = $5
@@ -32,7 +33,7 @@ func DrillDown(ctx context.Context, q database.Querier, periodID, receiverUnitID
 		periodID, receiverUnitID, formKey, rowKey, colCode, statusesFor(includeSent))
 	var (
 		list []UnitValue
-		num  *float64
+		num  *string
 		txt  *string
 	)
 	for rows.Next() {
@@ -42,7 +43,12 @@ func DrillDown(ctx context.Context, q database.Querier, periodID, receiverUnitID
 			return nil, err
 		}
 		if num != nil {
-			u.Value, u.OK = *num, true
+			x, err := decimal.ParseCanonical(*num)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			u.Value, u.OK = x, true
 		}
 		if txt != nil {
 			u.Text = *txt

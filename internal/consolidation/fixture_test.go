@@ -1,6 +1,10 @@
 package consolidation_test
 
 import (
+	"strconv"
+
+	"baocao/internal/decimal"
+
 	"context"
 	"strings"
 	"testing"
@@ -138,7 +142,7 @@ func (f *fixture) setValues(reportID int64, inputs map[string]float64) {
 	for cell, r := range prog.Evaluate(in) {
 		if _, ok := f.form.Column(cell.Col); ok && r.OK {
 			f.exec(`INSERT INTO report_values (report_id, form_key, row_key, col_code, num, computed) VALUES ($1, $2, $3, $4, $5, true)`,
-				reportID, f.form.Key, cell.Row, cell.Col, r.Value)
+				reportID, f.form.Key, cell.Row, cell.Col, r.Value.String())
 		}
 	}
 }
@@ -151,12 +155,15 @@ func (f *fixture) setText(reportID int64, row, col, text string) {
 
 type cells map[formula.Cell]float64
 
-func (c cells) Value(cell formula.Cell, p formula.Period) (float64, bool) {
+func (c cells) Value(cell formula.Cell, p formula.Period) (decimal.Decimal, bool) {
 	if p != formula.Current {
-		return 0, false
+		return decimal.Zero, false
 	}
 	v, ok := c[cell]
-	return v, ok
+	if !ok {
+		return decimal.Zero, false
+	}
+	return decimal.MustParse(strconv.FormatFloat(v, 'g', -1, 64)), true
 }
 
 // day is midnight of a date in Khánh Hòa.

@@ -8,7 +8,6 @@ import (
 	"baocao/internal/dashboard"
 	"baocao/internal/dashboard/dashboardtest"
 	"baocao/internal/database/dbtest"
-	"baocao/internal/forms"
 	"baocao/internal/vn"
 )
 
@@ -26,7 +25,8 @@ func BenchmarkDashboards(b *testing.B) {
 	today := time.Date(2026, 11, 27, 9, 0, 0, 0, vn.Location)
 	lastYear := dashboard.Filter{RegimeID: regime, From: date(2025, 11, 27)}
 	everything := dashboard.Filter{RegimeID: regime}
-	ind := dashboard.Indicator{FormKey: "b1", RowKey: "r1", ColCode: "3", Rule: forms.Sum}
+	form := dashboardtest.Form()
+	ind := dashboard.Indicator{Form: &form, RowKey: "r1", ColCode: "3"}
 	var lastPeriod int64
 	if err := db.QueryRow(ctx, `SELECT id FROM periods WHERE key = '2026-M10'`).Scan(&lastPeriod); err != nil {
 		b.Fatal(err)

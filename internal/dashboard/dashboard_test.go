@@ -1,6 +1,10 @@
 package dashboard_test
 
 import (
+	"fmt"
+
+	"baocao/internal/decimal"
+
 	"math"
 	"reflect"
 	"testing"
@@ -145,7 +149,6 @@ func TestStatusGridScopes(t *testing.T) {
 func TestTrend(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	ind := dashboard.Indicator{FormKey: "b1", RowKey: "r1", ColCode: "1", Rule: forms.Sum}
 	filter := dashboard.Filter{RegimeID: f.regimeID, From: date(2025, 12, 1)}
 	type point struct {
 		label    string
@@ -158,7 +161,7 @@ func TestTrend(t *testing.T) {
 	flatten := func(ps []dashboard.Point) []point {
 		var out []point
 		for _, p := range ps {
-			out = append(out, point{p.Period.Label, p.Value, p.OK, p.Reports, p.LastYear, p.LastYearOK})
+			out = append(out, point{p.Period.Label, p.Value.Float64(), p.OK, p.Reports, p.LastYear.Float64(), p.LastYearOK})
 		}
 		return out
 	}
@@ -191,7 +194,10 @@ func TestTrend(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			ind.Rule = tc.rule
+			form := testForm
+			form.Columns = []forms.Column{testForm.Columns[0]}
+			form.Columns[0].Aggregation = tc.rule
+			ind := dashboard.Indicator{Form: &form, RowKey: "r1", ColCode: "1"}
 			got, err := dashboard.Trend(f.ctx, f.db, tc.scope, filter, ind)
 			if err != nil {
 				t.Fatal(err)
@@ -206,27 +212,27 @@ func TestTrend(t *testing.T) {
 func TestAcross(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	ind := dashboard.Indicator{FormKey: "b1", RowKey: "r1", ColCode: "1", Rule: forms.Sum}
+	ind := dashboard.Indicator{Form: &testForm, RowKey: "r1", ColCode: "1"}
 	filter := dashboard.Filter{RegimeID: f.regimeID}
 	got, err := dashboard.Across(f.ctx, f.db, dashboard.Scope{}, filter, f.periods["2026-M01"], ind)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []dashboard.UnitValue{
-		{UnitID: f.d, Unit: "Trường Thử D", Value: 999},
-		{UnitID: f.a, Unit: "Xã Thử A", Value: 100},
-		{UnitID: f.b, Unit: "Xã Thử B", Value: 50},
-		{UnitID: f.c, Unit: "Xã Thử C", Value: 30},
+		{UnitID: f.d, Unit: "Trường Thử D", Value: decimal.FromInt(999)},
+		{UnitID: f.a, Unit: "Xã Thử A", Value: decimal.FromInt(100)},
+		{UnitID: f.b, Unit: "Xã Thử B", Value: decimal.FromInt(50)},
+		{UnitID: f.c, Unit: "Xã Thử C", Value: decimal.FromInt(30)},
 	}
-	if !reflect.DeepEqual(got, want) {
+	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("across\n%+v\nwant\n%+v", got, want)
 	}
 	got, err = dashboard.Across(f.ctx, f.db, dashboard.Scope{Receiver: f.vpUBND}, filter, f.periods["2026-M03"], ind)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want = []dashboard.UnitValue{{UnitID: f.a, Unit: "Xã Thử A", Value: 120, LastYear: 10, LastYearOK: true}}
-	if !reflect.DeepEqual(got, want) {
+	want = []dashboard.UnitValue{{UnitID: f.a, Unit: "Xã Thử A", Value: decimal.FromInt(120), LastYear: decimal.FromInt(10), LastYearOK: true}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("across with last year\n%+v\nwant\n%+v", got, want)
 	}
 	// A period of another regime, or units outside the scope, show nothing.

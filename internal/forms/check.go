@@ -132,7 +132,7 @@ func (f *Form) check() []string {
 			add("cột (%s): cách tổng hợp không hợp lệ.", c.Code)
 		case c.Aggregation == WeightedAvg && !cols[c.WeightBy] && c.WeightBy == c.Code:
 			add("cột (%s): bình quân gia quyền cần một cột trọng số khác.", c.Code)
-		case c.Min != nil && c.Max != nil && *c.Min > *c.Max:
+		case c.Min != nil && c.Max != nil && c.Min.Cmp(*c.Max) > 0:
 			add("cột (%s): giá trị nhỏ nhất lớn hơn giá trị lớn nhất.", c.Code)
 		case c.Decimals < 0 || c.Decimals > 6:
 			add("cột (%s): số chữ số thập phân từ 0 đến 6.", c.Code)

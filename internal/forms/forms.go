@@ -6,10 +6,9 @@
 package forms
 
 import (
-	"math"
-	"strings"
+	"fmt"
 
-	"baocao/internal/vn"
+	"baocao/internal/decimal"
 )
 
 // Template is the content of one template version.
@@ -66,19 +65,19 @@ const (
 // labels of the header cells above it from the top; equal neighbouring
 // group labels merge into one spanning cell.
 type Column struct {
-	Code        string   `json:"code"` // 1, 2, 3 … printed as (1), (2) …
-	Label       string   `json:"label"`
-	Groups      []string `json:"groups,omitempty"`
-	Type        string   `json:"type"`
-	Decimals    int      `json:"decimals,omitempty"`
-	Formula     string   `json:"formula,omitempty"` // for every data row, e.g. "c1 + c2"
-	Aggregation string   `json:"aggregation,omitempty"`
-	WeightBy    string   `json:"weight_by,omitempty"` // column code, for weighted_avg
-	Required    bool     `json:"required,omitempty"`
-	Min         *float64 `json:"min,omitempty"`
-	Max         *float64 `json:"max,omitempty"`
-	NonNegative bool     `json:"non_negative,omitempty"`
-	Prefill     string   `json:"prefill,omitempty"` // "previous": copied from the previous period (plan figures); "usage": the rows' Metric over the period (the usage report)
+	Code        string           `json:"code"` // 1, 2, 3 … printed as (1), (2) …
+	Label       string           `json:"label"`
+	Groups      []string         `json:"groups,omitempty"`
+	Type        string           `json:"type"`
+	Decimals    int              `json:"decimals,omitempty"`
+	Formula     string           `json:"formula,omitempty"` // for every data row, e.g. "c1 + c2"
+	Aggregation string           `json:"aggregation,omitempty"`
+	WeightBy    string           `json:"weight_by,omitempty"` // column code, for weighted_avg
+	Required    bool             `json:"required,omitempty"`
+	Min         *decimal.Decimal `json:"min,omitempty"`
+	Max         *decimal.Decimal `json:"max,omitempty"`
+	NonNegative bool             `json:"non_negative,omitempty"`
+	Prefill     string           `json:"prefill,omitempty"` // "previous": copied from the previous period (plan figures); "usage": the rows' Metric over the period (the usage report)
 }
 
 // Kinds of row.
@@ -229,23 +228,55 @@ func (t *Template) FormByKey(key string) (*Form, bool) {
 	return nil, false
 }
 
-// Format writes a value of the column the Vietnamese way (1.234,5): with
-// the column's decimals (one for a percentage unless set), trailing zeros
-// dropped, and as many decimals as a typed value has when none are set.
-func (c Column) Format(x float64) string {
-	decimals := c.Decimals
-	if c.Type == Percent && decimals == 0 {
-		decimals = 1
+// Places is the number of decimals the column keeps: its Decimals, one
+// for a percentage and none for an integer unless set, and -1 for a number
+// column without a setting, which keeps what is typed.
+func (c Column) Places() int {
+	switch {
+	case c.Decimals > 0:
+		return c.Decimals
+	case c.Type == Integer:
+		return 0
+	case c.Type == Percent:
+		return 1
 	}
-	if x == math.Trunc(x) && decimals == 0 {
-		return vn.Int(int64(x))
+	return -1
+}
+
+// computedPlaces is how many decimals a computed value of a column that
+// keeps what is typed is given.
+const computedPlaces = 6
+
+// Computed rounds a value a formula computed to the column's decimals
+// (halves away from zero), as the designer set them; typed values are
+// never rounded.
+func (c Column) Computed(x decimal.Decimal) decimal.Decimal {
+	if p := c.Places(); p >= 0 {
+		return x.Round(p)
 	}
-	if decimals == 0 {
-		decimals = -1 // a typed 200,5 is shown as typed
+	return x.Round(computedPlaces)
+}
+
+// Format writes a stored value of the column the Vietnamese way (1.234,5),
+// exactly: every stored digit, trailing zeros dropped. Typed values are
+// kept as typed and computed ones were rounded to the column when they
+// were computed, so reading back what is shown never changes a value.
+func (c Column) Format(x decimal.Decimal) string { return x.Format() }
+
+// Check applies the column's rules to a typed number and returns what is
+// wrong with it, in Vietnamese, or "".
+func (c Column) Check(x decimal.Decimal) string {
+	switch p := c.Places(); {
+	case c.Type == Integer && !x.IsInteger():
+		return "Phải là số nguyên."
+	case p > 0 && x.Decimals() > p:
+		return fmt.Sprintf("Cột này ghi tối đa %d chữ số thập phân; hãy tự làm tròn nếu cần.", p)
+	case c.NonNegative && x.Sign() < 0:
+		return "Không được âm."
+	case c.Min != nil && x.Cmp(*c.Min) < 0:
+		return "Không được nhỏ hơn " + c.Min.Format() + "."
+	case c.Max != nil && x.Cmp(*c.Max) > 0:
+		return "Không được lớn hơn " + c.Max.Format() + "."
 	}
-	out := vn.Decimal(math.Round(x*1e6)/1e6, decimals)
-	if strings.Contains(out, ",") {
-		out = strings.TrimRight(strings.TrimRight(out, "0"), ",")
-	}
-	return out
+	return ""
 }

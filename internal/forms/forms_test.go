@@ -1,6 +1,8 @@
 package forms
 
 import (
+	"baocao/internal/decimal"
+
 	"strings"
 	"testing"
 
@@ -53,9 +55,9 @@ func TestHeaderMergesGroups(t *testing.T) {
 
 type values map[formula.Cell]float64
 
-func (v values) Value(c formula.Cell, _ formula.Period) (float64, bool) {
+func (v values) Value(c formula.Cell, _ formula.Period) (decimal.Decimal, bool) {
 	x, ok := v[c]
-	return x, ok
+	return decimal.FromInt(int64(x)), ok
 }
 
 func TestCompileSumsChildrenButNotOfWhich(t *testing.T) {
@@ -71,9 +73,9 @@ func TestCompileSumsChildrenButNotOfWhich(t *testing.T) {
 		{Row: "r4", Col: "2"}: 1, {Row: "r4", Col: "3"}: 1, {Row: "r4", Col: "4"}: 1,
 	}
 	out := prog.Evaluate(in)
-	check := func(row, col string, want float64) {
+	check := func(row, col string, want int64) {
 		t.Helper()
-		if got := out[formula.Cell{Row: row, Col: col}]; !got.OK || got.Value != want {
+		if got := out[formula.Cell{Row: row, Col: col}]; !got.OK || !got.Value.Equal(decimal.FromInt(want)) {
 			t.Errorf("%s.c%s = %+v, want %v", row, col, got, want)
 		}
 	}
@@ -82,10 +84,10 @@ func TestCompileSumsChildrenButNotOfWhich(t *testing.T) {
 	check("r1", "4", 13)
 	check("r1", "1", 17) // the column formula wins over SUM(children)
 	check("r2", "5", 80)
-	if got := out[RuleCell("r3", 0)]; !got.OK || got.Value != 0 {
+	if got := out[RuleCell("r3", 0)]; !got.OK || !got.Value.IsZero() {
 		t.Errorf("rule on r3 (99 > 5) = %+v, want false", got)
 	}
-	if got := out[RuleCell("r2", 0)]; !got.OK || got.Value != 1 {
+	if got := out[RuleCell("r2", 0)]; !got.OK || !got.Value.Equal(decimal.FromInt(1)) {
 		t.Errorf("rule on r2 = %+v, want true", got)
 	}
 }
@@ -123,7 +125,7 @@ func TestCheckStructure(t *testing.T) {
 		"cách tổng hợp":   func(f *Form) { f.Columns[1].Aggregation = "median" },
 		"cột trọng số":    func(f *Form) { f.Columns[1].Aggregation = WeightedAvg; f.Columns[1].WeightBy = "9" },
 		"loại dòng":       func(f *Form) { f.Rows[1].Kind = "total" },
-		"lớn hơn giá trị": func(f *Form) { lo, hi := 5.0, 1.0; f.Columns[1].Min, f.Columns[1].Max = &lo, &hi },
+		"lớn hơn giá trị": func(f *Form) { lo, hi := decimal.FromInt(5), decimal.FromInt(1); f.Columns[1].Min, f.Columns[1].Max = &lo, &hi },
 	}
 	for want, breakIt := range cases {
 		f := smallForm()
@@ -152,6 +154,42 @@ func TestLevelOfSTT(t *testing.T) {
 	for stt, want := range map[string]int{"I": 1, "IV.": 1, "1": 2, "12.": 2, "1.1": 3, "a": 3, "b)": 3, "-": 4, "+": 4, "": 2} {
 		if got := LevelOfSTT(stt); got != want {
 			t.Errorf("LevelOfSTT(%q) = %d, want %d", stt, got, want)
+		}
+	}
+}
+
+func TestColumnCheckAndComputed(t *testing.T) {
+	t.Parallel()
+	lo, hi := decimal.MustParse("0.5"), decimal.MustParse("1000.5")
+	one := Column{Type: Number, Decimals: 1, Min: &lo, Max: &hi}
+	for typed, want := range map[string]string{
+		"25.7":   "",
+		"25.75":  "Cột này ghi tối đa 1 chữ số thập phân; hãy tự làm tròn nếu cần.",
+		"0.4":    "Không được nhỏ hơn 0,5.",
+		"1000.6": "Không được lớn hơn 1.000,5.",
+	} {
+		if got := one.Check(decimal.MustParse(typed)); got != want {
+			t.Errorf("Check(%s) = %q, want %q", typed, got, want)
+		}
+	}
+	if got := (Column{Type: Integer}).Check(decimal.MustParse("2.5")); got != "Phải là số nguyên." {
+		t.Errorf("integer Check = %q", got)
+	}
+	if got := (Column{Type: Number}).Check(decimal.MustParse("2.123456789")); got != "" {
+		t.Errorf("a column without decimals refused %q", got)
+	}
+	third, _ := decimal.FromInt(100).Quo(decimal.FromInt(3))
+	for _, c := range []struct {
+		col  Column
+		want string
+	}{
+		{Column{Type: Percent}, "33.3"},
+		{Column{Type: Number, Decimals: 2}, "33.33"},
+		{Column{Type: Integer}, "33"},
+		{Column{Type: Number}, "33.333333"},
+	} {
+		if got := c.col.Computed(third).String(); got != c.want {
+			t.Errorf("%+v Computed = %s, want %s", c.col, got, c.want)
 		}
 	}
 }

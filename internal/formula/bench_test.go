@@ -1,6 +1,8 @@
 package formula
 
 import (
+	"baocao/internal/decimal"
+
 	"fmt"
 	"testing"
 )
@@ -58,9 +60,9 @@ func bigFormulas(s *testSheet) map[Cell]string {
 }
 
 // mapValues are inputs in maps, as a caller reading a database would hold them.
-type mapValues [3]map[Cell]float64
+type mapValues [3]map[Cell]decimal.Decimal
 
-func (m *mapValues) Value(c Cell, p Period) (float64, bool) {
+func (m *mapValues) Value(c Cell, p Period) (decimal.Decimal, bool) {
 	v, ok := m[p][c]
 	return v, ok
 }
@@ -71,13 +73,13 @@ func bigValues(s *testSheet) *mapValues {
 		if len(s.children[r]) > 0 {
 			continue
 		}
-		m[Current][Cell{r, "1"}] = float64(1000 + i)
-		m[Current][Cell{r, "2"}] = float64(900 + i)
-		m[Current][Cell{r, "3"}] = float64(80 + i%17)
-		m[Current][Cell{r, "8"}] = float64(i)
-		m[Previous][Cell{r, "4"}] = float64(500 + i)
+		m[Current][Cell{r, "1"}] = decimal.FromInt(int64(1000 + i))
+		m[Current][Cell{r, "2"}] = decimal.FromInt(int64(900 + i))
+		m[Current][Cell{r, "3"}] = decimal.FromInt(int64(80 + i%17))
+		m[Current][Cell{r, "8"}] = decimal.FromInt(int64(i))
+		m[Previous][Cell{r, "4"}] = decimal.FromInt(int64(500 + i))
 		if i%10 != 0 {
-			m[LastYear][Cell{r, "3"}] = float64(70 + i%13)
+			m[LastYear][Cell{r, "3"}] = decimal.FromInt(int64(70 + i%13))
 		}
 	}
 	return m
@@ -98,17 +100,17 @@ func TestBigSheet(t *testing.T) {
 		t.Fatalf("%d results", len(res))
 	}
 	// The total of column 3 is the sum of the leaves.
-	var want float64
+	want := decimal.Zero
 	for _, r := range s.rows {
 		if len(s.children[r]) == 0 {
-			want += in[Current][Cell{r, "3"}]
+			want, _ = want.Add(in[Current][Cell{r, "3"}])
 		}
 	}
-	if got := res[Cell{"tong", "3"}]; !got.OK || got.Value != want {
+	if got := res[Cell{"tong", "3"}]; !got.OK || !got.Value.Equal(want) {
 		t.Errorf("tong.c3 = %+v, want %v", got, want)
 	}
 	// Year to date on the total row uses the computed total.
-	if got := res[Cell{"tong", "4"}]; !got.OK || got.Value != want {
+	if got := res[Cell{"tong", "4"}]; !got.OK || !got.Value.Equal(want) {
 		t.Errorf("tong.c4 = %+v, want %v (no previous value)", got, want)
 	}
 	for c, r := range res {

@@ -346,7 +346,7 @@ func (b *binder) bind(n *node) *node {
 	divZero := false
 	if n.op == opMul {
 		for i, k := range n.kids {
-			if n.inv[i] && k.op == opNum && k.num == 0 {
+			if n.inv[i] && k.op == opNum && k.num.IsZero() {
 				b.problem(k.pos, "chia cho 0 ở ký tự %d (số chia luôn bằng 0)", runePos(b.src, k.pos))
 				divZero = true
 			}
@@ -363,7 +363,7 @@ func (b *binder) bind(n *node) *node {
 	// Every operand is a constant: fold.
 	var e evaluator
 	v, _ := e.eval(n)
-	if e.fail || !finite(v) {
+	if e.fail {
 		b.problem(n.pos, "phép tính với hằng số ở ký tự %d vượt quá giới hạn của số", runePos(b.src, n.pos))
 		return n
 	}

@@ -80,7 +80,7 @@ func TestProblems(t *testing.T) {
 				{"r1.c5", "Công thức ô r1.c5: chia cho 0 ở ký tự 3 (số chia luôn bằng 0)", 3},
 				{"r1.c5", "Công thức ô r1.c5: chia cho 0 ở ký tự 19 (số chia luôn bằng 0)", 19},
 			}},
-		{"constant overflow", map[string]string{"r1.c5": "c1 + 1e308 * 10"},
+		{"constant overflow", map[string]string{"r1.c5": "c1 + 1e100 * 1e100 * 10"},
 			[]want{{"r1.c5", "Công thức ô r1.c5: phép tính với hằng số ở ký tự 6 vượt quá giới hạn của số", 6}}},
 		{"prev of an expression", map[string]string{"r1.c5": "prev(c1 * 2)"},
 			[]want{{"r1.c5", "Công thức ô r1.c5: lỗi cú pháp ở ký tự 6: PREV chỉ nhận đúng một ô, ví dụ PREV(c5) hoặc PREV(r12.c5)", 6}}},

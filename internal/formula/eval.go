@@ -1,9 +1,10 @@
 package formula
 
 import (
-	"math"
 	"strconv"
 	"strings"
+
+	"baocao/internal/decimal"
 )
 
 // state says where a value comes from. Combining operands takes the
@@ -27,7 +28,6 @@ const (
 const (
 	reasonDivZero  = "chia cho 0"
 	reasonOverflow = "kết quả quá lớn"
-	reasonBadInput = "giá trị không hợp lệ"
 )
 
 type slotErr struct {
@@ -36,7 +36,7 @@ type slotErr struct {
 }
 
 type evaluator struct {
-	vals []float64
+	vals []decimal.Decimal
 	st   []uint8
 	errs []slotErr // allocated on the first error
 
@@ -66,26 +66,21 @@ func (e *evaluator) setErr(s, root int32, reason string) {
 }
 
 // Evaluate computes every formula cell in dependency order and returns the
-// result of each. Current-period references to formula cells use the
-// computed results; every other reference, and every prev and lastyear,
-// reads in (which may be nil: all blank). Evaluate on a nil Program
-// returns nil.
+// result of each, exactly (quotients to 34 significant digits). Current-
+// period references to formula cells use the computed results; every other
+// reference, and every prev and lastyear, reads in (which may be nil: all
+// blank). Evaluate on a nil Program returns nil.
 func (p *Program) Evaluate(in Values) map[Cell]Result {
 	if p == nil {
 		return nil
 	}
 	n := len(p.slots)
 	nf := len(p.cells)
-	e := evaluator{vals: make([]float64, n), st: make([]uint8, n)}
+	e := evaluator{vals: make([]decimal.Decimal, n), st: make([]uint8, n)}
 	if in != nil {
 		for s := nf; s < n; s++ {
 			k := p.slots[s]
-			v, ok := in.Value(k.cell, k.period)
-			switch {
-			case !ok:
-			case !finite(v):
-				e.setErr(int32(s), int32(s), reasonBadInput)
-			default:
+			if v, ok := in.Value(k.cell, k.period); ok {
 				e.vals[s], e.st[s] = v, slotValue
 			}
 		}
@@ -105,13 +100,7 @@ func (p *Program) Evaluate(in Values) map[Cell]Result {
 			r.Err = "Không tính được: ô " + p.slots[se.root].String() + " có lỗi (" + se.reason + ")"
 		case st == stBlank:
 			// blank
-		case !finite(v):
-			e.setErr(f, f, reasonOverflow)
-			r.Err = "Không tính được: " + reasonOverflow
 		default:
-			if v == 0 {
-				v = 0 // no -0
-			}
 			e.vals[f], e.st[f] = v, slotValue
 			r = Result{Value: v, OK: true}
 		}
@@ -120,19 +109,19 @@ func (p *Program) Evaluate(in Values) map[Cell]Result {
 	return out
 }
 
-func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+var one = decimal.FromInt(1)
 
-func b2f(b bool) float64 {
+func truth(b bool) decimal.Decimal {
 	if b {
-		return 1
+		return one
 	}
-	return 0
+	return decimal.Zero
 }
 
 // eval computes n. After a failure (e.fail) the value is meaningless.
-func (e *evaluator) eval(n *node) (float64, state) {
+func (e *evaluator) eval(n *node) (decimal.Decimal, state) {
 	if e.fail {
-		return 0, stVal
+		return decimal.Zero, stVal
 	}
 	switch n.op {
 	case opNum:
@@ -143,55 +132,63 @@ func (e *evaluator) eval(n *node) (float64, state) {
 			return e.vals[n.slot], stVal
 		case slotError:
 			e.failSlot(n.slot)
-			return 0, stVal
+			return decimal.Zero, stVal
 		}
-		return 0, stBlank
+		return decimal.Zero, stBlank
 	case opNeg:
 		v, s := e.eval(n.kids[0])
-		return -v, s
+		return v.Neg(), s
 	case opNot:
 		v, s := e.eval(n.kids[0])
-		return b2f(v == 0), s
+		return truth(v.IsZero()), s
 	case opAdd:
-		var sum float64
+		sum := decimal.Zero
 		st := stConst
 		for i, k := range n.kids {
 			v, s := e.eval(k)
 			st = max(st, s)
+			ok := true
 			if n.inv[i] {
-				sum -= v
+				sum, ok = sum.Sub(v)
 			} else {
-				sum += v
+				sum, ok = sum.Add(v)
+			}
+			if !ok {
+				return e.overflow()
 			}
 		}
-		return e.check(sum, st)
+		return sum, st
 	case opMul:
 		prod, st := e.eval(n.kids[0])
 		divZero := false
 		for i, k := range n.kids[1:] {
 			v, s := e.eval(k)
 			st = max(st, s)
+			ok := true
 			switch {
 			case !n.inv[i+1]:
-				prod *= v
-			case v == 0:
+				prod, ok = prod.Mul(v)
+			case v.IsZero():
 				divZero = true
 			default:
-				prod /= v
+				prod, ok = prod.Quo(v)
+			}
+			if !ok {
+				return e.overflow()
 			}
 		}
 		if divZero {
 			if st == stBlank {
-				return 0, stBlank
+				return decimal.Zero, stBlank
 			}
 			e.failDirect(reasonDivZero)
-			return 0, stVal
+			return decimal.Zero, stVal
 		}
-		return e.check(prod, st)
+		return prod, st
 	case opCmp:
 		a, sa := e.eval(n.kids[0])
 		b, sb := e.eval(n.kids[1])
-		c := compare(a, b)
+		c := a.Cmp(b)
 		var r bool
 		switch n.cmp {
 		case cmpLT:
@@ -207,24 +204,24 @@ func (e *evaluator) eval(n *node) (float64, state) {
 		default:
 			r = c != 0
 		}
-		return b2f(r), max(sa, sb)
+		return truth(r), max(sa, sb)
 	case opAnd, opOr:
 		st := stConst
 		for _, k := range n.kids {
 			v, s := e.eval(k)
 			st = max(st, s)
-			if (v != 0) == (n.op == opOr) { // decided: false for AND, true for OR
-				return b2f(n.op == opOr), st
+			if !v.IsZero() == (n.op == opOr) { // decided: false for AND, true for OR
+				return truth(n.op == opOr), st
 			}
 		}
-		return b2f(n.op == opAnd), st
+		return truth(n.op == opAnd), st
 	case opIf:
 		c, cs := e.eval(n.kids[0])
 		if cs == stBlank {
-			return 0, stBlank
+			return decimal.Zero, stBlank
 		}
 		k := n.kids[2]
-		if c != 0 {
+		if !c.IsZero() {
 			k = n.kids[1]
 		}
 		v, s := e.eval(k)
@@ -234,27 +231,38 @@ func (e *evaluator) eval(n *node) (float64, state) {
 	case opRound:
 		x, sx := e.eval(n.kids[0])
 		d, sd := e.eval(n.kids[1])
-		return e.check(roundHalfAway(x, d), max(sx, sd))
+		return x.Round(places(d)), max(sx, sd)
 	case opAbs:
 		v, s := e.eval(n.kids[0])
-		return math.Abs(v), s
+		return v.Abs(), s
 	}
 	panic("formula: unexpected node in evaluation") // unreachable: Compile binds every node
 }
 
-// check turns an overflow into an error.
-func (e *evaluator) check(v float64, st state) (float64, state) {
-	if finite(v) {
-		return v, st
-	}
+// overflow fails the formula with a result too large to hold.
+func (e *evaluator) overflow() (decimal.Decimal, state) {
 	e.failDirect(reasonOverflow)
-	return 0, stVal
+	return decimal.Zero, stVal
+}
+
+// places is ROUND's number of decimals: truncated to an integer, within
+// ±100.
+func places(d decimal.Decimal) int {
+	whole, _, _ := strings.Cut(d.String(), ".")
+	n, err := strconv.Atoi(whole)
+	if err != nil || n > 100 {
+		if strings.HasPrefix(whole, "-") {
+			return -100
+		}
+		return 100
+	}
+	return max(n, -100)
 }
 
 // aggregate computes SUM, MIN, MAX and AVG, skipping blank arguments.
-func (e *evaluator) aggregate(n *node) (float64, state) {
+func (e *evaluator) aggregate(n *node) (decimal.Decimal, state) {
 	st := stConst
-	var acc float64
+	acc := decimal.Zero
 	count := 0
 	for _, k := range n.kids {
 		v, s := e.eval(k)
@@ -262,85 +270,34 @@ func (e *evaluator) aggregate(n *node) (float64, state) {
 		if s == stBlank {
 			continue
 		}
+		ok := true
 		switch {
 		case count == 0:
 			acc = v
 		case n.op == opMin:
-			acc = min(acc, v)
+			if v.Cmp(acc) < 0 {
+				acc = v
+			}
 		case n.op == opMax:
-			acc = max(acc, v)
+			if v.Cmp(acc) > 0 {
+				acc = v
+			}
 		default:
-			acc += v
+			acc, ok = acc.Add(v)
+		}
+		if !ok {
+			return e.overflow()
 		}
 		count++
 	}
 	if count == 0 {
-		return 0, st
+		return decimal.Zero, st
 	}
 	if n.op == opAvg {
-		acc /= float64(count)
-	}
-	return e.check(acc, st)
-}
-
-// compare orders a and b, taking values within a relative 1e-9 as equal
-// so that 0.1 + 0.2 = 0.3.
-func compare(a, b float64) int {
-	if a == b || math.Abs(a-b) <= 1e-9*max(math.Abs(a), math.Abs(b)) {
-		return 0
-	}
-	if a < b {
-		return -1
-	}
-	return 1
-}
-
-// roundHalfAway rounds x to d decimals (d truncated to an integer, may be
-// negative), halves away from zero. It rounds the shortest decimal form of
-// x, so ROUND(2.675, 2) is 2.68 as written, not 2.67 as stored in binary.
-func roundHalfAway(x, d float64) float64 {
-	if x == 0 || !finite(x) || math.IsNaN(d) {
-		return x
-	}
-	d = math.Trunc(max(-400, min(400, d)))
-	n := int(d)
-	neg := x < 0
-	s := strconv.FormatFloat(math.Abs(x), 'e', -1, 64) // d.ddde±xx
-	ePos := strings.IndexByte(s, 'e')
-	exp, _ := strconv.Atoi(s[ePos+1:])
-	digits := strings.Replace(s[:ePos], ".", "", 1)
-	// x = 0.digits × 10^(exp+1); keep k digits.
-	k := exp + 1 + n
-	if k >= len(digits) {
-		return x
-	}
-	if k < 0 {
-		return 0
-	}
-	kept := []byte(digits[:k])
-	if digits[k] >= '5' {
-		i := k - 1
-		for ; i >= 0 && kept[i] == '9'; i-- {
-			kept[i] = '0'
-		}
-		if i >= 0 {
-			kept[i]++
-		} else {
-			kept = append([]byte{'1'}, kept...)
+		var ok bool
+		if acc, ok = acc.Quo(decimal.FromInt(int64(count))); !ok {
+			return e.overflow()
 		}
 	}
-	if len(kept) == 0 {
-		return 0
-	}
-	v, err := strconv.ParseFloat(string(kept)+"e"+strconv.Itoa(exp+1-k), 64)
-	if err != nil && !math.IsInf(v, 0) {
-		return x
-	}
-	if neg {
-		v = -v
-	}
-	if v == 0 {
-		return 0
-	}
-	return v
+	return acc, st
 }

@@ -72,6 +72,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"baocao/internal/decimal"
 )
 
 // HelpVI is the summary of the formula language shown to template designers.
@@ -164,14 +166,14 @@ const (
 
 // Values supplies input cells. Value reports false when the cell is blank.
 type Values interface {
-	Value(c Cell, p Period) (float64, bool)
+	Value(c Cell, p Period) (decimal.Decimal, bool)
 }
 
 // Result is the value of one formula cell. OK false with an empty Err means
 // blank (all the inputs it depends on are blank); Err, in Vietnamese,
 // explains why the value cannot be computed, e.g. "Không tính được: chia cho 0".
 type Result struct {
-	Value float64
+	Value decimal.Decimal
 	OK    bool
 	Err   string
 }

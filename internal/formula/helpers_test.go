@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"baocao/internal/decimal"
 )
 
 // testSheet is a Sheet held in memory.
@@ -41,7 +43,7 @@ func sheet1() *testSheet {
 // vals are inputs keyed "r1.c3" (current), "prev r1.c3" and "ly r1.c3".
 type vals map[string]float64
 
-func (v vals) Value(c Cell, p Period) (float64, bool) {
+func (v vals) Value(c Cell, p Period) (decimal.Decimal, bool) {
 	k := c.String()
 	switch p {
 	case Previous:
@@ -50,7 +52,18 @@ func (v vals) Value(c Cell, p Period) (float64, bool) {
 		k = "ly " + k
 	}
 	x, ok := v[k]
-	return x, ok
+	if !ok {
+		return decimal.Zero, false
+	}
+	return dec(x)
+}
+
+// dec converts a test's float literal to the decimal it is written as; a
+// NaN, an infinity or a float beyond any figure (1e308) is blank, as no
+// store can hold one.
+func dec(x float64) (decimal.Decimal, bool) {
+	d, err := decimal.ParseCanonical(strconv.FormatFloat(x, 'g', -1, 64))
+	return d, err == nil
 }
 
 // cell parses "r1.c3".
@@ -91,4 +104,4 @@ func resultString(r Result) string {
 	return formatNum(r.Value)
 }
 
-func formatNum(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+func formatNum(v decimal.Decimal) string { return v.String() }

@@ -2,9 +2,10 @@ package formula
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"baocao/internal/decimal"
 )
 
 type opcode uint8
@@ -48,7 +49,7 @@ type node struct {
 	period Period
 	pos    int
 	slot   int32
-	num    float64
+	num    decimal.Decimal
 	row    string // opRef: row key as written (lower case), "" for the current row
 	col    string // opRef: column code without leading zeros
 	kids   []*node
@@ -68,7 +69,7 @@ type token struct {
 	kind  tokKind
 	pos   int
 	text  string // identifiers in lower case; punctuation; number lexeme
-	num   float64
+	num   decimal.Decimal
 	isInt bool // a number written with digits only
 }
 
@@ -122,7 +123,7 @@ func lex(src string) ([]token, *syntaxError) {
 				}
 			}
 			text := src[start:i]
-			v, err := strconv.ParseFloat(text, 64)
+			v, err := decimal.ParseCanonical(text)
 			if err != nil {
 				return nil, &syntaxError{pos: start, msg: fmt.Sprintf("số %s quá lớn", text)}
 			}

@@ -27,6 +27,7 @@ import (
 	"baocao/internal/apperr"
 	"baocao/internal/audit"
 	"baocao/internal/database"
+	"baocao/internal/decimal"
 	"baocao/internal/documents"
 	"baocao/internal/forms"
 	"baocao/internal/reports"
@@ -77,16 +78,16 @@ type ReportMeta struct {
 
 // Value is one cell of the report.
 type Value struct {
-	Form          string   `json:"form"`
-	FormTitle     string   `json:"form_title"`
-	Row           string   `json:"row"`
-	STT           string   `json:"stt"`
-	Label         string   `json:"label"`
-	IndicatorCode string   `json:"indicator_code,omitempty"`
-	Column        string   `json:"column"`
-	ColumnLabel   string   `json:"column_label"`
-	Number        *float64 `json:"number,omitempty"`
-	Text          string   `json:"text,omitempty"`
+	Form          string           `json:"form"`
+	FormTitle     string           `json:"form_title"`
+	Row           string           `json:"row"`
+	STT           string           `json:"stt"`
+	Label         string           `json:"label"`
+	IndicatorCode string           `json:"indicator_code,omitempty"`
+	Column        string           `json:"column"`
+	ColumnLabel   string           `json:"column_label"`
+	Number        *decimal.Decimal `json:"number,omitempty"` // exact digits, a JSON number
+	Text          string           `json:"text,omitempty"`
 }
 
 // Document is the signed PDF.

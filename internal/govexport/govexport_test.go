@@ -192,7 +192,7 @@ func TestDeliveryRetriesThenDeliversOnce(t *testing.T) {
 		}
 	}
 	p := rc.last
-	if len(p.Values) == 0 || p.Values[0].Number == nil || *p.Values[0].Number != 12.5 {
+	if len(p.Values) == 0 || p.Values[0].Number == nil || p.Values[0].Number.String() != "12.5" {
 		t.Fatalf("values: %+v", p.Values)
 	}
 	if p.Report.Number != "1/BC-SYT" || p.Report.Unit.Name != "Sở Y tế" || p.Report.Receiver.Name != "Văn phòng Ủy ban nhân dân tỉnh" {

@@ -1,6 +1,8 @@
 package pdf
 
 import (
+	"baocao/internal/decimal"
+
 	"bytes"
 	"fmt"
 	"math"
@@ -58,14 +60,15 @@ func testDoc(rows int) Document {
 		f.Rows = append(f.Rows, row)
 		if row.HasValues() {
 			for j, c := range cols {
-				x := 1234.5 * float64(i+1) * float64(j+1) / 7
+				x, _ := decimal.New(12345, -1).Mul(decimal.FromInt(int64((i + 1) * (j + 1))))
+				x, _ = x.Quo(decimal.FromInt(7))
 				if i == 3 && j == 0 {
-					x = 1234.5
+					x = decimal.New(12345, -1)
 				}
 				if c.Type == forms.Percent {
-					x = 100 * float64(i%9+1) / 7
+					x, _ = decimal.FromInt(int64(100 * (i%9 + 1))).Quo(decimal.FromInt(7))
 				}
-				values["b1|"+row.Key+"|"+c.Code] = c.Format(x)
+				values["b1|"+row.Key+"|"+c.Code] = c.Format(c.Computed(x))
 			}
 		}
 	}

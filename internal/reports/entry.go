@@ -3,14 +3,12 @@ package reports
 import (
 	"context"
 	"fmt"
-	"math"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"baocao/internal/decimal"
 	"baocao/internal/forms"
 	"baocao/internal/formula"
 	"baocao/internal/usage"
@@ -22,10 +20,10 @@ func CellKey(form, row, col string) string { return form + "|" + row + "|" + col
 // Content is what a report holds: the cells as an official reads them
 // (numbers in Vietnamese format) and the narrative.
 type Content struct {
-	Values   map[string]string // CellKey → shown value
-	Numbers  map[string]float64
-	Computed map[string]bool   // the cells the server computed
-	Sections map[string]string // section key → sanitised HTML
+	Values   map[string]string          // CellKey → shown value
+	Numbers  map[string]decimal.Decimal // CellKey → stored number
+	Computed map[string]bool            // the cells the server computed
+	Sections map[string]string          // section key → sanitised HTML
 }
 
 // Problem is a cell or section that needs attention.
@@ -84,10 +82,10 @@ func (s *Store) Content(ctx context.Context, r *Report) (*Content, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Content{Values: map[string]string{}, Numbers: map[string]float64{}, Computed: map[string]bool{}, Sections: map[string]string{}}
-	rows, _ := s.db.Query(ctx, `SELECT form_key, row_key, col_code, num::float8, txt, computed FROM report_values WHERE report_id = $1`, r.ID)
+	c := &Content{Values: map[string]string{}, Numbers: map[string]decimal.Decimal{}, Computed: map[string]bool{}, Sections: map[string]string{}}
+	rows, _ := s.db.Query(ctx, `SELECT form_key, row_key, col_code, num::text, txt, computed FROM report_values WHERE report_id = $1`, r.ID)
 	var form, row, col string
-	var num *float64
+	var num *string
 	var txt *string
 	var computed bool
 	_, err = pgx.ForEachRow(rows, []any{&form, &row, &col, &num, &txt, &computed}, func() error {
@@ -95,8 +93,12 @@ func (s *Store) Content(ctx context.Context, r *Report) (*Content, error) {
 		c.Computed[key] = computed
 		switch {
 		case num != nil:
-			c.Numbers[key] = *num
-			c.Values[key] = formatNumber(tpl, form, col, *num)
+			x, err := decimal.ParseCanonical(*num)
+			if err != nil {
+				return err
+			}
+			c.Numbers[key] = x
+			c.Values[key] = formatNumber(tpl, form, col, x)
 		case txt != nil:
 			c.Values[key] = *txt
 		}
@@ -115,34 +117,13 @@ func (s *Store) Content(ctx context.Context, r *Report) (*Content, error) {
 }
 
 // formatNumber writes a number of a form's column the Vietnamese way.
-func formatNumber(tpl *forms.Template, form, col string, x float64) string {
+func formatNumber(tpl *forms.Template, form, col string, x decimal.Decimal) string {
 	if f, ok := tpl.FormByKey(form); ok {
 		if c, ok := f.Column(col); ok {
 			return c.Format(x)
 		}
 	}
 	return forms.Column{}.Format(x)
-}
-
-// ParseNumber reads a number typed the Vietnamese way (1.234,5), or with
-// a decimal point (1234.5).
-func ParseNumber(raw string) (float64, bool) {
-	raw = strings.ReplaceAll(strings.TrimSpace(raw), " ", "")
-	if raw == "" {
-		return 0, false
-	}
-	switch {
-	case strings.Contains(raw, ","):
-		raw = strings.ReplaceAll(raw, ".", "")
-		raw = strings.Replace(raw, ",", ".", 1)
-	case strings.Count(raw, ".") > 1 || (strings.Count(raw, ".") == 1 && len(raw)-strings.Index(raw, ".") == 4 && !strings.HasPrefix(strings.TrimPrefix(raw, "-"), "0.")):
-		raw = strings.ReplaceAll(raw, ".", "") // 1.234 is one thousand two hundred thirty-four
-	}
-	x, err := strconv.ParseFloat(raw, 64)
-	if err != nil || math.IsInf(x, 0) || math.IsNaN(x) {
-		return 0, false
-	}
-	return x, true
 }
 
 // Prefill gives the values a new report starts with: the columns the
@@ -158,7 +139,7 @@ func (s *Store) Prefill(ctx context.Context, r *Report) (map[string]string, erro
 	if err != nil {
 		return nil, err
 	}
-	var neighbours map[formula.Period]map[string]float64
+	var neighbours map[formula.Period]map[string]decimal.Decimal
 	var figures *usage.Figures
 	for _, f := range tpl.Forms {
 		for _, c := range f.Columns {

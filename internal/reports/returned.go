@@ -4,9 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"strconv"
 
 	"github.com/jackc/pgx/v5"
+
+	"baocao/internal/decimal"
 )
 
 // Returned is the last return of a report: the version it sent back, why,
@@ -78,26 +79,18 @@ func (s *Store) LastReturn(ctx context.Context, r *Report) (*Returned, error) {
 
 // sameValue compares a snapshot's stored text with the current cell.
 func sameValue(before string, now *Content, key string) bool {
-	if x, err := strconv.ParseFloat(before, 64); err == nil {
-		y, ok := now.Numbers[key]
-		return ok && x == y
+	if x, err := decimal.ParseCanonical(before); err == nil {
+		if y, ok := now.Numbers[key]; ok {
+			return x.Equal(y)
+		}
 	}
 	return now.Values[key] == before
 }
 
+// shownSnapshot writes a snapshot's stored text as the page shows it.
 func shownSnapshot(v string) string {
-	if x, err := strconv.ParseFloat(v, 64); err == nil {
-		return formatPlainNumber(x)
+	if x, err := decimal.ParseCanonical(v); err == nil {
+		return x.Format()
 	}
 	return v
-}
-
-func formatPlainNumber(x float64) string {
-	out := strconv.FormatFloat(x, 'f', -1, 64)
-	for i := range out {
-		if out[i] == '.' {
-			return out[:i] + "," + out[i+1:]
-		}
-	}
-	return out
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"baocao/internal/apperr"
+	"baocao/internal/decimal"
 	"baocao/internal/forms"
 	"baocao/internal/formula"
 	"baocao/internal/periods"
@@ -66,7 +67,7 @@ func (s *Store) Save(ctx context.Context, r *Report, d Draft, by int64) ([]Probl
 	}
 
 	var problems []Problem
-	numbers := map[string]float64{}
+	numbers := map[string]decimal.Decimal{}
 	texts := map[string]string{}
 	for key, raw := range d.Values {
 		raw = vn.Clean(raw)
@@ -78,14 +79,14 @@ func (s *Store) Save(ctx context.Context, r *Report, d Draft, by int64) ([]Probl
 			texts[key] = vn.Truncate(raw, maxText)
 			continue
 		}
-		x, ok := ParseNumber(raw)
-		if !ok {
+		x, err := decimal.Parse(raw)
+		if err != nil {
 			texts[key] = vn.Truncate(raw, 100) // kept as typed, refused at submission
-			problems = append(problems, Problem{key, "Phải là một số, ví dụ 1.234,5."})
+			problems = append(problems, Problem{key, err.Error()})
 			continue
 		}
 		numbers[key] = x
-		if msg := checkNumber(col, x); msg != "" {
+		if msg := col.Check(x); msg != "" {
 			problems = append(problems, Problem{key, msg})
 		}
 	}
@@ -94,13 +95,13 @@ func (s *Store) Save(ctx context.Context, r *Report, d Draft, by int64) ([]Probl
 	if err != nil {
 		return nil, 0, err
 	}
-	computed := map[string]float64{}
+	computed := map[string]decimal.Decimal{}
 	for _, f := range tpl.Forms {
 		results := programs[f.Key].Evaluate(cellValues{form: f.Key, current: numbers, neighbours: previous})
 		for cell, res := range results {
 			key := CellKey(f.Key, cell.Row, cell.Col)
 			if col, _ := strconv.Atoi(cell.Col); col >= 1001 { // a cross-cell rule
-				if res.OK && res.Value == 0 {
+				if res.OK && res.Value.IsZero() {
 					problems = append(problems, Problem{CellKey(f.Key, cell.Row, ""), f.Rules[col-1001].Message})
 				}
 				continue
@@ -109,7 +110,8 @@ func (s *Store) Save(ctx context.Context, r *Report, d Draft, by int64) ([]Probl
 			case res.Err != "":
 				problems = append(problems, Problem{key, res.Err})
 			case res.OK:
-				computed[key] = res.Value
+				c, _ := f.Column(cell.Col)
+				computed[key] = c.Computed(res.Value)
 			}
 		}
 	}
@@ -154,25 +156,27 @@ var errStale = errors.New("stale revision")
 // writeValues makes the report's stored cells exactly numbers, texts and
 // computed, writing only the cells that changed: an autosave changes a
 // few cells of a form of thousands.
-func writeValues(ctx context.Context, tx pgx.Tx, reportID int64, numbers map[string]float64, texts map[string]string, computed map[string]float64) error {
+func writeValues(ctx context.Context, tx pgx.Tx, reportID int64, numbers map[string]decimal.Decimal, texts map[string]string, computed map[string]decimal.Decimal) error {
 	type value struct {
-		num      *float64
+		num      *string // canonical text, as PostgreSQL reads numeric
 		txt      *string
 		computed bool
 	}
 	want := make(map[string]value, len(numbers)+len(texts)+len(computed))
 	for key, x := range numbers {
-		want[key] = value{num: &x}
+		t := x.String()
+		want[key] = value{num: &t}
 	}
 	for key, t := range texts {
 		want[key] = value{txt: &t}
 	}
 	for key, x := range computed {
-		want[key] = value{num: &x, computed: true}
+		t := x.String()
+		want[key] = value{num: &t, computed: true}
 	}
-	rows, _ := tx.Query(ctx, `SELECT form_key, row_key, col_code, num::float8, txt, computed FROM report_values WHERE report_id = $1`, reportID)
+	rows, _ := tx.Query(ctx, `SELECT form_key, row_key, col_code, num::text, txt, computed FROM report_values WHERE report_id = $1`, reportID)
 	var form, row, col string
-	var num *float64
+	var num *string
 	var txt *string
 	var isComputed bool
 	var gone [3][]string
@@ -183,7 +187,7 @@ func writeValues(ctx context.Context, tx pgx.Tx, reportID int64, numbers map[str
 		switch {
 		case !ok:
 			gone[0], gone[1], gone[2] = append(gone[0], form), append(gone[1], row), append(gone[2], col)
-		case w.computed == isComputed && equalPtr(w.num, num) && equalPtr(w.txt, txt):
+		case w.computed == isComputed && sameNumber(w.num, num) && equalPtr(w.txt, txt):
 			same[key] = true
 		}
 		return nil
@@ -199,7 +203,7 @@ func writeValues(ctx context.Context, tx pgx.Tx, reportID int64, numbers map[str
 		}
 	}
 	var forms, rowKeys, cols []string
-	var nums []*float64
+	var nums []*string
 	var txts []*string
 	var comp []bool
 	for key, w := range want {
@@ -215,11 +219,22 @@ func writeValues(ctx context.Context, tx pgx.Tx, reportID int64, numbers map[str
 	}
 	_, err = tx.Exec(ctx, `
 		INSERT INTO report_values (report_id, form_key, row_key, col_code, num, txt, computed)
-		SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::float8[], $6::text[], $7::bool[])
+		SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::numeric[], $6::text[], $7::bool[])
 		ON CONFLICT (report_id, form_key, row_key, col_code)
 		DO UPDATE SET num = EXCLUDED.num, txt = EXCLUDED.txt, computed = EXCLUDED.computed`,
 		reportID, forms, rowKeys, cols, nums, txts, comp)
 	return err
+}
+
+// sameNumber compares canonical text with PostgreSQL's numeric::text,
+// which keeps trailing zeros (25.70).
+func sameNumber(a, b *string) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	x, errX := decimal.ParseCanonical(*a)
+	y, errY := decimal.ParseCanonical(*b)
+	return errX == nil && errY == nil && x.Equal(y)
 }
 
 func equalPtr[T comparable](a, b *T) bool {
@@ -283,30 +298,15 @@ func inputCells(tpl *forms.Template) map[string]forms.Column {
 	return out
 }
 
-// checkNumber applies a column's rules to a number.
-func checkNumber(c forms.Column, x float64) string {
-	switch {
-	case c.Type == forms.Integer && x != float64(int64(x)):
-		return "Phải là số nguyên."
-	case c.NonNegative && x < 0:
-		return "Không được âm."
-	case c.Min != nil && x < *c.Min:
-		return "Không được nhỏ hơn " + vn.Decimal(*c.Min, -1) + "."
-	case c.Max != nil && x > *c.Max:
-		return "Không được lớn hơn " + vn.Decimal(*c.Max, -1) + "."
-	}
-	return ""
-}
-
 // cellValues feeds the formula engine: this report's numbers, and the
 // previous period's and last year's reports of the same unit.
 type cellValues struct {
 	form       string
-	current    map[string]float64
-	neighbours map[formula.Period]map[string]float64
+	current    map[string]decimal.Decimal
+	neighbours map[formula.Period]map[string]decimal.Decimal
 }
 
-func (v cellValues) Value(c formula.Cell, p formula.Period) (float64, bool) {
+func (v cellValues) Value(c formula.Cell, p formula.Period) (decimal.Decimal, bool) {
 	key := CellKey(v.form, c.Row, c.Col)
 	if p == formula.Current {
 		x, ok := v.current[key]
@@ -318,22 +318,23 @@ func (v cellValues) Value(c formula.Cell, p formula.Period) (float64, bool) {
 
 // neighbourNumbers reads the numbers of the unit's reports for the
 // previous period and the same period last year.
-func (s *Store) neighbourNumbers(ctx context.Context, r *Report) (map[formula.Period]map[string]float64, error) {
-	out := map[formula.Period]map[string]float64{formula.Previous: {}, formula.LastYear: {}}
+func (s *Store) neighbourNumbers(ctx context.Context, r *Report) (map[formula.Period]map[string]decimal.Decimal, error) {
+	out := map[formula.Period]map[string]decimal.Decimal{formula.Previous: {}, formula.LastYear: {}}
 	p, err := periods.ParseKey(r.PeriodKey)
 	if err != nil || p.Frequency == periods.AdHocFreq {
 		return out, nil
 	}
 	for period, key := range map[formula.Period]string{formula.Previous: p.Prev().Key(), formula.LastYear: p.SamePeriodLastYear().Key()} {
 		rows, _ := s.db.Query(ctx, `
-			SELECT v.form_key, v.row_key, v.col_code, v.num::float8
+			SELECT v.form_key, v.row_key, v.col_code, v.num::text
 			FROM report_values v JOIN reports x ON x.id = v.report_id JOIN periods q ON q.id = x.period_id
 			WHERE q.regime_id = $1 AND q.key = $2 AND x.unit_id = $3 AND v.num IS NOT NULL`, r.RegimeID, key, r.UnitID)
 		var form, row, col string
-		var num float64
+		var num string
 		if _, err := pgx.ForEachRow(rows, []any{&form, &row, &col, &num}, func() error {
-			out[period][CellKey(form, row, col)] = num
-			return nil
+			x, err := decimal.ParseCanonical(num)
+			out[period][CellKey(form, row, col)] = x
+			return err
 		}); err != nil {
 			return nil, err
 		}

@@ -11,6 +11,7 @@ import (
 
 	"baocao/internal/apperr"
 	"baocao/internal/audit"
+	"baocao/internal/decimal"
 	"baocao/internal/forms"
 	"baocao/internal/notify"
 	"baocao/internal/vn"
@@ -317,9 +318,13 @@ func Problems(tpl *forms.Template, c *Content) []Problem {
 		case v == "" && col.Required:
 			problems = append(problems, Problem{key, "Ô bắt buộc, chưa nhập."})
 		case v != "" && col.Type != forms.Text && !isNumber:
-			problems = append(problems, Problem{key, "Phải là một số, ví dụ 1.234,5."})
+			msg := "Phải là một số. " + decimal.Hint
+			if _, err := decimal.Parse(v); err != nil {
+				msg = err.Error()
+			}
+			problems = append(problems, Problem{key, msg})
 		case isNumber:
-			if msg := checkNumber(col, c.Numbers[key]); msg != "" {
+			if msg := col.Check(c.Numbers[key]); msg != "" {
 				problems = append(problems, Problem{key, msg})
 			}
 		}

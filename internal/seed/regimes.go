@@ -9,6 +9,7 @@ import (
 	"baocao/internal/apperr"
 	"baocao/internal/assignments"
 	"baocao/internal/database"
+	"baocao/internal/decimal"
 	"baocao/internal/forms"
 	"baocao/internal/periods"
 	"baocao/internal/regimes"
@@ -188,7 +189,7 @@ func SocioEconomicForm() (forms.Form, error) {
 	for _, row := range catalogue {
 		byGroup[row["group"]] = append(byGroup[row["group"]], row)
 	}
-	pct := func(v float64) *float64 { return &v }
+	pct := func(v int64) *decimal.Decimal { x := decimal.FromInt(v); return &x }
 	f := forms.Form{Key: "b1", Code: "01/KTXH", Title: "Một số chỉ tiêu kinh tế - xã hội chủ yếu",
 		IssuedBy: "Kèm theo Quyết định số 2838/QĐ-UBND ngày 01/11/2024 của Ủy ban nhân dân tỉnh",
 		Columns: []forms.Column{

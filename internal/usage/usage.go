@@ -4,6 +4,8 @@
 package usage
 
 import (
+	"baocao/internal/decimal"
+
 	"context"
 	"math"
 	"time"
@@ -41,19 +43,22 @@ func (f Figures) OnTimeRate() float64 {
 }
 
 // Metrics are what a usage report's rows can be filled with (forms.Row.Metric).
-var Metrics = map[string]func(Figures) float64{
-	"accounts":         func(f Figures) float64 { return float64(f.Accounts) },
-	"accounts_active":  func(f Figures) float64 { return float64(f.Active) },
-	"accounts_locked":  func(f Figures) float64 { return float64(f.Locked) },
-	"accounts_unused":  func(f Figures) float64 { return float64(f.Unused) },
-	"sign_ins":         func(f Figures) float64 { return float64(f.SignIns) },
-	"reports_due":      func(f Figures) float64 { return float64(f.Due) },
-	"reports_on_time":  func(f Figures) float64 { return float64(f.OnTime) },
-	"reports_late":     func(f Figures) float64 { return float64(f.Late) },
-	"reports_missing":  func(f Figures) float64 { return float64(f.Missing) },
-	"reports_returned": func(f Figures) float64 { return float64(f.Returned) },
-	"avg_delay_days":   func(f Figures) float64 { return f.AvgDelayDays },
+var Metrics = map[string]func(Figures) decimal.Decimal{
+	"accounts":         func(f Figures) decimal.Decimal { return count(f.Accounts) },
+	"accounts_active":  func(f Figures) decimal.Decimal { return count(f.Active) },
+	"accounts_locked":  func(f Figures) decimal.Decimal { return count(f.Locked) },
+	"accounts_unused":  func(f Figures) decimal.Decimal { return count(f.Unused) },
+	"sign_ins":         func(f Figures) decimal.Decimal { return count(f.SignIns) },
+	"reports_due":      func(f Figures) decimal.Decimal { return count(f.Due) },
+	"reports_on_time":  func(f Figures) decimal.Decimal { return count(f.OnTime) },
+	"reports_late":     func(f Figures) decimal.Decimal { return count(f.Late) },
+	"reports_missing":  func(f Figures) decimal.Decimal { return count(f.Missing) },
+	"reports_returned": func(f Figures) decimal.Decimal { return count(f.Returned) },
+	// The mean delay is kept to a tenth of a day, as the usage page shows it.
+	"avg_delay_days": func(f Figures) decimal.Decimal { return decimal.New(int64(math.Round(f.AvgDelayDays*10)), -1) },
 }
+
+func count(n int) decimal.Decimal { return decimal.FromInt(int64(n)) }
 
 // query computes Figures for each unit in $1 (ids), counting the subtree
 // of each when $4; the window is [$2, $3), "now" is $5 and $6 the reason

@@ -60,6 +60,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"baocao/internal/decimal"
 	"baocao/internal/forms"
 )
 
@@ -70,11 +71,23 @@ type ExportOptions struct {
 	PeriodLabel     string // printed "Kỳ báo cáo: …"; empty: no line
 	TemplateVersion int64  // id of the template version, kept in the metadata
 	ReportID        int64  // the report the values belong to (0: an empty form), kept in the metadata
-	// Value returns the stored value of a cell: a number written with a
-	// dot as decimal separator ("1234.5"), or text for text columns. Nil:
-	// an empty form.
-	Value func(rowKey, colCode string) (string, bool)
+	// Value returns the stored value of a cell, a number or text. Nil: an
+	// empty form.
+	Value func(rowKey, colCode string) (CellValue, bool)
 }
+
+// CellValue is what a cell of an export holds: an exact number, or text.
+type CellValue struct {
+	Number   decimal.Decimal
+	IsNumber bool
+	Text     string
+}
+
+// Number is a cell holding x.
+func Number(x decimal.Decimal) CellValue { return CellValue{Number: x, IsNumber: true} }
+
+// Text is a cell holding s.
+func Text(s string) CellValue { return CellValue{Text: s} }
 
 // Names of the metadata sheet and its layout version.
 const (
@@ -194,6 +207,8 @@ func (e *exporter) set(col, row int, v any) {
 		e.err = e.x.SetCellStr(e.sheet, cell, v)
 	case float64:
 		e.err = e.x.SetCellFloat(e.sheet, cell, v, -1, 64)
+	case decimal.Decimal:
+		e.err = e.x.SetCellDefault(e.sheet, cell, v.String()) // the exact digits, as a number
 	default:
 		e.err = e.x.SetCellValue(e.sheet, cell, v)
 	}
@@ -419,11 +434,7 @@ const noteLine = "Ghi chú: chỉ nhập số liệu vào các ô nền trắng;
 // and the column's decimals; Excel shows them in the user's locale
 // (1.234,5 on a Vietnamese system).
 func numFmt(c forms.Column) string {
-	d := c.Decimals
-	if c.Type == forms.Integer {
-		d = 0
-	}
-	d = min(max(d, 0), 6)
+	d := min(max(c.Places(), 0), 6)
 	if d == 0 {
 		return "#,##0"
 	}
@@ -470,17 +481,13 @@ func (e *exporter) data() {
 			if e.opts.Value == nil || !r.HasValues() {
 				continue
 			}
-			v, ok := e.opts.Value(r.Key, c.Code)
-			if v = strings.TrimSpace(v); !ok || v == "" {
-				continue
+			switch v, ok := e.opts.Value(r.Key, c.Code); {
+			case !ok:
+			case v.IsNumber:
+				e.set(col, row, v.Number)
+			case strings.TrimSpace(v.Text) != "":
+				e.set(col, row, v.Text) // text, or a figure that was refused as typed
 			}
-			if c.Type != forms.Text {
-				if n, ok := parseNumber(v); ok {
-					e.set(col, row, n)
-					continue
-				}
-			}
-			e.set(col, row, v)
 		}
 		e.set(keyCol, row, r.Key)
 		e.row++
@@ -501,19 +508,19 @@ func (e *exporter) validations(inputs [][]int) {
 		if c.Type == forms.Text || len(inputs[i]) == 0 || e.err != nil {
 			continue
 		}
-		lo, hi := -1e15, 1e15
+		lo, hi := decimal.New(-1, 15), decimal.New(1, 15)
 		msg := "Ô này chỉ nhận số."
 		if c.NonNegative {
-			lo, msg = 0, "Ô này chỉ nhận số không âm."
+			lo, msg = decimal.Zero, "Ô này chỉ nhận số không âm."
 		}
-		if c.Min != nil {
-			lo = math.Max(lo, *c.Min)
+		if c.Min != nil && c.Min.Cmp(lo) > 0 {
+			lo = *c.Min
 		}
-		if c.Max != nil {
-			hi = math.Min(hi, *c.Max)
+		if c.Max != nil && c.Max.Cmp(hi) < 0 {
+			hi = *c.Max
 		}
 		if c.Min != nil || c.Max != nil {
-			msg = fmt.Sprintf("Ô này chỉ nhận số từ %s đến %s.", plain(lo), plain(hi))
+			msg = fmt.Sprintf("Ô này chỉ nhận số từ %s đến %s.", lo.Format(), hi.Format())
 		}
 		kind := excelize.DataValidationTypeDecimal
 		if c.Type == forms.Integer {
@@ -538,9 +545,9 @@ func (e *exporter) validations(inputs [][]int) {
 		}
 		dv.Sqref = strings.Join(ranges, " ")
 		if kind == excelize.DataValidationTypeWhole {
-			e.err = dv.SetRange(int(math.Max(lo, -2e9)), int(math.Min(hi, 2e9)), kind, excelize.DataValidationOperatorBetween)
+			e.err = dv.SetRange(int(math.Max(lo.Float64(), -2e9)), int(math.Min(hi.Float64(), 2e9)), kind, excelize.DataValidationOperatorBetween)
 		} else {
-			e.err = dv.SetRange(lo, hi, kind, excelize.DataValidationOperatorBetween)
+			e.err = dv.SetRange(lo.Float64(), hi.Float64(), kind, excelize.DataValidationOperatorBetween)
 		}
 		if e.err != nil {
 			return
@@ -549,8 +556,6 @@ func (e *exporter) validations(inputs [][]int) {
 		e.err = e.x.AddDataValidation(e.sheet, dv)
 	}
 }
-
-func plain(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 
 func (e *exporter) finishSheet() {
 	if e.err != nil {
@@ -708,23 +713,13 @@ func cellName(col, row int) string { return columnName(col) + strconv.Itoa(row) 
 
 func clamp(x, lo, hi float64) float64 { return math.Min(math.Max(x, lo), hi) }
 
-// parseNumber reads a stored value ("1234.5"), accepting also the way
-// officials write numbers ("1.234,5").
-func parseNumber(s string) (float64, bool) {
+// readNumber reads a number of a design sheet or a stored value: machine
+// text ("1234.5") first, else the way officials write it ("1.234,5").
+func readNumber(s string) (decimal.Decimal, bool) {
 	s = strings.TrimSpace(s)
-	if s == "" {
-		return 0, false
+	if x, err := decimal.ParseCanonical(s); err == nil {
+		return x, true
 	}
-	if v, err := strconv.ParseFloat(s, 64); err == nil && !math.IsInf(v, 0) && !math.IsNaN(v) {
-		return v, true
-	}
-	t := strings.ReplaceAll(strings.ReplaceAll(s, " ", ""), "\u00a0", "")
-	if strings.Count(t, ",") <= 1 {
-		t = strings.ReplaceAll(t, ".", "")
-		t = strings.Replace(t, ",", ".", 1)
-		if v, err := strconv.ParseFloat(t, 64); err == nil && !math.IsInf(v, 0) && !math.IsNaN(v) {
-			return v, true
-		}
-	}
-	return 0, false
+	x, err := decimal.Parse(s)
+	return x, err == nil
 }

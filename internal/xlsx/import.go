@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"baocao/internal/decimal"
 	"baocao/internal/forms"
 	"baocao/internal/vn"
 )
@@ -520,7 +520,7 @@ type line struct {
 
 func (l line) hasNumbers() bool {
 	for _, v := range l.values {
-		if _, ok := parseNumber(v); ok {
+		if _, ok := readNumber(v); ok {
 			return true
 		}
 	}
@@ -647,9 +647,9 @@ func (im *importer) typeColumn(c *forms.Column, i int, lines []line) {
 		if isBlankValue(v) {
 			continue
 		}
-		if x, ok := parseNumber(v); ok {
+		if x, ok := readNumber(v); ok {
 			numbers++
-			decimals = max(decimals, decimalsOf(x))
+			decimals = max(decimals, min(x.Decimals(), 4))
 		} else {
 			texts++
 		}
@@ -662,17 +662,6 @@ func (im *importer) typeColumn(c *forms.Column, i int, lines []line) {
 	default:
 		c.Decimals = decimals
 	}
-}
-
-// decimalsOf is the number of decimals x needs, at most 4.
-func decimalsOf(x float64) int {
-	for d := 0; d < 4; d++ {
-		p := math.Pow(10, float64(d))
-		if math.Abs(x*p-math.Round(x*p)) < 1e-6*math.Max(1, math.Abs(x*p)) {
-			return d
-		}
-	}
-	return 4
 }
 
 // readLines reads the table's rows, stopping at the signature block.
@@ -974,25 +963,26 @@ func (im *importer) sumsChildren(i int, lines []line, parent []int, ofWhich []bo
 		if c.Type != forms.Number || c.Aggregation != forms.Sum {
 			continue
 		}
-		own, ok := parseNumber(lines[i].values[ci])
+		own, ok := readNumber(lines[i].values[ci])
 		if !ok {
 			if !isBlankValue(lines[i].values[ci]) {
 				return false
 			}
 			continue
 		}
-		sum, any := 0.0, false
+		sum, any := decimal.Zero, false
 		for j := i + 1; j < len(lines); j++ {
 			if parent[j] == i && !ofWhich[j] {
-				if v, ok := parseNumber(lines[j].values[ci]); ok {
-					sum, any = sum+v, true
+				if v, ok := readNumber(lines[j].values[ci]); ok {
+					sum, _ = sum.Add(v)
+					any = true
 				}
 			}
 		}
-		if !any || math.Abs(sum-own) > 1e-6*math.Max(1, math.Abs(own)) {
+		if !any || !sum.Equal(own) {
 			return false
 		}
-		nonZero = nonZero || own != 0
+		nonZero = nonZero || !own.IsZero()
 	}
 	return nonZero
 }

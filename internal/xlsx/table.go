@@ -12,6 +12,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"baocao/internal/decimal"
 	"baocao/internal/forms"
 )
 
@@ -253,6 +254,8 @@ func csvText(v any, c TableColumn) string {
 		return strconv.FormatInt(v, 10)
 	case float64:
 		return strconv.FormatFloat(roundTo(v, c.Decimals), 'f', -1, 64)
+	case decimal.Decimal:
+		return v.String()
 	}
 	return fmt.Sprint(v)
 }
@@ -275,7 +278,7 @@ func roundTo(x float64, decimals int) float64 {
 // for a sheet among others): STT, label and unit of each row, then one
 // column per form column named "(code) label" under its header groups
 // joined in one line.
-func FormTable(f *forms.Form, title string, lines []string, value func(rowKey, colCode string) (string, bool)) Table {
+func FormTable(f *forms.Form, title string, lines []string, value func(rowKey, colCode string) (CellValue, bool)) Table {
 	t := Table{Sheet: SheetName(f.Code), Title: title, Lines: lines,
 		Columns: []TableColumn{{Label: "STT", Text: true}, {Label: "Tên chỉ tiêu", Text: true}, {Label: "Đơn vị tính", Text: true}}}
 	for _, c := range f.Columns {
@@ -289,14 +292,10 @@ func FormTable(f *forms.Form, title string, lines []string, value func(rowKey, c
 			switch {
 			case !ok || !r.HasValues():
 				line = append(line, nil)
-			case c.Type != forms.Text:
-				if n, ok := parseNumber(v); ok {
-					line = append(line, n)
-					continue
-				}
-				fallthrough
+			case v.IsNumber:
+				line = append(line, v.Number)
 			default:
-				line = append(line, v)
+				line = append(line, v.Text)
 			}
 		}
 		t.Rows = append(t.Rows, line)

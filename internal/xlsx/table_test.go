@@ -1,6 +1,8 @@
 package xlsx_test
 
 import (
+	"baocao/internal/decimal"
+
 	"bytes"
 	"encoding/csv"
 	"reflect"
@@ -146,9 +148,12 @@ func TestExportTablesAndFormTable(t *testing.T) {
 			{Key: "r2", Parent: "r1", STT: "1", Label: "Lĩnh vực đất đai", Kind: forms.Indicator},
 		}}
 	values := map[string]string{"r1|1": "1234", "r2|1": "1234", "r2|2": "617", "r2|3": "50"}
-	form := xlsx.FormTable(f, f.Title, []string{"Tháng 3/2026"}, func(row, col string) (string, bool) {
+	form := xlsx.FormTable(f, f.Title, []string{"Tháng 3/2026"}, func(row, col string) (xlsx.CellValue, bool) {
 		v, ok := values[row+"|"+col]
-		return v, ok
+		if !ok {
+			return xlsx.CellValue{}, false
+		}
+		return xlsx.Number(decimal.MustParse(v)), true
 	})
 	var buf bytes.Buffer
 	if err := xlsx.ExportTables(&buf, table, form, form); err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"baocao/internal/decimal"
 	"baocao/internal/forms"
 	"baocao/internal/vn"
 )
@@ -36,12 +37,20 @@ var (
 
 // Upload is what a filled workbook holds for one form.
 type Upload struct {
-	// Values holds every input cell of the rows found in the file: numbers
-	// as Go decimal text ("1234.5", rounded to Excel's 15 significant
-	// digits), text as typed (trimmed, NFC), blank cells as "". A number
-	// cell whose content is not a number holds the text as typed, and a
-	// CellProblem names it; rows deleted from the file have no cells.
-	Values   map[Cell]string
+	// Numbers holds the input cells of the rows found in the file that
+	// hold a number, exactly as the spreadsheet keeps it (its 15
+	// significant digits; a percentage-formatted 12,5% of a percent column
+	// is 12.5).
+	Numbers map[Cell]decimal.Decimal
+	// Values holds the other input cells of those rows: text as typed
+	// (trimmed, NFC), blank cells as "", and a number cell whose content
+	// is not a number as typed, which a CellProblem names. Rows deleted
+	// from the file have no cells in either map.
+	Values map[Cell]string
+	// Locked holds what the file has in the cells the system computes
+	// (formula cells), as a number or text: the caller compares it with
+	// the stored value and tells the official a changed one is ignored.
+	Locked   map[Cell]CellValue
 	Problems []CellProblem // in the order of the form, in Vietnamese
 	// ReportID is the report the file was downloaded from (0 for an empty
 	// form), and Unit its unit; the caller refuses another report's file.
@@ -141,7 +150,7 @@ func ReadValues(r io.Reader, size int64, f *forms.Form, templateVersion int64) (
 		return nil, refuse(ErrCorrupt, "%s", msgCorrupt)
 	}
 	rd := &valueReader{x: x, f: f, m: m, grid: grid, kinds: kinds, formats: map[int]numFormat{},
-		up: &Upload{Values: map[Cell]string{}, ReportID: m.report, Unit: m.unit}}
+		up: &Upload{Numbers: map[Cell]decimal.Decimal{}, Values: map[Cell]string{}, Locked: map[Cell]CellValue{}, ReportID: m.report, Unit: m.unit}}
 	if err := rd.locateRows(); err != nil {
 		return nil, err
 	}
@@ -561,6 +570,9 @@ func (rd *valueReader) read() {
 		inputs := 0
 		for _, c := range f.Columns {
 			if f.IsFormula(r, c) {
+				if found {
+					rd.locked(r, c, row, m.cols[c.Code])
+				}
 				continue
 			}
 			inputs++
@@ -596,7 +608,9 @@ func (rd *valueReader) insertedLines() {
 			if raw == "" {
 				continue
 			}
-			_, isNumber := parseTypedNumber(raw, true)
+			_, err := decimal.ParseCanonical(raw)
+			_, typedErr := decimal.Parse(strings.TrimSuffix(raw, "%"))
+			isNumber := err == nil || typedErr == nil
 			if row < last || rd.kind(row, col).t == 0 || isNumber {
 				rd.problem(Cell{}, cellName(col, row), "Dòng %d của tệp không thuộc biểu mẫu (dòng chèn thêm, không có mã dòng ẩn): số liệu trên dòng này không được nhận. Hãy nhập vào đúng dòng của biểu.", row)
 				break
@@ -604,9 +618,6 @@ func (rd *valueReader) insertedLines() {
 		}
 	}
 }
-
-// maxMagnitude bounds the numbers, as the data validation of the export.
-const maxMagnitude = 1e15
 
 // cell reads one input cell.
 func (rd *valueReader) cell(r forms.Row, c forms.Column, row, col int) {
@@ -618,8 +629,8 @@ func (rd *valueReader) cell(r forms.Row, c forms.Column, row, col int) {
 	if c.Type == forms.Text {
 		switch {
 		case k.t == 0 && raw != "":
-			if x, err := strconv.ParseFloat(raw, 64); err == nil {
-				raw = decimalText(round15(x))
+			if x, ok := spreadsheetNumber(raw); ok {
+				raw = x.String()
 			}
 		case k.t == 'b':
 			raw = boolText(raw)
@@ -631,65 +642,84 @@ func (rd *valueReader) cell(r forms.Row, c forms.Column, row, col int) {
 		rd.up.Values[key] = ""
 		return
 	}
-	notNumber := func(shown string) {
-		rd.up.Values[key] = cleanText(shown)
-		rd.problem(key, ref, "%s phải là số, đang có '%s'.", where(), quoteShort(cleanText(shown)))
+	refused := func(msg string) {
+		rd.up.Values[key] = cleanText(raw)
+		rd.problem(key, ref, "%s: %s", where(), msg)
 	}
-	var x float64
+	var x decimal.Decimal
 	switch k.t {
 	case 0:
-		v, err := strconv.ParseFloat(strings.TrimSpace(raw), 64)
-		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-			notNumber(raw)
+		v, ok := spreadsheetNumber(raw)
+		if !ok {
+			refused(fmt.Sprintf("phải là số, đang có '%s'.", quoteShort(cleanText(raw))))
 			return
 		}
 		switch rd.format(k.style) {
 		case fmtDate:
 			shown := raw
-			if t, err := excelize.ExcelDateToTime(v, false); err == nil {
+			if t, err := excelize.ExcelDateToTime(v.Float64(), false); err == nil {
 				shown = t.Format("02/01/2006") // a wall date, no time zone
 			}
-			rd.up.Values[key] = decimalText(round15(v))
-			rd.problem(key, ref, "%s phải là số, đang có ngày %s (Excel đã tự đổi số vừa nhập thành ngày tháng): hãy định dạng ô là Số (Number) rồi nhập lại.", where(), shown)
+			refused(fmt.Sprintf("phải là số, đang có ngày %s (Excel đã tự đổi số vừa nhập thành ngày tháng): hãy định dạng ô là Số (Number) rồi nhập lại.", shown))
 			return
 		case fmtPercent:
 			if c.Type == forms.Percent {
-				v *= 100 // typed "12,5%": Excel keeps 0.125
+				v, _ = v.Mul(decimal.FromInt(100)) // typed "12,5%": Excel keeps 0.125
 			}
 		}
 		x = v
 	case 's', 'i':
-		v, ok := parseTypedNumber(raw, c.Type == forms.Percent)
-		if !ok {
-			notNumber(raw)
+		typed := strings.TrimSpace(raw)
+		if c.Type == forms.Percent {
+			typed = strings.TrimSpace(strings.TrimSuffix(typed, "%"))
+		}
+		v, err := decimal.Parse(typed)
+		if err != nil {
+			refused(vn.LowerFirst(err.Error()))
 			return
 		}
 		x = v
 	case 'b':
-		notNumber(boolText(raw))
+		rd.up.Values[key] = boolText(raw)
+		rd.problem(key, ref, "%s phải là số, đang có '%s'.", where(), boolText(raw))
 		return
 	default: // an error value (#DIV/0!), an ISO date, a formula's text
-		notNumber(raw)
+		refused(fmt.Sprintf("phải là số, đang có '%s'.", quoteShort(cleanText(raw))))
 		return
 	}
-	x = round15(x)
-	if math.Abs(x) >= maxMagnitude {
-		rd.up.Values[key] = cleanText(raw)
-		rd.problem(key, ref, "%s có số quá lớn ('%s'): chỉ nhận số có giá trị tuyệt đối nhỏ hơn 10^15.", where(), quoteShort(cleanText(raw)))
+	if x.Digits() > decimal.MaxDigits {
+		refused(fmt.Sprintf("có số quá lớn ('%s'): chỉ nhận số có tối đa %d chữ số.", quoteShort(cleanText(raw)), decimal.MaxDigits))
 		return
 	}
-	rd.up.Values[key] = decimalText(x)
-	shown := vn.Decimal(x, -1)
-	switch {
-	case c.Type == forms.Integer && x != math.Trunc(x):
-		rd.problem(key, ref, "%s phải là số nguyên, đang có %s.", where(), shown)
-	case c.NonNegative && x < 0:
-		rd.problem(key, ref, "%s không được âm, đang có %s.", where(), shown)
-	case c.Min != nil && x < *c.Min:
-		rd.problem(key, ref, "%s không được nhỏ hơn %s, đang có %s.", where(), vn.Decimal(*c.Min, -1), shown)
-	case c.Max != nil && x > *c.Max:
-		rd.problem(key, ref, "%s không được lớn hơn %s, đang có %s.", where(), vn.Decimal(*c.Max, -1), shown)
+	rd.up.Numbers[key] = x
+	if msg := c.Check(x); msg != "" {
+		rd.problem(key, ref, "%s: %s (đang có %s).", where(), strings.TrimSuffix(vn.LowerFirst(msg), "."), x.Format())
 	}
+}
+
+// locked reads what the file holds in a formula cell.
+func (rd *valueReader) locked(r forms.Row, c forms.Column, row, col int) {
+	raw := strings.TrimSpace(rd.raw(row, col))
+	if raw == "" {
+		return
+	}
+	key := Cell{Row: r.Key, Col: c.Code}
+	if x, ok := spreadsheetNumber(raw); ok && rd.kind(row, col).t == 0 {
+		rd.up.Locked[key] = Number(x)
+		return
+	}
+	rd.up.Locked[key] = Text(cleanText(raw))
+}
+
+// spreadsheetNumber reads the value of a number cell as the spreadsheet
+// keeps it: 15 significant digits, so that binary noise such as
+// 0.30000000000000004 (what 0,1 + 0,2 leaves) is the 0,3 it shows.
+func spreadsheetNumber(raw string) (decimal.Decimal, bool) {
+	x, err := decimal.ParseCanonical(strings.TrimSpace(raw))
+	if err != nil {
+		return decimal.Zero, false
+	}
+	return x.RoundDigits(decimal.MaxDigits), true
 }
 
 // rowName names a row in a message: its label in quotes, shortened.
@@ -727,119 +757,4 @@ func boolText(raw string) string {
 		return "FALSE"
 	}
 	return raw
-}
-
-// round15 keeps Excel's 15 significant digits, dropping binary noise
-// such as 0.30000000000000004.
-func round15(x float64) float64 {
-	v, err := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 15, 64), 64)
-	if err != nil {
-		return x
-	}
-	return v
-}
-
-// decimalText writes a number as Go decimal text, without exponent.
-func decimalText(x float64) string {
-	if x == 0 {
-		return "0"
-	}
-	return strconv.FormatFloat(x, 'f', -1, 64)
-}
-
-// parseTypedNumber reads a number typed as text. Separators: "1.234,5"
-// (Vietnamese) and "1,234.5" (English) when both appear, the last one
-// being the decimal separator; a single comma is a decimal comma
-// ("12,5"); dots or commas between groups of three digits are thousands
-// separators ("1.234", "1.234.567", "1,234,567"); any other single dot
-// is a decimal point ("1234.5", "0.125"). Spaces between digits are
-// ignored, a leading "-" or "+" is a sign, and a trailing "%" is allowed
-// when percent is set (the number is the percentage: "12,5%" is 12.5).
-func parseTypedNumber(s string, percent bool) (float64, bool) {
-	var b strings.Builder
-	for _, r := range strings.TrimSpace(s) {
-		switch r {
-		case ' ', '\u00a0', '\u202f', '\u2009', '\t':
-			continue
-		case '\u2212', '\u2013': // minus sign, en dash
-			r = '-'
-		}
-		b.WriteRune(r)
-	}
-	t := b.String()
-	if percent {
-		t = strings.TrimSuffix(t, "%")
-	}
-	neg := false
-	switch {
-	case strings.HasPrefix(t, "-"):
-		neg, t = true, t[1:]
-	case strings.HasPrefix(t, "+"):
-		t = t[1:]
-	}
-	if t == "" || strings.Trim(t, "0123456789.,") != "" {
-		return 0, false
-	}
-	commas, dots := strings.Count(t, ","), strings.Count(t, ".")
-	whole, frac, hasFrac := t, "", false
-	switch {
-	case commas > 0 && dots > 0:
-		dec, group := ",", "."
-		if strings.LastIndex(t, ".") > strings.LastIndex(t, ",") {
-			dec, group = ".", ","
-		}
-		if strings.Count(t, dec) != 1 {
-			return 0, false
-		}
-		whole, frac, hasFrac = strings.Cut(t, dec)
-		if !grouped(whole, group) {
-			return 0, false
-		}
-	case commas == 1:
-		whole, frac, hasFrac = strings.Cut(t, ",")
-	case commas > 1:
-		if !grouped(t, ",") {
-			return 0, false
-		}
-	case dots > 1:
-		if !grouped(t, ".") {
-			return 0, false
-		}
-	case dots == 1 && !grouped(t, "."):
-		whole, frac, hasFrac = strings.Cut(t, ".")
-	}
-	whole = strings.NewReplacer(".", "", ",", "").Replace(whole)
-	if hasFrac && frac == "" || whole == "" && frac == "" {
-		return 0, false
-	}
-	if whole == "" {
-		whole = "0"
-	}
-	num := whole
-	if frac != "" {
-		num += "." + frac
-	}
-	x, err := strconv.ParseFloat(num, 64)
-	if err != nil || math.IsInf(x, 0) {
-		return 0, false
-	}
-	if neg {
-		x = -x
-	}
-	return x, true
-}
-
-// grouped reports whether s is digits in groups of three after a first
-// group of one to three not starting with 0, separated by sep.
-func grouped(s, sep string) bool {
-	parts := strings.Split(s, sep)
-	if len(parts) < 2 || len(parts[0]) < 1 || len(parts[0]) > 3 || parts[0][0] == '0' {
-		return false
-	}
-	for _, p := range parts[1:] {
-		if len(p) != 3 {
-			return false
-		}
-	}
-	return true
 }

@@ -404,7 +404,7 @@ func TestExportValuesAndProtection(t *testing.T) {
 	}
 	b := export(t, f, ExportOptions{
 		UnitName: "UBND xã Cam Hải", PeriodLabel: "Quý I năm 2026", TemplateVersion: 42,
-		Value: func(row, col string) (string, bool) { v, ok := values[row+"/"+col]; return v, ok },
+		Value: cellsOf(func(row, col string) (string, bool) { v, ok := values[row+"/"+col]; return v, ok }),
 	})
 	if dir := os.Getenv("XLSX_EXPORT_DIR"); dir != "" {
 		_ = os.WriteFile(dir+"/bieu06.xlsx", b, 0o644)
@@ -828,7 +828,7 @@ func benchForm() (*forms.Form, func(string, string) (string, bool)) {
 
 func BenchmarkExportForm(b *testing.B) {
 	f, value := benchForm()
-	opts := ExportOptions{UnitName: "Sở Nội vụ", PeriodLabel: "Năm 2026", TemplateVersion: 7, Value: value}
+	opts := ExportOptions{UnitName: "Sở Nội vụ", PeriodLabel: "Năm 2026", TemplateVersion: 7, Value: cellsOf(value)}
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := ExportForm(io.Discard, f, opts); err != nil {

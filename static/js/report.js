@@ -48,11 +48,22 @@
     try { localStorage.setItem(key, JSON.stringify({ at: Date.now(), fields: fields() })); } catch (e) { /* full or blocked */ }
   }
 
-  form.addEventListener('input', keep);
+  // data-unsaved marks the form while something typed has not been saved
+  // yet: from the keystroke to the answer of the save that carried it.
+  var edits = 0, sent = 0;
+  form.addEventListener('input', function () {
+    edits++;
+    form.setAttribute('data-unsaved', '');
+    keep();
+  });
+  document.addEventListener('htmx:beforeRequest', function (event) {
+    if (event.detail.elt === form) sent = edits;
+  });
 
   document.addEventListener('htmx:afterRequest', function (event) {
     if (event.detail.elt !== form) return;
     var ok = event.detail.successful && !(status() && status().classList.contains('save-status--problem'));
+    if (ok && sent === edits) form.removeAttribute('data-unsaved');
     if (ok) localStorage.removeItem(key);
   });
 

@@ -1,6 +1,8 @@
 package pages
 
 import (
+	"baocao/internal/decimal"
+
 	"net/url"
 
 	"baocao/internal/consolidation"
@@ -100,19 +102,22 @@ func RangeText(from, to string) string {
 
 func rate(x float64) string { return vn.Decimal(x, 1) + " %" }
 
-func figure(x float64, ok bool, decimals int) string {
+// figure shows a consolidated figure exactly, or a dash when blank.
+func figure(x decimal.Decimal, ok bool) string {
 	if !ok {
 		return "—"
 	}
-	return vn.Decimal(x, decimals)
+	return x.Format()
 }
 
 // change is x against last year's figure, as a percentage of it.
-func change(x float64, ok bool, last float64, lastOK bool) string {
-	if !ok || !lastOK || last == 0 {
+func change(x decimal.Decimal, ok bool, last decimal.Decimal, lastOK bool) string {
+	if !ok || !lastOK || last.IsZero() {
 		return "—"
 	}
-	return vn.Decimal(100*x/last, 1) + " %"
+	q, _ := x.Quo(last)
+	pct, _ := q.Mul(decimal.FromInt(100))
+	return pct.FormatFixed(1) + " %"
 }
 
 // cellMark is the short mark of a state in the grid; the full state is

@@ -46,7 +46,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 func count(n int) string { return vn.Int(int64(n)) }
 
 // decimal writes x with one decimal the Vietnamese way: 12,5.
-func decimal(x float64) string { return vn.Decimal(x, 1) }
+func oneDecimal(x float64) string { return vn.Decimal(x, 1) }
 
 func rightNames(rights []accounts.Right) string {
 	var names []string

@@ -2,7 +2,6 @@ package pages
 
 import (
 	"baocao/internal/consolidation"
-	"baocao/internal/vn"
 )
 
 func stateColour(state string) string {
@@ -31,5 +30,5 @@ func unitValue(u consolidation.UnitValue) string {
 	case !u.OK:
 		return "—"
 	}
-	return vn.Decimal(u.Value, -1)
+	return u.Value.Format()
 }
