@@ -4,8 +4,9 @@
 export GOTOOLCHAIN := local
 PGBIN ?= /usr/lib/postgresql/15/bin
 # What `make test` needs besides Go: PostgreSQL 15 server binaries, Chromium
-# for the browser tests, fonts with Vietnamese, poppler for PDF checks.
-TEST_PACKAGES := chromium fonts-liberation2 fonts-noto-core poppler-utils
+# for the browser tests, fonts with Vietnamese, poppler for PDF checks,
+# LibreOffice Calc for the Excel round trips.
+TEST_PACKAGES := chromium fonts-liberation2 fonts-noto-core poppler-utils libreoffice-calc-nogui
 
 .PHONY: run test build generate check-generated deps test-deps vet clean loadtest
 

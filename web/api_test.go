@@ -192,6 +192,15 @@ func TestAPIReadWriteAndScope(t *testing.T) {
 	if values["b1|r2|1"] != 1000.5 || values["b1|r1|2"] != 257.0 || values["b1|r2|3"] == nil || strings.Contains(out["sections"].(map[string]any)["s1"].(string), "script") {
 		t.Fatalf("after the write: %v %v", values, out["sections"])
 	}
+	// Figures cross the API digit for digit, beyond what a float64 prints.
+	if code, out := writer.do(t, http.MethodPut, put, `{"revision": 2, "values": {"b1|r3|2": 123456789012.345}}`); code != http.StatusOK {
+		t.Fatalf("exact write: %d %v", code, out)
+	}
+	get := httptest.NewRequest(http.MethodGet, ownPath, nil)
+	get.Header.Set("Authorization", "Bearer "+reader.token)
+	if body := serve(h, get).Body.String(); !strings.Contains(body, `"b1|r3|2":123456789012.345`) {
+		t.Fatalf("exact read: %.500s", body)
+	}
 	// A sent report no longer takes values.
 	if _, err := h.db.Exec(h.ctx, `UPDATE reports SET status = 'sent', sent_at = now() WHERE id = $1`, own); err != nil {
 		t.Fatal(err)

@@ -1,6 +1,10 @@
 package dashboard_test
 
 import (
+	"baocao/internal/formula"
+
+	"strconv"
+
 	"fmt"
 
 	"baocao/internal/decimal"
@@ -293,5 +297,59 @@ func TestSystemActivity(t *testing.T) {
 	// Open accounts: the fixture's unit admin, mot and hai.
 	if a.SignIns != 4 || a.Sent != 3 || a.Active != 2 || a.Open != 3 {
 		t.Errorf("totals: sign-ins %d, sent %d, active %d, open %d; want 4, 3, 2, 3", a.SignIns, a.Sent, a.Active, a.Open)
+	}
+}
+
+// TestTrendsAgreeWithConsolidation computes one cell under each rule
+// through the dashboards' trend and through the receiver's consolidation
+// (the engine of /received, the API's indicator values and the archives'
+// workbook) and requires the same figure, digit for digit.
+func TestTrendsAgreeWithConsolidation(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	form := forms.Form{Key: "b1", Title: "Biểu thử", Columns: []forms.Column{
+		{Code: "1", Label: "Cộng", Type: forms.Number, Aggregation: forms.Sum},
+		{Code: "2", Label: "Trung bình", Type: forms.Number, Decimals: 2, Aggregation: forms.Average},
+		{Code: "3", Label: "Giá bình quân", Type: forms.Number, Decimals: 3, Aggregation: forms.WeightedAvg, WeightBy: "6"},
+		{Code: "4", Label: "Thấp nhất", Type: forms.Number, Aggregation: forms.Min},
+		{Code: "5", Label: "Cao nhất", Type: forms.Number, Aggregation: forms.Max},
+		{Code: "6", Label: "Sản lượng", Type: forms.Number, Aggregation: forms.Sum},
+	}, Rows: []forms.Row{{Key: "r1", STT: "1", Label: "Lúa", Kind: forms.Indicator}}}
+	values := map[int64][]string{ // the 2026-M01 reports to Văn phòng UBND tỉnh: A, B accepted, C sent
+		f.a: {"", "10.1", "5.25", "-3.5", "7.125", "1200.5"},
+		f.b: {"", "20.2", "6.75", "4", "9.875", "800"},
+		f.c: {"", "0.04", "7.1", "0.001", "1e3", "333.3"},
+	}
+	for unit, vs := range values {
+		id := f.id(`SELECT id FROM reports WHERE unit_id = $1 AND period_id = $2`, unit, f.periods["2026-M01"])
+		for i, v := range vs {
+			if v != "" {
+				f.exec(`INSERT INTO report_values (report_id, form_key, row_key, col_code, num) VALUES ($1, 'b1', 'r1', $2, $3::numeric)`,
+					id, strconv.Itoa(i+1), v)
+			}
+		}
+	}
+	res, err := consolidation.Compute(f.ctx, f.db, &form, f.periods["2026-M01"], f.vpUBND, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"1": "180", "2": "10.11", "3": "6.028", "4": "-3.5", "5": "1000", "6": "2333.8"}
+	for _, c := range form.Columns {
+		points, err := dashboard.Trend(f.ctx, f.db, dashboard.Scope{Receiver: f.vpUBND}, dashboard.Filter{RegimeID: f.regimeID},
+			dashboard.Indicator{Form: &form, RowKey: "r1", ColCode: c.Code})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var trend dashboard.Point
+		for _, p := range points {
+			if p.Period.ID == f.periods["2026-M01"] {
+				trend = p
+			}
+		}
+		cons := res.Cells[formula.Cell{Row: "r1", Col: c.Code}]
+		if !trend.OK || !cons.OK || trend.Value.String() != cons.Value.String() || cons.Value.String() != want[c.Code] {
+			t.Errorf("column (%s) %s: trend %s (%v), consolidation %s (%v), want %s",
+				c.Code, c.Aggregation, trend.Value, trend.OK, cons.Value, cons.OK, want[c.Code])
+		}
 	}
 }

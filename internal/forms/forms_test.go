@@ -125,7 +125,10 @@ func TestCheckStructure(t *testing.T) {
 		"cách tổng hợp":   func(f *Form) { f.Columns[1].Aggregation = "median" },
 		"cột trọng số":    func(f *Form) { f.Columns[1].Aggregation = WeightedAvg; f.Columns[1].WeightBy = "9" },
 		"loại dòng":       func(f *Form) { f.Rows[1].Kind = "total" },
-		"lớn hơn giá trị": func(f *Form) { lo, hi := decimal.FromInt(5), decimal.FromInt(1); f.Columns[1].Min, f.Columns[1].Max = &lo, &hi },
+		"lớn hơn giá trị": func(f *Form) {
+			lo, hi := decimal.FromInt(5), decimal.FromInt(1)
+			f.Columns[1].Min, f.Columns[1].Max = &lo, &hi
+		},
 	}
 	for want, breakIt := range cases {
 		f := smallForm()
