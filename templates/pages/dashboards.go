@@ -100,6 +100,15 @@ func RangeText(from, to string) string {
 
 func rate(x float64) string { return vn.Decimal(x, 1) + " %" }
 
+// dueRate is a rate of the tally's reports due, or "chưa đến hạn" while
+// none is: a report whose deadline is ahead is no failure.
+func dueRate(t dashboard.Tally, x float64) string {
+	if t.Due == 0 {
+		return "chưa đến hạn"
+	}
+	return rate(x)
+}
+
 func figure(x float64, ok bool, decimals int) string {
 	if !ok {
 		return "—"
