@@ -87,6 +87,7 @@ var matrix = map[string]allow{
 	"POST /account/password":    signedIn,
 	"GET /account/2fa":          signedIn,
 	"POST /account/2fa":         signedIn,
+	"GET /account/2fa/qr.png":   signedIn,
 	"POST /account/2fa/disable": signedIn,
 
 	// Each account's own notifications; another's ID is refused by the

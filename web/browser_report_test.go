@@ -21,12 +21,26 @@ func TestBrowserReportEntry(t *testing.T) {
 	ctx := startBrowser(t)
 	shots := newScreenshots(t)
 	var ratio, status string
+	var scolded bool
 	run(t, ctx,
+		chromedp.EmulateViewport(1366, 768),
 		signInActions(base, "nhaplieu.nhatrang", testPassword),
 		chromedp.WaitVisible(chromedp.CSS(`.site-header__account`)),
+		seen(t, "home (enter)"),
 		chromedp.Navigate(base+reportPath(id)),
 		chromedp.WaitVisible(chromedp.CSS(`[id="v.b1.r2.1"]`)),
 		shots.take("empty-report"),
+		// A new, untouched draft does not open with a list of problems.
+		into(&scolded, chromedp.Evaluate[bool](`document.querySelector('.error-summary') !== null`)),
+		seen(t, "report entry"),
+		chromedp.EmulateViewport(390, 844),
+		chromedp.Reload(),
+		chromedp.WaitVisible(chromedp.CSS(`[id="v.b1.r2.1"]`)),
+		shots.take("empty-report-phone"),
+		seen(t, "report entry (phone)"),
+		chromedp.EmulateViewport(1366, 768),
+		chromedp.Reload(),
+		chromedp.WaitVisible(chromedp.CSS(`[id="v.b1.r2.1"]`)),
 		chromedp.SendKeys(chromedp.CSS(`[id="v.b1.r2.1"]`), "1.000"),
 		chromedp.SendKeys(chromedp.CSS(`[id="v.b1.r2.2"]`), "250"),
 		chromedp.SendKeys(chromedp.CSS(`[id="v.b1.r3.1"]`), "200"),
@@ -38,6 +52,9 @@ func TestBrowserReportEntry(t *testing.T) {
 		into(&status, chromedp.Text(chromedp.ID("save-status"))),
 		shots.take("autosaved"),
 	)
+	if scolded {
+		t.Error("an untouched draft opens with an error summary")
+	}
 	if ratio != "25" || !strings.Contains(status, "Đã lưu lúc") {
 		t.Fatalf("after autosave: ratio %q, status %q", ratio, status)
 	}

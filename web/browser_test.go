@@ -54,7 +54,7 @@ func run(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Vo
 		cancel()
 		if err != nil {
 			location, _ := chromedp.Run(ctx, chromedp.Location())
-			if png, shotErr := chromedp.Run(ctx, chromedp.FullScreenshot(80)); shotErr == nil {
+			if png, shotErr := chromedp.Run(ctx, chromedp.FullScreenshot(100)); shotErr == nil {
 				dir := filepath.Join("..", "var", "screenshots", t.Name())
 				_ = os.MkdirAll(dir, 0o755)
 				_ = os.WriteFile(filepath.Join(dir, "failure.png"), png, 0o644)
@@ -64,7 +64,7 @@ func run(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Vo
 	}
 }
 
-// screenshots saves full-page screenshots under var/screenshots/<test>/
+// screenshots saves full-page screenshots (PNG) under var/screenshots/<test>/
 // (ignored by git) for a person to look at.
 type screenshots struct {
 	t   *testing.T
@@ -83,7 +83,7 @@ func newScreenshots(t *testing.T) *screenshots {
 
 func (s *screenshots) take(name string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		png, err := chromedp.FullScreenshot(90)(ctx, t)
+		png, err := chromedp.FullScreenshot(100)(ctx, t)
 		if err != nil {
 			return err
 		}
@@ -147,6 +147,7 @@ func TestBrowserJourney(t *testing.T) {
 	shots := newScreenshots(t)
 
 	var heading, tempPassword, newURL string
+	var qrWidth int
 	run(t, ctx,
 		signInActions(base, admin.Username, testPassword),
 		chromedp.WaitVisible(chromedp.ID("code")),
@@ -155,6 +156,7 @@ func TestBrowserJourney(t *testing.T) {
 		submitAndLoad(chromedp.ID("code")),
 		chromedp.WaitVisible(chromedp.CSS(`.card-grid`)),
 		shots.take("admin-home"),
+		seen(t, "home (unit admin)"),
 
 		chromedp.Navigate(base+"/admin/accounts/new"),
 		chromedp.WaitVisible(chromedp.ID("username")),
@@ -167,6 +169,7 @@ func TestBrowserJourney(t *testing.T) {
 		submitAndLoad(chromedp.ID("username")),
 		chromedp.WaitVisible(chromedp.CSS(`.error-summary`)),
 		shots.take("new-user-error"),
+		seen(t, "new account, errors"),
 		chromedp.SetValue(chromedp.ID("email"), "huong@nhatrang.khanhhoa.gov.vn"),
 		submitAndLoad(chromedp.ID("email")),
 		chromedp.WaitVisible(chromedp.ID("temp-password")),
@@ -187,8 +190,24 @@ func TestBrowserJourney(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`.site-nav [aria-current=page][href="/"]`)),
 		into(&heading, chromedp.Text(chromedp.CSS(`h1.page-title`))),
 		shots.take("user-home"),
+		seen(t, "home (enter)"),
+		// Any official may turn on two-factor sign-in: the QR code shows.
+		chromedp.Navigate(base+"/account/2fa"),
+		chromedp.WaitVisible(chromedp.CSS(`.qr img`)),
+		into(&qrWidth, chromedp.PollFunction[int](`() => { const i = document.querySelector('.qr img'); return i.complete && i.naturalWidth; }`)),
+		shots.take("two-factor-enrolment"),
+		seen(t, "two-factor enrolment"),
+		chromedp.EmulateViewport(390, 844),
+		chromedp.Reload(),
+		chromedp.WaitVisible(chromedp.CSS(`.qr img`)),
+		shots.take("two-factor-enrolment-phone"),
+		seen(t, "two-factor enrolment (phone)"),
+		chromedp.EmulateViewport(1366, 768),
 		signOutActions(),
 	)
+	if qrWidth != 200 {
+		t.Errorf("enrolment QR code is %d px wide, want 200", qrWidth)
+	}
 	if heading != "Xin chào, Nguyễn Thị Hương" {
 		t.Fatalf("home heading %q", heading)
 	}

@@ -100,15 +100,15 @@ func statusTable(st *dashboard.Status, v pages.DashboardFilter) xlsx.Table {
 	for _, p := range st.Periods {
 		t.Columns = append(t.Columns, xlsx.TableColumn{Label: p.Label, Group: "Tình trạng theo kỳ báo cáo", Text: true})
 	}
-	t.Columns = append(t.Columns, xlsx.TableColumn{Label: "Phải gửi", Group: "Số báo cáo"})
+	t.Columns = append(t.Columns, xlsx.TableColumn{Label: "Được giao", Group: "Số báo cáo"}, xlsx.TableColumn{Label: "Đã đến hạn", Group: "Số báo cáo"})
 	for _, state := range consolidation.States {
 		t.Columns = append(t.Columns, xlsx.TableColumn{Label: state, Group: "Số báo cáo"})
 	}
 	t.Columns = append(t.Columns,
-		xlsx.TableColumn{Label: "Gửi đúng hạn (%)", Group: "Tỷ lệ", Decimals: 1},
+		xlsx.TableColumn{Label: "Gửi đúng hạn (% số đã đến hạn)", Group: "Tỷ lệ", Decimals: 1},
 		xlsx.TableColumn{Label: "Đã gửi (%)", Group: "Tỷ lệ", Decimals: 1})
 	tally := func(row []any, tl dashboard.Tally) []any {
-		row = append(row, tl.Due)
+		row = append(row, tl.Assigned, tl.Due)
 		for _, state := range consolidation.States {
 			row = append(row, tl.States[state])
 		}
@@ -123,7 +123,7 @@ func statusTable(st *dashboard.Status, v pages.DashboardFilter) xlsx.Table {
 	}
 	total := []any{nil, "Tổng cộng"}
 	for _, c := range st.Columns {
-		total = append(total, vn.Int(int64(c.Due-c.States[consolidation.Overdue]-c.States[consolidation.NotSent]))+"/"+vn.Int(int64(c.Due))+" đã gửi")
+		total = append(total, vn.Int(int64(c.Assigned-c.States[consolidation.Overdue]-c.States[consolidation.NotSent]))+"/"+vn.Int(int64(c.Assigned))+" đã gửi")
 	}
 	t.Rows = append(t.Rows, tally(total, st.Total))
 	t.Bold = make([]bool, len(t.Rows))

@@ -62,8 +62,8 @@ func TestDashboardsAreScoped(t *testing.T) {
 	if code != http.StatusOK || !strings.Contains(page, "phường Nha Trang") || !strings.Contains(page, "xã Cam Lâm") {
 		t.Fatalf("receiver's dashboard: %d", code)
 	}
-	if !strings.Contains(page, "<strong>2</strong> báo cáo phải gửi") {
-		t.Error("the receiver should see 2 reports due")
+	if !strings.Contains(page, "<strong>2</strong> báo cáo được giao") {
+		t.Error("the receiver should see 2 reports assigned")
 	}
 	// Sorted by on-time rate, Cam Lâm, which sent late, comes before Nha
 	// Trang, which comes first by name.

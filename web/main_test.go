@@ -10,5 +10,7 @@ import (
 func TestMain(m *testing.M) {
 	// The audit package logs through the default logger; keep test output readable.
 	slog.SetDefault(slog.New(slog.NewJSONHandler(io.Discard, nil)))
-	os.Exit(m.Run())
+	code := m.Run()
+	writeAxeTally()
+	os.Exit(code)
 }

@@ -102,9 +102,30 @@ func (s *Server) reportView(r *http.Request, rep *reports.Report) (pages.ReportV
 		}
 	}
 	if v.Editable {
-		v.Problems = problems
+		v.Problems = typedProblems(problems, content.Values, rep.Revision > 0)
 	}
 	return v, err
+}
+
+// typedProblems keeps, of a draft's problems as the page opens, those of
+// cells already typed (and of the report's own rules once it was saved):
+// a clerk opening a new draft is not scolded for the cells not filled yet.
+// Submitting checks everything and shows it all.
+func typedProblems(problems []reports.Problem, values map[string]string, saved bool) []reports.Problem {
+	var out []reports.Problem
+	for _, p := range problems {
+		parts := strings.SplitN(p.Key, "|", 3)
+		switch {
+		case strings.HasPrefix(p.Key, "section|"):
+		case len(parts) == 3 && parts[2] != "":
+			if values[p.Key] != "" {
+				out = append(out, p)
+			}
+		case saved:
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // signingView adds the document, its signatures as checked now, and the

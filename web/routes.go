@@ -68,6 +68,7 @@ func (s *Server) routes() chi.Router {
 		s.handle(r, http.MethodPost, "/account/password", policy.SignedIn, s.password)
 		s.handle(r, http.MethodGet, "/account/2fa", policy.SignedIn, s.twoFactorPage)
 		s.handle(r, http.MethodPost, "/account/2fa", policy.SignedIn, s.twoFactorEnable)
+		s.handle(r, http.MethodGet, "/account/2fa/qr.png", policy.SignedIn, s.twoFactorQR)
 		s.handle(r, http.MethodPost, "/account/2fa/disable", policy.SignedIn, s.twoFactorDisable)
 		// Notifications are the signed-in account's own: the store reads and
 		// marks only those, so another's ID is simply not found.

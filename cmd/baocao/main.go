@@ -84,7 +84,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if cfg, err := config.FromEnv(getenv); err == nil {
 			box = secretbox.New(cfg.SecretKey)
 		}
-		return withDB(ctx, getenv, func(db *database.DB) error { return seedAll(ctx, db, *demo, box, stdout) })
+		return withDB(ctx, getenv, func(db *database.DB) error {
+			list, err := seedAll(ctx, db, *demo, box)
+			if err == nil && *demo {
+				printDemoAccounts(stdout, list, box != nil)
+			}
+			return err
+		})
 	case "create-admin":
 		return createAdmin(ctx, args[1:], getenv, stdout)
 	case "pg":
@@ -158,6 +164,10 @@ func dev(ctx context.Context, getenv func(string) string, stdout io.Writer, log 
 		}
 		return getenv(k)
 	}
+	// On a developer's terminal the few hundred audit and e-mail lines of
+	// seeding and start-up would bury the demo accounts: warnings only.
+	log = slog.New(slog.NewJSONHandler(stdout, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	slog.SetDefault(log)
 	return serve(ctx, devenv, stdout, log, true)
 }
 
@@ -182,7 +192,8 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, lo
 	if err := database.Migrate(ctx, db); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	if err := seedAll(ctx, db, demo, secretbox.New(cfg.SecretKey), stdout); err != nil {
+	demoAccounts, err := seedAll(ctx, db, demo, secretbox.New(cfg.SecretKey))
+	if err != nil {
 		return err
 	}
 
@@ -223,7 +234,16 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, lo
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
-	fmt.Fprintf(stdout, "\nbaocao is running at %s (listening on %s). Press Ctrl-C to stop.\n\n", cfg.BaseURL, cfg.ListenAddr)
+	if demo {
+		// The account table comes last, after the start-up logs.
+		fmt.Fprintln(stdout)
+		printDemoAccounts(stdout, demoAccounts, true)
+	}
+	fmt.Fprintf(stdout, "\nbaocao is running at %s (listening on %s). Press Ctrl-C to stop.\n", cfg.BaseURL, cfg.ListenAddr)
+	if demo {
+		fmt.Fprintln(stdout, "The log shows warnings and errors only (use `baocao serve` with DEV=1 for every line).")
+	}
+	fmt.Fprintln(stdout)
 	var serveErr error
 	select {
 	case serveErr = <-errc:
@@ -272,56 +292,57 @@ func withDB(ctx context.Context, getenv func(string) string, fn func(*database.D
 const demoCertDir = "var/demo-certs"
 
 // seedAll migrates and loads the reference data; with demo, the demo
-// province too, and (when box can seal keys) demo signing certificates.
-func seedAll(ctx context.Context, db *database.DB, demo bool, box *secretbox.Box, stdout io.Writer) error {
+// province too (accounts, regimes and their past), and (when box can seal
+// keys) demo signing certificates. It returns the demo accounts.
+func seedAll(ctx context.Context, db *database.DB, demo bool, box *secretbox.Box) ([]seed.DemoAccount, error) {
 	if err := database.Migrate(ctx, db); err != nil {
-		return err
+		return nil, err
 	}
 	if err := seed.Reference(ctx, db); err != nil {
-		return fmt.Errorf("seed units: %w", err)
+		return nil, fmt.Errorf("seed units: %w", err)
 	}
 	if err := seed.Catalog(ctx, db); err != nil {
-		return fmt.Errorf("seed indicators and holidays: %w", err)
+		return nil, fmt.Errorf("seed indicators and holidays: %w", err)
 	}
 	if !demo {
-		return nil
+		return nil, nil
 	}
 	list, err := seed.Demo(ctx, db)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := seed.DemoRegimes(ctx, db); err != nil {
-		return fmt.Errorf("seed demo regimes: %w", err)
+		return nil, fmt.Errorf("seed demo regimes: %w", err)
 	}
-	if box == nil {
-		fmt.Fprintln(stdout, "SECRET_KEY is not set: no demo signing certificates.")
-	} else if err := documents.NewStore(db, nil, nil, nil, box).DemoCertificates(ctx, demoCertDir, seed.DemoPassword); err != nil {
-		return fmt.Errorf("seed demo certificates: %w", err)
+	if _, err := seed.DemoHistory(ctx, db, time.Now()); err != nil {
+		return nil, fmt.Errorf("seed demo history: %w", err)
 	}
-	fmt.Fprintln(stdout, "\nDemo accounts (first password for each: "+seed.DemoPassword+"; it must be changed at first sign-in;")
+	if box != nil {
+		if err := documents.NewStore(db, nil, nil, nil, box).DemoCertificates(ctx, demoCertDir, seed.DemoPassword); err != nil {
+			return nil, fmt.Errorf("seed demo certificates: %w", err)
+		}
+	}
+	return list, nil
+}
+
+// printDemoAccounts prints the demo accounts, each with the journey it is
+// for (README.md tells the same).
+func printDemoAccounts(stdout io.Writer, list []seed.DemoAccount, certificates bool) {
+	fmt.Fprintln(stdout, "Demo accounts (first password for each: "+seed.DemoPassword+"; it must be changed at first sign-in;")
 	fmt.Fprintln(stdout, "admins set up two-factor sign-in with an authenticator app first):")
 	for _, a := range list {
 		note := ""
 		if !a.Created {
 			note = "  (exists already: password as last set)"
 		}
-		role := a.Tier.Name()
-		if a.Tier == accounts.User {
-			role = ""
-			for i, r := range a.Rights {
-				if i > 0 {
-					role += ", "
-				}
-				role += r.Name()
-			}
-		}
-		fmt.Fprintf(stdout, "  %-18s %-26s %-34s %s%s\n", a.Username, a.FullName, role, a.UnitKey, note)
+		fmt.Fprintf(stdout, "  %-18s %-22s %-20s %s%s\n", a.Username, a.FullName, a.UnitKey, a.Journey, note)
 	}
-	if box != nil {
+	if certificates {
 		fmt.Fprintln(stdout, "Leaders sign, and units seal, with certificates of "+documents.DemoCAName+" held by the system;")
 		fmt.Fprintln(stdout, "their PKCS#12 files (password "+seed.DemoPassword+") and the CA certificate are in "+demoCertDir+".")
+	} else {
+		fmt.Fprintln(stdout, "SECRET_KEY is not set: no demo signing certificates.")
 	}
-	return nil
 }
 
 func createAdmin(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
@@ -337,7 +358,7 @@ func createAdmin(ctx context.Context, args []string, getenv func(string) string,
 		return err
 	}
 	return withDB(ctx, getenv, func(db *database.DB) error {
-		if err := seedAll(ctx, db, false, nil, stdout); err != nil {
+		if _, err := seedAll(ctx, db, false, nil); err != nil {
 			return err
 		}
 		unit, err := units.NewStore(db).UnitByKey(ctx, *unitKey)

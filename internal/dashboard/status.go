@@ -17,11 +17,13 @@ type Cell struct {
 	State    string // one of consolidation.States; "" when the unit does not report the period
 	Sent     bool   // sent at least once (returned and accepted reports included)
 	Late     bool   // sent after the deadline
+	Due      bool   // sent, or its deadline has passed: it counts in the rates
 }
 
 // Tally counts the cells of a line, a column or the whole grid.
 type Tally struct {
-	Due      int            // reports due: every cell with a state
+	Assigned int            // reports assigned: every cell with a state
+	Due      int            // of those, sent or past their deadline: what the rates count
 	States   map[string]int // per consolidation state
 	OnTime   int            // sent by the deadline
 	SentLate int            // sent after it
@@ -33,7 +35,10 @@ func (t *Tally) add(c Cell) {
 	if c.State == "" {
 		return
 	}
-	t.Due++
+	t.Assigned++
+	if c.Due {
+		t.Due++
+	}
 	t.States[c.State]++
 	switch {
 	case c.Sent && c.Late:
@@ -43,7 +48,8 @@ func (t *Tally) add(c Cell) {
 	}
 }
 
-// OnTimeRate is the percentage of the reports due that were sent on time.
+// OnTimeRate is the percentage of the reports due that were sent on time;
+// a report whose deadline is still ahead is no failure yet.
 func (t Tally) OnTimeRate() float64 { return percent(t.OnTime, t.Due) }
 
 // SentRate is the percentage of the reports due that were sent at all.
@@ -141,6 +147,7 @@ func StatusGrid(ctx context.Context, q database.Querier, sc Scope, f Filter, tod
 		}
 		c := x.cell
 		c.State = consolidation.State(consolidation.UnitStatus{Status: x.status, Late: c.Late, Deadline: deadline}, day)
+		c.Due = c.Sent || day.After(deadline)
 		line.Cells[i] = c
 		line.Tally.add(c)
 		st.Columns[i].add(c)

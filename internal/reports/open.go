@@ -78,7 +78,7 @@ func (s *Store) OpenDue(ctx context.Context) (int, error) {
 		}
 		for _, r := range regimes {
 			p := periods.Containing(periods.Frequency(r.Frequency), r.Calendar, today)
-			n, err := openPeriod(ctx, tx, r.ID, r.Version, p, cal)
+			n, err := openPeriod(ctx, tx, r.ID, r.Version, p, cal, true)
 			if err != nil {
 				return fmt.Errorf("open %s of regime %d: %w", p.Key(), r.ID, err)
 			}
@@ -90,8 +90,9 @@ func (s *Store) OpenDue(ctx context.Context) (int, error) {
 }
 
 // openPeriod makes sure the period exists (bound to version when it is
-// new) and that every assignment in force during it has its report.
-func openPeriod(ctx context.Context, tx pgx.Tx, regimeID, version int64, p periods.Period, cal periods.Calendar) (int, error) {
+// new) and that every assignment in force during it has its report; with
+// tell, the units' users are notified of the new reports.
+func openPeriod(ctx context.Context, tx pgx.Tx, regimeID, version int64, p periods.Period, cal periods.Calendar, tell bool) (int, error) {
 	var periodID int64
 	err := tx.QueryRow(ctx, `
 		INSERT INTO periods (regime_id, key, label, start_date, end_date, template_version_id)
@@ -136,7 +137,7 @@ func openPeriod(ctx context.Context, tx pgx.Tx, regimeID, version int64, p perio
 		}
 		created += int(tag.RowsAffected())
 	}
-	if created > 0 {
+	if created > 0 && tell {
 		if err := notify.QueuePeriodOpened(ctx, tx, periodID); err != nil {
 			return 0, err
 		}

@@ -83,7 +83,7 @@ func (s *Store) OpenAdHoc(ctx context.Context, regimeID int64, label string, sta
 		if err != nil {
 			return err
 		}
-		if created, err = openPeriod(ctx, tx, regimeID, version, p, cal); err != nil {
+		if created, err = openPeriod(ctx, tx, regimeID, version, p, cal, true); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Event{Action: "period.open_adhoc", ObjectType: "regime", ObjectID: regimeID,

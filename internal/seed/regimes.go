@@ -80,6 +80,24 @@ func DemoRegimes(ctx context.Context, db *database.DB) error {
 			assign: []assignments.Request{{Root: unit("ubnd-tinh"), Kind: "ubnd-xa", ReceiverUnitID: unit("vp-ubnd"), Level: 1}},
 		},
 		{
+			input: regimes.Input{Name: HealthRegime, Frequency: string(periods.Monthly),
+				Content:         "Kết quả khám, chữa bệnh, tiêm chủng, phòng chống dịch và an toàn thực phẩm tại y tế cơ sở trong tháng, lũy kế từ đầu năm.",
+				ReportingUnits:  "Ủy ban nhân dân các xã, phường, đặc khu (Trạm Y tế tổng hợp); Sở Y tế tổng hợp báo cáo Ủy ban nhân dân tỉnh",
+				ReceivingUnitID: unit("so-y-te"), OwnerUnitID: unit("so-y-te"), LegalNumber: "37/2019/TT-BYT", LegalDate: periods.Date(2019, 12, 30),
+				RemindDays: 3, Deadlines: []regimes.Deadline{{Level: 1, WorkingDays: 2}, {Level: 2, WorkingDays: 5}}},
+			template: forms.Template{Outline: []forms.Section{
+				{Key: "s1", Number: "I", Heading: "Kết quả thực hiện", Required: true, MaxChars: 10000,
+					Guidance: "Khám, chữa bệnh; tiêm chủng mở rộng; chăm sóc sức khỏe bà mẹ, trẻ em; phòng, chống dịch bệnh; an toàn thực phẩm."},
+				{Key: "s2", Number: "II", Heading: "Khó khăn, vướng mắc và kiến nghị", MaxChars: 5000},
+			}, Forms: []forms.Form{HealthForm()}},
+			// Two levels: the communes report to Sở Y tế, which consolidates
+			// them and reports to the provincial People's Committee.
+			assign: []assignments.Request{
+				{Root: unit("ubnd-tinh"), Kind: "ubnd-xa", ReceiverUnitID: unit("so-y-te"), Level: 1},
+				{Root: unit("so-y-te"), Kind: "so", ReceiverUnitID: unit("vp-ubnd"), Level: 2},
+			},
+		},
+		{
 			input: regimes.Input{Name: "Báo cáo tình hình sử dụng Hệ thống thông tin báo cáo 6 tháng", Frequency: string(periods.HalfYear),
 				Content:        "Tình hình sử dụng Hệ thống thông tin báo cáo tỉnh theo Điều 12.1 Quyết định 2838/QĐ-UBND.",
 				ReportingUnits: "Các cơ quan, đơn vị sử dụng hệ thống", ReceivingUnitID: unit("so-kh-cn"), OwnerUnitID: unit("so-kh-cn"),
@@ -311,6 +329,49 @@ func ProceduresForm() forms.Form {
 		"Kinh tế, kế hoạch và đầu tư", "Giáo dục và đào tạo", "Y tế", "Văn hóa, thể thao", "Nông nghiệp", "Công thương", "Giao thông vận tải",
 		"Nội vụ", "Tôn giáo", "Khác"} {
 		f.Rows = append(f.Rows, forms.Row{Key: "r" + strconv.Itoa(i+2), Parent: "r1", STT: strconv.Itoa(i + 1), Label: "Lĩnh vực " + vn.LowerFirst(field), Kind: forms.Indicator})
+	}
+	return f
+}
+
+// HealthRegime is the demo's regime of two levels.
+const HealthRegime = "Báo cáo kết quả công tác y tế cơ sở tháng"
+
+// healthRows are the indicators of the monthly health form, with the
+// demo's typical monthly figure of a commune of average size.
+var healthRows = []struct {
+	key, parent, stt, label, kind, unit string
+	typical                             int
+}{
+	{"r1", "", "1", "Số lượt khám bệnh tại trạm y tế", forms.Indicator, "Lượt", 900},
+	{"r2", "r1", "-", "Trong đó: khám bệnh có bảo hiểm y tế", forms.OfWhich, "Lượt", 700},
+	{"r3", "", "2", "Số trẻ em dưới 1 tuổi được tiêm chủng đầy đủ", forms.Indicator, "Trẻ", 28},
+	{"r4", "", "3", "Số phụ nữ có thai được khám thai từ 4 lần trở lên", forms.Indicator, "Người", 22},
+	{"r5", "", "4", "Số ca mắc sốt xuất huyết", forms.Indicator, "Ca", 6},
+	{"r6", "", "5", "Số ca mắc tay chân miệng", forms.Indicator, "Ca", 2},
+	{"r7", "", "6", "Số người dân được lập hồ sơ sức khỏe điện tử", forms.Indicator, "Người", 450},
+	{"r8", "", "7", "Số cơ sở thực phẩm được kiểm tra", forms.Indicator, "Cơ sở", 9},
+	{"r9", "r8", "-", "Trong đó: số cơ sở vi phạm", forms.OfWhich, "Cơ sở", 1},
+}
+
+// HealthForm is the monthly health form of the communes and of Sở Y tế:
+// the month's figure, the year to date and last year's.
+func HealthForm() forms.Form {
+	f := forms.Form{Key: "b1", Code: "01/YT-CS", Title: "Kết quả một số chỉ tiêu y tế cơ sở",
+		IssuedBy: "Theo Thông tư số 37/2019/TT-BYT ngày 30/12/2019 của Bộ Y tế",
+		Columns: []forms.Column{
+			{Code: "1", Label: "Thực hiện tháng", Type: forms.Integer, Aggregation: forms.Sum, NonNegative: true},
+			{Code: "2", Label: "Lũy kế từ đầu năm", Type: forms.Integer, Formula: "prev(c2) + c1"},
+			{Code: "3", Label: "Cùng kỳ năm trước", Groups: []string{"So sánh"}, Type: forms.Integer, Formula: "lastyear(c2)"},
+			{Code: "4", Label: "So cùng kỳ (%)", Groups: []string{"So sánh"}, Type: forms.Percent, Decimals: 1, Formula: "IF(c3 = 0, 0, c2 / c3 * 100)"},
+			{Code: "5", Label: "Ghi chú", Type: forms.Text},
+		},
+		Rules: []forms.Rule{
+			{Expr: "r2.c1 <= r1.c1", Message: "Số lượt khám có bảo hiểm y tế không được lớn hơn tổng số lượt khám.", Rows: []string{"r2"}},
+			{Expr: "r9.c1 <= r8.c1", Message: "Số cơ sở vi phạm không được lớn hơn số cơ sở được kiểm tra.", Rows: []string{"r9"}},
+		},
+	}
+	for _, r := range healthRows {
+		f.Rows = append(f.Rows, forms.Row{Key: r.key, Parent: r.parent, STT: r.stt, Label: r.label, Kind: r.kind, Unit: r.unit})
 	}
 	return f
 }

@@ -51,15 +51,22 @@ func TestDemoRegimesPublishAssignAndOpen(t *testing.T) {
 		}
 		return n
 	}
-	if n := count(`SELECT count(*) FROM regimes`); n != 3 {
-		t.Errorf("regimes %d, want 3", n)
+	if n := count(`SELECT count(*) FROM regimes`); n != 4 {
+		t.Errorf("regimes %d, want 4", n)
 	}
-	if n := count(`SELECT count(*) FROM template_versions WHERE published_at IS NOT NULL`); n != 3 {
-		t.Errorf("published versions %d, want 3", n)
+	if n := count(`SELECT count(*) FROM template_versions WHERE published_at IS NOT NULL`); n != 4 {
+		t.Errorf("published versions %d, want 4", n)
 	}
-	// 65 communes + 13 open departments report the monthly one; 65 the quarterly one.
-	if n := count(`SELECT count(*) FROM reports r JOIN periods p ON p.id = r.period_id JOIN regimes g ON g.id = p.regime_id WHERE g.frequency = 'monthly'`); n != 65+13 {
-		t.Errorf("monthly reports %d, want 78", n)
+	// 65 communes + 13 open departments report the monthly socio-economic
+	// one, 65 communes and Sở Y tế the health one; 65 the quarterly one.
+	if n := count(`SELECT count(*) FROM reports r JOIN periods p ON p.id = r.period_id JOIN regimes g ON g.id = p.regime_id WHERE g.frequency = 'monthly'`); n != 65+13+65+1 {
+		t.Errorf("monthly reports %d, want 144", n)
+	}
+	// The health regime has two levels: the communes to Sở Y tế, Sở Y tế
+	// to the provincial People's Committee's office.
+	if n := count(`SELECT count(*) FROM assignments a JOIN regimes g ON g.id = a.regime_id JOIN units r ON r.id = a.receiver_unit_id
+		WHERE g.name = '` + HealthRegime + `' AND (a.level, r.key) IN ((1, 'so-y-te'), (2, 'vp-ubnd'))`); n != 66 {
+		t.Errorf("health assignments %d, want 65 communes to Sở Y tế and Sở Y tế to vp-ubnd", n)
 	}
 	if n := count(`SELECT count(*) FROM reports r JOIN periods p ON p.id = r.period_id JOIN regimes g ON g.id = p.regime_id WHERE g.frequency = 'quarterly'`); n != 65 {
 		t.Errorf("quarterly reports %d, want 65", n)

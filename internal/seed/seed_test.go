@@ -116,8 +116,8 @@ func TestDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(list) != 14 {
-		t.Fatalf("%d demo accounts, want 14", len(list))
+	if len(list) != 17 {
+		t.Fatalf("%d demo accounts, want 17", len(list))
 	}
 	for _, a := range list {
 		if !a.Created {
@@ -148,6 +148,9 @@ func TestDemo(t *testing.T) {
 		{"vanthu.nhatrang", "xa-22366", accounts.User, []accounts.Right{accounts.Send}},
 		{"nhaplieu.camlam", "xa-22453", accounts.User, []accounts.Right{accounts.Consolidate, accounts.Enter}},
 		{"lanhdao.camlam", "xa-22453", accounts.User, []accounts.Right{accounts.Approve, accounts.Send}},
+		{"tonghop.vpubnd", "vp-ubnd", accounts.User, []accounts.Right{accounts.Consolidate, accounts.Enter}},
+		{"lanhdao.vpubnd", "vp-ubnd", accounts.User, []accounts.Right{accounts.Approve, accounts.Send}},
+		{"tonghop.khcn", "so-kh-cn", accounts.User, []accounts.Right{accounts.Approve, accounts.Consolidate, accounts.Enter}},
 	}
 	for _, tt := range tests {
 		a, err := store.AccountByUsername(ctx, tt.username)
@@ -192,7 +195,7 @@ func TestDemo(t *testing.T) {
 	if err := db.QueryRow(ctx, `SELECT count(*) FROM accounts`).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
-	if n != 14 {
-		t.Errorf("%d accounts after the second run, want 14", n)
+	if n != len(tests) {
+		t.Errorf("%d accounts after the second run, want %d", n, len(tests))
 	}
 }

@@ -389,9 +389,9 @@ func FormGrid(g Grid) templ.Component {
 							return templ_7745c5c3_Err
 						}
 						var templ_7745c5c3_Var23 string
-						templ_7745c5c3_Var23, templ_7745c5c3_Err = templruntime.NewAttributeExpression("Tự tính: " + formula + " " + g.cellError(r.Key, c.Code)).Resolve(ctx)
+						templ_7745c5c3_Var23, templ_7745c5c3_Err = templruntime.NewAttributeExpression("Tự tính " + FormulaWords(g.Form, formula) + " " + g.cellError(r.Key, c.Code)).Resolve(ctx)
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/components/grid.templ`, Line: 45, Col: 174}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/components/grid.templ`, Line: 45, Col: 195}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var23)
 						if templ_7745c5c3_Err != nil {

@@ -102,6 +102,15 @@ func RangeText(from, to string) string {
 
 func rate(x float64) string { return vn.Decimal(x, 1) + " %" }
 
+// dueRate is a rate of the tally's reports due, or "chưa đến hạn" while
+// none is: a report whose deadline is ahead is no failure.
+func dueRate(t dashboard.Tally, x float64) string {
+	if t.Due == 0 {
+		return "chưa đến hạn"
+	}
+	return rate(x)
+}
+
 // figure shows a consolidated figure exactly, or a dash when blank.
 func figure(x decimal.Decimal, ok bool) string {
 	if !ok {

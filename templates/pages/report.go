@@ -148,6 +148,34 @@ func (v ReportView) sectionProblem(key string) string {
 	return ""
 }
 
+// problemText names where a problem is ("Dòng 1. Số lượt khám…, cột (1)
+// Thực hiện tháng: Phải là một số"), so that it can be found in a form of
+// 300 rows.
+func problemText(t *forms.Template, p reports.Problem) string {
+	parts := strings.SplitN(p.Key, "|", 3)
+	if t == nil || len(parts) != 3 || strings.HasPrefix(p.Key, "section|") {
+		return p.Message
+	}
+	f, ok := t.FormByKey(parts[0])
+	if !ok {
+		return p.Message
+	}
+	where := ""
+	for _, r := range f.Rows {
+		if r.Key == parts[1] {
+			where = "Dòng " + strings.TrimSpace(r.STT+" "+r.Label)
+			break
+		}
+	}
+	if c, ok := f.Column(parts[2]); ok && parts[2] != "" {
+		where += ", cột (" + c.Code + ") " + c.Label
+	}
+	if where == "" {
+		return p.Message
+	}
+	return where + ": " + p.Message
+}
+
 func problemHref(p reports.Problem) string {
 	if strings.HasPrefix(p.Key, "section|") {
 		return "#section-" + strings.TrimPrefix(p.Key, "section|")
