@@ -180,7 +180,6 @@ func (im *importer) text(r, c int) string {
 }
 
 // flat is a cell's text on one line.
-func (im *importer) flat(r, c int) string { return oneLine(im.text(r, c)) }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
