@@ -146,9 +146,29 @@ func errTooLarge(limit int64) error {
 	return apperr.New(apperr.TooLarge, fmt.Sprintf("Dữ liệu gửi lên quá lớn (tối đa %d KB).", limit/1024))
 }
 
-// clientIP is the caller's address: the connection's, or behind a trusted
-// proxy the one chi's RealIP middleware put there.
+// clientAddress finds the caller's address. Behind the reverse proxies of
+// TRUSTED_PROXIES it is the right-most X-Forwarded-For entry that is not
+// one of them (each proxy appends the address it was connected from, so
+// whatever a client wrote itself lies further left); True-Client-IP,
+// X-Real-IP and the like are never read, since a client can send them.
+// Anyone else is known by the connection's address.
+func (s *Server) clientAddress(next http.Handler) http.Handler {
+	if len(s.cfg.TrustedProxies) == 0 {
+		return middleware.ClientIPFromRemoteAddr(next)
+	}
+	cidrs := make([]string, len(s.cfg.TrustedProxies))
+	for i, p := range s.cfg.TrustedProxies {
+		cidrs[i] = p.String()
+	}
+	return middleware.ClientIPFromXFF(cidrs...)(next)
+}
+
+// clientIP is the caller's address as clientAddress found it; when a
+// trusted proxy sent no usable X-Forwarded-For, the proxy's own.
 func clientIP(r *http.Request) string {
+	if ip := middleware.GetClientIP(r.Context()); ip != "" {
+		return ip
+	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -20,9 +21,12 @@ type Config struct {
 	// VGCAPluginFile is where vgcaplugin.js (distributed to agencies by Ban
 	// Cơ yếu Chính phủ, not public) lies on the server; empty without it.
 	VGCAPluginFile string
-	SecretKey      [32]byte      // derived from SECRET_KEY; encrypts TOTP secrets and keys at rest
-	Development    bool          // DEV=1: insecure cookies allowed, demo data
-	TrustProxy     bool          // TRUST_PROXY=1: take the client address from X-Forwarded-For (behind nginx)
+	SecretKey      [32]byte // derived from SECRET_KEY; encrypts TOTP secrets and keys at rest
+	Development    bool     // DEV=1: insecure cookies allowed, demo data
+	// TrustedProxies (TRUSTED_PROXIES, comma-separated CIDRs such as
+	// 127.0.0.1/32,10.0.0.0/24): the reverse proxies whose X-Forwarded-For
+	// entries are believed. Empty: the connection's address is the client's.
+	TrustedProxies []netip.Prefix
 	LockoutAfter   int           // LOCKOUT_AFTER failed sign-ins, default 5
 	LockoutFor     time.Duration // LOCKOUT_DURATION, default 30m; an admin may unlock earlier
 	InactiveAfter  time.Duration // accounts unused this long are disabled (45 days)
@@ -52,7 +56,6 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		DatabaseURL:    getenv("DATABASE_URL"),
 		ListenAddr:     or(getenv("LISTEN_ADDR"), "127.0.0.1:8080"),
 		Development:    getenv("DEV") == "1",
-		TrustProxy:     getenv("TRUST_PROXY") == "1",
 		VGCAPluginFile: getenv("VGCA_PLUGIN_FILE"),
 		InactiveAfter:  45 * 24 * time.Hour,
 	}
@@ -75,6 +78,10 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 	}
 	c.SecretKey = sha256.Sum256([]byte(secret))
 
+	c.TrustedProxies = prefixes(getenv("TRUSTED_PROXIES"), &errs)
+	if getenv("TRUST_PROXY") != "" && len(c.TrustedProxies) == 0 {
+		errs = append(errs, errors.New("TRUST_PROXY is replaced by TRUSTED_PROXIES: list the proxies' addresses as CIDRs, e.g. TRUSTED_PROXIES=127.0.0.1/32"))
+	}
 	c.LockoutAfter = intOr(getenv("LOCKOUT_AFTER"), 5, &errs)
 	c.MaxBodyBytes = int64(intOr(getenv("MAX_BODY_BYTES"), 1<<20, &errs))
 	c.SignInRate = intOr(getenv("SIGNIN_RATE"), 20, &errs)
@@ -102,6 +109,29 @@ func or(s, fallback string) string {
 		return fallback
 	}
 	return s
+}
+
+// prefixes reads a comma-separated list of CIDRs; a bare address is its
+// own /32 or /128.
+func prefixes(s string, errs *[]error) []netip.Prefix {
+	var out []netip.Prefix
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			a, aerr := netip.ParseAddr(f)
+			if aerr != nil {
+				*errs = append(*errs, fmt.Errorf("TRUSTED_PROXIES: %q is not a CIDR such as 10.0.0.0/24", f))
+				continue
+			}
+			p = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	return out
 }
 
 func intOr(s string, fallback int, errs *[]error) int {
