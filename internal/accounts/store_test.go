@@ -530,11 +530,31 @@ func TestChangePassword(t *testing.T) {
 	if msg := apperr.FieldErrors(err)["new"]; msg != "Không được dùng lại một trong 10 mật khẩu gần nhất." {
 		t.Errorf("reuse message %q", msg)
 	}
-	if n := e.count(t, `SELECT count(*) FROM password_history WHERE account_id = $1`, a.ID); n != 2 {
-		t.Errorf("%d passwords in the history, want 2", n)
+	if n := e.count(t, `SELECT count(*) FROM password_history WHERE account_id = $1`, a.ID); n != 3 {
+		t.Errorf("%d passwords in the history, want 3 (the initial one and two chosen)", n)
 	}
 	if now := e.mustAccount(t, a.ID); now.PasswordHash != got.PasswordHash {
 		t.Error("a refused reuse changed the password")
+	}
+
+	// Not an admin, and yet: neither the initial password nor a reset one
+	// may become the official's own.
+	const temporaryMessage = "Không được dùng mật khẩu tạm thời do quản trị cấp làm mật khẩu của mình."
+	err = e.s.ChangePassword(ctx, got, p2, temp, temp)
+	if msg := apperr.FieldErrors(err)["new"]; msg != temporaryMessage {
+		t.Errorf("back to the initial password: %v", err)
+	}
+	reset, err := e.s.ResetPassword(adminCtx, got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const p3 = "Cam Ranh @2028 vịnh đẹp"
+	if err := e.s.ChangePassword(ctx, e.mustAccount(t, a.ID), reset, p3, p3); err != nil {
+		t.Fatal(err)
+	}
+	err = e.s.ChangePassword(ctx, e.mustAccount(t, a.ID), p3, reset, reset)
+	if msg := apperr.FieldErrors(err)["new"]; msg != temporaryMessage {
+		t.Errorf("back to the reset password: %v", err)
 	}
 }
 
