@@ -229,13 +229,26 @@ func (s *Server) csrfToken(r *http.Request) string {
 	return token
 }
 
-// checkCSRF refuses a state-changing request without the session's token
-// in the form field csrf_token or the X-CSRF-Token header.
+// errCSRF refuses a forged or stale state-changing request.
+var errCSRF = apperr.New(apperr.Forbidden, "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại.")
+
+// checkCSRF refuses a state-changing request that a browser says comes
+// from another site (Sec-Fetch-Site, or else Origin against Host), then
+// one without the session's token in the form field csrf_token or the
+// X-CSRF-Token header.
 func (s *Server) checkCSRF(next http.Handler) http.Handler {
+	origins := http.NewCrossOriginProtection()
+	if err := origins.AddTrustedOrigin(s.cfg.BaseURL.Scheme + "://" + s.cfg.BaseURL.Host); err != nil {
+		panic(err) // config.FromEnv checked BASE_URL
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
 			next.ServeHTTP(w, r)
+			return
+		}
+		if err := origins.Check(r); err != nil {
+			s.fail(w, r, apperr.Wrap(apperr.Forbidden, errCSRF.Message, err))
 			return
 		}
 		want := s.sessions.GetString(r.Context(), sessCSRF)

@@ -402,3 +402,42 @@ func TestAccountsListFiltersSortsAndPages(t *testing.T) {
 		t.Errorf("unknown sort key: %d", rec.Code)
 	}
 }
+
+// TestCrossSiteRequestsRefused: a state-changing request that the browser
+// marks as coming from another site is refused even with a valid token.
+func TestCrossSiteRequestsRefused(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	user := h.account("nhaplieu.syte", "so-y-te", accounts.User, accounts.Enter)
+	cookie, csrf := h.sessionFor(user)
+	post := func(header http.Header) int {
+		req := newFormRequest("POST", "/account", url.Values{"csrf_token": {csrf}, "full_name": {"Tên Mới"}})
+		req.AddCookie(cookie)
+		for k, v := range header {
+			req.Header[k] = v
+		}
+		return serve(h, req).Code
+	}
+	for name, header := range map[string]http.Header{
+		"cross-site":       {"Sec-Fetch-Site": {"cross-site"}},
+		"same-site":        {"Sec-Fetch-Site": {"same-site"}},
+		"another origin":   {"Origin": {"https://gia-mao.example"}},
+		"an opaque origin": {"Origin": {"null"}},
+	} {
+		if code := post(header); code != http.StatusForbidden {
+			t.Errorf("%s: %d, want 403", name, code)
+		}
+	}
+	if a, _ := h.s.accounts.Account(h.ctx, user.ID); a.FullName != user.FullName {
+		t.Fatal("a cross-site request changed the profile")
+	}
+	for name, header := range map[string]http.Header{
+		"same-origin":     {"Sec-Fetch-Site": {"same-origin"}},
+		"its own origin":  {"Origin": {"http://example.com"}},
+		"no such headers": {},
+	} {
+		if code := post(header); code != http.StatusSeeOther {
+			t.Errorf("%s: %d, want 303", name, code)
+		}
+	}
+}
