@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"net"
@@ -64,7 +65,39 @@ func targetReport(r *http.Request) *reports.Report {
 	return r.Context().Value(targetReportKey).(*reports.Report)
 }
 
-// requestLog gives each request an ID and logs it as one JSON line.
+// requestID gives each request an ID of its own (one a client sends is
+// not taken: it could make two requests look alike in the log) and sends
+// it back in X-Request-Id; error pages show it for support.
+func requestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b := make([]byte, 8)
+		_, _ = rand.Read(b)
+		id := hex.EncodeToString(b)
+		w.Header().Set("X-Request-Id", id)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), middleware.RequestIDKey, id)))
+	})
+}
+
+// deadline bounds the time a request may wait for the database, so that
+// a frozen database gives the outage page within seconds instead of
+// holding every official's request; uploads and long exports get longer.
+func (s *Server) deadline(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d := s.cfg.RequestTimeout
+		if p := r.URL.Path; uploadPath(p) || p == "/admin/audit/export" || strings.HasSuffix(p, "/file") {
+			d = longRequestTimeout
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// longRequestTimeout is the deadline of uploads and of the downloads that
+// stream many rows.
+const longRequestTimeout = 90 * time.Second
+
+// requestLog logs each request as one JSON line.
 func (s *Server) requestLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -73,7 +106,11 @@ func (s *Server) requestLog(next http.Handler) http.Handler {
 		if r.URL.Path == "/healthz" || strings.HasPrefix(r.URL.Path, "/static/") {
 			return
 		}
-		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+		level := slog.LevelInfo
+		if ww.Status() >= 500 {
+			level = slog.LevelWarn // the error itself was logged once, at ERROR, by fail
+		}
+		s.log.LogAttrs(r.Context(), level, "request",
 			slog.String("request_id", middleware.GetReqID(r.Context())),
 			slog.String("method", r.Method), slog.String("path", r.URL.Path),
 			slog.Int("status", ww.Status()), slog.Int("bytes", ww.BytesWritten()),
@@ -138,6 +175,12 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 }
 
 const signedUploadLimit = documents.MaxSignedFile + 512<<10
+
+// uploadPath reports whether p takes a file (limitBody's larger limits).
+func uploadPath(p string) bool {
+	return strings.HasSuffix(p, "/import") || strings.HasSuffix(p, "/attachments") ||
+		strings.HasSuffix(p, "/upload") || strings.HasPrefix(p, "/sign/uploads/")
+}
 
 func errTooLarge(limit int64) error {
 	if limit >= 1<<20 {
@@ -357,7 +400,13 @@ func (s *Server) authorize(act policy.Action, next http.HandlerFunc) http.Handle
 
 // failAuthorized answers a missing object: to someone not allowed to see
 // such objects at all it is a refusal, so IDs cannot be probed.
+// Any other failure to load it (the database down) is that failure, never
+// a refusal.
 func (s *Server) failAuthorized(w http.ResponseWriter, r *http.Request, a *accounts.Account, act policy.Action, err error) {
+	if apperr.Code(err) != apperr.NotFound {
+		s.fail(w, r, err)
+		return
+	}
 	if perr := s.policy.Authorize(r.Context(), a, act, &policy.Object{}); perr != nil {
 		err = perr
 	}

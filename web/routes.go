@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/go-chi/chi/v5/middleware"
 	"github.com/go-chi/httprate"
 
 	"baocao/internal/apperr"
@@ -19,7 +18,7 @@ import (
 // and the middleware in the order it runs.
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
-	r.Use(s.clientAddress, middleware.RequestID, s.requestLog, s.noStore, s.recoverPanics, s.securityHeaders, s.limitBody)
+	r.Use(s.clientAddress, requestID, s.requestLog, s.noStore, s.recoverPanics, s.deadline, s.securityHeaders, s.limitBody)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/api/") {
 			apiError(w, apperr.New(apperr.NotFound, "Không có đường dẫn API này; xem /api/v1/openapi.json."))
@@ -46,7 +45,7 @@ func (s *Server) routes() chi.Router {
 	s.apiRoutes(r)
 
 	r.Group(func(r chi.Router) {
-		r.Use(s.sessions.LoadAndSave, s.loadAccount, s.checkCSRF, s.gate)
+		r.Use(s.loadSession, s.loadAccount, s.checkCSRF, s.gate)
 
 		signInLimit := httprate.Limit(s.cfg.SignInRate, time.Minute, httprate.WithKeyFuncs(func(r *http.Request) (string, error) { return clientIP(r), nil }),
 			httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {

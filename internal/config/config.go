@@ -32,8 +32,11 @@ type Config struct {
 	InactiveAfter  time.Duration // accounts unused this long are disabled (45 days)
 	SMTP           SMTP
 	MaxBodyBytes   int64 // MAX_BODY_BYTES, default 1 MiB for forms
-	SignInRate     int   // SIGNIN_RATE: sign-in attempts per minute from one address, default 20
-	APIRate        int   // API_RATE: requests per minute of one API client, default 600
+	// RequestTimeout (REQUEST_TIMEOUT, default 8s) bounds how long a request
+	// waits for the database before the outage page; uploads get longer.
+	RequestTimeout time.Duration
+	SignInRate     int // SIGNIN_RATE: sign-in attempts per minute from one address, default 20
+	APIRate        int // API_RATE: requests per minute of one API client, default 600
 	// GovExportURL and GovExportToken: where accepted reports of the regimes
 	// marked for it are pushed (the Government Reporting Information
 	// System's receiving endpoint); empty: they wait in the queue.
@@ -91,6 +94,7 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		errs = append(errs, errors.New("AUDIT_RETENTION_MONTHS must be at least 12 (the audit log is kept a year at least)"))
 	}
 	c.LockoutFor = durationOr(getenv("LOCKOUT_DURATION"), 30*time.Minute, &errs)
+	c.RequestTimeout = durationOr(getenv("REQUEST_TIMEOUT"), 8*time.Second, &errs)
 	c.SMTP = SMTP{
 		Host:     getenv("SMTP_HOST"),
 		Port:     intOr(getenv("SMTP_PORT"), 587, &errs),
