@@ -45,7 +45,7 @@ func (s *Server) routes() chi.Router {
 	s.apiRoutes(r)
 
 	r.Group(func(r chi.Router) {
-		r.Use(s.loadSession, s.loadAccount, s.checkCSRF, s.gate)
+		r.Use(s.loadSession, s.loadAccount, s.checkCSRF, s.checkForm, s.gate)
 
 		signInLimit := httprate.Limit(s.cfg.SignInRate, time.Minute, httprate.WithKeyFuncs(func(r *http.Request) (string, error) { return clientIP(r), nil }),
 			httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
