@@ -8,12 +8,12 @@ PGBIN ?= /usr/lib/postgresql/15/bin
 # LibreOffice Calc for the Excel round trips.
 TEST_PACKAGES := chromium fonts-liberation2 fonts-noto-core poppler-utils libreoffice-calc-nogui
 
-.PHONY: run test build generate check-generated deps test-deps vet clean loadtest
+.PHONY: run test build generate check-generated deps test-deps vet lint-openapi fuzz clean loadtest
 
 run: deps
 	go run ./cmd/baocao dev
 
-test: deps test-deps check-generated vet
+test: deps test-deps check-generated vet lint-openapi
 	@set -e; \
 	if [ -z "$$DATABASE_URL" ]; then \
 	  url=$$(go run ./cmd/baocao pg start); \
@@ -29,6 +29,28 @@ build:
 
 vet:
 	go vet ./...
+
+# /api/v1/openapi.json is linted with Redocly CLI (redocly.yaml), installed
+# from the npm registry into var/node the first time.
+REDOCLY_VERSION := 2.77.0
+REDOCLY := var/node/node_modules/.bin/redocly
+lint-openapi: $(REDOCLY)
+	@REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true $(REDOCLY) lint web/openapi.json
+
+$(REDOCLY):
+	@command -v npm >/dev/null || { echo "npm is missing: run 'sudo apt-get install -y nodejs npm' (Node.js 20 or later)"; exit 1; }
+	npm install --prefix var/node --save-exact --no-audit --no-fund --loglevel=error @redocly/cli@$(REDOCLY_VERSION)
+
+# The hostile-input readers, fuzzed for FUZZTIME each (`make test` runs
+# their seed corpora only, as go test does).
+FUZZTIME ?= 60s
+FUZZ_TARGETS := \
+	./internal/formula:FuzzParse ./internal/formula:FuzzEvaluate ./internal/richtext:FuzzSanitize
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  pkg=$${t%%:*}; name=$${t##*:}; echo "fuzz $$pkg $$name ($(FUZZTIME))"; \
+	  go test $$pkg -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME); \
+	done
 
 generate:
 	go tool templ generate

@@ -88,6 +88,7 @@ func (s *Server) apiAuth(next http.Handler) http.Handler {
 
 // apiError answers err as JSON: {"error": {"code", "message", "fields"}}.
 func apiError(w http.ResponseWriter, err error) {
+	err = asOutage(err)
 	body := map[string]any{"code": apperr.Code(err), "message": apperr.Message(err)}
 	if fields := apperr.FieldErrors(err); fields != nil {
 		body["fields"] = fields

@@ -33,7 +33,10 @@ var (
 	approveReport allow = func(actor string, own bool) bool { return own && actor == "approve" }
 	sendReport    allow = func(actor string, own bool) bool { return own && actor == "send" }
 	receivers     allow = func(actor string, _ bool) bool { return actor == "consolidate" || actor == "approve" }
-	receiveReport allow = func(actor string, own bool) bool { return !own && (actor == "consolidate" || actor == "approve") }
+	// Accepting, returning and retrying need a report that was sent: the
+	// other report, a draft, may not be received by anyone yet
+	// (TestReceivingNeedsASentReport tries a sent one).
+	receiveReport allow = func(string, bool) bool { return false }
 
 	// Dashboards: both admin tiers and the receivers, each within its scope.
 	dashboards allow = func(actor string, _ bool) bool {
@@ -322,6 +325,51 @@ func TestEveryActionIsPublicOnlyWhenMeantTo(t *testing.T) {
 		tokenDecides := strings.Contains(route, "{token}") || (strings.Contains(route, " /api/v1/") && !strings.HasSuffix(route, "openapi.json"))
 		if (act == policy.Public) != (want("anonymous", true) || tokenDecides) {
 			t.Errorf("route %s: action %s, but the matrix says anonymous allowed=%v", route, act, want("anonymous", true))
+		}
+	}
+}
+
+// TestReceivingNeedsASentReport tries the receiver's routes on a report
+// before and after it was sent: before, nobody may; after, the receiving
+// unit's consolidate and approve rights may.
+func TestReceivingNeedsASentReport(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	actors := map[string]*accounts.Account{
+		"system admin": h.account("qtht", "so-kh-cn", accounts.SystemAdmin),
+		"unit admin":   h.account("qt.syte", "so-y-te", accounts.UnitAdmin),
+		"enter":        h.account("nhaplieu.syte", "so-y-te", accounts.User, accounts.Enter),
+		"consolidate":  h.account("tonghop.syte", "so-y-te", accounts.User, accounts.Consolidate),
+		"approve":      h.account("lanhdao.syte", "so-y-te", accounts.User, accounts.Approve),
+		"send":         h.account("vanthu.syte", "so-y-te", accounts.User, accounts.Send),
+	}
+	var routes []string
+	for route, act := range h.s.actions {
+		if act == policy.ReceiveReport {
+			routes = append(routes, route)
+		}
+	}
+	if len(routes) < 3 {
+		t.Fatalf("receiving routes %v, want accept, return and gov-retry", routes)
+	}
+	for _, sent := range []bool{false, true} {
+		id := h.report("xa-22366", "so-y-te")
+		if sent {
+			if _, err := h.db.Exec(h.ctx, `UPDATE reports SET status = 'sent', sent_at = now() WHERE id = $1`, id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, route := range routes {
+			method, pattern, _ := strings.Cut(route, " ")
+			target := strings.ReplaceAll(pattern, "{reportID}", strconv.FormatInt(id, 10))
+			for name, a := range actors {
+				cookie, csrf := h.sessionFor(a)
+				rec := h.do(method, target, cookie, url.Values{"csrf_token": {csrf}})
+				allowed := sent && (name == "consolidate" || name == "approve")
+				if denied := rec.Code == http.StatusForbidden; denied == allowed {
+					t.Errorf("%s as %s, sent %v: status %d, want allowed=%v", target, name, sent, rec.Code, allowed)
+				}
+			}
 		}
 	}
 }

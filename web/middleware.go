@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"net"
@@ -64,7 +65,39 @@ func targetReport(r *http.Request) *reports.Report {
 	return r.Context().Value(targetReportKey).(*reports.Report)
 }
 
-// requestLog gives each request an ID and logs it as one JSON line.
+// requestID gives each request an ID of its own (one a client sends is
+// not taken: it could make two requests look alike in the log) and sends
+// it back in X-Request-Id; error pages show it for support.
+func requestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b := make([]byte, 8)
+		_, _ = rand.Read(b)
+		id := hex.EncodeToString(b)
+		w.Header().Set("X-Request-Id", id)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), middleware.RequestIDKey, id)))
+	})
+}
+
+// deadline bounds the time a request may wait for the database, so that
+// a frozen database gives the outage page within seconds instead of
+// holding every official's request; uploads and long exports get longer.
+func (s *Server) deadline(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d := s.cfg.RequestTimeout
+		if p := r.URL.Path; uploadPath(p) || p == "/admin/audit/export" || strings.HasSuffix(p, "/file") {
+			d = longRequestTimeout
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// longRequestTimeout is the deadline of uploads and of the downloads that
+// stream many rows.
+const longRequestTimeout = 90 * time.Second
+
+// requestLog logs each request as one JSON line.
 func (s *Server) requestLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -73,7 +106,11 @@ func (s *Server) requestLog(next http.Handler) http.Handler {
 		if r.URL.Path == "/healthz" || strings.HasPrefix(r.URL.Path, "/static/") {
 			return
 		}
-		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+		level := slog.LevelInfo
+		if ww.Status() >= 500 {
+			level = slog.LevelWarn // the error itself was logged once, at ERROR, by fail
+		}
+		s.log.LogAttrs(r.Context(), level, "request",
 			slog.String("request_id", middleware.GetReqID(r.Context())),
 			slog.String("method", r.Method), slog.String("path", r.URL.Path),
 			slog.Int("status", ww.Status()), slog.Int("bytes", ww.BytesWritten()),
@@ -139,6 +176,12 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 
 const signedUploadLimit = documents.MaxSignedFile + 512<<10
 
+// uploadPath reports whether p takes a file (limitBody's larger limits).
+func uploadPath(p string) bool {
+	return strings.HasSuffix(p, "/import") || strings.HasSuffix(p, "/attachments") ||
+		strings.HasSuffix(p, "/upload") || strings.HasPrefix(p, "/sign/uploads/")
+}
+
 func errTooLarge(limit int64) error {
 	if limit >= 1<<20 {
 		return apperr.New(apperr.TooLarge, fmt.Sprintf("Dữ liệu gửi lên quá lớn (tối đa %d MB).", limit>>20))
@@ -146,9 +189,29 @@ func errTooLarge(limit int64) error {
 	return apperr.New(apperr.TooLarge, fmt.Sprintf("Dữ liệu gửi lên quá lớn (tối đa %d KB).", limit/1024))
 }
 
-// clientIP is the caller's address: the connection's, or behind a trusted
-// proxy the one chi's RealIP middleware put there.
+// clientAddress finds the caller's address. Behind the reverse proxies of
+// TRUSTED_PROXIES it is the right-most X-Forwarded-For entry that is not
+// one of them (each proxy appends the address it was connected from, so
+// whatever a client wrote itself lies further left); True-Client-IP,
+// X-Real-IP and the like are never read, since a client can send them.
+// Anyone else is known by the connection's address.
+func (s *Server) clientAddress(next http.Handler) http.Handler {
+	if len(s.cfg.TrustedProxies) == 0 {
+		return middleware.ClientIPFromRemoteAddr(next)
+	}
+	cidrs := make([]string, len(s.cfg.TrustedProxies))
+	for i, p := range s.cfg.TrustedProxies {
+		cidrs[i] = p.String()
+	}
+	return middleware.ClientIPFromXFF(cidrs...)(next)
+}
+
+// clientIP is the caller's address as clientAddress found it; when a
+// trusted proxy sent no usable X-Forwarded-For, the proxy's own.
 func clientIP(r *http.Request) string {
+	if ip := middleware.GetClientIP(r.Context()); ip != "" {
+		return ip
+	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr
@@ -209,13 +272,26 @@ func (s *Server) csrfToken(r *http.Request) string {
 	return token
 }
 
-// checkCSRF refuses a state-changing request without the session's token
-// in the form field csrf_token or the X-CSRF-Token header.
+// errCSRF refuses a forged or stale state-changing request.
+var errCSRF = apperr.New(apperr.Forbidden, "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại.")
+
+// checkCSRF refuses a state-changing request that a browser says comes
+// from another site (Sec-Fetch-Site, or else Origin against Host), then
+// one without the session's token in the form field csrf_token or the
+// X-CSRF-Token header.
 func (s *Server) checkCSRF(next http.Handler) http.Handler {
+	origins := http.NewCrossOriginProtection()
+	if err := origins.AddTrustedOrigin(s.cfg.BaseURL.Scheme + "://" + s.cfg.BaseURL.Host); err != nil {
+		panic(err) // config.FromEnv checked BASE_URL
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
 			next.ServeHTTP(w, r)
+			return
+		}
+		if err := origins.Check(r); err != nil {
+			s.fail(w, r, apperr.Wrap(apperr.Forbidden, errCSRF.Message, err))
 			return
 		}
 		want := s.sessions.GetString(r.Context(), sessCSRF)
@@ -324,7 +400,13 @@ func (s *Server) authorize(act policy.Action, next http.HandlerFunc) http.Handle
 
 // failAuthorized answers a missing object: to someone not allowed to see
 // such objects at all it is a refusal, so IDs cannot be probed.
+// Any other failure to load it (the database down) is that failure, never
+// a refusal.
 func (s *Server) failAuthorized(w http.ResponseWriter, r *http.Request, a *accounts.Account, act policy.Action, err error) {
+	if apperr.Code(err) != apperr.NotFound {
+		s.fail(w, r, err)
+		return
+	}
 	if perr := s.policy.Authorize(r.Context(), a, act, &policy.Object{}); perr != nil {
 		err = perr
 	}

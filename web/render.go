@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"baocao/internal/apperr"
+	"baocao/internal/database"
 	"baocao/templates/layouts"
 	"baocao/templates/pages"
 )
@@ -34,7 +36,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	if err := c.Render(r.Context(), w); err != nil {
+	// Rendering needs no database: a request past its deadline (the outage
+	// page) is still rendered.
+	if err := c.Render(context.WithoutCancel(r.Context()), w); err != nil {
 		s.log.ErrorContext(r.Context(), "render", "error", err, "request_id", middleware.GetReqID(r.Context()))
 	}
 }
@@ -61,6 +65,7 @@ var statusOf = map[string]int{
 	apperr.Unauthorized: http.StatusUnauthorized,
 	apperr.TooLarge:     http.StatusRequestEntityTooLarge,
 	apperr.RateLimited:  http.StatusTooManyRequests,
+	apperr.Unavailable:  http.StatusServiceUnavailable,
 	apperr.Internal:     http.StatusInternalServerError,
 }
 
@@ -72,18 +77,35 @@ var titleOf = map[int]string{
 	http.StatusUnauthorized:          "Cần đăng nhập",
 	http.StatusRequestEntityTooLarge: "Dữ liệu quá lớn",
 	http.StatusTooManyRequests:       "Quá nhiều lần thử",
+	http.StatusServiceUnavailable:    "Hệ thống đang gián đoạn",
 	http.StatusInternalServerError:   "Hệ thống gặp lỗi",
+}
+
+// errOutage is what an official reads when the database did not answer.
+const errOutage = "Hệ thống đang gián đoạn, dữ liệu đã nhập vẫn được giữ. Vui lòng thử lại sau ít phút; nếu vẫn chưa được, hãy báo bộ phận hỗ trợ kèm mã yêu cầu bên dưới."
+
+// asOutage turns a database that did not answer (down, frozen, too slow)
+// into an Unavailable error.
+func asOutage(err error) error {
+	if apperr.Code(err) == apperr.Internal && database.Unavailable(err) {
+		return apperr.Wrap(apperr.Unavailable, errOutage, err)
+	}
+	return err
 }
 
 // fail is the one place where an error becomes an HTTP answer: its status
 // comes from its code, the official reads its Vietnamese message, and
 // unexpected errors are logged with the request ID and never shown.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	err = asOutage(err)
 	code := apperr.Code(err)
 	status := statusOf[code]
-	if code == apperr.Internal {
+	if code == apperr.Internal || code == apperr.Unavailable {
 		s.log.ErrorContext(r.Context(), "request failed", "error", err.Error(),
 			"request_id", middleware.GetReqID(r.Context()), "path", r.URL.Path)
+	}
+	if code == apperr.Unavailable {
+		w.Header().Set("Retry-After", "30")
 	}
 	if code == apperr.Unauthorized && r.Method == http.MethodGet && r.Header.Get("HX-Request") == "" {
 		// Come back here after signing in (a timed-out session loses nothing).
@@ -95,7 +117,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if p.Account != nil {
 		p.CSRF = s.sessions.GetString(r.Context(), sessCSRF)
 	}
-	s.render(w, r, status, pages.Error(p, pages.ErrorView{Status: status, Title: titleOf[status], Message: apperr.Message(err)}))
+	s.render(w, r, status, pages.Error(p, pages.ErrorView{Status: status, Title: titleOf[status], Message: apperr.Message(err),
+		RequestID: middleware.GetReqID(r.Context())}))
 }
 
 // formError turns a failed ParseForm into a clear refusal.

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/go-chi/chi/v5/middleware"
 	"github.com/go-chi/httprate"
 
 	"baocao/internal/apperr"
@@ -19,10 +18,7 @@ import (
 // and the middleware in the order it runs.
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
-	if s.cfg.TrustProxy {
-		r.Use(middleware.RealIP)
-	}
-	r.Use(middleware.RequestID, s.requestLog, s.recoverPanics, s.securityHeaders, s.limitBody)
+	r.Use(s.clientAddress, requestID, s.requestLog, s.noStore, s.recoverPanics, s.deadline, s.securityHeaders, s.limitBody)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/api/") {
 			apiError(w, apperr.New(apperr.NotFound, "Không có đường dẫn API này; xem /api/v1/openapi.json."))
@@ -49,9 +45,9 @@ func (s *Server) routes() chi.Router {
 	s.apiRoutes(r)
 
 	r.Group(func(r chi.Router) {
-		r.Use(s.sessions.LoadAndSave, s.loadAccount, s.checkCSRF, s.gate)
+		r.Use(s.loadSession, s.loadAccount, s.checkCSRF, s.checkForm, s.gate)
 
-		signInLimit := httprate.Limit(s.cfg.SignInRate, time.Minute, httprate.WithKeyFuncs(httprate.KeyByIP),
+		signInLimit := httprate.Limit(s.cfg.SignInRate, time.Minute, httprate.WithKeyFuncs(func(r *http.Request) (string, error) { return clientIP(r), nil }),
 			httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
 				s.fail(w, r, apperr.New(apperr.RateLimited, "Có quá nhiều lần đăng nhập từ địa chỉ này. Vui lòng đợi một phút rồi thử lại."))
 			}))

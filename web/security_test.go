@@ -158,17 +158,26 @@ func TestLockoutAndAdminUnlock(t *testing.T) {
 	user := h.account("nhaplieu.syte", "so-y-te", accounts.User, accounts.Enter)
 	admin := h.account("qt.syte", "so-y-te", accounts.UnitAdmin)
 	b := h.browser(t)
-	for i := 1; i <= 5; i++ {
-		code, _, body := b.signIn(user.Username, "sai-mat-khau")
-		if i < 5 && (code != http.StatusUnauthorized || !strings.Contains(body, "Còn "+strconv.Itoa(5-i)+" lần thử")) {
-			t.Fatalf("failure %d: %d", i, code)
+	// A stranger learns nothing: an unknown name, each wrong password, the
+	// lock and the right password while locked all get the same page.
+	message := regexp.MustCompile(`(?s)<div class="error-summary"[^>]*>.*?</div>`)
+	_, _, unknown := b.signIn("khong.co.ai", "sai-mat-khau")
+	want := message.FindString(unknown)
+	if want == "" || !strings.Contains(want, "không đúng") {
+		t.Fatalf("unknown name: no error summary in %q", unknown)
+	}
+	for i := 1; i <= 6; i++ {
+		password := "sai-mat-khau"
+		if i == 6 {
+			password = testPassword
 		}
-		if i == 5 && (code != http.StatusForbidden || !strings.Contains(body, "tạm thời bị khóa")) {
-			t.Fatalf("fifth failure: %d", code)
+		code, _, body := b.signIn(user.Username, password)
+		if code != http.StatusUnauthorized || message.FindString(body) != want {
+			t.Fatalf("attempt %d: %d %q, want 401 %q", i, code, message.FindString(body), want)
 		}
 	}
-	if code, _, body := b.signIn(user.Username, testPassword); code != http.StatusForbidden || !strings.Contains(body, "bị khóa") {
-		t.Fatalf("right password while locked: %d", code)
+	if n := h.count(`SELECT count(*) FROM river_job WHERE kind = 'notify_event' AND args->>'what' = 'account_locked' AND (args->>'account_id')::bigint = $1`, user.ID); n != 1 {
+		t.Fatalf("%d account-locked notifications queued for the unit admin, want 1", n)
 	}
 	cookie, csrf := h.sessionFor(admin)
 	if rec := h.do("POST", "/admin/accounts/"+strconv.FormatInt(user.ID, 10)+"/unlock", cookie, url.Values{"csrf_token": {csrf}}); rec.Code != http.StatusSeeOther {
@@ -391,5 +400,44 @@ func TestAccountsListFiltersSortsAndPages(t *testing.T) {
 	}
 	if rec := h.do("GET", "/admin/accounts?sort=1;DROP", cookie, nil); rec.Code != http.StatusOK {
 		t.Errorf("unknown sort key: %d", rec.Code)
+	}
+}
+
+// TestCrossSiteRequestsRefused: a state-changing request that the browser
+// marks as coming from another site is refused even with a valid token.
+func TestCrossSiteRequestsRefused(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	user := h.account("nhaplieu.syte", "so-y-te", accounts.User, accounts.Enter)
+	cookie, csrf := h.sessionFor(user)
+	post := func(header http.Header) int {
+		req := newFormRequest("POST", "/account", url.Values{"csrf_token": {csrf}, "full_name": {"Tên Mới"}})
+		req.AddCookie(cookie)
+		for k, v := range header {
+			req.Header[k] = v
+		}
+		return serve(h, req).Code
+	}
+	for name, header := range map[string]http.Header{
+		"cross-site":       {"Sec-Fetch-Site": {"cross-site"}},
+		"same-site":        {"Sec-Fetch-Site": {"same-site"}},
+		"another origin":   {"Origin": {"https://gia-mao.example"}},
+		"an opaque origin": {"Origin": {"null"}},
+	} {
+		if code := post(header); code != http.StatusForbidden {
+			t.Errorf("%s: %d, want 403", name, code)
+		}
+	}
+	if a, _ := h.s.accounts.Account(h.ctx, user.ID); a.FullName != user.FullName {
+		t.Fatal("a cross-site request changed the profile")
+	}
+	for name, header := range map[string]http.Header{
+		"same-origin":     {"Sec-Fetch-Site": {"same-origin"}},
+		"its own origin":  {"Origin": {"http://example.com"}},
+		"no such headers": {},
+	} {
+		if code := post(header); code != http.StatusSeeOther {
+			t.Errorf("%s: %d, want 303", name, code)
+		}
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 	"github.com/go-chi/chi/v5"
 
@@ -67,7 +66,7 @@ func New(cfg *config.Config, db *database.DB, log *slog.Logger) *Server {
 	accountStore.InactiveAfter = cfg.InactiveAfter
 
 	sessions := scs.New()
-	sessions.Store = pgxstore.NewWithCleanupInterval(db.Pool, 10*time.Minute)
+	sessions.Store = newSessionStore(db.Pool)
 	sessions.Lifetime = 12 * time.Hour
 	sessions.IdleTimeout = 15 * time.Minute
 	sessions.Cookie.Name = "baocao_session"
@@ -84,6 +83,9 @@ func New(cfg *config.Config, db *database.DB, log *slog.Logger) *Server {
 		sessions: sessions, log: log, now: time.Now,
 		actions: map[string]policy.Action{},
 	}
+	// A session that cannot be loaded or saved (the database down) gets the
+	// outage page, not scs's bare English 500.
+	sessions.ErrorFunc = s.sessionError
 	s.documents = documents.NewStore(db, s.reports, unitStore, accountStore, box)
 	s.apiClients = apiclients.NewStore(db, unitStore)
 	s.gov = govexport.NewStore(db, s.reports, unitStore, s.documents, nil)

@@ -42,12 +42,21 @@ type harness struct {
 // newHarness serves a fresh database with the reference units.
 func newHarness(t testing.TB) *harness {
 	t.Helper()
+	return newHarnessEnv(t, nil)
+}
+
+// newHarnessEnv is newHarness with more settings from env.
+func newHarnessEnv(t testing.TB, env map[string]string) *harness {
+	t.Helper()
 	db := dbtest.New(t)
 	ctx := context.Background()
 	if err := seed.Reference(ctx, db); err != nil {
 		t.Fatal(err)
 	}
 	cfg, err := config.FromEnv(func(k string) string {
+		if v, ok := env[k]; ok {
+			return v
+		}
 		return map[string]string{"DEV": "1", "SECRET_KEY": "test-secret-key-of-at-least-32-characters"}[k]
 	})
 	if err != nil {

@@ -16,10 +16,16 @@ import (
 	"baocao/internal/vn"
 )
 
-var errWrongCredentials = apperr.New(apperr.Unauthorized, "Tên đăng nhập hoặc mật khẩu không đúng.")
+// errWrongCredentials answers an unknown name, a wrong password and a
+// locked account alike, so the page tells a stranger neither which names
+// exist nor whom they have locked out; the unit admin is notified of a lock.
+var errWrongCredentials = apperr.New(apperr.Unauthorized,
+	"Tên đăng nhập hoặc mật khẩu không đúng. Sau nhiều lần nhập sai, tài khoản bị khóa tạm thời; nếu cần, hãy liên hệ quản trị đơn vị.")
 
 // Authenticate checks a username and password under the lockout and
-// inactivity rules. It returns the account when the password is right; the
+// inactivity rules. An unknown name, a wrong password and a locked account
+// get the same error after the same work (one password hash, whose cost
+// dwarfs the queries). It returns the account when the password is right; the
 // caller then asks for the TOTP code if the account has two-factor sign-in,
 // and calls SignedIn when everything passed.
 func (s *Store) Authenticate(ctx context.Context, username, password string) (*Account, error) {
@@ -38,13 +44,14 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (*A
 		return nil, err
 	}
 	ctx = audit.WithActor(ctx, withAccount(audit.ActorFrom(ctx), a))
+	right := CheckPassword(a.PasswordHash, password)
 	if a.Locked(now) {
 		if err := s.recordFailure(ctx, a, "locked"); err != nil {
 			return nil, err
 		}
-		return nil, lockedError(a)
+		return nil, errWrongCredentials
 	}
-	if !CheckPassword(a.PasswordHash, password) {
+	if !right {
 		return nil, s.failSignIn(ctx, a, "wrong_password")
 	}
 	switch {
@@ -77,7 +84,8 @@ func lockedError(a *Account) error {
 		vn.DateTime(a.LockedUntil)))
 }
 
-// failSignIn counts a wrong password or code and locks the account at the limit.
+// failSignIn counts a wrong password or code and locks the account at the
+// limit. Only the second step, after the right password, says so.
 func (s *Store) failSignIn(ctx context.Context, a *Account, reason string) error {
 	var failures int
 	var lockedUntil *time.Time
@@ -108,14 +116,16 @@ func (s *Store) failSignIn(ctx context.Context, a *Account, reason string) error
 		if err != nil {
 			return err
 		}
+		if reason != "wrong_code" {
+			return errWrongCredentials
+		}
 		a.LockedUntil = *lockedUntil
 		return lockedError(a)
 	}
 	if reason == "wrong_code" {
 		return apperr.New(apperr.Unauthorized, "Mã xác thực không đúng hoặc đã hết hạn.")
 	}
-	return apperr.New(apperr.Unauthorized, fmt.Sprintf("Tên đăng nhập hoặc mật khẩu không đúng. Còn %d lần thử trước khi tài khoản bị khóa tạm thời.",
-		s.LockoutAfter-failures))
+	return errWrongCredentials
 }
 
 func (s *Store) recordFailure(ctx context.Context, a *Account, reason string) error {

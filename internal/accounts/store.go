@@ -196,6 +196,9 @@ func (s *Store) CreateAccount(ctx context.Context, in Input) (*Account, string, 
 		case err != nil:
 			return err
 		}
+		if err := keepTemporary(ctx, tx, id); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, audit.Event{Action: "account.create", ObjectType: "account", ObjectID: id, UnitID: in.UnitID,
 			Detail: map[string]any{"username": in.Username, "tier": in.Tier, "rights": in.Rights}})
 	})
@@ -313,10 +316,21 @@ func (s *Store) Enable(ctx context.Context, a *Account) error {
 // changed at the next sign-in, signs it out everywhere and returns it.
 func (s *Store) ResetPassword(ctx context.Context, a *Account) (string, error) {
 	password := TemporaryPassword()
-	err := s.change(ctx, a, "account.reset_password", nil,
-		`UPDATE accounts SET password_hash = $2, must_change_password = true, password_changed_at = now(),
-		        failed_sign_ins = 0, session_epoch = session_epoch + 1, updated_at = now() WHERE id = $1`, HashPassword(password))
+	err := s.change(ctx, a, "account.reset_password", nil, `
+		WITH reset AS (
+			UPDATE accounts SET password_hash = $2, must_change_password = true, password_changed_at = now(),
+			       failed_sign_ins = 0, session_epoch = session_epoch + 1, updated_at = now() WHERE id = $1
+			RETURNING id, password_hash)
+		INSERT INTO password_history (account_id, password_hash, temporary) SELECT id, password_hash, true FROM reset`, HashPassword(password))
 	return password, err
+}
+
+// keepTemporary records the account's current password, one an admin
+// handed out, so that it can never be chosen again.
+func keepTemporary(ctx context.Context, tx pgx.Tx, accountID int64) error {
+	_, err := tx.Exec(ctx, `INSERT INTO password_history (account_id, password_hash, temporary)
+		SELECT id, password_hash, true FROM accounts WHERE id = $1`, accountID)
+	return err
 }
 
 // ResetTwoFactor removes the account's TOTP key (a lost phone); an admin
@@ -346,14 +360,24 @@ func (s *Store) ChangePassword(ctx context.Context, a *Account, current, next, c
 	if len(fields) > 0 {
 		return apperr.InvalidFields(fields)
 	}
-	rows, _ := s.db.Query(ctx, `SELECT password_hash FROM password_history WHERE account_id = $1 ORDER BY created_at DESC LIMIT $2`,
+	// The last ten chosen, and every password an admin handed out.
+	rows, _ := s.db.Query(ctx, `
+		(SELECT password_hash, false FROM password_history WHERE account_id = $1 AND NOT temporary ORDER BY created_at DESC LIMIT $2)
+		UNION ALL
+		SELECT password_hash, true FROM password_history WHERE account_id = $1 AND temporary`,
 		a.ID, passwordHistoryDepth)
-	previous, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	previous, err := pgx.CollectRows(rows, pgx.RowToStructByPos[struct {
+		Hash      string
+		Temporary bool
+	}])
 	if err != nil {
 		return err
 	}
-	for _, h := range previous {
-		if CheckPassword(h, next) {
+	for _, p := range previous {
+		switch {
+		case CheckPassword(p.Hash, next) && p.Temporary:
+			return apperr.InvalidFields(map[string]string{"new": "Không được dùng mật khẩu tạm thời do quản trị cấp làm mật khẩu của mình."})
+		case CheckPassword(p.Hash, next):
 			return apperr.InvalidFields(map[string]string{"new": "Không được dùng lại một trong 10 mật khẩu gần nhất."})
 		}
 	}

@@ -419,7 +419,9 @@ func TestLockAndUnlock(t *testing.T) {
 }
 
 // An account an admin locked (locked_until = 'infinity') must not sign in,
-// even with the right password, until it is unlocked.
+// even with the right password, until it is unlocked; the page does not
+// say the password was right (that would let a locked account's password
+// be guessed without limit).
 func TestLockedAccountCannotSignIn(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -436,10 +438,10 @@ func TestLockedAccountCannotSignIn(t *testing.T) {
 		t.Errorf("Status after Lock = %q, want Bị khóa", label)
 	}
 	_, err := e.s.Authenticate(context.Background(), "nv.a", password)
-	if apperr.Code(err) != apperr.Forbidden {
-		t.Fatalf("BUG: Authenticate with the right password after Lock = %v, want Forbidden", err)
+	if apperr.Code(err) != apperr.Unauthorized {
+		t.Fatalf("BUG: Authenticate with the right password after Lock = %v, want Unauthorized", err)
 	}
-	if msg := apperr.Message(err); msg != "Tài khoản đang bị khóa. Hãy liên hệ quản trị đơn vị để mở khóa." {
+	if msg := apperr.Message(err); !strings.HasPrefix(msg, "Tên đăng nhập hoặc mật khẩu không đúng.") {
 		t.Errorf("message %q", msg)
 	}
 }
@@ -528,11 +530,31 @@ func TestChangePassword(t *testing.T) {
 	if msg := apperr.FieldErrors(err)["new"]; msg != "Không được dùng lại một trong 10 mật khẩu gần nhất." {
 		t.Errorf("reuse message %q", msg)
 	}
-	if n := e.count(t, `SELECT count(*) FROM password_history WHERE account_id = $1`, a.ID); n != 2 {
-		t.Errorf("%d passwords in the history, want 2", n)
+	if n := e.count(t, `SELECT count(*) FROM password_history WHERE account_id = $1`, a.ID); n != 3 {
+		t.Errorf("%d passwords in the history, want 3 (the initial one and two chosen)", n)
 	}
 	if now := e.mustAccount(t, a.ID); now.PasswordHash != got.PasswordHash {
 		t.Error("a refused reuse changed the password")
+	}
+
+	// Not an admin, and yet: neither the initial password nor a reset one
+	// may become the official's own.
+	const temporaryMessage = "Không được dùng mật khẩu tạm thời do quản trị cấp làm mật khẩu của mình."
+	err = e.s.ChangePassword(ctx, got, p2, temp, temp)
+	if msg := apperr.FieldErrors(err)["new"]; msg != temporaryMessage {
+		t.Errorf("back to the initial password: %v", err)
+	}
+	reset, err := e.s.ResetPassword(adminCtx, got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const p3 = "Cam Ranh @2028 vịnh đẹp"
+	if err := e.s.ChangePassword(ctx, e.mustAccount(t, a.ID), reset, p3, p3); err != nil {
+		t.Fatal(err)
+	}
+	err = e.s.ChangePassword(ctx, e.mustAccount(t, a.ID), p3, reset, reset)
+	if msg := apperr.FieldErrors(err)["new"]; msg != temporaryMessage {
+		t.Errorf("back to the reset password: %v", err)
 	}
 }
 

@@ -17,6 +17,7 @@ const (
 	Unauthorized = "unauthorized" // the caller is not signed in
 	TooLarge     = "too_large"    // the request body or a file is too large
 	RateLimited  = "rate_limited" // too many attempts
+	Unavailable  = "unavailable"  // the database did not answer: an outage, not the request's fault
 	Internal     = "internal"     // anything unexpected
 )
 

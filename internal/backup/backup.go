@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"filippo.io/age"
+	"github.com/jackc/pgx/v5"
 )
 
 // Tools names the PostgreSQL client programs; they must match the server's
@@ -68,8 +69,18 @@ func Backup(ctx context.Context, t Tools, url, path string, key *age.X25519Ident
 }
 
 // Restore checks path against its checksum file, decrypts it and restores
-// it into the (empty) database at url.
+// it into the empty database at url, all or nothing: pg_restore runs in one
+// transaction, so a dump damaged inside (its checksum file made from the
+// damaged bytes) leaves the target as it was. Every error says what state
+// the target is in.
 func Restore(ctx context.Context, t Tools, url, path string, key *age.X25519Identity) error {
+	if err := restore(ctx, t, url, path, key); err != nil {
+		return fmt.Errorf("%w; the target database was not changed", err)
+	}
+	return nil
+}
+
+func restore(ctx context.Context, t Tools, url, path string, key *age.X25519Identity) error {
 	want, err := os.ReadFile(path + ".sha256")
 	if err != nil {
 		return fmt.Errorf("read checksum file: %w", err)
@@ -93,12 +104,33 @@ func Restore(ctx context.Context, t Tools, url, path string, key *age.X25519Iden
 	if err != nil {
 		return fmt.Errorf("decrypt backup (wrong BACKUP_KEY?): %w", err)
 	}
-	cmd := exec.CommandContext(ctx, t.PgRestore, "--no-owner", "--exit-on-error", "--dbname", url)
+	if err := checkEmpty(ctx, url); err != nil {
+		return err
+	}
+	cmd := exec.CommandContext(ctx, t.PgRestore, "--no-owner", "--single-transaction", "--exit-on-error", "--dbname", url)
 	cmd.Stdin = dec
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("pg_restore: %w: %s", err, strings.TrimSpace(stderr.String()))
+		return fmt.Errorf("pg_restore failed and rolled back everything it had restored: %w: %s", err, strings.TrimSpace(stderr.String()))
+	}
+	return nil
+}
+
+// checkEmpty refuses a target that already holds tables: a restore goes
+// into a new database, which then replaces the old one.
+func checkEmpty(ctx context.Context, url string) error {
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return fmt.Errorf("connect to the target database: %w", err)
+	}
+	defer conn.Close(ctx)
+	var tables int
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')`).Scan(&tables); err != nil {
+		return err
+	}
+	if tables > 0 {
+		return fmt.Errorf("the target database is not empty (%d tables): restore into a new, empty database (createdb), check it, then point DATABASE_URL at it", tables)
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -92,5 +93,62 @@ func TestBackupAndRestore(t *testing.T) {
 	other, _ := NewKey()
 	if err := Restore(ctx, DefaultTools, dbtest.NewEmpty(t).Config().ConnString(), path, other); err == nil {
 		t.Error("restored with another key")
+	}
+}
+
+// TestRestoreIsAllOrNothing restores a dump damaged before it was
+// encrypted and checksummed (the checksum matches): the restore fails
+// part-way, and the target is left empty, as the error says; a target that
+// already holds tables is refused.
+func TestRestoreIsAllOrNothing(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("pg_dump"); err != nil {
+		t.Skip("pg_dump is not installed")
+	}
+	ctx := context.Background()
+	src := dbtest.New(t)
+	if err := seed.Reference(ctx, src); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := seed.Demo(ctx, src); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	// A pg_dump whose output has a damaged byte three quarters in.
+	script := filepath.Join(dir, "pg_dump_damaged")
+	if err := os.WriteFile(script, []byte(`#!/bin/sh
+set -e
+pg_dump "$@" > "`+dir+`/full"
+size=$(wc -c < "`+dir+`/full")
+printf 'XXXXXXXX' | dd of="`+dir+`/full" bs=1 seek=$((size * 3 / 4)) conv=notrunc 2>/dev/null
+cat "`+dir+`/full"
+`), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	key, err := NewKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "damaged.dump.age")
+	if _, err := Backup(ctx, Tools{PgDump: script, PgRestore: "pg_restore"}, src.Config().ConnString(), path, key); err != nil {
+		t.Fatal(err)
+	}
+	dst := dbtest.NewEmpty(t)
+	err = Restore(ctx, DefaultTools, dst.Config().ConnString(), path, key)
+	if err == nil || !strings.Contains(err.Error(), "the target database was not changed") {
+		t.Fatalf("restore of a truncated dump: %v", err)
+	}
+	if got := fingerprint(t, dst); len(got) != 0 {
+		t.Errorf("the target was left half restored: %v", got)
+	}
+
+	// Not into a database that holds anything.
+	good := filepath.Join(dir, "good.dump.age")
+	if _, err := Backup(ctx, DefaultTools, src.Config().ConnString(), good, key); err != nil {
+		t.Fatal(err)
+	}
+	err = Restore(ctx, DefaultTools, src.Config().ConnString(), good, key)
+	if err == nil || !strings.Contains(err.Error(), "not empty") || !strings.Contains(err.Error(), "not changed") {
+		t.Errorf("restore over a database in use: %v", err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -20,16 +21,22 @@ type Config struct {
 	// VGCAPluginFile is where vgcaplugin.js (distributed to agencies by Ban
 	// Cơ yếu Chính phủ, not public) lies on the server; empty without it.
 	VGCAPluginFile string
-	SecretKey      [32]byte      // derived from SECRET_KEY; encrypts TOTP secrets and keys at rest
-	Development    bool          // DEV=1: insecure cookies allowed, demo data
-	TrustProxy     bool          // TRUST_PROXY=1: take the client address from X-Forwarded-For (behind nginx)
+	SecretKey      [32]byte // derived from SECRET_KEY; encrypts TOTP secrets and keys at rest
+	Development    bool     // DEV=1: insecure cookies allowed, demo data
+	// TrustedProxies (TRUSTED_PROXIES, comma-separated CIDRs such as
+	// 127.0.0.1/32,10.0.0.0/24): the reverse proxies whose X-Forwarded-For
+	// entries are believed. Empty: the connection's address is the client's.
+	TrustedProxies []netip.Prefix
 	LockoutAfter   int           // LOCKOUT_AFTER failed sign-ins, default 5
 	LockoutFor     time.Duration // LOCKOUT_DURATION, default 30m; an admin may unlock earlier
 	InactiveAfter  time.Duration // accounts unused this long are disabled (45 days)
 	SMTP           SMTP
 	MaxBodyBytes   int64 // MAX_BODY_BYTES, default 1 MiB for forms
-	SignInRate     int   // SIGNIN_RATE: sign-in attempts per minute from one address, default 20
-	APIRate        int   // API_RATE: requests per minute of one API client, default 600
+	// RequestTimeout (REQUEST_TIMEOUT, default 8s) bounds how long a request
+	// waits for the database before the outage page; uploads get longer.
+	RequestTimeout time.Duration
+	SignInRate     int // SIGNIN_RATE: sign-in attempts per minute from one address, default 20
+	APIRate        int // API_RATE: requests per minute of one API client, default 600
 	// GovExportURL and GovExportToken: where accepted reports of the regimes
 	// marked for it are pushed (the Government Reporting Information
 	// System's receiving endpoint); empty: they wait in the queue.
@@ -52,7 +59,6 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		DatabaseURL:    getenv("DATABASE_URL"),
 		ListenAddr:     or(getenv("LISTEN_ADDR"), "127.0.0.1:8080"),
 		Development:    getenv("DEV") == "1",
-		TrustProxy:     getenv("TRUST_PROXY") == "1",
 		VGCAPluginFile: getenv("VGCA_PLUGIN_FILE"),
 		InactiveAfter:  45 * 24 * time.Hour,
 	}
@@ -75,6 +81,10 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 	}
 	c.SecretKey = sha256.Sum256([]byte(secret))
 
+	c.TrustedProxies = prefixes(getenv("TRUSTED_PROXIES"), &errs)
+	if getenv("TRUST_PROXY") != "" && len(c.TrustedProxies) == 0 {
+		errs = append(errs, errors.New("TRUST_PROXY is replaced by TRUSTED_PROXIES: list the proxies' addresses as CIDRs, e.g. TRUSTED_PROXIES=127.0.0.1/32"))
+	}
 	c.LockoutAfter = intOr(getenv("LOCKOUT_AFTER"), 5, &errs)
 	c.MaxBodyBytes = int64(intOr(getenv("MAX_BODY_BYTES"), 1<<20, &errs))
 	c.SignInRate = intOr(getenv("SIGNIN_RATE"), 20, &errs)
@@ -84,6 +94,7 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		errs = append(errs, errors.New("AUDIT_RETENTION_MONTHS must be at least 12 (the audit log is kept a year at least)"))
 	}
 	c.LockoutFor = durationOr(getenv("LOCKOUT_DURATION"), 30*time.Minute, &errs)
+	c.RequestTimeout = durationOr(getenv("REQUEST_TIMEOUT"), 8*time.Second, &errs)
 	c.SMTP = SMTP{
 		Host:     getenv("SMTP_HOST"),
 		Port:     intOr(getenv("SMTP_PORT"), 587, &errs),
@@ -102,6 +113,29 @@ func or(s, fallback string) string {
 		return fallback
 	}
 	return s
+}
+
+// prefixes reads a comma-separated list of CIDRs; a bare address is its
+// own /32 or /128.
+func prefixes(s string, errs *[]error) []netip.Prefix {
+	var out []netip.Prefix
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			a, aerr := netip.ParseAddr(f)
+			if aerr != nil {
+				*errs = append(*errs, fmt.Errorf("TRUSTED_PROXIES: %q is not a CIDR such as 10.0.0.0/24", f))
+				continue
+			}
+			p = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	return out
 }
 
 func intOr(s string, fallback int, errs *[]error) int {

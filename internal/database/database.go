@@ -7,6 +7,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -25,6 +28,12 @@ type DB struct {
 	*pgxpool.Pool
 }
 
+// DefaultStatementTimeout ends any statement that runs longer, unless
+// DATABASE_URL sets statement_timeout itself: a runaway query or a lock
+// held too long gives an error instead of holding a connection forever.
+// Requests have a shorter deadline of their own (web, REQUEST_TIMEOUT).
+const DefaultStatementTimeout = "30s"
+
 // Open connects to url and checks the connection.
 func Open(ctx context.Context, url string) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(url)
@@ -35,6 +44,9 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		cfg.MaxConns = 20
 	}
 	cfg.ConnConfig.RuntimeParams["timezone"] = "Asia/Ho_Chi_Minh"
+	if _, set := cfg.ConnConfig.RuntimeParams["statement_timeout"]; !set {
+		cfg.ConnConfig.RuntimeParams["statement_timeout"] = DefaultStatementTimeout
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, err
@@ -48,9 +60,18 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	return &DB{pool}, nil
 }
 
-// Migrate applies every pending migration.
+// Migrate applies every pending migration, on a connection of its own
+// without the statement timeout (a migration may rewrite a large table).
 func Migrate(ctx context.Context, db *DB) error {
-	sqlDB := stdlib.OpenDBFromPool(db.Pool)
+	cfg := db.Config()
+	cfg.MaxConns, cfg.MinConns = 1, 0
+	cfg.ConnConfig.RuntimeParams["statement_timeout"] = "0"
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	sqlDB := stdlib.OpenDBFromPool(pool)
 	defer sqlDB.Close()
 	return MigrateSQL(ctx, sqlDB)
 }
@@ -88,6 +109,31 @@ func IsUniqueViolation(err error, constraint string) bool {
 		return false
 	}
 	return constraint == "" || pgErr.ConstraintName == constraint
+}
+
+// Unavailable reports whether err means that the database did not answer:
+// unreachable, shutting down, refusing connections, or too slow (the
+// statement timeout, or the caller's deadline). The web layer shows such an
+// error as an outage (503), not as a fault of the request.
+func Unavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch pgErr.Code {
+		case "57014", // query_canceled: the statement timeout
+			"57P01", "57P02", "57P03", // admin_shutdown, crash_shutdown, cannot_connect_now
+			"53300", // too_many_connections
+			"55P03": // lock_not_available
+			return true
+		}
+		return strings.HasPrefix(pgErr.Code, "08") // connection_exception
+	}
+	var connectErr *pgconn.ConnectError
+	var netErr net.Error
+	return errors.Is(err, context.DeadlineExceeded) || pgconn.Timeout(err) || errors.As(err, &connectErr) ||
+		errors.As(err, &netErr) || errors.Is(err, io.ErrUnexpectedEOF)
 }
 
 // Querier is what both the pool and a transaction offer.

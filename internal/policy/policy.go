@@ -167,7 +167,7 @@ func (p *Policy) allowed(ctx context.Context, a *accounts.Account, act Action, o
 
 // report decides the report actions (SPEC §2): a user works on its own
 // unit's reports by right; the receiving unit's consolidate and approve
-// rights read, accept and return them; admins read the reports of their
+// rights read, accept and return them once sent; admins read the reports of their
 // subtree (system admins all, audited by the caller).
 func (p *Policy) report(ctx context.Context, a *accounts.Account, act Action, obj *Object) (bool, error) {
 	if obj == nil {
@@ -191,7 +191,10 @@ func (p *Policy) report(ctx context.Context, a *accounts.Account, act Action, ob
 	case SendReport:
 		return own && a.Has(accounts.Send), nil
 	case ReceiveReport:
-		return receiver, nil
+		// Accepting, returning and retrying the delivery only ever apply to
+		// a report that reached the receiver; the workflow checks the exact
+		// status, the policy already refuses a draft never sent.
+		return receiver && obj.Sent, nil
 	}
 	return false, nil
 }

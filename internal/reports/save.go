@@ -115,10 +115,8 @@ func (s *Store) Save(ctx context.Context, r *Report, d Draft, by int64) ([]Probl
 			}
 		}
 	}
-	for key, html := range d.Sections {
-		if limit := sections[key].MaxChars; limit > 0 && len([]rune(html)) > limit*4 {
-			return nil, 0, apperr.New(apperr.TooLarge, "Mục "+sections[key].Number+" quá dài.")
-		}
+	if err := checkSectionSizes(sections, d.Sections); err != nil {
+		return nil, 0, err
 	}
 
 	revision := 0

@@ -311,6 +311,7 @@ func Problems(tpl *forms.Template, c *Content) []Problem {
 			problems = append(problems, Problem{"section|" + sec.Key, "Mục " + sec.Number + " " + sec.Heading + " là bắt buộc."})
 		}
 	}
+	problems = append(problems, sectionSizeProblems(tpl, c)...)
 	for key, col := range inputCells(tpl) {
 		v := c.Values[key]
 		_, isNumber := c.Numbers[key]

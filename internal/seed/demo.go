@@ -66,10 +66,15 @@ func Demo(ctx context.Context, db *database.DB) ([]DemoAccount, error) {
 		for _, r := range a.Rights {
 			rights = append(rights, string(r))
 		}
+		// The shared demo password is a temporary one: kept in the history
+		// so that nobody keeps it.
 		tag, err := db.Exec(ctx, `
-			INSERT INTO accounts (username, full_name, position, unit_id, tier, rights, password_hash, email)
-			SELECT $1, $2, $3, u.id, $4, $5, $6, $1 || '@demo.khanhhoa.gov.vn' FROM units u WHERE u.key = $7
-			ON CONFLICT DO NOTHING`, a.Username, a.FullName, a.Position, string(a.Tier), rights, hash, a.UnitKey)
+			WITH created AS (
+				INSERT INTO accounts (username, full_name, position, unit_id, tier, rights, password_hash, email)
+				SELECT $1, $2, $3, u.id, $4, $5, $6, $1 || '@demo.khanhhoa.gov.vn' FROM units u WHERE u.key = $7
+				ON CONFLICT DO NOTHING RETURNING id, password_hash)
+			INSERT INTO password_history (account_id, password_hash, temporary) SELECT id, password_hash, true FROM created`,
+			a.Username, a.FullName, a.Position, string(a.Tier), rights, hash, a.UnitKey)
 		if err != nil {
 			return nil, fmt.Errorf("demo account %s: %w", a.Username, err)
 		}

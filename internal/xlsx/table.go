@@ -208,7 +208,8 @@ func (e *exporter) table(t Table) error {
 // WriteCSV writes t as CSV in UTF-8 with a byte order mark, so that Excel
 // reads the Vietnamese text: the header line ("group – label" for
 // grouped columns), then the rows, numbers with a dot as decimal
-// separator and no grouping, for other tools to read.
+// separator and no grouping, for other tools to read; text that a
+// spreadsheet would run as a formula is neutralised (CSVCell).
 func WriteCSV(w io.Writer, t Table) error {
 	var buf bytes.Buffer
 	buf.WriteString("\uFEFF")
@@ -220,7 +221,7 @@ func WriteCSV(w io.Writer, t Table) error {
 			header[i] = c.Group + " – " + c.Label
 		}
 	}
-	if err := cw.Write(header); err != nil {
+	if err := cw.Write(csvLine(header)); err != nil {
 		return err
 	}
 	for _, r := range t.Rows {
@@ -247,7 +248,7 @@ func csvText(v any, c TableColumn) string {
 	case nil:
 		return ""
 	case string:
-		return v
+		return CSVCell(v)
 	case int:
 		return strconv.Itoa(v)
 	case int64:
