@@ -45,6 +45,7 @@ $(REDOCLY):
 # their seed corpora only, as go test does).
 FUZZTIME ?= 60s
 FUZZ_TARGETS := \
+	./internal/decimal:FuzzParse ./internal/decimal:FuzzRoundTrip \
 	./internal/formula:FuzzParse ./internal/formula:FuzzEvaluate ./internal/richtext:FuzzSanitize
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \

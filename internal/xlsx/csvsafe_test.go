@@ -1,6 +1,8 @@
 package xlsx_test
 
 import (
+	"baocao/internal/decimal"
+
 	"bytes"
 	"encoding/csv"
 	"reflect"
@@ -41,8 +43,8 @@ func TestCSVNeutralisesFormulasButNotNumbers(t *testing.T) {
 		{Code: "1", Label: "=1+1", Type: forms.Number, Decimals: 1},
 		{Code: "2", Label: "Ghi chú", Type: forms.Text},
 	}, Rows: []forms.Row{{Key: "r1", STT: "1", Label: "@Chỉ tiêu", Kind: forms.Indicator}}}
-	values := map[string]string{"1": "-12,5", "2": `=HYPERLINK("http://x.invalid")`}
-	tbl := xlsx.FormTable(f, "Biểu", nil, func(_, col string) (string, bool) { v, ok := values[col]; return v, ok })
+	values := map[string]xlsx.CellValue{"1": xlsx.Number(decimal.MustParse("-12.5")), "2": xlsx.Text(`=HYPERLINK("http://x.invalid")`)}
+	tbl := xlsx.FormTable(f, "Biểu", nil, func(_, col string) (xlsx.CellValue, bool) { v, ok := values[col]; return v, ok })
 	tbl.Rows = append(tbl.Rows, []any{"2", "=Tên đơn vị", "", -3.5, "-7"})
 	var buf bytes.Buffer
 	if err := xlsx.WriteCSV(&buf, tbl); err != nil {
