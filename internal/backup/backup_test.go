@@ -114,13 +114,13 @@ func TestRestoreIsAllOrNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	// A pg_dump whose output has a damaged byte three quarters in.
+	// A pg_dump whose output has 64 KiB of zeros three quarters in.
 	script := filepath.Join(dir, "pg_dump_damaged")
 	if err := os.WriteFile(script, []byte(`#!/bin/sh
 set -e
 pg_dump "$@" > "`+dir+`/full"
 size=$(wc -c < "`+dir+`/full")
-printf 'XXXXXXXX' | dd of="`+dir+`/full" bs=1 seek=$((size * 3 / 4)) conv=notrunc 2>/dev/null
+dd if=/dev/zero of="`+dir+`/full" bs=1 count=65536 seek=$((size * 3 / 4)) conv=notrunc 2>/dev/null
 cat "`+dir+`/full"
 `), 0o700); err != nil {
 		t.Fatal(err)
