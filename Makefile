@@ -44,6 +44,9 @@ $(REDOCLY):
 # their seed corpora only, as go test does).
 FUZZTIME ?= 60s
 FUZZ_TARGETS := \
+	./internal/signing:FuzzCheckAppended ./internal/signing:FuzzVerify \
+	./internal/xlsx:FuzzImportForm ./internal/xlsx:FuzzReadValues \
+	./internal/reports:FuzzCheckAttachment \
 	./internal/formula:FuzzParse ./internal/formula:FuzzEvaluate ./internal/richtext:FuzzSanitize
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
