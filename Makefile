@@ -46,6 +46,9 @@ $(REDOCLY):
 FUZZTIME ?= 60s
 FUZZ_TARGETS := \
 	./internal/decimal:FuzzParse ./internal/decimal:FuzzRoundTrip \
+	./internal/signing:FuzzCheckAppended ./internal/signing:FuzzVerify \
+	./internal/xlsx:FuzzImportForm ./internal/xlsx:FuzzReadValues \
+	./internal/reports:FuzzCheckAttachment \
 	./internal/formula:FuzzParse ./internal/formula:FuzzEvaluate ./internal/richtext:FuzzSanitize
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \

@@ -47,7 +47,9 @@ func (s *Server) routes() chi.Router {
 	r.Group(func(r chi.Router) {
 		r.Use(s.loadSession, s.loadAccount, s.checkCSRF, s.checkForm, s.gate)
 
-		signInLimit := httprate.Limit(s.cfg.SignInRate, time.Minute, httprate.WithKeyFuncs(func(r *http.Request) (string, error) { return clientIP(r), nil }),
+		// Counted per client address as clientAddress found it, never by a
+		// header the client chose.
+		signInLimit := httprate.LimitBy(s.cfg.SignInRate, time.Minute, func(r *http.Request) (string, error) { return clientIP(r), nil },
 			httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
 				s.fail(w, r, apperr.New(apperr.RateLimited, "Có quá nhiều lần đăng nhập từ địa chỉ này. Vui lòng đợi một phút rồi thử lại."))
 			}))

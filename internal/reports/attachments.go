@@ -7,8 +7,10 @@ import (
 	"errors"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/jackc/pgx/v5"
 
@@ -50,33 +52,48 @@ type Attachment struct {
 	UploadedAt  time.Time
 }
 
-// Attach stores a file on an editable report after checking its size,
-// type and that its bytes are what its name says.
-func (s *Store) Attach(ctx context.Context, r *Report, filename string, data []byte, by int64) error {
-	if !r.Editable() {
-		return apperr.New(apperr.Conflict, "Báo cáo không còn ở trạng thái soạn thảo nên không đính kèm thêm được.")
-	}
-	filename = vn.Truncate(vn.Clean(filepath.Base(strings.ReplaceAll(filename, "\\", "/"))), 200)
-	ext := strings.ToLower(filepath.Ext(filename))
+// CheckAttachment checks a file an official attaches: its size, that its
+// name has an allowed extension and that its bytes sniff as that kind of
+// file. It returns the name to store (no folders, no control characters,
+// which PostgreSQL may refuse, valid UTF-8, at most 200 bytes) and the
+// sniffed content type.
+func CheckAttachment(filename string, data []byte) (name, contentType string, err error) {
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(filename, ""))
+	name = vn.Truncate(vn.Clean(filepath.Base(strings.ReplaceAll(name, "\\", "/"))), 200)
+	ext := strings.ToLower(filepath.Ext(name))
 	allowed, ok := attachmentTypes[ext]
 	switch {
 	case len(data) == 0:
-		return apperr.InvalidFields(map[string]string{"file": "Tệp rỗng."})
+		return "", "", apperr.InvalidFields(map[string]string{"file": "Tệp rỗng."})
 	case len(data) > MaxAttachmentSize:
-		return apperr.New(apperr.TooLarge, "Tệp đính kèm quá lớn (tối đa 5 MB).")
+		return "", "", apperr.New(apperr.TooLarge, "Tệp đính kèm quá lớn (tối đa 5 MB).")
 	case !ok:
-		return apperr.InvalidFields(map[string]string{"file": "Chỉ đính kèm tệp PDF, Word, Excel, OpenDocument hoặc ảnh JPG, PNG."})
+		return "", "", apperr.InvalidFields(map[string]string{"file": "Chỉ đính kèm tệp PDF, Word, Excel, OpenDocument hoặc ảnh JPG, PNG."})
 	}
 	sniffed := http.DetectContentType(data)
 	if i := strings.Index(sniffed, ";"); i >= 0 {
 		sniffed = sniffed[:i]
 	}
-	match := false
-	for _, t := range allowed {
-		match = match || t == sniffed
+	if !slices.Contains(allowed, sniffed) {
+		return "", "", apperr.InvalidFields(map[string]string{"file": "Nội dung tệp không đúng với đuôi " + ext + "; hệ thống không nhận tệp này."})
 	}
-	if !match {
-		return apperr.InvalidFields(map[string]string{"file": "Nội dung tệp không đúng với đuôi " + ext + "; hệ thống không nhận tệp này."})
+	return name, sniffed, nil
+}
+
+// Attach stores a file on an editable report after checking its size,
+// type and that its bytes are what its name says (CheckAttachment).
+func (s *Store) Attach(ctx context.Context, r *Report, filename string, data []byte, by int64) error {
+	if !r.Editable() {
+		return apperr.New(apperr.Conflict, "Báo cáo không còn ở trạng thái soạn thảo nên không đính kèm thêm được.")
+	}
+	filename, sniffed, err := CheckAttachment(filename, data)
+	if err != nil {
+		return err
 	}
 	sum := sha256.Sum256(data)
 	return s.db.Tx(ctx, func(tx pgx.Tx) error {

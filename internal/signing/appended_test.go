@@ -19,7 +19,7 @@ type forgeCtx struct {
 	prev           string
 }
 
-func ctxOf(t *testing.T, doc []byte) forgeCtx {
+func ctxOf(t testing.TB, doc []byte) forgeCtx {
 	rdr, err := pdf.NewReader(bytes.NewReader(doc), int64(len(doc)))
 	if err != nil {
 		t.Fatal(err)
@@ -34,7 +34,7 @@ func ctxOf(t *testing.T, doc []byte) forgeCtx {
 
 const forgedBody = "BT ET % FORGED"
 
-func forge(t *testing.T, doc []byte, kind string) []byte {
+func forge(t testing.TB, doc []byte, kind string) []byte {
 	c := ctxOf(t, doc)
 	var b bytes.Buffer
 	b.Write(doc)

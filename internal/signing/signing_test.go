@@ -367,7 +367,7 @@ func TestCheckAppendedAcceptsSignaturesOnly(t *testing.T) {
 
 // forgeUpdate appends an incremental update that redefines the content
 // stream of page 1, as a forger signing with a real key would.
-func forgeUpdate(t *testing.T, doc []byte) []byte {
+func forgeUpdate(t testing.TB, doc []byte) []byte {
 	t.Helper()
 	rdr, err := pdf.NewReader(bytes.NewReader(doc), int64(len(doc)))
 	if err != nil {

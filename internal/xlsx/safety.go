@@ -135,10 +135,14 @@ func (p *workbookPackage) read(name string) ([]byte, error) {
 	}
 	rc, err := f.Open()
 	if err != nil {
-		return nil, err
+		return nil, refuse(ErrCorrupt, "%s", msgCorrupt)
 	}
 	defer rc.Close()
-	return io.ReadAll(io.LimitReader(rc, maxPartSize))
+	b, err := io.ReadAll(io.LimitReader(rc, maxPartSize))
+	if err != nil { // a damaged member: zip's checksum or deflate error
+		return nil, refuse(ErrCorrupt, "%s", msgCorrupt)
+	}
+	return b, nil
 }
 
 var errMissingPart = refuse(ErrNotXLSX, "%s", msgNotXLSX)
