@@ -8,12 +8,12 @@ PGBIN ?= /usr/lib/postgresql/15/bin
 # LibreOffice Calc for the Excel round trips.
 TEST_PACKAGES := chromium fonts-liberation2 fonts-noto-core poppler-utils libreoffice-calc-nogui
 
-.PHONY: run test build generate check-generated deps test-deps vet lint-openapi fuzz clean loadtest
+.PHONY: run test build generate check-generated deps test-deps vet staticcheck lint-openapi fuzz clean loadtest
 
 run: deps
 	go run ./cmd/baocao dev
 
-test: deps test-deps check-generated vet lint-openapi
+test: deps test-deps check-generated vet staticcheck lint-openapi
 	@set -e; \
 	if [ -z "$$DATABASE_URL" ]; then \
 	  url=$$(go run ./cmd/baocao pg start); \
@@ -29,6 +29,10 @@ build:
 
 vet:
 	go vet ./...
+
+# staticcheck, pinned; make test keeps it at zero findings.
+staticcheck:
+	go run honnef.co/go/tools/cmd/staticcheck@v0.6.1 ./...
 
 # /api/v1/openapi.json is linted with Redocly CLI (redocly.yaml), installed
 # from the npm registry into var/node the first time.

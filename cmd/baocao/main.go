@@ -71,7 +71,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	case "serve":
 		return serve(ctx, getenv, stdout, log, false)
 	case "dev":
-		return dev(ctx, getenv, stdout, log)
+		return dev(ctx, getenv, stdout)
 	case "migrate":
 		return withDB(ctx, getenv, func(db *database.DB) error { return database.Migrate(ctx, db) })
 	case "seed":
@@ -141,7 +141,7 @@ func pg(ctx context.Context, args []string, stdout io.Writer) error {
 
 // dev starts (or reuses) the local cluster, seeds the demo province and
 // serves it; Ctrl-C stops the server and the cluster.
-func dev(ctx context.Context, getenv func(string) string, stdout io.Writer, log *slog.Logger) error {
+func dev(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
 	env := map[string]string{"DEV": "1"}
 	if getenv("DATABASE_URL") == "" {
 		cluster := localCluster(stdout)
@@ -166,7 +166,7 @@ func dev(ctx context.Context, getenv func(string) string, stdout io.Writer, log 
 	}
 	// On a developer's terminal the few hundred audit and e-mail lines of
 	// seeding and start-up would bury the demo accounts: warnings only.
-	log = slog.New(slog.NewJSONHandler(stdout, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	log := slog.New(slog.NewJSONHandler(stdout, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	slog.SetDefault(log)
 	return serve(ctx, devenv, stdout, log, true)
 }

@@ -14,16 +14,15 @@ const (
 
 // tableLayout is a form measured for printing.
 type tableLayout struct {
-	f        *forms.Form
-	size     float64   // font size
-	unitCol  bool      // print the "Đơn vị tính" column
-	x        []float64 // left edge of every printed column
-	w        []float64 // width of every printed column
-	lead     int       // number of leading columns (STT, label[, unit])
-	header   [][]forms.HeaderCell
-	headerH  []float64 // height of every header line
-	numberH  float64
-	captionH float64
+	f       *forms.Form
+	size    float64   // font size
+	unitCol bool      // print the "Đơn vị tính" column
+	x       []float64 // left edge of every printed column
+	w       []float64 // width of every printed column
+	lead    int       // number of leading columns (STT, label[, unit])
+	header  [][]forms.HeaderCell
+	headerH []float64 // height of every header line
+	numberH float64
 }
 
 // cell is a header cell placed on the grid of data columns.

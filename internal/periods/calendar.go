@@ -1,6 +1,7 @@
 package periods
 
 import (
+	"baocao/internal/apperr"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -105,7 +106,7 @@ func ParseHolidaysCSV(r io.Reader) ([]Day, error) {
 	cr.TrimLeadingSpace = true
 	header, err := cr.Read()
 	if err == io.EOF {
-		return nil, errors.New("Tệp danh sách ngày nghỉ trống")
+		return nil, apperr.New(apperr.Invalid, "Tệp danh sách ngày nghỉ trống")
 	}
 	if err != nil {
 		return nil, csvError(err)
@@ -119,7 +120,7 @@ func ParseHolidaysCSV(r io.Reader) ([]Day, error) {
 	}
 	for _, name := range []string{"date", "name", "kind"} {
 		if _, ok := col[name]; !ok {
-			return nil, fmt.Errorf("Dòng 1: thiếu cột %q (cần các cột date, name, kind)", name)
+			return nil, apperr.New(apperr.Invalid, fmt.Sprintf("Dòng 1: thiếu cột %q (cần các cột date, name, kind)", name))
 		}
 	}
 	var days []Day
@@ -145,10 +146,10 @@ func ParseHolidaysCSV(r io.Reader) ([]Day, error) {
 		}
 		date, ok := parseCSVDate(dateText)
 		if !ok {
-			return nil, fmt.Errorf("Dòng %d: ngày %q không hợp lệ (viết theo dạng yyyy-mm-dd, ví dụ 2026-01-01)", line, dateText)
+			return nil, apperr.New(apperr.Invalid, fmt.Sprintf("Dòng %d: ngày %q không hợp lệ (viết theo dạng yyyy-mm-dd, ví dụ 2026-01-01)", line, dateText))
 		}
 		if name == "" {
-			return nil, fmt.Errorf("Dòng %d: thiếu tên ngày %s", line, vn.Date(date))
+			return nil, apperr.New(apperr.Invalid, fmt.Sprintf("Dòng %d: thiếu tên ngày %s", line, vn.Date(date)))
 		}
 		var working bool
 		switch strings.ToLower(kind) {
@@ -156,13 +157,13 @@ func ParseHolidaysCSV(r io.Reader) ([]Day, error) {
 		case "working-day":
 			working = true
 			if wd := date.Weekday(); wd != time.Saturday && wd != time.Sunday {
-				return nil, fmt.Errorf("Dòng %d: ngày làm bù %s không phải thứ Bảy hoặc Chủ nhật", line, vn.Date(date))
+				return nil, apperr.New(apperr.Invalid, fmt.Sprintf("Dòng %d: ngày làm bù %s không phải thứ Bảy hoặc Chủ nhật", line, vn.Date(date)))
 			}
 		default:
-			return nil, fmt.Errorf("Dòng %d: loại ngày %q không hợp lệ (holiday là ngày nghỉ, working-day là ngày làm bù)", line, kind)
+			return nil, apperr.New(apperr.Invalid, fmt.Sprintf("Dòng %d: loại ngày %q không hợp lệ (holiday là ngày nghỉ, working-day là ngày làm bù)", line, kind))
 		}
 		if first, dup := seen[dateKey(date)]; dup {
-			return nil, fmt.Errorf("Dòng %d: ngày %s đã có ở dòng %d", line, vn.Date(date), first)
+			return nil, apperr.New(apperr.Invalid, fmt.Sprintf("Dòng %d: ngày %s đã có ở dòng %d", line, vn.Date(date), first))
 		}
 		seen[dateKey(date)] = line
 		days = append(days, Day{Date: date, Name: name, Working: working})
@@ -183,7 +184,7 @@ func parseCSVDate(s string) (time.Time, bool) {
 func csvError(err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return fmt.Errorf("Dòng %d: tệp CSV sai định dạng: %w", pe.Line, pe.Err)
+		return apperr.Wrap(apperr.Invalid, fmt.Sprintf("Dòng %d: tệp CSV sai định dạng.", pe.Line), pe.Err)
 	}
-	return fmt.Errorf("Không đọc được tệp danh sách ngày nghỉ: %w", err)
+	return apperr.Wrap(apperr.Invalid, "Không đọc được tệp danh sách ngày nghỉ.", err)
 }

@@ -1,7 +1,7 @@
 package periods
 
 import (
-	"errors"
+	"baocao/internal/apperr"
 	"time"
 )
 
@@ -44,14 +44,14 @@ func StoredRule(workingDays, fixedDay *int) Rule {
 func (r Rule) Validate() error {
 	switch {
 	case r.WorkingDays == 0 && r.FixedDay == 0:
-		return errors.New("Chưa chọn cách tính hạn gửi báo cáo: số ngày làm việc sau ngày chốt số liệu hoặc một ngày cố định trong tháng")
+		return apperr.New(apperr.Invalid, "Chưa chọn cách tính hạn gửi báo cáo: số ngày làm việc sau ngày chốt số liệu hoặc một ngày cố định trong tháng")
 	case r.WorkingDays != 0 && r.FixedDay != 0:
-		return errors.New("Chỉ chọn một cách tính hạn gửi báo cáo: số ngày làm việc sau ngày chốt số liệu hoặc một ngày cố định trong tháng")
+		return apperr.New(apperr.Invalid, "Chỉ chọn một cách tính hạn gửi báo cáo: số ngày làm việc sau ngày chốt số liệu hoặc một ngày cố định trong tháng")
 	case r.WorkingDays != 0 && (r.WorkingDays < 1 || r.WorkingDays > MaxWorkingDays):
 		// ND 09 Điều 8: the deadline comes after the cut-off, so at least 1.
-		return errors.New("Hạn gửi báo cáo phải từ 1 đến 60 ngày làm việc sau ngày chốt số liệu")
+		return apperr.New(apperr.Invalid, "Hạn gửi báo cáo phải từ 1 đến 60 ngày làm việc sau ngày chốt số liệu")
 	case r.FixedDay != 0 && (r.FixedDay < 1 || r.FixedDay > 31):
-		return errors.New("Ngày gửi báo cáo cố định phải từ ngày 1 đến ngày 31 của tháng")
+		return apperr.New(apperr.Invalid, "Ngày gửi báo cáo cố định phải từ ngày 1 đến ngày 31 của tháng")
 	}
 	return nil
 }

@@ -43,7 +43,7 @@ func (p Period) Key() string {
 func ParseKey(key string) (Period, error) {
 	p, err := parseKey(key)
 	if err != nil || p.Key() != key { // only the canonical spelling is a key
-		return Period{}, fmt.Errorf("Mã kỳ báo cáo không hợp lệ: %q", key)
+		return Period{}, fmt.Errorf("periods: invalid key %q", key)
 	}
 	return p, nil
 }

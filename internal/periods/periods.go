@@ -9,7 +9,7 @@
 package periods
 
 import (
-	"errors"
+	"baocao/internal/apperr"
 	"fmt"
 	"time"
 
@@ -94,17 +94,17 @@ type Period struct {
 // ad-hoc periods.
 func New(f Frequency, calendar bool, year, number int) (Period, error) {
 	if f == AdHocFreq {
-		return Period{}, errors.New("Kỳ báo cáo đột xuất cần ngày bắt đầu, ngày kết thúc và tên kỳ")
+		return Period{}, apperr.New(apperr.Invalid, "Kỳ báo cáo đột xuất cần ngày bắt đầu, ngày kết thúc và tên kỳ")
 	}
 	if _, ok := spans[f]; !ok {
-		return Period{}, fmt.Errorf("Tần suất báo cáo không hợp lệ: %q", string(f))
+		return Period{}, apperr.New(apperr.Invalid, fmt.Sprintf("Tần suất báo cáo không hợp lệ: %q", string(f)))
 	}
 	if year < 1 || year > 9999 {
-		return Period{}, fmt.Errorf("Năm báo cáo không hợp lệ: %d", year)
+		return Period{}, apperr.New(apperr.Invalid, fmt.Sprintf("Năm báo cáo không hợp lệ: %d", year))
 	}
 	last := perYear[f] // 0 when the period is not numbered
 	if last == 0 && number != 0 {
-		return Period{}, fmt.Errorf("Kỳ %s không đánh số (nhận được số %d)", f.Name(), number)
+		return Period{}, apperr.New(apperr.Invalid, fmt.Sprintf("Kỳ %s không đánh số (nhận được số %d)", f.Name(), number))
 	}
 	if last != 0 && (number < 1 || number > last) {
 		var what string
@@ -116,7 +116,7 @@ func New(f Frequency, calendar bool, year, number int) (Period, error) {
 		case HalfYear:
 			what = "Kỳ 6 tháng phải là 6 tháng đầu năm (1) hoặc 6 tháng cuối năm (2)"
 		}
-		return Period{}, fmt.Errorf("%s (nhận được %d)", what, number)
+		return Period{}, apperr.New(apperr.Invalid, fmt.Sprintf("%s (nhận được %d)", what, number))
 	}
 	return build(f, calendar, year, number), nil
 }
@@ -147,17 +147,17 @@ func build(f Frequency, calendar bool, year, number int) Period {
 func AdHoc(label string, start, end time.Time) (Period, error) {
 	label = vn.Clean(label)
 	if label == "" {
-		return Period{}, errors.New("Chưa nhập tên kỳ báo cáo đột xuất")
+		return Period{}, apperr.New(apperr.Invalid, "Chưa nhập tên kỳ báo cáo đột xuất")
 	}
 	if start.IsZero() || end.IsZero() {
-		return Period{}, errors.New("Chưa nhập ngày bắt đầu và ngày kết thúc của kỳ báo cáo đột xuất")
+		return Period{}, apperr.New(apperr.Invalid, "Chưa nhập ngày bắt đầu và ngày kết thúc của kỳ báo cáo đột xuất")
 	}
 	start, end = dayOf(start), dayOf(end)
 	if end.Before(start) {
-		return Period{}, fmt.Errorf("Ngày kết thúc (%s) phải bằng hoặc sau ngày bắt đầu (%s)", vn.Date(end), vn.Date(start))
+		return Period{}, apperr.New(apperr.Invalid, fmt.Sprintf("Ngày kết thúc (%s) phải bằng hoặc sau ngày bắt đầu (%s)", vn.Date(end), vn.Date(start)))
 	}
 	if start.Year() < 1 || end.Year() > 9999 {
-		return Period{}, errors.New("Ngày của kỳ báo cáo đột xuất không hợp lệ")
+		return Period{}, apperr.New(apperr.Invalid, "Ngày của kỳ báo cáo đột xuất không hợp lệ")
 	}
 	return Period{Frequency: AdHocFreq, Year: end.Year(), Start: start, End: end, AdHocLabel: label}, nil
 }

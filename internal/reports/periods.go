@@ -59,7 +59,7 @@ func (s *Store) OpenAdHoc(ctx context.Context, regimeID int64, label string, sta
 	}
 	p, err := periods.AdHoc(label, vn.Day(start), vn.Day(end))
 	if err != nil {
-		return 0, apperr.InvalidFields(map[string]string{"label": err.Error()})
+		return 0, apperr.InvalidFields(map[string]string{"label": apperr.Message(err)})
 	}
 	created := 0
 	err = s.db.Tx(ctx, func(tx pgx.Tx) error {
