@@ -160,45 +160,7 @@ func (s *Server) prefill(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if !own.Editable() {
-		s.fail(w, r, apperr.New(apperr.Conflict, "Báo cáo của đơn vị đã trình hoặc đã gửi nên không điền lại được."))
-		return
-	}
-	tpl, _, err := s.reports.Template(ctx, own.TemplateVersionID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	content, err := s.reports.Content(ctx, own)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	d := reports.Draft{Values: map[string]string{}, Sections: content.Sections, Revision: own.Revision}
-	for key, val := range content.Values {
-		if !content.Computed[key] {
-			d.Values[key] = val
-		}
-	}
-	for i := range tpl.Forms {
-		f := &tpl.Forms[i]
-		res, err := consolidation.Compute(ctx, s.db, f, p.PeriodID, a.UnitID, r.PostFormValue("sent") == "1")
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		for _, row := range f.Rows {
-			for _, col := range f.Columns {
-				if !row.HasValues() || f.IsFormula(row, col) {
-					continue
-				}
-				if val := res.Cells[formula.Cell{Row: row.Key, Col: col.Code}]; val.OK {
-					d.Values[reports.CellKey(f.Key, row.Key, col.Code)] = val.Value.Format() // read back exactly by the save
-				}
-			}
-		}
-	}
-	if _, _, err := s.reports.Save(ctx, own, d, a.ID); err != nil {
+	if err := consolidation.Prefill(ctx, s.db, s.reports, own, p.PeriodID, r.PostFormValue("sent") == "1", a.ID); err != nil {
 		s.fail(w, r, err)
 		return
 	}

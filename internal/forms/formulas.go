@@ -17,6 +17,16 @@ func RuleCell(row string, i int) formula.Cell {
 	return formula.Cell{Row: row, Col: strconv.Itoa(ruleColumn + i)}
 }
 
+// Rule reports whether cell is the hidden cell of a cross-cell rule, and
+// which rule of the form it checks.
+func (f *Form) Rule(cell formula.Cell) (Rule, bool) {
+	n, err := strconv.Atoi(cell.Col)
+	if err != nil || n < ruleColumn || n-ruleColumn >= len(f.Rules) {
+		return Rule{}, false
+	}
+	return f.Rules[n-ruleColumn], true
+}
+
 // sheet adapts a form to the formula engine.
 type sheet struct {
 	rows, cols []string

@@ -3,7 +3,6 @@ package reports
 import (
 	"context"
 	"errors"
-	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -100,9 +99,9 @@ func (s *Store) Save(ctx context.Context, r *Report, d Draft, by int64) ([]Probl
 		results := programs[f.Key].Evaluate(cellValues{form: f.Key, current: numbers, neighbours: previous})
 		for cell, res := range results {
 			key := CellKey(f.Key, cell.Row, cell.Col)
-			if col, _ := strconv.Atoi(cell.Col); col >= 1001 { // a cross-cell rule
+			if rule, ok := f.Rule(cell); ok {
 				if res.OK && res.Value.IsZero() {
-					problems = append(problems, Problem{CellKey(f.Key, cell.Row, ""), f.Rules[col-1001].Message})
+					problems = append(problems, Problem{CellKey(f.Key, cell.Row, ""), rule.Message})
 				}
 				continue
 			}
