@@ -48,7 +48,7 @@ func TestPeriodArchive(t *testing.T) {
 	built := make([]int, 2)
 	for i := range built {
 		wg.Go(func() {
-			n, err := h.s.BuildArchives(h.ctx)
+			n, err := h.s.archives.BuildWaiting(h.ctx)
 			if err != nil {
 				t.Error(err)
 			}
@@ -120,7 +120,7 @@ func TestPeriodArchive(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n, err := h.s.BuildArchives(h.ctx); n != 1 || err != nil {
+	if n, err := h.s.archives.BuildWaiting(h.ctx); n != 1 || err != nil {
 		t.Fatalf("built %d (%v), want the stale one only", n, err)
 	}
 	var staleStatus, leasedStatus string
@@ -133,7 +133,7 @@ func TestPeriodArchive(t *testing.T) {
 	if _, err := h.db.Exec(h.ctx, `UPDATE period_archives SET finished_at = now() - interval '8 days' WHERE id = $1`, stale); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.s.BuildArchives(h.ctx); err != nil {
+	if _, err := h.s.archives.BuildWaiting(h.ctx); err != nil {
 		t.Fatal(err)
 	}
 	if n := h.count(`SELECT count(*) FROM period_archives WHERE id = $1`, stale); n != 0 {

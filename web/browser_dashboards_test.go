@@ -91,7 +91,7 @@ func TestBrowserDashboards(t *testing.T) {
 		shots.take("archive-waiting"),
 		chromedp.Func(func(context.Context, *chromedp.Target) error {
 			go func() {
-				if _, err := h.s.BuildArchives(h.ctx); err != nil {
+				if _, err := h.s.archives.BuildWaiting(h.ctx); err != nil {
 					t.Error(err)
 				}
 			}()

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"baocao/internal/app"
+
 	"context"
 	"io"
 	"log/slog"
@@ -28,7 +30,7 @@ func TestTwoInstancesShareEverything(t *testing.T) {
 	cfg, _ := config.FromEnv(func(k string) string {
 		return map[string]string{"DEV": "1", "SECRET_KEY": "test-secret-key-of-at-least-32-characters"}[k]
 	})
-	second := New(cfg, h.db, slog.New(slog.NewJSONHandler(io.Discard, nil)))
+	second := New(app.New(cfg, h.db), slog.New(slog.NewJSONHandler(io.Discard, nil)))
 	one, two := httptest.NewServer(h.s), httptest.NewServer(second)
 	t.Cleanup(one.Close)
 	t.Cleanup(two.Close)

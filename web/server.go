@@ -4,7 +4,6 @@
 package web
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -14,6 +13,7 @@ import (
 
 	"baocao/internal/accounts"
 	"baocao/internal/apiclients"
+	"baocao/internal/app"
 	"baocao/internal/archives"
 	"baocao/internal/assignments"
 	"baocao/internal/config"
@@ -41,7 +41,7 @@ type Server struct {
 	reports     *reports.Store
 	documents   *documents.Store
 	apiClients  *apiclients.Store
-	gov         *govexport.Store // delivery status only; the job runs in cmd/baocao
+	gov         *govexport.Store // delivery status and retries; the job runs in cmd/baocao
 	archives    *archives.Store
 	indicators  *indicators.Store
 	holidays    *holidays.Store
@@ -56,17 +56,11 @@ type Server struct {
 	actions map[string]policy.Action // "METHOD /pattern" → the action the route needs
 }
 
-// New wires a Server on db with the configuration cfg.
-func New(cfg *config.Config, db *database.DB, log *slog.Logger) *Server {
-	box := secretbox.New(cfg.SecretKey)
-	unitStore := units.NewStore(db)
-	accountStore := accounts.NewStore(db, box)
-	accountStore.LockoutAfter = cfg.LockoutAfter
-	accountStore.LockoutFor = cfg.LockoutFor
-	accountStore.InactiveAfter = cfg.InactiveAfter
-
+// New wires a Server on the stores of a.
+func New(a *app.App, log *slog.Logger) *Server {
+	cfg := a.Config
 	sessions := scs.New()
-	sessions.Store = newSessionStore(db.Pool)
+	sessions.Store = newSessionStore(a.DB.Pool)
 	sessions.Lifetime = 12 * time.Hour
 	sessions.IdleTimeout = 15 * time.Minute
 	sessions.Cookie.Name = "baocao_session"
@@ -76,42 +70,21 @@ func New(cfg *config.Config, db *database.DB, log *slog.Logger) *Server {
 	sessions.Cookie.Persist = false
 
 	s := &Server{
-		cfg: cfg, db: db, units: unitStore, accounts: accountStore, box: box, regimes: regimes.NewStore(db),
-		assignments: assignments.NewStore(db), reports: reports.NewStore(db),
-		indicators: indicators.NewStore(db), holidays: holidays.NewStore(db), notify: notify.NewStore(db),
-		policy:   &policy.Policy{Tree: unitStore},
-		sessions: sessions, log: log, now: time.Now,
+		cfg: cfg, db: a.DB, units: a.Units, accounts: a.Accounts, box: a.Box, regimes: a.Regimes,
+		assignments: a.Assignments, reports: a.Reports, indicators: a.Indicators, holidays: a.Holidays,
+		notify: a.Notifications, documents: a.Documents, apiClients: a.APIClients, gov: a.Gov, archives: a.Archives,
+		policy: a.Policy, sessions: sessions, log: log, now: time.Now,
 		actions: map[string]policy.Action{},
 	}
 	// A session that cannot be loaded or saved (the database down) gets the
 	// outage page, not scs's bare English 500.
 	sessions.ErrorFunc = s.sessionError
-	s.documents = documents.NewStore(db, s.reports, unitStore, accountStore, box)
-	s.apiClients = apiclients.NewStore(db, unitStore)
-	s.gov = govexport.NewStore(db, s.reports, unitStore, s.documents, nil)
-	s.archives = archives.NewStore(db, s.reports, s.documents)
 	s.router = s.routes()
 	return s
 }
 
 // ServeHTTP serves a request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
-
-// BuildArchives builds the waiting period archives, for the background
-// job every instance runs, after deleting the old ones.
-func (s *Server) BuildArchives(ctx context.Context) (int, error) {
-	if _, err := s.archives.Purge(ctx); err != nil {
-		return 0, err
-	}
-	n := 0
-	for {
-		built, err := s.archives.RunNext(ctx)
-		n += built
-		if built == 0 || err != nil {
-			return n, err
-		}
-	}
-}
 
 // Router exposes the routes, for the authorization matrix test.
 func (s *Server) Router() chi.Router { return s.router }

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"baocao/internal/app"
+
 	"context"
 	"io"
 	"log/slog"
@@ -66,7 +68,7 @@ func newHarnessEnv(t testing.TB, env map[string]string) *harness {
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	return &harness{t: t, s: New(cfg, db, log), db: db, ctx: ctx}
+	return &harness{t: t, s: New(app.New(cfg, db), log), db: db, ctx: ctx}
 }
 
 type testWriter struct{ t testing.TB }

@@ -19,19 +19,17 @@ import (
 	"time"
 
 	"baocao/internal/accounts"
+	"baocao/internal/app"
 	"baocao/internal/audit"
 	"baocao/internal/backup"
 	"baocao/internal/config"
 	"baocao/internal/database"
 	"baocao/internal/database/localpg"
 	"baocao/internal/documents"
-	"baocao/internal/govexport"
 	"baocao/internal/loadtest"
 	"baocao/internal/notify"
-	"baocao/internal/reports"
 	"baocao/internal/secretbox"
 	"baocao/internal/seed"
-	"baocao/internal/units"
 	"baocao/web"
 )
 
@@ -189,15 +187,13 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, lo
 		return err
 	}
 	defer db.Close()
-	if err := database.Migrate(ctx, db); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	demoAccounts, err := seedAll(ctx, db, demo, secretbox.New(cfg.SecretKey))
+	a := app.New(cfg, db)
+	demoAccounts, err := seedAll(ctx, db, demo, a.Box) // migrates first
 	if err != nil {
 		return err
 	}
 
-	handler := web.New(cfg, db, log)
+	handler := web.New(a, log)
 	srv := &http.Server{
 		Addr:              cfg.ListenAddr,
 		Handler:           handler,
@@ -206,19 +202,14 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, lo
 		WriteTimeout:      120 * time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
-	box := secretbox.New(cfg.SecretKey)
-	accountStore := accounts.NewStore(db, box)
-	reportStore, unitStore := reports.NewStore(db), units.NewStore(db)
-	go every(ctx, time.Hour, log, "disable inactive accounts", accountStore.DisableInactive)
-	go every(ctx, 10*time.Minute, log, "open periods", reportStore.OpenDue)
-	go every(ctx, 3*time.Second, log, "period archives", handler.BuildArchives)
+	go every(ctx, time.Hour, log, "disable inactive accounts", a.Accounts.DisableInactive)
+	go every(ctx, 10*time.Minute, log, "open periods", a.Reports.OpenDue)
+	go every(ctx, 3*time.Second, log, "period archives", a.Archives.BuildWaiting)
 	go every(ctx, 24*time.Hour, log, "purge the audit log past its retention", func(ctx context.Context) (int, error) {
 		return audit.Purge(ctx, db, time.Now().AddDate(0, -cfg.AuditRetentionMonths, 0))
 	})
 	if cfg.GovExportURL != "" {
-		gov := govexport.NewStore(db, reportStore, unitStore, documents.NewStore(db, reportStore, unitStore, accountStore, box),
-			&govexport.HTTPExporter{URL: cfg.GovExportURL, Token: cfg.GovExportToken})
-		go every(ctx, time.Minute, log, "deliver to the Government system", gov.DeliverDue)
+		go every(ctx, time.Minute, log, "deliver to the Government system", a.Gov.DeliverDue)
 	}
 	if cfg.SMTP.Host == "" {
 		log.Warn("SMTP_HOST is not set: notifications are shown in the application only, e-mails are logged and skipped")
@@ -361,12 +352,12 @@ func createAdmin(ctx context.Context, args []string, getenv func(string) string,
 		if _, err := seedAll(ctx, db, false, nil); err != nil {
 			return err
 		}
-		unit, err := units.NewStore(db).UnitByKey(ctx, *unitKey)
+		stores := app.New(cfg, db)
+		unit, err := stores.Units.UnitByKey(ctx, *unitKey)
 		if err != nil {
 			return fmt.Errorf("unit %q: %w", *unitKey, err)
 		}
-		store := accounts.NewStore(db, secretbox.New(cfg.SecretKey))
-		a, password, err := store.CreateAccount(ctx, accounts.Input{Username: *username, FullName: *name, UnitID: unit.ID, Tier: accounts.SystemAdmin})
+		a, password, err := stores.Accounts.CreateAccount(ctx, accounts.Input{Username: *username, FullName: *name, UnitID: unit.ID, Tier: accounts.SystemAdmin})
 		if err != nil {
 			return err
 		}

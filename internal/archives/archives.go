@@ -265,3 +265,20 @@ func boardTable(board []consolidation.UnitStatus, regime, label string) xlsx.Tab
 	}
 	return t
 }
+
+// BuildWaiting deletes the archives past their week, then builds the
+// waiting ones one after another, for the background job every instance
+// runs; it returns how many it built.
+func (s *Store) BuildWaiting(ctx context.Context) (int, error) {
+	if _, err := s.Purge(ctx); err != nil {
+		return 0, err
+	}
+	n := 0
+	for {
+		built, err := s.RunNext(ctx)
+		n += built
+		if built == 0 || err != nil {
+			return n, err
+		}
+	}
+}
