@@ -233,12 +233,12 @@ func (s *Server) apiUnitReports(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	type summary struct {
-		ID       int64  `json:"id"`
-		RegimeID int64  `json:"regime_id"`
-		Regime   string `json:"regime"`
-		Period   string `json:"period"`
-		Deadline string `json:"deadline"`
-		Status   string `json:"status"`
+		ID       int64          `json:"id"`
+		RegimeID int64          `json:"regime_id"`
+		Regime   string         `json:"regime"`
+		Period   string         `json:"period"`
+		Deadline string         `json:"deadline"`
+		Status   reports.Status `json:"status"`
 	}
 	out := make([]summary, 0, len(list))
 	for _, m := range list {
@@ -274,7 +274,7 @@ type apiReportBody struct {
 	UnitID   int64             `json:"unit_id"`
 	Unit     string            `json:"unit"`
 	Receiver string            `json:"receiver"`
-	Status   string            `json:"status"`
+	Status   reports.Status    `json:"status"`
 	Version  int               `json:"version"`
 	Revision int               `json:"revision"`
 	Deadline string            `json:"deadline"`

@@ -32,9 +32,9 @@ var States = []string{NotSent, Overdue, Sent, SentLate, Returned, Accepted}
 type UnitStatus struct {
 	UnitID   int64
 	Unit     string
-	ReportID int64  // 0 when the report is missing
-	Status   string // the report's status (draft … accepted); "" when missing
-	Missing  bool   // assigned and in force during the period, but no report exists
+	ReportID int64          // 0 when the report is missing
+	Status   reports.Status // "" when missing
+	Missing  bool           // assigned and in force during the period, but no report exists
 	Deadline time.Time
 	SentAt   time.Time // zero until sent
 	Late     bool      // sent after the deadline (decided at sending)
@@ -107,7 +107,7 @@ func Board(ctx context.Context, q database.Querier, periodID, receiverUnitID int
 			s.Missing = true
 			missing[len(list)] = periods.StoredRule(workingDays, fixedDay)
 		} else {
-			s.ReportID, s.Status, s.Deadline = *reportID, *status, vn.Day(*deadline)
+			s.ReportID, s.Status, s.Deadline = *reportID, reports.Status(*status), vn.Day(*deadline)
 			if sentAt != nil {
 				s.SentAt = *sentAt
 			}
@@ -140,14 +140,14 @@ func Board(ctx context.Context, q database.Querier, periodID, receiverUnitID int
 // Late and Deadline (a missing report has no Status).
 func State(s UnitStatus, day time.Time) string {
 	switch s.Status {
-	case "sent":
+	case reports.StatusSent:
 		if s.Late {
 			return SentLate
 		}
 		return Sent
-	case "returned":
+	case reports.StatusReturned:
 		return Returned
-	case "accepted":
+	case reports.StatusAccepted:
 		return Accepted
 	}
 	// Missing, or still inside the unit (draft, awaiting approval, approved, signed).

@@ -21,6 +21,7 @@ import (
 	"baocao/internal/decimal"
 	"baocao/internal/forms"
 	"baocao/internal/formula"
+	"baocao/internal/reports"
 )
 
 // Formula is the Rule of a cell computed from the consolidated inputs.
@@ -29,8 +30,8 @@ const Formula = "formula"
 // Statuses of the reports that count in consolidation: accepted always,
 // sent (received but not yet accepted) on request.
 var (
-	acceptedOnly    = []string{"accepted"}
-	acceptedAndSent = []string{"accepted", "sent"}
+	acceptedOnly    = []string{string(reports.StatusAccepted)}
+	acceptedAndSent = []string{string(reports.StatusAccepted), string(reports.StatusSent)}
 )
 
 func statusesFor(includeSent bool) []string {

@@ -389,7 +389,7 @@ func TestBoard(t *testing.T) {
 			if s.UnitID != units[s.Unit] {
 				t.Errorf("%s has unit id %d, want %d", s.Unit, s.UnitID, units[s.Unit])
 			}
-			lines = append(lines, line{s.Unit, s.ReportID, s.Status, s.Missing, vn.Date(s.Deadline), s.Late, s.Supplementary, !s.SentAt.IsZero(), s.State})
+			lines = append(lines, line{s.Unit, s.ReportID, string(s.Status), s.Missing, vn.Date(s.Deadline), s.Late, s.Supplementary, !s.SentAt.IsZero(), s.State})
 		}
 		return lines
 	}

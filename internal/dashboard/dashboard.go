@@ -9,7 +9,11 @@
 // the filter asks for.
 package dashboard
 
-import "time"
+import (
+	"time"
+
+	"baocao/internal/reports"
+)
 
 // Scope is what a viewer may see; both limits apply when set.
 type Scope struct {
@@ -34,7 +38,7 @@ type Period struct {
 // counted is the statuses of the reports that carry figures into the trends:
 // received (sent) or accepted, as the receiver's live consolidation with
 // sent reports included.
-var counted = []string{"sent", "accepted"}
+var counted = []string{string(reports.StatusSent), string(reports.StatusAccepted)}
 
 // date is the SQL parameter of an optional bound.
 func date(t time.Time) any {

@@ -146,7 +146,7 @@ func StatusGrid(ctx context.Context, q database.Querier, sc Scope, f Filter, tod
 			deadline = due(x.level, i)
 		}
 		c := x.cell
-		c.State = consolidation.State(consolidation.UnitStatus{Status: x.status, Late: c.Late, Deadline: deadline}, day)
+		c.State = consolidation.State(consolidation.UnitStatus{Status: reports.Status(x.status), Late: c.Late, Deadline: deadline}, day)
 		c.Due = c.Sent || day.After(deadline)
 		line.Cells[i] = c
 		line.Tally.add(c)

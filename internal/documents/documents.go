@@ -145,12 +145,12 @@ func Symbol(unitName, kind string) string {
 func (s *Store) Prepare(ctx context.Context, r *reports.Report, signer *accounts.Account, stage Stage) (*Document, error) {
 	switch stage {
 	case Personal:
-		if r.Status != "approved" {
+		if r.Status != reports.StatusApproved {
 			return nil, apperr.New(apperr.Conflict, "Chỉ ký số được báo cáo đã duyệt (trạng thái hiện tại: "+statusName(r)+").")
 		}
 		return s.issue(ctx, r, signer)
 	case Organisation:
-		if r.Status != "signed" {
+		if r.Status != reports.StatusSigned {
 			return nil, apperr.New(apperr.Conflict, "Chỉ đóng dấu số được báo cáo lãnh đạo đã ký (trạng thái hiện tại: "+statusName(r)+").")
 		}
 		d, err := s.Current(ctx, r)

@@ -99,11 +99,11 @@ func (s *Store) Attach(ctx context.Context, r *Report, filename string, data []b
 	return s.db.Tx(ctx, func(tx pgx.Tx) error {
 		// Lock the report: a submission or another upload waits, so the
 		// status and the count checked here hold.
-		var status string
+		var status Status
 		if err := tx.QueryRow(ctx, `SELECT status FROM reports WHERE id = $1 FOR UPDATE`, r.ID).Scan(&status); err != nil {
 			return err
 		}
-		if status != "draft" && status != "returned" {
+		if !status.Editable() {
 			return apperr.New(apperr.Conflict, "Báo cáo vừa được trình hoặc gửi nên không đính kèm thêm được.")
 		}
 		var n int

@@ -133,9 +133,9 @@ func (b *pastBatch) add(r PastReport, o PastOutcome, late bool) {
 	if o.SentAt.IsZero() {
 		return
 	}
-	event := func(at time.Time, name string, a Action, from, to string, version int64, reason string) {
+	event := func(at time.Time, name string, a Action, from, to Status, version int64, reason string) {
 		b.eReport, b.eVersion, b.eAt = append(b.eReport, r.ID), append(b.eVersion, version), append(b.eAt, at)
-		b.eName, b.eAction, b.eFrom, b.eTo = append(b.eName, name), append(b.eAction, string(a)), append(b.eFrom, from), append(b.eTo, to)
+		b.eName, b.eAction, b.eFrom, b.eTo = append(b.eName, name), append(b.eAction, string(a)), append(b.eFrom, string(from)), append(b.eTo, string(to))
 		b.eReason = append(b.eReason, reason)
 	}
 	sent := o.SentAt
@@ -144,21 +144,21 @@ func (b *pastBatch) add(r PastReport, o PastOutcome, late bool) {
 	if o.Returned != "" {
 		first = sent.Add(-72 * time.Hour)
 	}
-	event(first.Add(-26*time.Hour), o.Clerk, Submit, "draft", "awaiting_approval", 1, "")
-	event(first.Add(-22*time.Hour), o.Leader, Approve, "awaiting_approval", "approved", 1, "")
-	event(first.Add(-21*time.Hour), o.Leader, Sign, "approved", "signed", 1, "")
+	event(first.Add(-26*time.Hour), o.Clerk, Submit, StatusDraft, StatusAwaitingApproval, 1, "")
+	event(first.Add(-22*time.Hour), o.Leader, Approve, StatusAwaitingApproval, StatusApproved, 1, "")
+	event(first.Add(-21*time.Hour), o.Leader, Sign, StatusApproved, StatusSigned, 1, "")
 	if o.Returned != "" {
-		event(first, o.Sender, Send, "signed", "sent", 1, "")
-		event(first.Add(20*time.Hour), o.Receiver, Return, "sent", "returned", 1, o.Returned)
+		event(first, o.Sender, Send, StatusSigned, StatusSent, 1, "")
+		event(first.Add(20*time.Hour), o.Receiver, Return, StatusSent, StatusReturned, 1, o.Returned)
 		version = 2
-		event(sent.Add(-6*time.Hour), o.Clerk, Submit, "returned", "awaiting_approval", 2, "")
-		event(sent.Add(-4*time.Hour), o.Leader, Approve, "awaiting_approval", "approved", 2, "")
-		event(sent.Add(-3*time.Hour), o.Leader, Sign, "approved", "signed", 2, "")
+		event(sent.Add(-6*time.Hour), o.Clerk, Submit, StatusReturned, StatusAwaitingApproval, 2, "")
+		event(sent.Add(-4*time.Hour), o.Leader, Approve, StatusAwaitingApproval, StatusApproved, 2, "")
+		event(sent.Add(-3*time.Hour), o.Leader, Sign, StatusApproved, StatusSigned, 2, "")
 	}
-	event(sent, o.Sender, Send, "signed", "sent", version, "")
-	event(sent.Add(26*time.Hour), o.Receiver, Accept, "sent", "accepted", version, "")
+	event(sent, o.Sender, Send, StatusSigned, StatusSent, version, "")
+	event(sent.Add(26*time.Hour), o.Receiver, Accept, StatusSent, StatusAccepted, version, "")
 	at := sent
-	b.id, b.version, b.status, b.eoffice = append(b.id, r.ID), append(b.version, version), append(b.status, "accepted"), append(b.eoffice, o.EOffice)
+	b.id, b.version, b.status, b.eoffice = append(b.id, r.ID), append(b.version, version), append(b.status, string(StatusAccepted)), append(b.eoffice, o.EOffice)
 	b.sentAt, b.late = append(b.sentAt, &at), append(b.late, late)
 }
 

@@ -10,23 +10,6 @@ import (
 	"baocao/internal/vn"
 )
 
-// Statuses of a report, in Vietnamese, with the colour of their tag.
-var statusNames = map[string][2]string{
-	"draft":             {"Đang soạn", "grey"},
-	"awaiting_approval": {"Chờ duyệt", "yellow"},
-	"approved":          {"Đã duyệt", "blue"},
-	"signed":            {"Đã ký số", "blue"},
-	"sent":              {"Đã gửi", "green"},
-	"returned":          {"Bị trả lại", "red"},
-	"accepted":          {"Đã tiếp nhận", "green"},
-}
-
-// StatusName returns the status in Vietnamese and its tag colour.
-func StatusName(status string) (string, string) {
-	n := statusNames[status]
-	return n[0], n[1]
-}
-
 // Summary is a report as listed under "Báo cáo của tôi".
 type Summary struct {
 	ID          int64
@@ -35,12 +18,12 @@ type Summary struct {
 	PeriodLabel string
 	Start, End  time.Time
 	Deadline    time.Time
-	Status      string
+	Status      Status
 	Receiver    string
 }
 
 // Done reports whether the report has left the unit.
-func (s Summary) Done() bool { return s.Status == "sent" || s.Status == "accepted" }
+func (s Summary) Done() bool { return s.Status == StatusSent || s.Status == StatusAccepted }
 
 // DaysLeft counts calendar days from today to the deadline (negative when late).
 func (s Summary) DaysLeft(today time.Time) int {

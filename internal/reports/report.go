@@ -27,7 +27,7 @@ type Report struct {
 	Receiver          string
 	TemplateVersionID int64
 	Level             int
-	Status            string
+	Status            Status
 	Version           int
 	Revision          int
 	Supplementary     bool
@@ -39,7 +39,7 @@ type Report struct {
 }
 
 // Editable reports whether the unit may still type in it.
-func (r *Report) Editable() bool { return r.Status == "draft" || r.Status == "returned" }
+func (r *Report) Editable() bool { return r.Status.Editable() }
 
 // Window is the cut-off window as dd/mm/yyyy – dd/mm/yyyy.
 func (r *Report) Window() string { return vn.Date(r.Start) + " – " + vn.Date(r.End) }

@@ -43,7 +43,7 @@ const maxText = 2000
 // report's template refuses the whole save.
 func (s *Store) Save(ctx context.Context, r *Report, d Draft, by int64) ([]Problem, int, error) {
 	if !r.Editable() {
-		return nil, 0, apperr.New(apperr.Conflict, "Báo cáo đang ở trạng thái "+statusName(r.Status)+" nên không sửa được.")
+		return nil, 0, apperr.New(apperr.Conflict, "Báo cáo đang ở trạng thái "+r.Status.Label()+" nên không sửa được.")
 	}
 	tpl, programs, err := s.Template(ctx, r.TemplateVersionID)
 	if err != nil {
@@ -249,7 +249,7 @@ func (s *Store) conflict(ctx context.Context, id int64) error {
 		return err
 	}
 	if !now.Editable() {
-		return apperr.New(apperr.Conflict, "Báo cáo vừa chuyển sang trạng thái "+statusName(now.Status)+" nên không lưu được. Những gì bạn nhập vẫn còn trên trang.")
+		return apperr.New(apperr.Conflict, "Báo cáo vừa chuyển sang trạng thái "+now.Status.Label()+" nên không lưu được. Những gì bạn nhập vẫn còn trên trang.")
 	}
 	theirs, err := s.Content(ctx, now)
 	if err != nil {
@@ -337,9 +337,4 @@ func (s *Store) neighbourNumbers(ctx context.Context, r *Report) (map[formula.Pe
 		}
 	}
 	return out, nil
-}
-
-func statusName(status string) string {
-	name, _ := StatusName(status)
-	return name
 }

@@ -32,19 +32,19 @@ const (
 )
 
 var transitions = map[Action]struct {
-	from   []string
-	to     string
+	from   []Status
+	to     Status
 	reason bool // a reason is required
 	name   string
 }{
-	Submit:         {[]string{"draft", "returned"}, "awaiting_approval", false, "Trình duyệt"},
-	Approve:        {[]string{"awaiting_approval"}, "approved", false, "Duyệt"},
-	ReturnInternal: {[]string{"awaiting_approval", "approved"}, "draft", true, "Trả lại để sửa"},
-	Sign:           {[]string{"approved"}, "signed", false, "Ký số"},
-	Send:           {[]string{"signed"}, "sent", false, "Gửi"},
-	Accept:         {[]string{"sent"}, "accepted", false, "Tiếp nhận"},
-	Return:         {[]string{"sent"}, "returned", true, "Trả lại"},
-	Supplement:     {[]string{"accepted"}, "draft", false, "Gửi bổ sung"},
+	Submit:         {[]Status{StatusDraft, StatusReturned}, StatusAwaitingApproval, false, "Trình duyệt"},
+	Approve:        {[]Status{StatusAwaitingApproval}, StatusApproved, false, "Duyệt"},
+	ReturnInternal: {[]Status{StatusAwaitingApproval, StatusApproved}, StatusDraft, true, "Trả lại để sửa"},
+	Sign:           {[]Status{StatusApproved}, StatusSigned, false, "Ký số"},
+	Send:           {[]Status{StatusSigned}, StatusSent, false, "Gửi"},
+	Accept:         {[]Status{StatusSent}, StatusAccepted, false, "Tiếp nhận"},
+	Return:         {[]Status{StatusSent}, StatusReturned, true, "Trả lại"},
+	Supplement:     {[]Status{StatusAccepted}, StatusDraft, false, "Gửi bổ sung"},
 }
 
 // ActionName is the action in Vietnamese.
@@ -146,7 +146,7 @@ func (s *Store) move(ctx context.Context, r *Report, a Action, reason string, ma
 		return apperr.New(apperr.Invalid, "Thao tác không hợp lệ.")
 	}
 	if !r.Allowed(a) {
-		return apperr.New(apperr.Conflict, "Báo cáo đang ở trạng thái "+statusName(r.Status)+" nên không thể "+vn.LowerFirst(t.name)+".")
+		return apperr.New(apperr.Conflict, "Báo cáo đang ở trạng thái "+r.Status.Label()+" nên không thể "+vn.LowerFirst(t.name)+".")
 	}
 	reason = vn.Clean(reason)
 	if t.reason && reason == "" {
@@ -215,7 +215,7 @@ func (s *Store) move(ctx context.Context, r *Report, a Action, reason string, ma
 				return err
 			}
 		case Submit:
-			if r.Status == "returned" {
+			if r.Status == StatusReturned {
 				version++ // the corrected report is a new version
 			}
 		case Accept:

@@ -211,7 +211,7 @@ func TestSigningStepsNeedADocument(t *testing.T) {
 	t.Parallel()
 	f := newEntry(t)
 	for _, c := range []struct {
-		from   string
+		from   reports.Status
 		action reports.Action
 	}{{"approved", reports.Sign}, {"signed", reports.Send}, {"sent", reports.Accept}} {
 		if _, err := f.db.Exec(f.ctx, `UPDATE reports SET status = $2 WHERE id = $1`, f.rep.ID, c.from); err != nil {
@@ -230,8 +230,8 @@ func TestSigningStepsNeedADocument(t *testing.T) {
 // TestTransitions walks every action from every status.
 func TestTransitions(t *testing.T) {
 	t.Parallel()
-	statuses := []string{"draft", "awaiting_approval", "approved", "signed", "sent", "returned", "accepted"}
-	to := map[reports.Action]map[string]string{
+	statuses := []reports.Status{"draft", "awaiting_approval", "approved", "signed", "sent", "returned", "accepted"}
+	to := map[reports.Action]map[reports.Status]reports.Status{
 		reports.Submit:         {"draft": "awaiting_approval", "returned": "awaiting_approval"},
 		reports.Approve:        {"awaiting_approval": "approved"},
 		reports.ReturnInternal: {"awaiting_approval": "draft", "approved": "draft"},

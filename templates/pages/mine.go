@@ -33,4 +33,4 @@ func dueText(r reports.Summary, today time.Time) (string, string) {
 	return "Còn " + strconv.Itoa(days) + " ngày", "blue"
 }
 
-func statusTag(status string) (string, string) { return reports.StatusName(status) }
+func statusTag[S ~string](status S) (string, string) { return reports.StatusName(status) }
