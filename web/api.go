@@ -43,7 +43,7 @@ func (s *Server) apiRoutes(r chi.Router) {
 		_, _ = w.Write(openAPI)
 	})
 	r.Group(func(r chi.Router) {
-		r.Use(s.apiAuth, httprate.Limit(s.cfg.APIRate, time.Minute,
+		r.Use(s.apiAuth, s.checkJSONBody, httprate.Limit(s.cfg.APIRate, time.Minute,
 			httprate.WithKeyFuncs(func(r *http.Request) (string, error) { return strconv.FormatInt(apiClient(r).ID, 10), nil }),
 			httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
 				apiError(w, apperr.New(apperr.RateLimited, "Quá nhiều yêu cầu trong một phút. Hãy gửi chậm lại."))
