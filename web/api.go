@@ -44,7 +44,7 @@ func (s *Server) apiRoutes(r chi.Router) {
 		_, _ = w.Write(openAPI)
 	})
 	r.Group(func(r chi.Router) {
-		r.Use(s.apiAuth, httprate.LimitBy(s.cfg.APIRate, time.Minute,
+		r.Use(s.apiAuth, s.checkJSONBody, httprate.LimitBy(s.cfg.APIRate, time.Minute,
 			func(r *http.Request) (string, error) { return strconv.FormatInt(apiClient(r).ID, 10), nil },
 			httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
 				apiError(w, apperr.New(apperr.RateLimited, "Quá nhiều yêu cầu trong một phút. Hãy gửi chậm lại."))
