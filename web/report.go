@@ -233,7 +233,7 @@ func (s *Server) reportSave(w http.ResponseWriter, r *http.Request) {
 		s.renderReportAgain(w, r, rep, d, nil, conflictView(rep, d, conflict))
 		return
 	case err != nil && htmx:
-		s.render(w, r, http.StatusOK, pages.SaveAnswer("Chưa lưu: "+apperr.Message(err), true, 0, nil))
+		s.render(w, r, http.StatusOK, pages.SaveAnswer("Chưa lưu: "+apperr.Message(asOutage(err)), true, 0, nil))
 		return
 	case err != nil:
 		s.fail(w, r, err)
