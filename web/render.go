@@ -10,6 +10,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5/middleware"
 
+	"baocao/internal/accounts"
 	"baocao/internal/apperr"
 	"baocao/internal/database"
 	"baocao/templates/layouts"
@@ -26,8 +27,22 @@ func (s *Server) page(r *http.Request, title, section string, crumbs ...layouts.
 			s.log.ErrorContext(r.Context(), "count unread notifications", "error", err)
 		}
 		p.Unread = unread
+		p.Nav = s.nav(r.Context(), p.Account)
 	}
 	return p
+}
+
+// nav is the navigation of account a: the entries whose page the policy
+// lets it open, so a link is shown exactly when its route is allowed.
+func (s *Server) nav(ctx context.Context, a *accounts.Account) []layouts.NavItem {
+	var out []layouts.NavItem
+	for _, item := range layouts.NavItems {
+		act, ok := s.actions[http.MethodGet+" "+item.Href]
+		if ok && s.policy.Authorize(ctx, a, act, nil) == nil {
+			out = append(out, item)
+		}
+	}
+	return out
 }
 
 // render writes a component with a status. Session changes are saved by

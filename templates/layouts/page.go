@@ -14,8 +14,9 @@ type Page struct {
 	Crumbs  []Crumb
 	Account *accounts.Account // nil when not signed in
 	CSRF    string
-	Flash   string // a one-time success message
-	Unread  int    // the account's unread notifications, on the bell
+	Flash   string    // a one-time success message
+	Unread  int       // the account's unread notifications, on the bell
+	Nav     []NavItem // the entries of NavItems the account may open
 }
 
 // Crumb is a breadcrumb link.
@@ -23,36 +24,29 @@ type Crumb struct {
 	Label, Href string
 }
 
-type navItem struct {
+// NavItem is an entry of the navigation.
+type NavItem struct {
 	Section, Label, Href string
 }
 
-func (p Page) nav() []navItem {
-	a := p.Account
-	if a == nil {
-		return nil
-	}
-	items := []navItem{{"home", "Trang chủ", "/"}}
-	if a.Tier == accounts.SystemAdmin {
-		items = append(items, navItem{"units", "Cơ quan, đơn vị", "/admin/units"}, navItem{"outages", "Sự cố", "/admin/outages"})
-		items = append(items, navItem{"holidays", "Ngày nghỉ lễ", "/admin/holidays"})
-	}
-	if a.IsAdmin() {
-		items = append(items, navItem{"regimes", "Chế độ báo cáo", "/regimes"})
-		items = append(items, navItem{"indicators", "Chỉ tiêu", "/catalog/indicators"})
-	}
-	if a.IsAdmin() {
-		items = append(items, navItem{"accounts", "Tài khoản", "/admin/accounts"}, navItem{"audit", "Nhật ký hệ thống", "/admin/audit"},
-			navItem{"usage", "Sử dụng", "/usage"})
-	}
-	if a.Tier == accounts.User && (a.Has(accounts.Consolidate) || a.Has(accounts.Approve)) {
-		items = append(items, navItem{"received", "Báo cáo nhận được", "/received"})
-	}
-	if a.IsAdmin() || a.Has(accounts.Consolidate) || a.Has(accounts.Approve) {
-		items = append(items, navItem{"dashboards", "Tổng quan", "/dashboards"})
-	}
-	return append(items, navItem{"account", "Tài khoản của tôi", "/account"})
+// NavItems are every entry the navigation can have, in order; the web
+// layer shows those whose page the policy lets the account open.
+var NavItems = []NavItem{
+	{"home", "Trang chủ", "/"},
+	{"units", "Cơ quan, đơn vị", "/admin/units"},
+	{"outages", "Sự cố", "/admin/outages"},
+	{"holidays", "Ngày nghỉ lễ", "/admin/holidays"},
+	{"regimes", "Chế độ báo cáo", "/regimes"},
+	{"indicators", "Chỉ tiêu", "/catalog/indicators"},
+	{"accounts", "Tài khoản", "/admin/accounts"},
+	{"audit", "Nhật ký hệ thống", "/admin/audit"},
+	{"usage", "Sử dụng", "/usage"},
+	{"received", "Báo cáo nhận được", "/received"},
+	{"dashboards", "Tổng quan", "/dashboards"},
+	{"account", "Tài khoản của tôi", "/account"},
 }
+
+func (p Page) nav() []NavItem { return p.Nav }
 
 func (p Page) bellLabel() string {
 	if p.Unread == 0 {
