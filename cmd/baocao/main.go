@@ -20,12 +20,12 @@ import (
 
 	"baocao/internal/accounts"
 	"baocao/internal/app"
-	"baocao/internal/audit"
 	"baocao/internal/backup"
 	"baocao/internal/config"
 	"baocao/internal/database"
 	"baocao/internal/database/localpg"
 	"baocao/internal/documents"
+	"baocao/internal/jobs"
 	"baocao/internal/loadtest"
 	"baocao/internal/notify"
 	"baocao/internal/secretbox"
@@ -202,25 +202,17 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, lo
 		WriteTimeout:      120 * time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
-	go every(ctx, time.Hour, log, "disable inactive accounts", a.Accounts.DisableInactive)
-	go every(ctx, 10*time.Minute, log, "open periods", a.Reports.OpenDue)
-	go every(ctx, 3*time.Second, log, "period archives", a.Archives.BuildWaiting)
-	go every(ctx, 24*time.Hour, log, "purge the audit log past its retention", func(ctx context.Context) (int, error) {
-		return audit.Purge(ctx, db, time.Now().AddDate(0, -cfg.AuditRetentionMonths, 0))
-	})
-	if cfg.GovExportURL != "" {
-		go every(ctx, time.Minute, log, "deliver to the Government system", a.Gov.DeliverDue)
-	}
 	if cfg.SMTP.Host == "" {
 		log.Warn("SMTP_HOST is not set: notifications are shown in the application only, e-mails are logged and skipped")
 	}
-	notifications, err := notify.New(db, &notify.Mailer{SMTP: cfg.SMTP, BaseURL: cfg.BaseURL}, log)
+	notifications := notify.New(db, &notify.Mailer{SMTP: cfg.SMTP, BaseURL: cfg.BaseURL}, log)
+	runner, err := jobs.New(db, log, notifications, jobs.Schedule(a))
 	if err != nil {
 		return err
 	}
-	// Not cancelled by Ctrl-C: Stop below lets the e-mails being sent finish.
-	if err := notifications.Start(context.WithoutCancel(ctx)); err != nil {
-		return fmt.Errorf("start notification jobs: %w", err)
+	// Not cancelled by Ctrl-C: Stop below lets the jobs being worked finish.
+	if err := runner.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("start background jobs: %w", err)
 	}
 
 	errc := make(chan error, 1)
@@ -243,27 +235,7 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, lo
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	fmt.Fprintln(stdout, "baocao: shutting down")
-	return errors.Join(serveErr, srv.Shutdown(shutdownCtx), notifications.Stop(shutdownCtx))
-}
-
-// every runs a background job now and then at each interval until ctx
-// ends. Jobs are idempotent, and those that must run once across server
-// instances take a PostgreSQL advisory lock themselves.
-func every(ctx context.Context, interval time.Duration, log *slog.Logger, name string, job func(context.Context) (int, error)) {
-	ticker := time.NewTicker(interval)
-	defer ticker.Stop()
-	for {
-		if n, err := job(ctx); err != nil && ctx.Err() == nil {
-			log.Error(name, "error", err)
-		} else if n > 0 {
-			log.Info(name, "count", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-		}
-	}
+	return errors.Join(serveErr, srv.Shutdown(shutdownCtx), runner.Stop(shutdownCtx))
 }
 
 func withDB(ctx context.Context, getenv func(string) string, fn func(*database.DB) error) error {

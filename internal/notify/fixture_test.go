@@ -1,6 +1,8 @@
 package notify_test
 
 import (
+	"baocao/internal/jobs"
+
 	"context"
 	"errors"
 	"io"
@@ -121,18 +123,19 @@ func (f *fixture) service() *notify.Service {
 
 func (f *fixture) serviceWith(m *notify.Mailer) *notify.Service {
 	f.t.Helper()
-	svc, err := notify.New(f.db, m, testLog(f.t))
+	svc := notify.New(f.db, m, testLog(f.t))
+	runner, err := jobs.New(f.db, testLog(f.t), svc, nil)
 	if err != nil {
 		f.t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(f.ctx)
-	if err := svc.Start(ctx); err != nil {
+	if err := runner.Start(ctx); err != nil {
 		f.t.Fatal(err)
 	}
 	f.t.Cleanup(func() {
 		stopCtx, stop := context.WithTimeout(context.Background(), 10*time.Second)
 		defer stop()
-		_ = svc.Stop(stopCtx)
+		_ = runner.Stop(stopCtx)
 		cancel()
 	})
 	return svc

@@ -8,7 +8,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"baocao/internal/database"
 	"baocao/internal/vn"
@@ -31,45 +30,34 @@ func (scanArgs) Kind() string { return "notify_scan" }
 // queue's leader).
 const scanEvery = time.Hour
 
-// Service runs the notification jobs of one server instance.
+// Service does the notification work: it turns events into
+// notifications, e-mails them, and scans for deadlines. Its jobs run on
+// the one job runner of the instance (internal/jobs).
 type Service struct {
 	db     *database.DB
 	mailer *Mailer
 	log    *slog.Logger
 	Now    func() time.Time
-	client *river.Client[pgx.Tx]
 }
 
-// New prepares the workers; Start runs them. A failed job is retried with
-// river's exponential backoff.
-func New(db *database.DB, mailer *Mailer, log *slog.Logger) (*Service, error) {
-	s := &Service{db: db, mailer: mailer, log: log, Now: time.Now}
-	workers := river.NewWorkers()
+// New prepares the notification work; Register puts it on a runner.
+func New(db *database.DB, mailer *Mailer, log *slog.Logger) *Service {
+	return &Service{db: db, mailer: mailer, log: log, Now: time.Now}
+}
+
+// Register adds the notification workers to workers and returns the
+// periodic deadline scan (hourly, by the queue's leader). A failed job is
+// retried with river's exponential backoff.
+func (s *Service) Register(workers *river.Workers) []*river.PeriodicJob {
 	river.AddWorker(workers, river.WorkFunc(s.workEvent))
 	river.AddWorker(workers, river.WorkFunc(s.workMail))
 	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, _ *river.Job[scanArgs]) error {
 		_, err := s.Scan(ctx)
 		return err
 	}))
-	client, err := river.NewClient(riverpgxv5.New(db.Pool), &river.Config{
-		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
-		Workers: workers,
-		Logger:  log,
-		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(scanEvery),
-			func() (river.JobArgs, *river.InsertOpts) { return scanArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})},
-	})
-	if err != nil {
-		return nil, err
-	}
-	s.client = client
-	return s, nil
+	return []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(scanEvery),
+		func() (river.JobArgs, *river.InsertOpts) { return scanArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})}
 }
-
-// Start runs the workers until Stop.
-func (s *Service) Start(ctx context.Context) error { return s.client.Start(ctx) }
-
-// Stop lets the jobs being worked finish (within ctx) and stops.
-func (s *Service) Stop(ctx context.Context) error { return s.client.Stop(ctx) }
 
 // workEvent turns an event into notifications. The dedupe key of events
 // that may repeat (a report returned twice) is the job's own id, so a

@@ -214,10 +214,7 @@ func TestScanNotifiesDeadlinesOnce(t *testing.T) {
 	f.account("nhaplieu.ct", "so-cong-thuong", "user", "enter")
 	f.account("nhaplieu.xa", "xa-22366", "user", "enter")
 	ids := f.openReports("so-y-te", "so-cong-thuong", "xa-22366")
-	svc, err := notify.New(f.db, f.mailer(), testLog(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := notify.New(f.db, f.mailer(), testLog(t))
 	svc.Now = func() time.Time { return time.Date(2030, 2, 10, 9, 0, 0, 0, time.UTC) }
 	set := func(id int64, deadline string, sent bool) {
 		if _, err := f.db.Exec(f.ctx, `UPDATE reports SET deadline = $2, sent_at = CASE WHEN $3 THEN now() END WHERE id = $1`, id, deadline, sent); err != nil {
