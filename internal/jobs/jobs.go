@@ -92,6 +92,9 @@ func New(db *database.DB, log *slog.Logger, notifications *notify.Service, perio
 		Workers:      workers,
 		Logger:       log,
 		PeriodicJobs: schedule,
+		// The archives' job runs every 3 seconds: keep a day of its runs
+		// from piling up (what a job did is in its own tables).
+		CompletedJobRetentionPeriod: time.Hour,
 	})
 	if err != nil {
 		return nil, err
