@@ -9,6 +9,7 @@ import (
 
 	"baocao/internal/apperr"
 	"baocao/internal/database"
+	"baocao/internal/holidays"
 	"baocao/internal/periods"
 	"baocao/internal/reports"
 	"baocao/internal/vn"
@@ -120,7 +121,7 @@ func Board(ctx context.Context, q database.Querier, periodID, receiverUnitID int
 	if len(missing) > 0 {
 		// A missing report is due when it would have been due had it been
 		// created: the rule of its level, counted from the end of the period.
-		cal, err := reports.Calendar(ctx, q)
+		cal, err := holidays.Calendar(ctx, q)
 		if err != nil {
 			return nil, err
 		}

@@ -6,6 +6,7 @@ import (
 
 	"baocao/internal/consolidation"
 	"baocao/internal/database"
+	"baocao/internal/holidays"
 	"baocao/internal/periods"
 	"baocao/internal/reports"
 	"baocao/internal/vn"
@@ -227,7 +228,7 @@ func missingDeadlines(ctx context.Context, q database.Querier, regimeID int64, p
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	cal, err := reports.Calendar(ctx, q)
+	cal, err := holidays.Calendar(ctx, q)
 	if err != nil {
 		return nil, err
 	}

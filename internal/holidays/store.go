@@ -10,6 +10,7 @@ import (
 	"baocao/internal/apperr"
 	"baocao/internal/audit"
 	"baocao/internal/database"
+	"baocao/internal/periods"
 	"baocao/internal/vn"
 )
 
@@ -22,6 +23,19 @@ type Store struct {
 func NewStore(db *database.DB) *Store { return &Store{db: db} }
 
 const selectDay = `SELECT day, name, working, status FROM holidays`
+
+// Calendar is the holiday calendar for counting working days (periods'
+// deadlines), read inside q (a transaction or the pool).
+func Calendar(ctx context.Context, q database.Querier) (periods.Calendar, error) {
+	rows, _ := q.Query(ctx, `SELECT day, name, working FROM holidays`)
+	days, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (periods.Day, error) {
+		var d periods.Day
+		err := row.Scan(&d.Date, &d.Name, &d.Working)
+		d.Date = vn.Day(d.Date)
+		return d, err
+	})
+	return periods.NewCalendar(days), err
+}
 
 func scanDay(row pgx.CollectableRow) (Day, error) {
 	var d Day

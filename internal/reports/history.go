@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"baocao/internal/holidays"
 	"context"
 	"fmt"
 	"time"
@@ -63,7 +64,7 @@ func (s *Store) WritePast(ctx context.Context, regimeID int64, since time.Time, 
 			regimeID, current.Start).Scan(&past); err != nil || past {
 			return err
 		}
-		cal, err := Calendar(ctx, tx)
+		cal, err := holidays.Calendar(ctx, tx)
 		if err != nil {
 			return err
 		}

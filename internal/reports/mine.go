@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"baocao/internal/holidays"
 	"context"
 	"time"
 
@@ -65,7 +66,7 @@ func (s *Store) Mine(ctx context.Context, unitID int64) ([]Summary, error) {
 // with the deadline it will have.
 func (s *Store) UpcomingFor(ctx context.Context, unitID int64) ([]Upcoming, error) {
 	today := vn.Today(s.Now())
-	cal, err := Calendar(ctx, s.db)
+	cal, err := holidays.Calendar(ctx, s.db)
 	if err != nil {
 		return nil, err
 	}

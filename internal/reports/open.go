@@ -5,6 +5,7 @@
 package reports
 
 import (
+	"baocao/internal/holidays"
 	"context"
 	"fmt"
 	"time"
@@ -27,18 +28,6 @@ type Store struct {
 // NewStore returns a Store on db.
 func NewStore(db *database.DB) *Store { return &Store{db: db, Now: time.Now} }
 
-// Calendar reads the holiday calendar for counting working days.
-func Calendar(ctx context.Context, q database.Querier) (periods.Calendar, error) {
-	rows, _ := q.Query(ctx, `SELECT day, name, working FROM holidays`)
-	days, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (periods.Day, error) {
-		var d periods.Day
-		err := row.Scan(&d.Date, &d.Name, &d.Working)
-		d.Date = vn.Day(d.Date)
-		return d, err
-	})
-	return periods.NewCalendar(days), err
-}
-
 // openLock keys the advisory lock that lets one server instance at a time
 // open periods.
 const openLock = 0x62616f63616f01 // "baocao" + 1
@@ -56,7 +45,7 @@ func (s *Store) OpenDue(ctx context.Context) (int, error) {
 		if err := tx.QueryRow(ctx, `SELECT pg_try_advisory_xact_lock($1)`, openLock).Scan(&locked); err != nil || !locked {
 			return err
 		}
-		cal, err := Calendar(ctx, tx)
+		cal, err := holidays.Calendar(ctx, tx)
 		if err != nil {
 			return err
 		}

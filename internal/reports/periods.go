@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"baocao/internal/holidays"
 	"context"
 	"errors"
 	"time"
@@ -79,7 +80,7 @@ func (s *Store) OpenAdHoc(ctx context.Context, regimeID int64, label string, sta
 		if exists {
 			return apperr.InvalidFields(map[string]string{"start": "Đã có kỳ báo cáo với đúng thời gian này."})
 		}
-		cal, err := Calendar(ctx, tx)
+		cal, err := holidays.Calendar(ctx, tx)
 		if err != nil {
 			return err
 		}

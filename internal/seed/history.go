@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"baocao/internal/database"
+	"baocao/internal/holidays"
 	"baocao/internal/periods"
 	"baocao/internal/regimes"
 	"baocao/internal/reports"
@@ -36,7 +37,7 @@ func DemoHistory(ctx context.Context, db *database.DB, now time.Time) (int, erro
 		since = first
 	}
 	// The outage: on the communes' deadline three months ago.
-	cal, err := reports.Calendar(ctx, db)
+	cal, err := holidays.Calendar(ctx, db)
 	if err != nil {
 		return 0, err
 	}
