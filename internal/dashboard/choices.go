@@ -50,9 +50,7 @@ func choices(ctx context.Context, q database.Querier, sql string, args ...any) (
 func Template(ctx context.Context, q database.Querier, regimeID int64) (*forms.Template, error) {
 	var t forms.Template
 	err := q.QueryRow(ctx, `
-		SELECT content FROM template_versions
-		WHERE regime_id = $1 AND published_at IS NOT NULL
-		ORDER BY version DESC LIMIT 1`, regimeID).Scan(&t)
+		SELECT content FROM template_versions WHERE id = published_template($1)`, regimeID).Scan(&t)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, apperr.New(apperr.NotFound, "Chế độ báo cáo này chưa có mẫu báo cáo được ban hành.")
 	}

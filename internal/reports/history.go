@@ -53,7 +53,7 @@ func (s *Store) WritePast(ctx context.Context, regimeID int64, since time.Time, 
 		var version int64
 		err := tx.QueryRow(ctx, `
 			SELECT r.frequency, r.calendar_periods,
-			       (SELECT id FROM template_versions v WHERE v.regime_id = r.id AND v.published_at IS NOT NULL ORDER BY version DESC LIMIT 1)
+			       published_template(r.id)
 			FROM regimes r WHERE r.id = $1`, regimeID).Scan(&freq, &calendar, &version)
 		if err != nil {
 			return fmt.Errorf("regime %d: %w", regimeID, err)

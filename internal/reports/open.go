@@ -51,10 +51,10 @@ func (s *Store) OpenDue(ctx context.Context) (int, error) {
 		}
 		rows, _ := tx.Query(ctx, `
 			SELECT r.id, r.frequency, r.calendar_periods,
-			       (SELECT id FROM template_versions v WHERE v.regime_id = r.id AND v.published_at IS NOT NULL ORDER BY version DESC LIMIT 1)
+			       published_template(r.id)
 			FROM regimes r
 			WHERE r.retired_at IS NULL AND r.frequency <> 'ad_hoc'
-			  AND EXISTS (SELECT 1 FROM template_versions v WHERE v.regime_id = r.id AND v.published_at IS NOT NULL)`)
+			  AND published_template(r.id) IS NOT NULL`)
 		type due struct {
 			ID        int64
 			Frequency string

@@ -3,7 +3,6 @@ package reports
 import (
 	"baocao/internal/holidays"
 	"context"
-	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -64,10 +63,9 @@ func (s *Store) OpenAdHoc(ctx context.Context, regimeID int64, label string, sta
 	}
 	created := 0
 	err = s.db.Tx(ctx, func(tx pgx.Tx) error {
-		var version int64
-		err := tx.QueryRow(ctx, `SELECT id FROM template_versions WHERE regime_id = $1 AND published_at IS NOT NULL
-			ORDER BY version DESC LIMIT 1`, regimeID).Scan(&version)
-		if errors.Is(err, pgx.ErrNoRows) {
+		var version *int64
+		err := tx.QueryRow(ctx, `SELECT published_template($1)`, regimeID).Scan(&version)
+		if err == nil && version == nil {
 			return apperr.New(apperr.Conflict, "Mẫu báo cáo chưa được ban hành nên chưa mở được kỳ báo cáo.")
 		}
 		if err != nil {
@@ -84,7 +82,7 @@ func (s *Store) OpenAdHoc(ctx context.Context, regimeID int64, label string, sta
 		if err != nil {
 			return err
 		}
-		if created, err = openPeriod(ctx, tx, regimeID, version, p, cal, true); err != nil {
+		if created, err = openPeriod(ctx, tx, regimeID, *version, p, cal, true); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Event{Action: "period.open_adhoc", ObjectType: "regime", ObjectID: regimeID,
