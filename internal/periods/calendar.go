@@ -19,6 +19,7 @@ type Day struct {
 	Date    time.Time
 	Name    string
 	Working bool
+	Status  string // how sure the date is, as the holiday list says (holidays.Statuses); "" when it does not
 }
 
 // Calendar tells working days from days off. The zero Calendar knows only
@@ -95,7 +96,7 @@ func (c Calendar) WorkingDaysBetween(a, b time.Time) int {
 
 // ParseHolidaysCSV reads the holiday list the application is seeded from
 // (data/vn-holidays-2025-2027.csv): a header line naming the columns date,
-// name and kind (other columns, such as status, are ignored), then one line
+// name and kind (and optionally status; other columns are ignored), then one line
 // per date. date is yyyy-mm-dd (dd/mm/yyyy is also accepted, as a
 // spreadsheet may rewrite it); kind is "holiday" or "working-day" (a
 // compensatory Saturday or Sunday). Errors are in Vietnamese and give the
@@ -166,7 +167,7 @@ func ParseHolidaysCSV(r io.Reader) ([]Day, error) {
 			return nil, apperr.New(apperr.Invalid, fmt.Sprintf("Dòng %d: ngày %s đã có ở dòng %d", line, vn.Date(date), first))
 		}
 		seen[dateKey(date)] = line
-		days = append(days, Day{Date: date, Name: name, Working: working})
+		days = append(days, Day{Date: date, Name: name, Working: working, Status: field("status")})
 	}
 	return days, nil
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"baocao/internal/database"
-	"baocao/internal/vn"
+	"baocao/internal/periods"
 )
 
 // The catalogue's reference data, loaded by Catalog.
@@ -47,7 +47,7 @@ func Catalog(ctx context.Context, db *database.DB) error {
 	if err != nil {
 		return err
 	}
-	days, err := readCSV(holidaysCSV)
+	days, err := readHolidays()
 	if err != nil {
 		return err
 	}
@@ -66,21 +66,9 @@ func Catalog(ctx context.Context, db *database.DB) error {
 		name, status []string
 		working      []bool
 	}
-	for _, r := range days {
-		day, err := time.ParseInLocation("2006-01-02", r["date"], vn.Location)
-		if err != nil {
-			return fmt.Errorf("%s: date %q: %w", holidaysCSV, r["date"], err)
-		}
-		var working bool
-		switch r["kind"] {
-		case "holiday":
-		case "working-day":
-			working = true
-		default:
-			return fmt.Errorf("%s: %s: kind %q is neither holiday nor working-day", holidaysCSV, r["date"], r["kind"])
-		}
-		hol.day, hol.name, hol.working = append(hol.day, day), append(hol.name, r["name"]), append(hol.working, working)
-		hol.status = append(hol.status, cmp.Or(r["status"], "announced"))
+	for _, d := range days {
+		hol.day, hol.name, hol.working = append(hol.day, d.Date), append(hol.name, d.Name), append(hol.working, d.Working)
+		hol.status = append(hol.status, cmp.Or(d.Status, "announced"))
 	}
 	return db.Tx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(catalogLock)); err != nil {
@@ -126,6 +114,20 @@ func indicatorKind(unit string) (valueType, aggregation string) {
 		return "number", "none"
 	}
 	return "number", "sum"
+}
+
+// readHolidays reads the holiday list with the calendar's own reader.
+func readHolidays() ([]periods.Day, error) {
+	f, err := data.Open("data/" + holidaysCSV)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	days, err := periods.ParseHolidaysCSV(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", holidaysCSV, err)
+	}
+	return days, nil
 }
 
 func catalogChecksum() (string, error) {
