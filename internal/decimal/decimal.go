@@ -82,7 +82,7 @@ func ParseCanonical(s string) (Decimal, error) {
 	if r.d.Form != apd.Finite {
 		return Decimal{}, errors.New("decimal: not a finite number: " + quote(s))
 	}
-	if r.d.Exponent > 100 || r.d.Exponent < -100 || r.d.NumDigits() > 40 {
+	if r.d.Exponent > 150 || r.d.Exponent < -150 || r.d.NumDigits() > 120 {
 		return Decimal{}, errors.New("decimal: out of range: " + quote(s))
 	}
 	return r.reduced(), nil
@@ -141,8 +141,20 @@ func (x Decimal) Decimals() int {
 	return int(-r.d.Exponent)
 }
 
-// Digits is the number of digits written without leading zeros: 5 for
-// 1.234,5, 2 for 0,05, 1 for 0.
+// Positions is how many digit positions x needs: its integer digits and
+// its decimals (5 for 1.234,5; 2 for 0,05; 27 for 0,000…001 with 27 places);
+// the limit MaxDigits applies to it.
+func (x Decimal) Positions() int {
+	r := x.reduced()
+	n, exp := int(r.d.NumDigits()), int(r.d.Exponent)
+	if exp >= 0 {
+		return n + exp
+	}
+	return max(n+exp, 0) + -exp
+}
+
+// Digits is the number of significant digits: 5 for 1.234,5, 1 for
+// 0,05, 1 for 0.
 func (x Decimal) Digits() int {
 	r := x.reduced()
 	n := int(r.d.NumDigits())

@@ -35,7 +35,8 @@ func refuse(input, why string) (Decimal, error) {
 //	1,234,5  1.23.4  1.234,5.6  12 34  1e5  --1  refused
 //
 // A single comma is always the decimal comma (1,234 is 1,234 as the page
-// shows it). At most MaxDigits digits are kept exactly; more are refused,
+// shows it). At most MaxDigits digit positions (integer digits and
+// decimals) are kept exactly; more are refused,
 // never rounded.
 func Parse(raw string) (Decimal, error) {
 	s := strings.TrimSpace(raw)
@@ -68,11 +69,9 @@ func Parse(raw string) (Decimal, error) {
 	if intPart == "" && frac == "" {
 		return refuse(raw, "không có chữ số.")
 	}
-	digits := strings.TrimLeft(intPart, "0") + frac
-	if strings.TrimLeft(intPart, "0") == "" {
-		digits = strings.TrimLeft(frac, "0")
-	}
-	if len(digits) > MaxDigits {
+	// Positions, not significant digits: 0,000…01 with 27 places is as far
+	// beyond a spreadsheet as 27 integer digits; trailing zeros are free.
+	if len(strings.TrimLeft(intPart, "0"))+len(strings.TrimRight(frac, "0")) > MaxDigits {
 		return refuse(raw, "có quá 15 chữ số (bảng tính cũng chỉ giữ đúng 15 chữ số).")
 	}
 	text := intPart

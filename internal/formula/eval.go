@@ -111,6 +111,9 @@ func (p *Program) Evaluate(in Values) map[Cell]Result {
 
 var one = decimal.FromInt(1)
 
+// comparedDigits is how many significant digits comparisons look at.
+const comparedDigits = 28
+
 func truth(b bool) decimal.Decimal {
 	if b {
 		return one
@@ -188,7 +191,9 @@ func (e *evaluator) eval(n *node) (decimal.Decimal, state) {
 	case opCmp:
 		a, sa := e.eval(n.kids[0])
 		b, sb := e.eval(n.kids[1])
-		c := a.Cmp(b)
+		// Compared to 28 significant digits: quotients carry 34, so that
+		// 100/3 + 100/3 + 100/3 (99,999…9) equals 100 as every sheet shows.
+		c := a.RoundDigits(comparedDigits).Cmp(b.RoundDigits(comparedDigits))
 		var r bool
 		switch n.cmp {
 		case cmpLT:

@@ -302,9 +302,10 @@ func TestExactArithmetic(t *testing.T) {
 		"r1.c5": "c1 + c2",
 		"r2.c5": "IF(c1 + c2 = 0.3, 1, 0)",
 		"r3.c5": "c1 / c2 * 100",
+		"r4.c5": "IF(100 / 3 + 100 / 3 + 100 / 3 = 100, 1, 0)",
 	})
 	got := p.Evaluate(vals{"r1.c1": 0.1, "r1.c2": 0.2, "r2.c1": 0.1, "r2.c2": 0.2, "r3.c1": 1, "r3.c2": 8})
-	for k, w := range map[string]string{"r1.c5": "0.3", "r2.c5": "1", "r3.c5": "12.5"} {
+	for k, w := range map[string]string{"r1.c5": "0.3", "r2.c5": "1", "r3.c5": "12.5", "r4.c5": "1"} {
 		if s := resultString(got[cell(k)]); s != w {
 			t.Errorf("%s = %s, want %s", k, s, w)
 		}

@@ -434,7 +434,10 @@ const noteLine = "Ghi chú: chỉ nhập số liệu vào các ô nền trắng;
 // and the column's decimals; Excel shows them in the user's locale
 // (1.234,5 on a Vietnamese system).
 func numFmt(c forms.Column) string {
-	d := min(max(c.Places(), 0), 6)
+	if c.Places() < 0 {
+		return "General" // a column that keeps what is typed shows every decimal
+	}
+	d := min(c.Places(), 6)
 	if d == 0 {
 		return "#,##0"
 	}

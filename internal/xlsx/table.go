@@ -34,7 +34,7 @@ type TableColumn struct {
 	// Group is the label of a header line above the column; consecutive
 	// columns with the same Group share one merged cell.
 	Group    string
-	Decimals int  // for float64 values
+	Decimals int  // for float64 values; -1: every decimal (exact figures)
 	Text     bool // text: left-aligned, wrapped
 }
 
@@ -151,6 +151,8 @@ func (e *exporter) table(t Table) error {
 			switch {
 			case c.Text:
 				s.HAlign, s.Wrap, s.Text = "left", true, true
+			case c.Decimals < 0:
+				s.NumFmt = "General" // exact figures: every decimal shown
 			case c.Decimals > 0:
 				s.NumFmt = "#,##0." + strings.Repeat("0", min(c.Decimals, 6))
 			default:
@@ -284,7 +286,7 @@ func FormTable(f *forms.Form, title string, lines []string, value func(rowKey, c
 		Columns: []TableColumn{{Label: "STT", Text: true}, {Label: "Tên chỉ tiêu", Text: true}, {Label: "Đơn vị tính", Text: true}}}
 	for _, c := range f.Columns {
 		t.Columns = append(t.Columns, TableColumn{Label: "(" + c.Code + ") " + c.Label, Group: strings.Join(c.Groups, " – "),
-			Decimals: c.Decimals, Text: c.Type == forms.Text})
+			Decimals: c.Places(), Text: c.Type == forms.Text})
 	}
 	for _, r := range f.Rows {
 		line := []any{r.STT, r.Label, r.Unit}

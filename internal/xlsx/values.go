@@ -687,8 +687,8 @@ func (rd *valueReader) cell(r forms.Row, c forms.Column, row, col int) {
 		refused(fmt.Sprintf("phải là số, đang có '%s'.", quoteShort(cleanText(raw))))
 		return
 	}
-	if x.Digits() > decimal.MaxDigits {
-		refused(fmt.Sprintf("có số quá lớn ('%s'): chỉ nhận số có tối đa %d chữ số.", quoteShort(cleanText(raw)), decimal.MaxDigits))
+	if x.Positions() > decimal.MaxDigits {
+		refused(fmt.Sprintf("có số quá nhiều chữ số ('%s'): chỉ nhận số có tối đa %d chữ số, như bảng tính giữ được.", quoteShort(cleanText(raw)), decimal.MaxDigits))
 		return
 	}
 	rd.up.Numbers[key] = x
@@ -711,15 +711,26 @@ func (rd *valueReader) locked(r forms.Row, c forms.Column, row, col int) {
 	rd.up.Locked[key] = Text(cleanText(raw))
 }
 
-// spreadsheetNumber reads the value of a number cell as the spreadsheet
-// keeps it: 15 significant digits, so that binary noise such as
-// 0.30000000000000004 (what 0,1 + 0,2 leaves) is the 0,3 it shows.
+// spreadsheetNumber reads the value of a number cell exactly as written.
+// A 16th or 17th significant digit that is only binary noise, such as
+// 0.30000000000000004 (what 0,1 + 0,2 leaves in a spreadsheet), is dropped
+// to the 15 digits the spreadsheet shows: the rounded value is the same
+// double or its neighbour. Any other digit is kept, and a value with too
+// many is then refused, never rounded.
 func spreadsheetNumber(raw string) (decimal.Decimal, bool) {
 	x, err := decimal.ParseCanonical(strings.TrimSpace(raw))
 	if err != nil {
 		return decimal.Zero, false
 	}
-	return x.RoundDigits(decimal.MaxDigits), true
+	r := x.RoundDigits(decimal.MaxDigits)
+	if r.Equal(x) {
+		return x, true
+	}
+	fx, fr := x.Float64(), r.Float64()
+	if math.Abs(fx-fr) <= 2*(math.Nextafter(math.Abs(fx), math.Inf(1))-math.Abs(fx)) {
+		return r, true
+	}
+	return x, true
 }
 
 // rowName names a row in a message: its label in quotes, shortened.
