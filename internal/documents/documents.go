@@ -8,7 +8,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"strconv"
+	"fmt"
 	"strings"
 	"time"
 
@@ -138,6 +138,12 @@ func Symbol(unitName, kind string) string {
 	return "BC-" + b.String()
 }
 
+// Number writes a document's number as ND 30 does: numbers below 10 take a
+// leading zero ("01/BC-SYT", "12/BC-UBND").
+func Number(n int, symbol string) string {
+	return fmt.Sprintf("%02d/%s", n, symbol)
+}
+
 // Prepare returns the document to sign at stage: for the leader's
 // signature it renders the report (on first signing it takes the unit's
 // next number of the year, kept by this version for good) with signer in
@@ -213,7 +219,7 @@ func (s *Store) issue(ctx context.Context, r *reports.Report, signer *accounts.A
 			if err != nil {
 				return err
 			}
-			symbol = strconv.Itoa(number) + "/" + Symbol(unit.Name, unit.Kind)
+			symbol = Number(number, Symbol(unit.Name, unit.Kind))
 		}
 		data, lay, err := s.Render(ctx, r, symbol, signer, now)
 		if err != nil {

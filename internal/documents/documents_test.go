@@ -190,7 +190,7 @@ func TestLeaderThenSealThenSendAndAccept(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Stage != documents.Organisation || d.Number != "1/BC-SYT" {
+	if d.Stage != documents.Organisation || d.Number != "01/BC-SYT" {
 		t.Fatalf("document stage %q number %q", d.Stage, d.Number)
 	}
 	if len(infos) != 2 {
@@ -213,7 +213,7 @@ func TestLeaderThenSealThenSendAndAccept(t *testing.T) {
 		_ = os.WriteFile(filepath.Join(dir, "bao-cao-da-ky.pdf"), d.PDF, 0o644)
 	}
 	text := pdftotext(t, d.PDF)
-	for _, want := range []string{"Số: 1/BC-SYT", "Nguyễn Văn Nghĩa", "GIÁM ĐỐC SỞ", "Kính gửi", "Nơi nhận"} {
+	for _, want := range []string{"Số: 01/BC-SYT", "Nguyễn Văn Nghĩa", "GIÁM ĐỐC SỞ", "Kính gửi", "Nơi nhận"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("document text lacks %q", want)
 		}
@@ -243,7 +243,7 @@ func TestNumbersArePerUnitAndYearAndKept(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d1.Number != "1/BC-SYT" || d2.Number != "2/BC-SYT" {
+	if d1.Number != "01/BC-SYT" || d2.Number != "02/BC-SYT" {
 		t.Fatalf("numbers %q, %q", d1.Number, d2.Number)
 	}
 	// Issued again for another leader: re-rendered, same number.
@@ -464,6 +464,17 @@ func TestSendRefusedWhenTrustIsWithdrawn(t *testing.T) {
 	}
 	if st := f.report(t, r.ID).Status; st != "signed" {
 		t.Fatalf("status %s, want signed", st)
+	}
+}
+
+func TestNumber(t *testing.T) {
+	for _, c := range []struct {
+		n    int
+		want string
+	}{{1, "01/BC-SYT"}, {9, "09/BC-SYT"}, {10, "10/BC-SYT"}, {123, "123/BC-SYT"}} {
+		if got := documents.Number(c.n, "BC-SYT"); got != c.want {
+			t.Errorf("Number(%d) = %q, want %q", c.n, got, c.want)
+		}
 	}
 }
 
