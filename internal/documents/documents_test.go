@@ -514,3 +514,21 @@ func rewritePage1(tb testing.TB, doc []byte) []byte {
 		ptr.GetID(), at, rdr.Trailer().Key("Size").Int64(), root.GetID(), strings.Fields(string(doc[prev+9:]))[0], xref)
 	return b.Bytes()
 }
+
+func TestHeader(t *testing.T) {
+	for _, c := range []struct{ name, kind, parent, wantParent, wantBody string }{
+		{"Ủy ban nhân dân xã Cam Lâm", "ubnd-xa", "Ủy ban nhân dân tỉnh Khánh Hòa", "", "ỦY BAN NHÂN DÂN\nXÃ CAM LÂM"},
+		{"Ủy ban nhân dân phường Nha Trang", "ubnd-xa", "Ủy ban nhân dân tỉnh Khánh Hòa", "", "ỦY BAN NHÂN DÂN\nPHƯỜNG NHA TRANG"},
+		{"Ủy ban nhân dân đặc khu Trường Sa", "ubnd-xa", "Ủy ban nhân dân tỉnh Khánh Hòa", "", "ỦY BAN NHÂN DÂN\nĐẶC KHU TRƯỜNG SA"},
+		{"Ủy ban nhân dân tỉnh Khánh Hòa", "ubnd-tinh", "", "", "ỦY BAN NHÂN DÂN\nTỈNH KHÁNH HÒA"},
+		{"Sở Y tế", "so", "Ủy ban nhân dân tỉnh Khánh Hòa", "UBND TỈNH KHÁNH HÒA", "SỞ Y TẾ"},
+		{"Sở Nông nghiệp và Môi trường", "so", "Ủy ban nhân dân tỉnh Khánh Hòa", "UBND TỈNH KHÁNH HÒA", "SỞ NÔNG NGHIỆP\nVÀ MÔI TRƯỜNG"},
+		{"Văn phòng Ủy ban nhân dân tỉnh", "van-phong", "Ủy ban nhân dân tỉnh Khánh Hòa", "UBND TỈNH KHÁNH HÒA", "VĂN PHÒNG\nỦY BAN NHÂN DÂN\nTỈNH"},
+		{"Thuế tỉnh Khánh Hòa", "trung-uong", "Ủy ban nhân dân tỉnh Khánh Hòa", "", "THUẾ\nTỈNH KHÁNH HÒA"},
+	} {
+		parent, body := documents.Header(&units.Unit{Name: c.name, Kind: c.kind, ParentName: c.parent})
+		if parent != c.wantParent || body != c.wantBody {
+			t.Errorf("Header(%q) = %q, %q; want %q, %q", c.name, parent, body, c.wantParent, c.wantBody)
+		}
+	}
+}
