@@ -102,9 +102,13 @@ func (s *Store) Render(ctx context.Context, r *reports.Report, number string, si
 	if err != nil {
 		return nil, pdf.Layout{}, err
 	}
+	place, err := s.place(ctx, unit)
+	if err != nil {
+		return nil, pdf.Layout{}, err
+	}
 	parent, body := Header(unit)
 	doc := pdf.Document{
-		ParentAgency: parent, Unit: body, Number: number, Place: "Khánh Hòa", Date: date,
+		ParentAgency: parent, Unit: body, Number: number, Place: place, Date: date,
 		Title: "BÁO CÁO", Summary: r.Regime + " – " + r.PeriodLabel, Recipients: []string{r.Receiver},
 		Template: *tpl, Sections: content.Sections, Values: content.Values,
 		Distribution: []string{"Như trên", "Lưu: VT"}, SignerTitle: "THỦ TRƯỞNG CƠ QUAN", Created: date,

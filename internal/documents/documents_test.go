@@ -532,3 +532,20 @@ func TestHeader(t *testing.T) {
 		}
 	}
 }
+
+func TestPlaceName(t *testing.T) {
+	for in, want := range map[string]string{
+		"Ủy ban nhân dân xã Cam Lâm":                      "Cam Lâm",
+		"Ủy ban nhân dân phường Nha Trang":                "Nha Trang",
+		"Ủy ban nhân dân đặc khu Trường Sa":               "Trường Sa",
+		"Ủy ban nhân dân tỉnh Khánh Hòa":                  "Khánh Hòa",
+		"Ủy ban nhân dân tỉnh Khánh Hòa (trước hợp nhất)": "Khánh Hòa",
+		"Ủy ban nhân dân thành phố Cam Ranh":              "Cam Ranh",
+		"Ủy ban nhân dân thị xã Ninh Hòa":                 "Ninh Hòa",
+		"Ủy ban nhân dân huyện Khánh Vĩnh":                "Khánh Vĩnh",
+	} {
+		if got := documents.PlaceName(in); got != want {
+			t.Errorf("PlaceName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

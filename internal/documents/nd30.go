@@ -1,6 +1,7 @@
 package documents
 
 import (
+	"context"
 	"strings"
 
 	"baocao/internal/units"
@@ -77,6 +78,28 @@ func PlaceName(committeeUnitName string) string {
 		}
 	}
 	return rest
+}
+
+// place is the place name of u's date line: the proper name of the
+// administrative unit of the People's Committee that u is or sits under
+// ("Cam Lâm" for xã Cam Lâm and its bodies, "Khánh Hòa" for the provincial
+// departments).
+func (s *Store) place(ctx context.Context, u *units.Unit) (string, error) {
+	for range 16 { // the tree is shallow; a cycle must not hang a rendering
+		if committee(u.Kind) {
+			if p := PlaceName(u.Name); p != "" {
+				return p, nil
+			}
+		}
+		if u.ParentID == 0 {
+			break
+		}
+		var err error
+		if u, err = s.units.Unit(ctx, u.ParentID); err != nil {
+			return "", err
+		}
+	}
+	return province, nil
 }
 
 // withoutNote drops a trailing remark in brackets: "Ủy ban nhân dân tỉnh
