@@ -109,7 +109,7 @@ func (s *Store) Render(ctx context.Context, r *reports.Report, number string, si
 	parent, body := Header(unit)
 	doc := pdf.Document{
 		ParentAgency: parent, Unit: body, Number: number, Place: place, Date: date,
-		Title: "BÁO CÁO", Summary: r.Regime + " – " + r.PeriodLabel, Recipients: []string{r.Receiver},
+		Title: "BÁO CÁO", Summary: Summary(r.Regime, r.PeriodLabel), Recipients: []string{r.Receiver},
 		Template: *tpl, Sections: content.Sections, Values: content.Values,
 		Distribution: []string{"Như trên", "Lưu: VT"}, SignerTitle: "THỦ TRƯỞNG CƠ QUAN", Created: date,
 	}

@@ -549,3 +549,19 @@ func TestPlaceName(t *testing.T) {
 		}
 	}
 }
+
+func TestSummary(t *testing.T) {
+	for _, c := range []struct{ regime, period, want string }{
+		{"Báo cáo tình hình kinh tế - xã hội tháng", "Tháng 3/2026", "Tình hình kinh tế - xã hội tháng 3/2026"},
+		{"Báo cáo kết quả công tác y tế cơ sở tháng", "Tháng 12/2026", "Kết quả công tác y tế cơ sở tháng 12/2026"},
+		{"Báo cáo tình hình, kết quả giải quyết thủ tục hành chính quý", "Quý I/2026", "Tình hình, kết quả giải quyết thủ tục hành chính quý I/2026"},
+		{"Báo cáo tình hình sử dụng Hệ thống thông tin báo cáo 6 tháng", "6 tháng đầu năm 2026", "Tình hình sử dụng Hệ thống thông tin báo cáo 6 tháng đầu năm 2026"},
+		{"Báo cáo công tác phòng, chống thiên tai", "Năm 2026", "Công tác phòng, chống thiên tai năm 2026"},
+		{"Báo cáo tình hình kinh tế - xã hội tháng", "Đột xuất 1", "Tình hình kinh tế - xã hội tháng – Đột xuất 1"},
+		{"Tình hình dịch bệnh", "", "Tình hình dịch bệnh"},
+	} {
+		if got := documents.Summary(c.regime, c.period); got != c.want {
+			t.Errorf("Summary(%q, %q) = %q, want %q", c.regime, c.period, got, c.want)
+		}
+	}
+}

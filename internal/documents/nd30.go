@@ -3,8 +3,11 @@ package documents
 import (
 	"context"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"baocao/internal/units"
+	"baocao/internal/vn"
 )
 
 // The parts of a document that ND 30/2020/NĐ-CP Phụ lục I fixes and
@@ -100,6 +103,43 @@ func (s *Store) place(ctx context.Context, u *units.Unit) (string, error) {
 		}
 	}
 	return province, nil
+}
+
+// Summary is the line under "BÁO CÁO" (trích yếu): what the report is
+// about, without repeating "Báo cáo", and its period, the regime's closing
+// word merged with the period's: "Báo cáo tình hình kinh tế - xã hội
+// tháng" of "Tháng 3/2026" → "Tình hình kinh tế - xã hội tháng 3/2026".
+func Summary(regime, period string) string {
+	subject := strings.TrimSpace(regime)
+	if rest, ok := cutPrefixFold(subject, "Báo cáo "); ok {
+		subject = strings.TrimSpace(rest)
+	}
+	subject = upperFirst(subject)
+	period = strings.TrimSpace(period)
+	switch {
+	case period == "":
+		return subject
+	case subject == "":
+		return period
+	}
+	ws, wp := strings.Fields(subject), strings.Fields(period)
+	for k := min(len(ws), len(wp)-1); k > 0; k-- {
+		if strings.EqualFold(strings.Join(ws[len(ws)-k:], " "), strings.Join(wp[:k], " ")) {
+			return subject + " " + strings.Join(wp[k:], " ")
+		}
+	}
+	if first := strings.ToLower(wp[0]); first == "tháng" || first == "quý" || first == "năm" || first[0] >= '0' && first[0] <= '9' {
+		return subject + " " + vn.LowerFirst(period)
+	}
+	return subject + " – " + period
+}
+
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // withoutNote drops a trailing remark in brackets: "Ủy ban nhân dân tỉnh
