@@ -111,17 +111,14 @@ func (s *Store) Render(ctx context.Context, r *reports.Report, number string, si
 		ParentAgency: parent, Unit: body, Number: number, Place: place, Date: date,
 		Title: "BÁO CÁO", Summary: Summary(r.Regime, r.PeriodLabel), Recipients: []string{r.Receiver},
 		Template: *tpl, Sections: content.Sections, Values: content.Values,
-		Distribution: []string{"Như trên", "Lưu: VT"}, SignerTitle: "THỦ TRƯỞNG CƠ QUAN", Created: date,
+		Distribution: []string{"Như trên", "Lưu: VT"}, Created: date,
 	}
+	position := ""
 	if signer != nil {
-		doc.SignerName = signer.FullName
-		if signer.Position != "" {
-			doc.SignerTitle = strings.ToUpper(signer.Position)
-		}
-		if strings.HasPrefix(unit.Kind, "ubnd-") {
-			doc.SignerOnBehalf = "TM. ỦY BAN NHÂN DÂN"
-		}
+		doc.SignerName, position = signer.FullName, signer.Position
 	}
+	sig := SignatureBlock(unit.Kind, position)
+	doc.SignerOnBehalf, doc.SignerFor, doc.SignerTitle = sig.OnBehalf, sig.For, sig.Title
 	var buf bytes.Buffer
 	lay, err := pdf.Render(&buf, doc)
 	return buf.Bytes(), lay, err

@@ -213,7 +213,7 @@ func TestLeaderThenSealThenSendAndAccept(t *testing.T) {
 		_ = os.WriteFile(filepath.Join(dir, "bao-cao-da-ky.pdf"), d.PDF, 0o644)
 	}
 	text := pdftotext(t, d.PDF)
-	for _, want := range []string{"Số: 01/BC-SYT", "Nguyễn Văn Nghĩa", "GIÁM ĐỐC SỞ", "Kính gửi", "Nơi nhận"} {
+	for _, want := range []string{"Số: 01/BC-SYT", "Nguyễn Văn Nghĩa", "GIÁM ĐỐC", "Kính gửi", "Nơi nhận"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("document text lacks %q", want)
 		}
@@ -562,6 +562,28 @@ func TestSummary(t *testing.T) {
 	} {
 		if got := documents.Summary(c.regime, c.period); got != c.want {
 			t.Errorf("Summary(%q, %q) = %q, want %q", c.regime, c.period, got, c.want)
+		}
+	}
+}
+
+func TestSignatureBlock(t *testing.T) {
+	for _, c := range []struct {
+		kind, position string
+		want           documents.Signature
+	}{
+		{"ubnd-xa", "Chủ tịch Ủy ban nhân dân xã", documents.Signature{"TM. ỦY BAN NHÂN DÂN", "", "CHỦ TỊCH"}},
+		{"ubnd-xa", "Phó Chủ tịch Ủy ban nhân dân phường", documents.Signature{"TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"}},
+		{"ubnd-tinh", "Phó Chủ tịch", documents.Signature{"TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"}},
+		{"ubnd-xa", "", documents.Signature{"TM. ỦY BAN NHÂN DÂN", "", "CHỦ TỊCH"}},
+		{"so", "Giám đốc Sở", documents.Signature{"", "", "GIÁM ĐỐC"}},
+		{"so", "Phó Giám đốc Sở", documents.Signature{"", "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"}},
+		{"so", "Quyền Giám đốc", documents.Signature{"", "", "Q. GIÁM ĐỐC"}},
+		{"van-phong", "Phó Chánh Văn phòng", documents.Signature{"", "KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG"}},
+		{"so", "Trưởng phòng Kế hoạch - Tài chính", documents.Signature{"", "", "TRƯỞNG PHÒNG KẾ HOẠCH - TÀI CHÍNH"}},
+		{"so", "", documents.Signature{"", "", "THỦ TRƯỞNG CƠ QUAN"}},
+	} {
+		if got := documents.SignatureBlock(c.kind, c.position); got != c.want {
+			t.Errorf("SignatureBlock(%q, %q) = %+v, want %+v", c.kind, c.position, got, c.want)
 		}
 	}
 }

@@ -142,6 +142,69 @@ func upperFirst(s string) string {
 	return string(unicode.ToUpper(r)) + s[n:]
 }
 
+// Signature is a document's signature block above the signer's name.
+type Signature struct {
+	OnBehalf string // "TM. ỦY BAN NHÂN DÂN": the collective body signs
+	For      string // "KT. CHỦ TỊCH": a deputy signs for the head
+	Title    string // "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Q. GIÁM ĐỐC"
+}
+
+// heads are the titles of the heads of bodies; a position names one of
+// them, perhaps followed by the body ("Giám đốc Sở", "Chủ tịch Ủy ban nhân
+// dân xã"), which the signature block leaves out.
+var heads = []string{"Chủ tịch", "Tổng Giám đốc", "Giám đốc", "Chánh Văn phòng", "Chánh Thanh tra", "Trưởng ban",
+	"Chi cục trưởng", "Cục trưởng", "Viện trưởng", "Hiệu trưởng", "Thủ trưởng"}
+
+// SignatureBlock is the signature block of an official holding position in
+// a unit of kind, by the capacity the position gives (ND 30 Phụ lục I):
+// the chair of a People's Committee signs "TM. ỦY BAN NHÂN DÂN / CHỦ
+// TỊCH", a vice-chair "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ
+// TỊCH"; a department's director "GIÁM ĐỐC", a deputy "KT. GIÁM ĐỐC / PHÓ
+// GIÁM ĐỐC", an acting director "Q. GIÁM ĐỐC". A position naming no head
+// is printed as it is. Without a position a People's Committee's chair and
+// another body's head are assumed.
+func SignatureBlock(kind, position string) Signature {
+	var sig Signature
+	if committee(kind) {
+		sig.OnBehalf = "TM. " + strings.ToUpper(committeeName)
+	}
+	base := strings.Join(strings.Fields(vn.Clean(position)), " ")
+	if base == "" {
+		if committee(kind) {
+			sig.Title = "CHỦ TỊCH"
+		} else {
+			sig.Title = "THỦ TRƯỞNG CƠ QUAN"
+		}
+		return sig
+	}
+	deputy, acting := false, false
+	if rest, ok := cutPrefixFold(base, "Phó "); ok {
+		deputy, base = true, rest
+	} else if rest, ok := cutPrefixFold(base, "Quyền "); ok {
+		acting, base = true, rest
+	}
+	head := base
+	for _, h := range heads {
+		if rest, ok := cutPrefixFold(base, h); ok && (rest == "" || rest[0] == ' ') {
+			head = h
+			break
+		}
+	}
+	if committee(kind) && head != "Chủ tịch" {
+		sig.OnBehalf = "" // the committee's officials sign in their own name
+	}
+	head = strings.ToUpper(head)
+	switch {
+	case deputy:
+		sig.For, sig.Title = "KT. "+head, "PHÓ "+head
+	case acting:
+		sig.Title = "Q. " + head
+	default:
+		sig.Title = head
+	}
+	return sig
+}
+
 // withoutNote drops a trailing remark in brackets: "Ủy ban nhân dân tỉnh
 // Khánh Hòa (trước hợp nhất)".
 func withoutNote(s string) string {

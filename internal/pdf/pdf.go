@@ -51,8 +51,9 @@ type Document struct {
 	Sections       map[string]string // section key → sanitised HTML
 	Values         map[string]string // "form|row|col" → formatted value
 	Distribution   []string          // "Nơi nhận" lines, without the "- "
-	SignerTitle    string            // "CHỦ TỊCH"
 	SignerOnBehalf string            // "TM. ỦY BAN NHÂN DÂN"
+	SignerFor      string            // "KT. CHỦ TỊCH": signed for the head (KT., TL., TUQ.)
+	SignerTitle    string            // "CHỦ TỊCH", "PHÓ CHỦ TỊCH"
 	SignerName     string
 	Created        time.Time // creation date written into the PDF info
 }
@@ -646,6 +647,9 @@ func (r *renderer) closing(d Document, lay *Layout) {
 	r.font(bold, bodySize)
 	var heads []string
 	if s := clean(d.SignerOnBehalf); s != "" {
+		heads = append(heads, s)
+	}
+	if s := clean(d.SignerFor); s != "" {
 		heads = append(heads, s)
 	}
 	if s := clean(d.SignerTitle); s != "" {
