@@ -2,6 +2,8 @@ package documents_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -132,6 +134,9 @@ func TestDocumentFollowsND30(t *testing.T) {
 				}
 				verifyElsewhere(t, d.PDF, 2)
 				data = d.PDF
+			}
+			if dir := os.Getenv("SIGNING_SAMPLE_DIR"); dir != "" {
+				_ = os.WriteFile(filepath.Join(dir, "nd30-"+c.name+".pdf"), data, 0o644)
 			}
 			text := pdftotext(t, data)
 			rows := columns(text)
