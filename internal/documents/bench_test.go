@@ -17,7 +17,7 @@ func BenchmarkRender(b *testing.B) {
 	f := newFixture(b)
 	r := f.approved(b, 0)
 	for b.Loop() {
-		if _, _, err := f.store.Render(f.ctx, r, "1/BC-SYT", f.leader, f.store.Now()); err != nil {
+		if _, _, err := f.store.Render(f.ctx, r, "01/BC-SYT", f.leader, f.store.Now()); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -8,7 +8,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"strconv"
+	"fmt"
 	"strings"
 	"time"
 
@@ -102,21 +102,23 @@ func (s *Store) Render(ctx context.Context, r *reports.Report, number string, si
 	if err != nil {
 		return nil, pdf.Layout{}, err
 	}
+	place, err := s.place(ctx, unit)
+	if err != nil {
+		return nil, pdf.Layout{}, err
+	}
+	parent, body := Header(unit)
 	doc := pdf.Document{
-		ParentAgency: strings.ToUpper(unit.ParentName), Unit: strings.ToUpper(r.Unit), Number: number, Place: "Khánh Hòa", Date: date,
-		Title: "BÁO CÁO", Summary: r.Regime + " – " + r.PeriodLabel, Recipients: []string{r.Receiver},
+		ParentAgency: parent, Unit: body, Number: number, Place: place, Date: date,
+		Title: "BÁO CÁO", Summary: Summary(r.Regime, r.PeriodLabel), Recipients: []string{r.Receiver},
 		Template: *tpl, Sections: content.Sections, Values: content.Values,
-		Distribution: []string{"Như trên", "Lưu: VT"}, SignerTitle: "THỦ TRƯỞNG CƠ QUAN", Created: date,
+		Distribution: []string{"Như trên", "Lưu: VT"}, Created: date,
 	}
+	position := ""
 	if signer != nil {
-		doc.SignerName = signer.FullName
-		if signer.Position != "" {
-			doc.SignerTitle = strings.ToUpper(signer.Position)
-		}
-		if strings.HasPrefix(unit.Kind, "ubnd-") {
-			doc.SignerOnBehalf = "TM. ỦY BAN NHÂN DÂN"
-		}
+		doc.SignerName, position = signer.FullName, signer.Position
 	}
+	sig := SignatureBlock(unit.Kind, position)
+	doc.SignerOnBehalf, doc.SignerFor, doc.SignerTitle = sig.OnBehalf, sig.For, sig.Title
 	var buf bytes.Buffer
 	lay, err := pdf.Render(&buf, doc)
 	return buf.Bytes(), lay, err
@@ -136,6 +138,12 @@ func Symbol(unitName, kind string) string {
 		b.WriteString(strings.ToUpper(w[:1]))
 	}
 	return "BC-" + b.String()
+}
+
+// Number writes a document's number as ND 30 does: numbers below 10 take a
+// leading zero ("01/BC-SYT", "12/BC-UBND").
+func Number(n int, symbol string) string {
+	return fmt.Sprintf("%02d/%s", n, symbol)
 }
 
 // Prepare returns the document to sign at stage: for the leader's
@@ -213,7 +221,7 @@ func (s *Store) issue(ctx context.Context, r *reports.Report, signer *accounts.A
 			if err != nil {
 				return err
 			}
-			symbol = strconv.Itoa(number) + "/" + Symbol(unit.Name, unit.Kind)
+			symbol = Number(number, Symbol(unit.Name, unit.Kind))
 		}
 		data, lay, err := s.Render(ctx, r, symbol, signer, now)
 		if err != nil {

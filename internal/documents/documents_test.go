@@ -190,7 +190,7 @@ func TestLeaderThenSealThenSendAndAccept(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Stage != documents.Organisation || d.Number != "1/BC-SYT" {
+	if d.Stage != documents.Organisation || d.Number != "01/BC-SYT" {
 		t.Fatalf("document stage %q number %q", d.Stage, d.Number)
 	}
 	if len(infos) != 2 {
@@ -213,7 +213,7 @@ func TestLeaderThenSealThenSendAndAccept(t *testing.T) {
 		_ = os.WriteFile(filepath.Join(dir, "bao-cao-da-ky.pdf"), d.PDF, 0o644)
 	}
 	text := pdftotext(t, d.PDF)
-	for _, want := range []string{"Số: 1/BC-SYT", "Nguyễn Văn Nghĩa", "GIÁM ĐỐC SỞ", "Kính gửi", "Nơi nhận"} {
+	for _, want := range []string{"Số: 01/BC-SYT", "Nguyễn Văn Nghĩa", "GIÁM ĐỐC", "Kính gửi", "Nơi nhận"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("document text lacks %q", want)
 		}
@@ -243,7 +243,7 @@ func TestNumbersArePerUnitAndYearAndKept(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d1.Number != "1/BC-SYT" || d2.Number != "2/BC-SYT" {
+	if d1.Number != "01/BC-SYT" || d2.Number != "02/BC-SYT" {
 		t.Fatalf("numbers %q, %q", d1.Number, d2.Number)
 	}
 	// Issued again for another leader: re-rendered, same number.
@@ -467,6 +467,17 @@ func TestSendRefusedWhenTrustIsWithdrawn(t *testing.T) {
 	}
 }
 
+func TestNumber(t *testing.T) {
+	for _, c := range []struct {
+		n    int
+		want string
+	}{{1, "01/BC-SYT"}, {9, "09/BC-SYT"}, {10, "10/BC-SYT"}, {123, "123/BC-SYT"}} {
+		if got := documents.Number(c.n, "BC-SYT"); got != c.want {
+			t.Errorf("Number(%d) = %q, want %q", c.n, got, c.want)
+		}
+	}
+}
+
 func TestSymbol(t *testing.T) {
 	for _, c := range []struct{ name, kind, want string }{
 		{"Ủy ban nhân dân phường Nha Trang", "ubnd-xa", "BC-UBND"},
@@ -502,4 +513,77 @@ func rewritePage1(tb testing.TB, doc []byte) []byte {
 	fmt.Fprintf(&b, "xref\n%d 1\n%010d 00000 n\r\ntrailer\n<< /Size %d /Root %d 0 R /Prev %s >>\nstartxref\n%d\n%%%%EOF\n",
 		ptr.GetID(), at, rdr.Trailer().Key("Size").Int64(), root.GetID(), strings.Fields(string(doc[prev+9:]))[0], xref)
 	return b.Bytes()
+}
+
+func TestHeader(t *testing.T) {
+	for _, c := range []struct{ name, kind, parent, wantParent, wantBody string }{
+		{"Ủy ban nhân dân xã Cam Lâm", "ubnd-xa", "Ủy ban nhân dân tỉnh Khánh Hòa", "", "ỦY BAN NHÂN DÂN\nXÃ CAM LÂM"},
+		{"Ủy ban nhân dân phường Nha Trang", "ubnd-xa", "Ủy ban nhân dân tỉnh Khánh Hòa", "", "ỦY BAN NHÂN DÂN\nPHƯỜNG NHA TRANG"},
+		{"Ủy ban nhân dân đặc khu Trường Sa", "ubnd-xa", "Ủy ban nhân dân tỉnh Khánh Hòa", "", "ỦY BAN NHÂN DÂN\nĐẶC KHU TRƯỜNG SA"},
+		{"Ủy ban nhân dân tỉnh Khánh Hòa", "ubnd-tinh", "", "", "ỦY BAN NHÂN DÂN\nTỈNH KHÁNH HÒA"},
+		{"Sở Y tế", "so", "Ủy ban nhân dân tỉnh Khánh Hòa", "UBND TỈNH KHÁNH HÒA", "SỞ Y TẾ"},
+		{"Sở Nông nghiệp và Môi trường", "so", "Ủy ban nhân dân tỉnh Khánh Hòa", "UBND TỈNH KHÁNH HÒA", "SỞ NÔNG NGHIỆP\nVÀ MÔI TRƯỜNG"},
+		{"Văn phòng Ủy ban nhân dân tỉnh", "van-phong", "Ủy ban nhân dân tỉnh Khánh Hòa", "UBND TỈNH KHÁNH HÒA", "VĂN PHÒNG\nỦY BAN NHÂN DÂN\nTỈNH"},
+		{"Thuế tỉnh Khánh Hòa", "trung-uong", "Ủy ban nhân dân tỉnh Khánh Hòa", "", "THUẾ\nTỈNH KHÁNH HÒA"},
+	} {
+		parent, body := documents.Header(&units.Unit{Name: c.name, Kind: c.kind, ParentName: c.parent})
+		if parent != c.wantParent || body != c.wantBody {
+			t.Errorf("Header(%q) = %q, %q; want %q, %q", c.name, parent, body, c.wantParent, c.wantBody)
+		}
+	}
+}
+
+func TestPlaceName(t *testing.T) {
+	for in, want := range map[string]string{
+		"Ủy ban nhân dân xã Cam Lâm":                      "Cam Lâm",
+		"Ủy ban nhân dân phường Nha Trang":                "Nha Trang",
+		"Ủy ban nhân dân đặc khu Trường Sa":               "Trường Sa",
+		"Ủy ban nhân dân tỉnh Khánh Hòa":                  "Khánh Hòa",
+		"Ủy ban nhân dân tỉnh Khánh Hòa (trước hợp nhất)": "Khánh Hòa",
+		"Ủy ban nhân dân thành phố Cam Ranh":              "Cam Ranh",
+		"Ủy ban nhân dân thị xã Ninh Hòa":                 "Ninh Hòa",
+		"Ủy ban nhân dân huyện Khánh Vĩnh":                "Khánh Vĩnh",
+	} {
+		if got := documents.PlaceName(in); got != want {
+			t.Errorf("PlaceName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestSummary(t *testing.T) {
+	for _, c := range []struct{ regime, period, want string }{
+		{"Báo cáo tình hình kinh tế - xã hội tháng", "Tháng 3/2026", "Tình hình kinh tế - xã hội tháng 3/2026"},
+		{"Báo cáo kết quả công tác y tế cơ sở tháng", "Tháng 12/2026", "Kết quả công tác y tế cơ sở tháng 12/2026"},
+		{"Báo cáo tình hình, kết quả giải quyết thủ tục hành chính quý", "Quý I/2026", "Tình hình, kết quả giải quyết thủ tục hành chính quý I/2026"},
+		{"Báo cáo tình hình sử dụng Hệ thống thông tin báo cáo 6 tháng", "6 tháng đầu năm 2026", "Tình hình sử dụng Hệ thống thông tin báo cáo 6 tháng đầu năm 2026"},
+		{"Báo cáo công tác phòng, chống thiên tai", "Năm 2026", "Công tác phòng, chống thiên tai năm 2026"},
+		{"Báo cáo tình hình kinh tế - xã hội tháng", "Đột xuất 1", "Tình hình kinh tế - xã hội tháng – Đột xuất 1"},
+		{"Tình hình dịch bệnh", "", "Tình hình dịch bệnh"},
+	} {
+		if got := documents.Summary(c.regime, c.period); got != c.want {
+			t.Errorf("Summary(%q, %q) = %q, want %q", c.regime, c.period, got, c.want)
+		}
+	}
+}
+
+func TestSignatureBlock(t *testing.T) {
+	for _, c := range []struct {
+		kind, position string
+		want           documents.Signature
+	}{
+		{"ubnd-xa", "Chủ tịch Ủy ban nhân dân xã", documents.Signature{"TM. ỦY BAN NHÂN DÂN", "", "CHỦ TỊCH"}},
+		{"ubnd-xa", "Phó Chủ tịch Ủy ban nhân dân phường", documents.Signature{"TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"}},
+		{"ubnd-tinh", "Phó Chủ tịch", documents.Signature{"TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"}},
+		{"ubnd-xa", "", documents.Signature{"TM. ỦY BAN NHÂN DÂN", "", "CHỦ TỊCH"}},
+		{"so", "Giám đốc Sở", documents.Signature{"", "", "GIÁM ĐỐC"}},
+		{"so", "Phó Giám đốc Sở", documents.Signature{"", "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"}},
+		{"so", "Quyền Giám đốc", documents.Signature{"", "", "Q. GIÁM ĐỐC"}},
+		{"van-phong", "Phó Chánh Văn phòng", documents.Signature{"", "KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG"}},
+		{"so", "Trưởng phòng Kế hoạch - Tài chính", documents.Signature{"", "", "TRƯỞNG PHÒNG KẾ HOẠCH - TÀI CHÍNH"}},
+		{"so", "", documents.Signature{"", "", "THỦ TRƯỞNG CƠ QUAN"}},
+	} {
+		if got := documents.SignatureBlock(c.kind, c.position); got != c.want {
+			t.Errorf("SignatureBlock(%q, %q) = %+v, want %+v", c.kind, c.position, got, c.want)
+		}
+	}
 }

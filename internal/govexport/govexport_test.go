@@ -195,7 +195,7 @@ func TestDeliveryRetriesThenDeliversOnce(t *testing.T) {
 	if len(p.Values) == 0 || p.Values[0].Number == nil || p.Values[0].Number.String() != "12.5" {
 		t.Fatalf("values: %+v", p.Values)
 	}
-	if p.Report.Number != "1/BC-SYT" || p.Report.Unit.Name != "Sở Y tế" || p.Report.Receiver.Name != "Văn phòng Ủy ban nhân dân tỉnh" {
+	if p.Report.Number != "01/BC-SYT" || p.Report.Unit.Name != "Sở Y tế" || p.Report.Receiver.Name != "Văn phòng Ủy ban nhân dân tỉnh" {
 		t.Fatalf("package: %+v", p.Report)
 	}
 	infos, err := signing.Verify(p.Document.Data, nil, nil)

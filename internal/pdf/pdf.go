@@ -39,8 +39,8 @@ var fontBoldItalic []byte
 
 // Document is what a report prints.
 type Document struct {
-	ParentAgency   string // cơ quan chủ quản, e.g. "UBND TỈNH KHÁNH HÒA"
-	Unit           string // cơ quan ban hành, e.g. "ỦY BAN NHÂN DÂN PHƯỜNG NHA TRANG"
+	ParentAgency   string // cơ quan chủ quản, e.g. "UBND TỈNH KHÁNH HÒA"; empty for a People's Committee
+	Unit           string // cơ quan ban hành, e.g. "ỦY BAN NHÂN DÂN\nPHƯỜNG NHA TRANG"; "\n" separates the word groups a line may break between
 	Number         string // "12/BC-UBND"; empty leaves the number blank
 	Place          string // "Khánh Hòa"
 	Date           time.Time
@@ -51,8 +51,9 @@ type Document struct {
 	Sections       map[string]string // section key → sanitised HTML
 	Values         map[string]string // "form|row|col" → formatted value
 	Distribution   []string          // "Nơi nhận" lines, without the "- "
-	SignerTitle    string            // "CHỦ TỊCH"
 	SignerOnBehalf string            // "TM. ỦY BAN NHÂN DÂN"
+	SignerFor      string            // "KT. CHỦ TỊCH": signed for the head (KT., TL., TUQ.)
+	SignerTitle    string            // "CHỦ TỊCH", "PHÓ CHỦ TỊCH"
 	SignerName     string
 	Created        time.Time // creation date written into the PDF info
 }
@@ -97,6 +98,7 @@ const (
 
 	bodySize     = 14.0
 	headSize     = 13.0
+	minHeadSize  = 11.0 // a header group shrinks to this before it breaks
 	tableSize    = 10.0
 	minTableSize = 8.0
 	leading      = 1.2 // line height / font size
@@ -401,14 +403,14 @@ func (r *renderer) header(d Document) {
 
 	// Left: parent agency, unit (bold), short rule, number.
 	y := top
-	r.font(regular, headSize)
-	if s := clean(d.ParentAgency); s != "" {
-		y += r.block(lx, lw, y, s, alignCenter)
+	if lines := r.headLines(regular, d.ParentAgency, lw); len(lines) > 0 {
+		y += r.lines(lx, lw, y, lines)
 	}
-	r.font(bold, headSize)
-	unit := clean(d.Unit)
-	lines := r.balanced(unit, lw)
-	y += r.block(lx, lw, y, unit, alignCenter)
+	lines := r.headLines(bold, d.Unit, lw)
+	if len(lines) == 0 {
+		lines = []string{""}
+	}
+	y += r.lines(lx, lw, y, lines)
 	lastW := r.width(lines[len(lines)-1])
 	rule := max(lastW/2.5, 40)
 	r.hline(lx+(lw-rule)/2, lx+(lw+rule)/2, y+1)
@@ -440,6 +442,72 @@ func (r *renderer) header(d Document) {
 	r.font(italic, headSize)
 	h := r.block(rx, rw, y, dateLine(clean(d.Place), d.Date), alignCenter)
 	r.y = y + h
+}
+
+// headLines sets a header text whose word groups are separated by "\n"
+// ("ỦY BAN NHÂN DÂN\nXÃ CAM LÂM") in centred lines no wider than w: lines
+// break only between groups, as evenly as possible. When a group is wider
+// than w the font shrinks by half points down to minHeadSize; only a group
+// still too wide then is broken between its words. It leaves the font set
+// as the lines are to be drawn; no text gives no lines.
+func (r *renderer) headLines(style int, s string, w float64) []string {
+	var groups []string
+	for _, g := range strings.Split(clean(s), "\n") {
+		if g = strings.Join(strings.Fields(g), " "); g != "" {
+			groups = append(groups, g)
+		}
+	}
+	if len(groups) == 0 {
+		return nil
+	}
+	for sz := headSize; sz >= minHeadSize; sz -= 0.5 {
+		r.font(style, sz)
+		fits := true
+		for _, g := range groups {
+			fits = fits && r.width(g) <= w
+		}
+		if fits {
+			n := len(r.pack(groups, w))
+			lo, hi := 0.0, w
+			for range 16 {
+				mid := (lo + hi) / 2
+				if len(r.pack(groups, mid)) <= n {
+					hi = mid
+				} else {
+					lo = mid
+				}
+			}
+			return r.pack(groups, hi)
+		}
+	}
+	r.font(style, headSize)
+	var lines []string
+	for _, g := range groups {
+		lines = append(lines, r.balanced(g, w)...)
+	}
+	return lines
+}
+
+// pack puts whole groups on lines no wider than w (a group wider than w
+// stands alone on its line).
+func (r *renderer) pack(groups []string, w float64) []string {
+	var lines []string
+	for _, g := range groups {
+		if n := len(lines); n > 0 && r.width(lines[n-1]+" "+g) <= w {
+			lines[n-1] += " " + g
+			continue
+		}
+		lines = append(lines, g)
+	}
+	return lines
+}
+
+// lines draws centred lines in the current font and returns their height.
+func (r *renderer) lines(x, w, top float64, lines []string) float64 {
+	for i, ln := range lines {
+		r.lineAt(x, w, top+float64(i)*r.lineH(), ln, alignCenter, i == len(lines)-1)
+	}
+	return float64(len(lines)) * r.lineH()
 }
 
 // dateLine writes "Khánh Hòa, ngày 05 tháng 01 năm 2026": per ND 30, days
@@ -579,6 +647,9 @@ func (r *renderer) closing(d Document, lay *Layout) {
 	r.font(bold, bodySize)
 	var heads []string
 	if s := clean(d.SignerOnBehalf); s != "" {
+		heads = append(heads, s)
+	}
+	if s := clean(d.SignerFor); s != "" {
 		heads = append(heads, s)
 	}
 	if s := clean(d.SignerTitle); s != "" {

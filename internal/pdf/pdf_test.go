@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signintech/gopdf"
+
 	"baocao/internal/forms"
 	"baocao/internal/vn"
 )
@@ -74,7 +76,7 @@ func testDoc(rows int) Document {
 	}
 	return Document{
 		ParentAgency: "UBND TỈNH KHÁNH HÒA",
-		Unit:         "ỦY BAN NHÂN DÂN PHƯỜNG NHA TRANG",
+		Unit:         "ỦY BAN NHÂN DÂN\nPHƯỜNG NHA TRANG",
 		Number:       "12/BC-UBND",
 		Place:        "Khánh Hòa",
 		Date:         time.Date(2026, 1, 5, 0, 0, 0, 0, vn.Location),
@@ -242,6 +244,45 @@ func TestDateLine(t *testing.T) {
 		if got := dateLine("Khánh Hòa", c.t); got != c.want {
 			t.Errorf("dateLine(%v) = %q, want %q", c.t, got, c.want)
 		}
+	}
+}
+
+// TestHeaderBreaksBetweenGroups: a header line breaks only between the
+// word groups it is given, shrinking the font before it breaks a group.
+func TestHeaderBreaksBetweenGroups(t *testing.T) {
+	r := &renderer{gp: &gopdf.GoPdf{}, widths: map[widthKey]float64{}, style: -1}
+	r.gp.Start(gopdf.Config{PageSize: gopdf.Rect{W: PageWidth, H: PageHeight}, Unit: gopdf.UnitPT})
+	for i, data := range [][]byte{fontRegular, fontBold, fontItalic, fontBoldItalic} {
+		if err := r.gp.AddTTFFontData(families[i], data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const w = contentWidth * 0.42
+	for _, c := range []struct {
+		in   string
+		want []string
+	}{
+		{"ỦY BAN NHÂN DÂN\nXÃ CAM LÂM", []string{"ỦY BAN NHÂN DÂN", "XÃ CAM LÂM"}},
+		{"ỦY BAN NHÂN DÂN\nPHƯỜNG BẮC NHA TRANG", []string{"ỦY BAN NHÂN DÂN", "PHƯỜNG BẮC NHA TRANG"}},
+		{"SỞ Y TẾ", []string{"SỞ Y TẾ"}},
+		{"SỞ NÔNG NGHIỆP\nVÀ MÔI TRƯỜNG", []string{"SỞ NÔNG NGHIỆP", "VÀ MÔI TRƯỜNG"}},
+		{"VĂN PHÒNG\nỦY BAN NHÂN DÂN\nTỈNH", []string{"VĂN PHÒNG", "ỦY BAN NHÂN DÂN TỈNH"}},
+		{"", nil},
+	} {
+		got := r.headLines(bold, c.in, w)
+		if strings.Join(got, "|") != strings.Join(c.want, "|") {
+			t.Errorf("headLines(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	// A group too wide at 13 pt is set smaller, not broken.
+	long := "SỞ KHOA HỌC VÀ CÔNG NGHỆ"
+	if got := r.headLines(bold, long, w); len(got) != 1 || r.size >= headSize || r.size < minHeadSize {
+		t.Errorf("headLines(%q) = %q at %v pt", long, got, r.size)
+	}
+	// One wider still breaks between its words, at the normal size.
+	longer := "ỦY BAN NHÂN DÂN PHƯỜNG BẮC NHA TRANG KHÁNH HÒA"
+	if got := r.headLines(bold, longer, w); len(got) < 2 || r.size != headSize {
+		t.Errorf("headLines(%q) = %q at %v pt", longer, got, r.size)
 	}
 }
 
