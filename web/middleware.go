@@ -80,11 +80,17 @@ func requestID(next http.Handler) http.Handler {
 
 // deadline bounds the time a request may wait for the database, so that
 // a frozen database gives the outage page within seconds instead of
-// holding every official's request; uploads and long exports get longer.
+// holding every official's request; uploads, long exports and sign-ins
+// get longer.
 func (s *Server) deadline(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		d := s.cfg.RequestTimeout
 		if p := r.URL.Path; uploadPath(p) || p == "/admin/audit/export" || strings.HasSuffix(p, "/file") {
+			d = longRequestTimeout
+		} else if r.Method == http.MethodPost && p == "/signin" {
+			// A sign-in may wait its turn for the password check in a
+			// storm of sign-ins (accounts' hashers): it waits for the CPU,
+			// not for the database, and the page says so meanwhile.
 			d = longRequestTimeout
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), d)

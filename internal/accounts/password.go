@@ -7,14 +7,15 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"sync"
 	"unicode"
 
 	"golang.org/x/crypto/argon2"
 )
 
 // argon2id parameters: OWASP's minimum of 19 MiB and two passes. Hashing
-// is limited to one at a time per core, so a burst of sign-ins queues
-// instead of exhausting memory.
+// is limited to one at a time per core (the hashers below), so a burst of
+// sign-ins queues instead of exhausting memory.
 const (
 	argonMemory  = 19 * 1024
 	argonTime    = 2
@@ -22,10 +23,41 @@ const (
 	argonKeyLen  = 32
 )
 
-// hashSlots bounds the password hashes computed at once to half the cores
-// (each takes ~20 ms and 19 MiB): a sign-in storm on a deadline morning
-// queues its sign-ins instead of starving the officials already typing.
-var hashSlots = make(chan struct{}, max(1, runtime.NumCPU()/2))
+// Password hashes are computed by hashers, one per core. The first runs
+// at normal priority, as any request: sign-ins always progress at the
+// speed of one core, however busy the server is. The others run on
+// operating-system threads of the lowest priority (nice 19, see
+// lowerThreadPriority): they take the CPU the cores have free, and the
+// moment a signed-in official's request (or PostgreSQL) wants a core the
+// kernel gives it to them. A storm of sign-ins on a deadline morning thus
+// queues its sign-ins, first come first served, drains at the speed of
+// every core when nothing else waits, and never slows the officials
+// already typing by more than the one hasher did. Each hash takes ~30 ms
+// and 19 MiB, so the hashers also bound the memory hashing holds.
+var (
+	hashJobs     = make(chan hashJob) // unbuffered: waiting senders queue in order
+	startHashers sync.Once
+)
+
+type hashJob struct {
+	password, salt []byte
+	memory, time   uint32
+	threads        uint8
+	key            chan []byte
+}
+
+// hasherCount is the number of hashers: one per core.
+func hasherCount() int { return runtime.NumCPU() }
+
+func hasher(low bool) {
+	if low {
+		runtime.LockOSThread() // never unlocked: the thread keeps its priority and ends with the process
+		lowerThreadPriority()
+	}
+	for j := range hashJobs {
+		j.key <- argon2.IDKey(j.password, j.salt, j.time, j.memory, j.threads, argonKeyLen)
+	}
+}
 
 // HashPassword returns the PHC-format argon2id hash of password.
 func HashPassword(password string) string {
@@ -66,9 +98,20 @@ func CheckPassword(hash, password string) bool {
 }
 
 func argonKey(password string, salt []byte, memory, time uint32, threads uint8) []byte {
-	hashSlots <- struct{}{}
-	defer func() { <-hashSlots }()
-	return argon2.IDKey([]byte(password), salt, time, memory, threads, argonKeyLen)
+	startHashers.Do(func() {
+		n := hasherCount()
+		// A hasher holds a P while it runs, and a low-priority thread the
+		// kernel keeps waiting would hold it for long: with one more P per
+		// low-priority hasher, requests always have their Ps on normal
+		// threads, and the kernel arbitrates the cores by priority.
+		runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) + n - 1)
+		for i := range n {
+			go hasher(i > 0)
+		}
+	})
+	j := hashJob{password: []byte(password), salt: salt, memory: memory, time: time, threads: threads, key: make(chan []byte, 1)}
+	hashJobs <- j
+	return <-j.key
 }
 
 // dummyHash is checked against when a username does not exist, so that a
