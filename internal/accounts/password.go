@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -65,39 +66,51 @@ func HashPassword(password string) string {
 	if _, err := rand.Read(salt); err != nil {
 		panic(err)
 	}
-	key := argonKey(password, salt, argonMemory, argonTime, argonThreads)
+	key, _ := argonKey(context.Background(), password, salt, argonMemory, argonTime, argonThreads)
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key))
 }
 
 // CheckPassword reports whether password matches hash.
 func CheckPassword(hash, password string) bool {
+	ok, _ := checkPassword(context.Background(), hash, password)
+	return ok
+}
+
+// checkPassword is CheckPassword for a request: a sign-in whose client
+// gave up (or whose deadline passed) while it waited for a hasher leaves
+// the queue unhashed, so a storm's hashers only work for officials still
+// waiting.
+func checkPassword(ctx context.Context, hash, password string) (bool, error) {
 	var version int
 	var memory, time uint32
 	var threads uint8
 	parts := strings.Split(hash, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
-		return false
+		return false, nil
 	}
 	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
-		return false
+		return false, nil
 	}
 	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &memory, &time, &threads); err != nil {
-		return false
+		return false, nil
 	}
 	salt, err := base64.RawStdEncoding.DecodeString(parts[4])
 	if err != nil {
-		return false
+		return false, nil
 	}
 	want, err := base64.RawStdEncoding.DecodeString(parts[5])
 	if err != nil {
-		return false
+		return false, nil
 	}
-	got := argonKey(password, salt, memory, time, threads)
-	return subtle.ConstantTimeCompare(got, want) == 1
+	got, err := argonKey(ctx, password, salt, memory, time, threads)
+	if err != nil {
+		return false, err
+	}
+	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
 
-func argonKey(password string, salt []byte, memory, time uint32, threads uint8) []byte {
+func argonKey(ctx context.Context, password string, salt []byte, memory, time uint32, threads uint8) ([]byte, error) {
 	startHashers.Do(func() {
 		n := hasherCount()
 		// A hasher holds a P while it runs, and a low-priority thread the
@@ -110,8 +123,15 @@ func argonKey(password string, salt []byte, memory, time uint32, threads uint8) 
 		}
 	})
 	j := hashJob{password: []byte(password), salt: salt, memory: memory, time: time, threads: threads, key: make(chan []byte, 1)}
-	hashJobs <- j
-	return <-j.key
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	select {
+	case hashJobs <- j:
+		return <-j.key, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // dummyHash is checked against when a username does not exist, so that a

@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -55,4 +56,19 @@ func BenchmarkCheckPasswordParallel(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "hashes/s")
+}
+
+// A check whose request has ended is not hashed (one that ends while it
+// waits leaves the queue: argonKey's select).
+func TestCheckPasswordLeavesQueueWhenRequestEnds(t *testing.T) {
+	hash := HashPassword("Mật-khẩu-thử-2026")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	ok, err := checkPassword(ctx, hash, "Mật-khẩu-thử-2026")
+	if ok || err != context.Canceled {
+		t.Fatalf("checkPassword after the request ended: %v, %v", ok, err)
+	}
+	if ok, err := checkPassword(context.Background(), hash, "Mật-khẩu-thử-2026"); !ok || err != nil {
+		t.Fatalf("checkPassword: %v, %v", ok, err)
+	}
 }
