@@ -80,11 +80,17 @@ func requestID(next http.Handler) http.Handler {
 
 // deadline bounds the time a request may wait for the database, so that
 // a frozen database gives the outage page within seconds instead of
-// holding every official's request; uploads and long exports get longer.
+// holding every official's request; uploads, long exports and sign-ins
+// get longer.
 func (s *Server) deadline(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		d := s.cfg.RequestTimeout
 		if p := r.URL.Path; uploadPath(p) || p == "/admin/audit/export" || strings.HasSuffix(p, "/file") {
+			d = longRequestTimeout
+		} else if r.Method == http.MethodPost && p == "/signin" {
+			// A sign-in may wait its turn for the password check in a
+			// storm of sign-ins (accounts' hashers): it waits for the CPU,
+			// not for the database, and the page says so meanwhile.
 			d = longRequestTimeout
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), d)
@@ -260,7 +266,8 @@ func (s *Server) loadAccount(next http.Handler) http.Handler {
 	})
 }
 
-// csrfToken returns the session's CSRF token, making one if needed.
+// csrfToken returns the session's CSRF token, making one if needed,
+// masked afresh for this answer (maskCSRF).
 func (s *Server) csrfToken(r *http.Request) string {
 	token := s.sessions.GetString(r.Context(), sessCSRF)
 	if token == "" {
@@ -269,7 +276,42 @@ func (s *Server) csrfToken(r *http.Request) string {
 		token = base64.RawURLEncoding.EncodeToString(b)
 		s.sessions.Put(r.Context(), sessCSRF, token)
 	}
-	return token
+	return maskCSRF(token)
+}
+
+// maskCSRF writes the token as a random pad followed by the token XOR
+// the pad, so that no two pages carry the same bytes: pages are gzipped,
+// and a secret repeated in every compressed page beside text an attacker
+// can make the page echo would leak through the answers' sizes (BREACH).
+func maskCSRF(token string) string {
+	raw, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil {
+		return token
+	}
+	b := make([]byte, 2*len(raw))
+	_, _ = rand.Read(b[:len(raw)])
+	for i := range raw {
+		b[len(raw)+i] = b[i] ^ raw[i]
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// csrfMatches reports whether got is the session's token want, masked
+// by maskCSRF or (a page rendered before masking) as it is.
+func csrfMatches(got, want string) bool {
+	if want == "" {
+		return false
+	}
+	b, err := base64.RawURLEncoding.DecodeString(got)
+	raw, errWant := base64.RawURLEncoding.DecodeString(want)
+	if err == nil && errWant == nil && len(raw) > 0 && len(b) == 2*len(raw) {
+		n := len(raw)
+		for i := range n {
+			b[n+i] ^= b[i]
+		}
+		return subtle.ConstantTimeCompare(b[n:], raw) == 1
+	}
+	return subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
 }
 
 // errCSRF refuses a forged or stale state-changing request.
@@ -314,7 +356,7 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 			}
 			got = r.PostFormValue("csrf_token")
 		}
-		if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+		if !csrfMatches(got, want) {
 			s.fail(w, r, apperr.New(apperr.Forbidden,
 				"Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại."))
 			return

@@ -130,7 +130,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	p := layouts.Page{Title: titleOf[status], Account: currentAccount(r)}
 	if p.Account != nil {
-		p.CSRF = s.sessions.GetString(r.Context(), sessCSRF)
+		p.CSRF = maskCSRF(s.sessions.GetString(r.Context(), sessCSRF))
 	}
 	s.render(w, r, status, pages.Error(p, pages.ErrorView{Status: status, Title: titleOf[status], Message: apperr.Message(err),
 		RequestID: middleware.GetReqID(r.Context())}))

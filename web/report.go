@@ -11,7 +11,6 @@ import (
 	"baocao/internal/apperr"
 	"baocao/internal/audit"
 	"baocao/internal/documents"
-	"baocao/internal/forms"
 	"baocao/internal/govexport"
 	"baocao/internal/policy"
 	"baocao/internal/reports"
@@ -221,7 +220,8 @@ func (s *Server) reportSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := reportDraft(r)
-	problems, revision, err := s.reports.Save(r.Context(), rep, d, a.ID)
+	saved, err := s.reports.SaveChanges(r.Context(), rep, d, a.ID)
+	problems := saved.Problems
 	htmx := r.Header.Get("HX-Request") == "true"
 	var conflict *reports.ConflictError
 	switch {
@@ -249,42 +249,23 @@ func (s *Server) reportSave(w http.ResponseWriter, r *http.Request) {
 		msg += " · " + vn.Int(int64(len(problems))) + " ô cần xem lại"
 	}
 	if htmx {
-		content, err := s.reports.Content(r.Context(), fresh)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		s.render(w, r, http.StatusOK, pages.SaveAnswer(msg, len(problems) > 0, revision, computedOutputs(tplOf(s, r, fresh), content)))
+		s.render(w, r, http.StatusOK, pages.SaveAnswer(msg, len(problems) > 0, saved.Revision, changedOutputs(saved.Computed)))
 		return
 	}
 	s.redirect(w, r, reportPath(rep.ID), msg+".")
 }
 
-// computedOutputs are the formula cells' values keyed by their element
-// id; a formula cell that became blank is sent empty.
-func computedOutputs(tpl *forms.Template, c *reports.Content) map[string]string {
-	out := map[string]string{}
-	if tpl == nil {
-		return out
-	}
-	for _, f := range tpl.Forms {
-		for _, row := range f.Rows {
-			for _, col := range f.Columns {
-				if f.IsFormula(row, col) {
-					out[components.CellName(f.Key, row.Key, col.Code)] = c.Values[reports.CellKey(f.Key, row.Key, col.Code)]
-				}
-			}
+// changedOutputs are the formula cells a save changed, keyed by their
+// element id; a formula cell that became blank is sent empty. The page
+// holds the others already: the save succeeded from its revision.
+func changedOutputs(computed map[string]string) map[string]string {
+	out := make(map[string]string, len(computed))
+	for key, value := range computed {
+		if parts := strings.SplitN(key, "|", 3); len(parts) == 3 {
+			out[components.CellName(parts[0], parts[1], parts[2])] = value
 		}
 	}
 	return out
-}
-
-func tplOf(s *Server, r *http.Request, rep *reports.Report) *forms.Template {
-	tpl, _, err := s.reports.Template(r.Context(), rep.TemplateVersionID)
-	if err != nil {
-		return nil
-	}
-	return tpl
 }
 
 // renderReportAgain shows the page with what was typed, after a refusal.

@@ -18,7 +18,7 @@ import (
 // and the middleware in the order it runs.
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
-	r.Use(s.clientAddress, requestID, s.requestLog, s.noStore, s.recoverPanics, s.deadline, s.securityHeaders, s.limitBody)
+	r.Use(s.clientAddress, requestID, s.requestLog, s.noStore, adapt(compress()), s.recoverPanics, s.deadline, s.securityHeaders, s.limitBody)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/api/") {
 			apiError(w, apperr.New(apperr.NotFound, "Không có đường dẫn API này; xem /api/v1/openapi.json."))

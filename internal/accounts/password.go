@@ -1,20 +1,22 @@
 package accounts
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
 	"runtime"
 	"strings"
+	"sync"
 	"unicode"
 
 	"golang.org/x/crypto/argon2"
 )
 
 // argon2id parameters: OWASP's minimum of 19 MiB and two passes. Hashing
-// is limited to one at a time per core, so a burst of sign-ins queues
-// instead of exhausting memory.
+// is limited to one at a time per core (the hashers below), so a burst of
+// sign-ins queues instead of exhausting memory.
 const (
 	argonMemory  = 19 * 1024
 	argonTime    = 2
@@ -22,10 +24,41 @@ const (
 	argonKeyLen  = 32
 )
 
-// hashSlots bounds the password hashes computed at once to half the cores
-// (each takes ~20 ms and 19 MiB): a sign-in storm on a deadline morning
-// queues its sign-ins instead of starving the officials already typing.
-var hashSlots = make(chan struct{}, max(1, runtime.NumCPU()/2))
+// Password hashes are computed by hashers, one per core. The first runs
+// at normal priority, as any request: sign-ins always progress at the
+// speed of one core, however busy the server is. The others run on
+// operating-system threads of the lowest priority (nice 19, see
+// lowerThreadPriority): they take the CPU the cores have free, and the
+// moment a signed-in official's request (or PostgreSQL) wants a core the
+// kernel gives it to them. A storm of sign-ins on a deadline morning thus
+// queues its sign-ins, first come first served, drains at the speed of
+// every core when nothing else waits, and never slows the officials
+// already typing by more than the one hasher did. Each hash takes ~30 ms
+// and 19 MiB, so the hashers also bound the memory hashing holds.
+var (
+	hashJobs     = make(chan hashJob) // unbuffered: waiting senders queue in order
+	startHashers sync.Once
+)
+
+type hashJob struct {
+	password, salt []byte
+	memory, time   uint32
+	threads        uint8
+	key            chan []byte
+}
+
+// hasherCount is the number of hashers: one per core.
+func hasherCount() int { return runtime.NumCPU() }
+
+func hasher(low bool) {
+	if low {
+		runtime.LockOSThread() // never unlocked: the thread keeps its priority and ends with the process
+		lowerThreadPriority()
+	}
+	for j := range hashJobs {
+		j.key <- argon2.IDKey(j.password, j.salt, j.time, j.memory, j.threads, argonKeyLen)
+	}
+}
 
 // HashPassword returns the PHC-format argon2id hash of password.
 func HashPassword(password string) string {
@@ -33,42 +66,72 @@ func HashPassword(password string) string {
 	if _, err := rand.Read(salt); err != nil {
 		panic(err)
 	}
-	key := argonKey(password, salt, argonMemory, argonTime, argonThreads)
+	key, _ := argonKey(context.Background(), password, salt, argonMemory, argonTime, argonThreads)
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key))
 }
 
 // CheckPassword reports whether password matches hash.
 func CheckPassword(hash, password string) bool {
+	ok, _ := checkPassword(context.Background(), hash, password)
+	return ok
+}
+
+// checkPassword is CheckPassword for a request: a sign-in whose client
+// gave up (or whose deadline passed) while it waited for a hasher leaves
+// the queue unhashed, so a storm's hashers only work for officials still
+// waiting.
+func checkPassword(ctx context.Context, hash, password string) (bool, error) {
 	var version int
 	var memory, time uint32
 	var threads uint8
 	parts := strings.Split(hash, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
-		return false
+		return false, nil
 	}
 	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
-		return false
+		return false, nil
 	}
 	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &memory, &time, &threads); err != nil {
-		return false
+		return false, nil
 	}
 	salt, err := base64.RawStdEncoding.DecodeString(parts[4])
 	if err != nil {
-		return false
+		return false, nil
 	}
 	want, err := base64.RawStdEncoding.DecodeString(parts[5])
 	if err != nil {
-		return false
+		return false, nil
 	}
-	got := argonKey(password, salt, memory, time, threads)
-	return subtle.ConstantTimeCompare(got, want) == 1
+	got, err := argonKey(ctx, password, salt, memory, time, threads)
+	if err != nil {
+		return false, err
+	}
+	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
 
-func argonKey(password string, salt []byte, memory, time uint32, threads uint8) []byte {
-	hashSlots <- struct{}{}
-	defer func() { <-hashSlots }()
-	return argon2.IDKey([]byte(password), salt, time, memory, threads, argonKeyLen)
+func argonKey(ctx context.Context, password string, salt []byte, memory, time uint32, threads uint8) ([]byte, error) {
+	startHashers.Do(func() {
+		n := hasherCount()
+		// A hasher holds a P while it runs, and a low-priority thread the
+		// kernel keeps waiting would hold it for long: with one more P per
+		// low-priority hasher, requests always have their Ps on normal
+		// threads, and the kernel arbitrates the cores by priority.
+		runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) + n - 1)
+		for i := range n {
+			go hasher(i > 0)
+		}
+	})
+	j := hashJob{password: []byte(password), salt: salt, memory: memory, time: time, threads: threads, key: make(chan []byte, 1)}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	select {
+	case hashJobs <- j:
+		return <-j.key, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // dummyHash is checked against when a username does not exist, so that a

@@ -32,7 +32,9 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (*A
 	now := s.Now()
 	a, err := s.AccountByUsername(ctx, username)
 	if apperr.Code(err) == apperr.NotFound {
-		CheckPassword(dummyHash, password)
+		if _, err := checkPassword(ctx, dummyHash, password); err != nil {
+			return nil, err
+		}
 		name := strings.ToLower(strings.TrimSpace(username))
 		ctx = audit.WithActor(ctx, withName(audit.ActorFrom(ctx), name))
 		if err := audit.Record(ctx, s.db, audit.Event{Action: "signin.failure", Detail: map[string]any{"reason": "unknown_username"}}); err != nil {
@@ -44,7 +46,10 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (*A
 		return nil, err
 	}
 	ctx = audit.WithActor(ctx, withAccount(audit.ActorFrom(ctx), a))
-	right := CheckPassword(a.PasswordHash, password)
+	right, err := checkPassword(ctx, a.PasswordHash, password)
+	if err != nil {
+		return nil, err // the official left while waiting: nothing counted
+	}
 	if a.Locked(now) {
 		if err := s.recordFailure(ctx, a, "locked"); err != nil {
 			return nil, err

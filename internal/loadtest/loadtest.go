@@ -28,6 +28,7 @@ import (
 	"baocao/internal/accounts"
 	"baocao/internal/apperr"
 	"baocao/internal/database"
+	"baocao/internal/decimal"
 	reportstore "baocao/internal/reports"
 	"baocao/internal/seed"
 )
@@ -344,10 +345,10 @@ func Verify(ctx context.Context, db *database.DB, res *Result) (missing int, err
 		parts := strings.SplitN(key, "|", 3)
 		id, _ := strconv.ParseInt(parts[1], 10, 64)
 		cell := strings.Split(strings.TrimPrefix(parts[2], "v."), ".")
-		var got *float64
-		err := db.QueryRow(ctx, `SELECT num::float8 FROM report_values WHERE report_id = $1 AND form_key = $2 AND row_key = $3 AND col_code = $4`,
+		var got *string // numeric::text: exact, as every stored figure is read
+		err := db.QueryRow(ctx, `SELECT num::text FROM report_values WHERE report_id = $1 AND form_key = $2 AND row_key = $3 AND col_code = $4`,
 			id, cell[0], cell[1], cell[2]).Scan(&got)
-		if errors.Is(err, pgx.ErrNoRows) || got == nil || strconv.FormatFloat(*got, 'f', -1, 64) != want {
+		if errors.Is(err, pgx.ErrNoRows) || got == nil || !sameFigure(*got, want) {
 			missing++
 			continue
 		}
@@ -356,6 +357,13 @@ func Verify(ctx context.Context, db *database.DB, res *Result) (missing int, err
 		}
 	}
 	return missing, nil
+}
+
+// sameFigure compares a stored numeric's text with the integer typed.
+func sameFigure(stored, typed string) bool {
+	x, errX := decimal.ParseCanonical(stored)
+	y, errY := decimal.ParseCanonical(typed)
+	return errX == nil && errY == nil && x.Equal(y)
 }
 
 // Report prints the figures.

@@ -42,17 +42,41 @@ const maxText = 2000
 // lost) and returned as problems; a cell that is not an input cell of the
 // report's template refuses the whole save.
 func (s *Store) Save(ctx context.Context, r *Report, d Draft, by int64) ([]Problem, int, error) {
+	saved, err := s.SaveChanges(ctx, r, d, by)
+	return saved.Problems, saved.Revision, err
+}
+
+// Saved is what a save did.
+type Saved struct {
+	Problems []Problem
+	Revision int
+	// Computed holds the formula cells whose stored value the save
+	// changed (CellKey → the value as shown, "" for one that became
+	// blank). The save only succeeds from the revision the page was
+	// loaded at, so these are exactly the cells the page shows stale.
+	Computed map[string]string
+}
+
+// SaveChanges is Save, telling also which formula cells changed: an
+// autosave of one cell answers with those, not with every formula cell of
+// the form.
+func (s *Store) SaveChanges(ctx context.Context, r *Report, d Draft, by int64) (Saved, error) {
+	problems, revision, changed, err := s.save(ctx, r, d, by)
+	return Saved{Problems: problems, Revision: revision, Computed: changed}, err
+}
+
+func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64) ([]Problem, int, map[string]string, error) {
 	if !r.Editable() {
-		return nil, 0, apperr.New(apperr.Conflict, "Báo cáo đang ở trạng thái "+r.Status.Label()+" nên không sửa được.")
+		return nil, 0, nil, apperr.New(apperr.Conflict, "Báo cáo đang ở trạng thái "+r.Status.Label()+" nên không sửa được.")
 	}
 	tpl, programs, err := s.Template(ctx, r.TemplateVersionID)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	inputs := inputCells(tpl)
 	for key := range d.Values {
 		if _, ok := inputs[key]; !ok {
-			return nil, 0, apperr.New(apperr.Invalid, "Dữ liệu gửi lên có ô không thuộc biểu mẫu của báo cáo này. Hãy tải lại trang rồi nhập lại.")
+			return nil, 0, nil, apperr.New(apperr.Invalid, "Dữ liệu gửi lên có ô không thuộc biểu mẫu của báo cáo này. Hãy tải lại trang rồi nhập lại.")
 		}
 	}
 	sections := map[string]forms.Section{}
@@ -61,7 +85,7 @@ func (s *Store) Save(ctx context.Context, r *Report, d Draft, by int64) ([]Probl
 	}
 	for key := range d.Sections {
 		if _, ok := sections[key]; !ok {
-			return nil, 0, apperr.New(apperr.Invalid, "Dữ liệu gửi lên có mục không thuộc đề cương của báo cáo này.")
+			return nil, 0, nil, apperr.New(apperr.Invalid, "Dữ liệu gửi lên có mục không thuộc đề cương của báo cáo này.")
 		}
 	}
 
@@ -92,7 +116,7 @@ func (s *Store) Save(ctx context.Context, r *Report, d Draft, by int64) ([]Probl
 
 	previous, err := s.neighbourNumbers(ctx, r)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	computed := map[string]decimal.Decimal{}
 	for _, f := range tpl.Forms {
@@ -115,10 +139,11 @@ func (s *Store) Save(ctx context.Context, r *Report, d Draft, by int64) ([]Probl
 		}
 	}
 	if err := checkSectionSizes(sections, d.Sections); err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 
 	revision := 0
+	var changed []string
 	err = s.db.Tx(ctx, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `
 			UPDATE reports SET revision = revision + 1, saved_at = now(), saved_by = nullif($3, 0), updated_at = now()
@@ -130,7 +155,7 @@ func (s *Store) Save(ctx context.Context, r *Report, d Draft, by int64) ([]Probl
 		if err != nil {
 			return err
 		}
-		if err := writeValues(ctx, tx, r.ID, numbers, texts, computed); err != nil {
+		if changed, err = writeValues(ctx, tx, r.ID, numbers, texts, computed); err != nil {
 			return err
 		}
 		for key, html := range d.Sections {
@@ -143,17 +168,30 @@ func (s *Store) Save(ctx context.Context, r *Report, d Draft, by int64) ([]Probl
 		return nil
 	})
 	if errors.Is(err, errStale) {
-		return nil, 0, s.conflict(ctx, r.ID)
+		return nil, 0, nil, s.conflict(ctx, r.ID)
 	}
-	return problems, revision, err
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	shown := make(map[string]string, len(changed))
+	for _, key := range changed {
+		if x, ok := computed[key]; ok {
+			form, _, col := splitKey(key)
+			shown[key] = formatNumber(tpl, form, col, x)
+		} else {
+			shown[key] = ""
+		}
+	}
+	return problems, revision, shown, nil
 }
 
 var errStale = errors.New("stale revision")
 
 // writeValues makes the report's stored cells exactly numbers, texts and
 // computed, writing only the cells that changed: an autosave changes a
-// few cells of a form of thousands.
-func writeValues(ctx context.Context, tx pgx.Tx, reportID int64, numbers map[string]decimal.Decimal, texts map[string]string, computed map[string]decimal.Decimal) error {
+// few cells of a form of thousands. It returns the computed cells it
+// wrote or removed.
+func writeValues(ctx context.Context, tx pgx.Tx, reportID int64, numbers map[string]decimal.Decimal, texts map[string]string, computed map[string]decimal.Decimal) ([]string, error) {
 	type value struct {
 		num      *string // canonical text, as PostgreSQL reads numeric
 		txt      *string
@@ -177,6 +215,7 @@ func writeValues(ctx context.Context, tx pgx.Tx, reportID int64, numbers map[str
 	var txt *string
 	var isComputed bool
 	var gone [3][]string
+	var changed []string
 	same := map[string]bool{}
 	_, err := pgx.ForEachRow(rows, []any{&form, &row, &col, &num, &txt, &isComputed}, func() error {
 		key := CellKey(form, row, col)
@@ -184,19 +223,22 @@ func writeValues(ctx context.Context, tx pgx.Tx, reportID int64, numbers map[str
 		switch {
 		case !ok:
 			gone[0], gone[1], gone[2] = append(gone[0], form), append(gone[1], row), append(gone[2], col)
+			if isComputed {
+				changed = append(changed, key)
+			}
 		case w.computed == isComputed && sameNumber(w.num, num) && equalPtr(w.txt, txt):
 			same[key] = true
 		}
 		return nil
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(gone[0]) > 0 {
 		if _, err := tx.Exec(ctx, `DELETE FROM report_values WHERE report_id = $1
 			AND (form_key, row_key, col_code) IN (SELECT * FROM unnest($2::text[], $3::text[], $4::text[]))`,
 			reportID, gone[0], gone[1], gone[2]); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	var forms, rowKeys, cols []string
@@ -207,12 +249,15 @@ func writeValues(ctx context.Context, tx pgx.Tx, reportID int64, numbers map[str
 		if same[key] {
 			continue
 		}
+		if w.computed {
+			changed = append(changed, key)
+		}
 		f, r, c := splitKey(key)
 		forms, rowKeys, cols = append(forms, f), append(rowKeys, r), append(cols, c)
 		nums, txts, comp = append(nums, w.num), append(txts, w.txt), append(comp, w.computed)
 	}
 	if len(forms) == 0 {
-		return nil
+		return changed, nil
 	}
 	_, err = tx.Exec(ctx, `
 		INSERT INTO report_values (report_id, form_key, row_key, col_code, num, txt, computed)
@@ -220,7 +265,7 @@ func writeValues(ctx context.Context, tx pgx.Tx, reportID int64, numbers map[str
 		ON CONFLICT (report_id, form_key, row_key, col_code)
 		DO UPDATE SET num = EXCLUDED.num, txt = EXCLUDED.txt, computed = EXCLUDED.computed`,
 		reportID, forms, rowKeys, cols, nums, txts, comp)
-	return err
+	return changed, err
 }
 
 // sameNumber compares canonical text with PostgreSQL's numeric::text,

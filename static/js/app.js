@@ -34,6 +34,19 @@
     }
   }, true);
 
+  // form[data-wait="text"]: once submitted, the submit button says the text
+  // and takes no second click; the answer comes by itself (a sign-in waits
+  // its turn for the password check during a storm of sign-ins).
+  document.addEventListener('submit', function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute('data-wait') || event.defaultPrevented) return;
+    var button = form.querySelector('button[type="submit"]');
+    if (!button) return;
+    button.textContent = form.getAttribute('data-wait');
+    button.setAttribute('aria-busy', 'true');
+    button.disabled = true;
+  });
+
   // form[data-autosubmit]: submit the filter bar when a select changes.
   document.addEventListener('change', function (event) {
     var el = event.target;

@@ -1,0 +1,74 @@
+package accounts
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// One hasher per core: the first at normal priority, the others on
+// threads of the lowest priority; parallel checks all get their answer.
+func TestHashersRunAtLowestPriority(t *testing.T) {
+	hash := HashPassword("Mật-khẩu-thử-2026")
+	var wg sync.WaitGroup
+	for i := range 2 * hasherCount() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if got := CheckPassword(hash, "Mật-khẩu-thử-2026"); !got {
+				t.Errorf("check %d: the right password refused", i)
+			}
+			if CheckPassword(hash, "sai") {
+				t.Errorf("check %d: a wrong password accepted", i)
+			}
+		}()
+	}
+	wg.Wait()
+	stats, _ := filepath.Glob("/proc/self/task/*/stat")
+	low := 0
+	for _, p := range stats {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		// Fields after the command's closing parenthesis: state is the 3rd
+		// field of the line, nice the 19th.
+		f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+		if len(f) > 16 && f[16] == "19" {
+			low++
+		}
+	}
+	if low != hasherCount()-1 {
+		t.Errorf("%d threads at nice 19, want %d (one hasher per core but the first)", low, hasherCount()-1)
+	}
+}
+
+// BenchmarkCheckPasswordParallel is what the machine can hash with every
+// core: the ceiling of sign-ins per second (hashes/s).
+func BenchmarkCheckPasswordParallel(b *testing.B) {
+	hash := HashPassword("Mật-khẩu-thử-2026")
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			CheckPassword(hash, "Mật-khẩu-thử-2026")
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "hashes/s")
+}
+
+// A check whose request has ended is not hashed (one that ends while it
+// waits leaves the queue: argonKey's select).
+func TestCheckPasswordLeavesQueueWhenRequestEnds(t *testing.T) {
+	hash := HashPassword("Mật-khẩu-thử-2026")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	ok, err := checkPassword(ctx, hash, "Mật-khẩu-thử-2026")
+	if ok || err != context.Canceled {
+		t.Fatalf("checkPassword after the request ended: %v, %v", ok, err)
+	}
+	if ok, err := checkPassword(context.Background(), hash, "Mật-khẩu-thử-2026"); !ok || err != nil {
+		t.Fatalf("checkPassword: %v, %v", ok, err)
+	}
+}
