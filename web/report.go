@@ -227,13 +227,13 @@ func (s *Server) reportSave(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.As(err, &conflict):
 		if htmx {
-			s.render(w, r, http.StatusOK, pages.SaveAnswer("Chưa lưu: "+conflict.By+" vừa lưu báo cáo lúc "+vn.DateTime(conflict.At)+". Bấm Lưu để xem khác biệt.", true, 0, nil))
+			s.render(w, r, http.StatusOK, pages.SaveAnswer("Chưa lưu: "+conflict.By+" vừa lưu báo cáo lúc "+vn.DateTime(conflict.At)+". Bấm Lưu để xem khác biệt.", true, 0, nil, nil))
 			return
 		}
 		s.renderReportAgain(w, r, rep, d, nil, conflictView(rep, d, conflict))
 		return
 	case err != nil && htmx:
-		s.render(w, r, http.StatusOK, pages.SaveAnswer("Chưa lưu: "+apperr.Message(err), true, 0, nil))
+		s.render(w, r, http.StatusOK, pages.SaveAnswer("Chưa lưu: "+apperr.Message(err), true, 0, nil, nil))
 		return
 	case err != nil:
 		s.fail(w, r, err)
@@ -254,10 +254,23 @@ func (s *Server) reportSave(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		s.render(w, r, http.StatusOK, pages.SaveAnswer(msg, len(problems) > 0, revision, computedOutputs(tplOf(s, r, fresh), content)))
+		s.render(w, r, http.StatusOK, pages.SaveAnswer(msg, len(problems) > 0, revision, computedOutputs(tplOf(s, r, fresh), content), problemCells(typedProblems(problems, d.Values, false))))
 		return
 	}
 	s.redirect(w, r, reportPath(rep.ID), msg+".")
+}
+
+// problemCells are the problems of cells keyed by the cells' element ids.
+func problemCells(problems []reports.Problem) map[string]string {
+	out := map[string]string{}
+	for _, p := range problems {
+		if form, rest, ok := strings.Cut(p.Key, "|"); ok && form != "section" {
+			if row, col, ok := strings.Cut(rest, "|"); ok {
+				out[components.CellName(form, row, col)] = p.Message
+			}
+		}
+	}
+	return out
 }
 
 // computedOutputs are the formula cells' values keyed by their element
