@@ -35,8 +35,9 @@ var reportActions = []struct {
 }{
 	{reports.Submit, policy.EditReport, "Trình lãnh đạo duyệt", false, "Trình báo cáo để lãnh đạo duyệt? Sau khi trình, báo cáo không sửa được cho đến khi bị trả lại.", true},
 	{reports.Approve, policy.ApproveReport, "Duyệt báo cáo", false, "Duyệt báo cáo này?", true},
+	// Sending and returning are confirmed on the server (confirmMove).
 	{reports.ReturnInternal, policy.ApproveReport, "Trả lại để sửa", true, "", false},
-	{reports.Send, policy.SendReport, "Gửi báo cáo", false, "Gửi báo cáo đến cơ quan nhận? Sau khi gửi không thu hồi được.", true},
+	{reports.Send, policy.SendReport, "Gửi báo cáo", false, "", true},
 	{reports.Accept, policy.ReceiveReport, "Tiếp nhận", false, "Tiếp nhận báo cáo này? Số liệu sẽ được tính vào tổng hợp.", true},
 	{reports.Return, policy.ReceiveReport, "Trả lại đơn vị", true, "", false},
 	{reports.Supplement, policy.EditReport, "Gửi bổ sung (tạo phiên bản mới)", false, "Tạo phiên bản mới để gửi bổ sung?", false},
@@ -95,6 +96,9 @@ func (s *Server) reportView(r *http.Request, rep *reports.Report) (pages.ReportV
 	v.GovRetry = v.Gov != nil && v.Gov.Status == "failed" && s.policy.Authorize(ctx, a, policy.ReceiveReport, obj) == nil
 	if v.History, err = s.reports.History(ctx, rep.ID); err != nil {
 		return v, err
+	}
+	if n := len(v.History); n > 0 && rep.Status == "draft" && v.History[n-1].Action == reports.ReturnInternal {
+		v.ReturnedInside = &v.History[n-1]
 	}
 	if rep.Version > 1 || rep.Status == "returned" {
 		if v.Return, err = s.reports.LastReturn(ctx, rep); err != nil {
@@ -353,6 +357,12 @@ func (s *Server) reportMove(action reports.Action) http.HandlerFunc {
 				return
 			}
 		}
+		if v, ok := confirmMove(rep, action); ok {
+			crumbs := append(s.reportCrumbs(rep), layouts.Crumb{Label: rep.PeriodLabel + " – " + rep.Unit, Href: reportPath(rep.ID)})
+			if !s.confirmed(w, r, v, crumbs...) {
+				return
+			}
+		}
 		var err error
 		if action == reports.Send || action == reports.Accept {
 			err = s.documents.Move(r.Context(), rep, action) // checks every signature first
@@ -370,6 +380,29 @@ func (s *Server) reportMove(action reports.Action) http.HandlerFunc {
 		}
 		s.redirect(w, r, reportPath(rep.ID), "Đã "+strings.ToLower(reports.ActionName(action))+" báo cáo.")
 	}
+}
+
+// confirmMove describes the confirmation of the report's irreversible
+// steps: sending and both returns.
+func confirmMove(rep *reports.Report, action reports.Action) (pages.ConfirmView, bool) {
+	which := rep.PeriodLabel + " – " + rep.Unit
+	v := pages.ConfirmView{Back: reportPath(rep.ID), Label: "Lý do trả lại"}
+	switch action {
+	case reports.Send:
+		v.Title, v.Button, v.Warning = "Gửi báo cáo?", "Gửi báo cáo", true
+		v.Lead = []string{"Báo cáo " + which + " sẽ được gửi đến " + rep.Receiver + ".",
+			"Sau khi gửi, báo cáo không thu hồi được; muốn sửa phải gửi bổ sung một phiên bản mới."}
+	case reports.ReturnInternal:
+		v.Title, v.Button, v.Reason = "Trả lại báo cáo để sửa?", "Trả lại để sửa", true
+		v.Lead = []string{"Báo cáo " + which + " sẽ trở về trạng thái đang soạn để cán bộ sửa, rồi trình duyệt lại."}
+	case reports.Return:
+		v.Title, v.Button, v.Reason, v.Warning = "Trả lại báo cáo cho đơn vị?", "Trả lại đơn vị", true, true
+		v.Lead = []string{"Báo cáo " + which + " sẽ được trả lại cho " + rep.Unit + "; đơn vị sửa rồi gửi lại phiên bản mới.",
+			"Các mục, dòng đã chỉ ra (nếu có) được giữ cùng lý do."}
+	default:
+		return v, false
+	}
+	return v, true
 }
 
 // returnMarks reads the rows (optionally only some columns) and sections

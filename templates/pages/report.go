@@ -27,6 +27,9 @@ type ReportView struct {
 	Conflict    *ReportConflict
 	SavedMsg    string
 	Return      *reports.Returned // the last return by the receiver, if any
+	// ReturnedInside is the leader's return that made this draft, while
+	// the draft has not been submitted again.
+	ReturnedInside *reports.Event
 	EOffice     bool              // the viewer may record a sending through E-Office
 	Prefilled   bool              // values were carried over from the previous period, unsaved yet
 	Attachments []reports.Attachment
