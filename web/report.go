@@ -357,7 +357,7 @@ func (s *Server) reportMove(action reports.Action) http.HandlerFunc {
 				return
 			}
 		}
-		if v, ok := confirmMove(rep, action); ok {
+		if v, ok := confirmMove(rep, action); ok && rep.Allowed(action) {
 			crumbs := append(s.reportCrumbs(rep), layouts.Crumb{Label: rep.PeriodLabel + " – " + rep.Unit, Href: reportPath(rep.ID)})
 			if !s.confirmed(w, r, v, crumbs...) {
 				return
