@@ -16,30 +16,30 @@ import (
 // ReportView is a report's page: reading it, typing in it, and the
 // buttons of the steps the viewer may take now.
 type ReportView struct {
-	Report      *reports.Report
-	Template    *forms.Template
-	Values      map[string]string // CellKey → shown or typed value
-	Sections    map[string]string // section key → HTML
-	Editable    bool              // the viewer may type in it now
-	Actions     []ReportAction
-	Problems    []reports.Problem
-	History     []reports.Event
-	Conflict    *ReportConflict
-	SavedMsg    string
-	Return      *reports.Returned // the last return by the receiver, if any
+	Report   *reports.Report
+	Template *forms.Template
+	Values   map[string]string // CellKey → shown or typed value
+	Sections map[string]string // section key → HTML
+	Editable bool              // the viewer may type in it now
+	Actions  []ReportAction
+	Problems []reports.Problem
+	History  []reports.Event
+	Conflict *ReportConflict
+	SavedMsg string
+	Return   *reports.Returned // the last return by the receiver, if any
 	// ReturnedInside is the leader's return that made this draft, while
 	// the draft has not been submitted again.
 	ReturnedInside *reports.Event
-	EOffice     bool              // the viewer may record a sending through E-Office
-	Prefilled   bool              // values were carried over from the previous period, unsaved yet
-	Attachments []reports.Attachment
-	Document    *documents.Document     // the numbered document, once signing started
-	Signatures  []signing.SignatureInfo // its signatures, checked now
-	SignSteps   []SignStep              // the signatures the viewer may add now
-	VGCA        bool                    // the VGCA plugin script is configured
-	Gov         *govexport.Delivery     // the delivery to the Government system, if the regime has one
-	GovRetry    bool                    // the viewer may queue a failed delivery again
-	Now         time.Time
+	EOffice        bool // the viewer may record a sending through E-Office
+	Prefilled      bool // values were carried over from the previous period, unsaved yet
+	Attachments    []reports.Attachment
+	Document       *documents.Document     // the numbered document, once signing started
+	Signatures     []signing.SignatureInfo // its signatures, checked now
+	SignSteps      []SignStep              // the signatures the viewer may add now
+	VGCA           bool                    // the VGCA plugin script is configured
+	Gov            *govexport.Delivery     // the delivery to the Government system, if the regime has one
+	GovRetry       bool                    // the viewer may queue a failed delivery again
+	Now            time.Time
 }
 
 // lastPart is what follows the last slash of a path.
