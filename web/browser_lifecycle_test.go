@@ -160,7 +160,11 @@ func TestBrowserReportLifecycle(t *testing.T) {
 		shots.take("received"),
 		chromedp.SendKeys(chromedp.ID("reason-return"), "Cột (2) dòng Số lượt khám chưa đúng"),
 		chromedp.Click(chromedp.CSS(`form[action$="/return"] details summary`)),
-		chromedp.SetValue(chromedp.ID("mark_rows"), "b1|r2"),
+		// The rows are a searchable list of checkboxes.
+		chromedp.SendKeys(chromedp.CSS(`#mark_rows .picker__filter`), "kham"),
+		into(new(bool), chromedp.Poll[bool](`document.querySelector('input[name="mark_rows"][value="b1|r3"]').closest('.checkbox').hidden`)),
+		chromedp.Click(chromedp.CSS(`input[name="mark_rows"][value="b1|r2"]`)),
+		seen(t, "report sent (receiver, marking rows)"),
 		chromedp.SendKeys(chromedp.ID("mark_cols"), "2"),
 		act("return"),
 		chromedp.WaitVisible(chromedp.CSS(`form.confirm-step`)),

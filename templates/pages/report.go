@@ -216,3 +216,20 @@ func sizeText(n int) string {
 	}
 	return vn.Int(int64((n+1023)/1024)) + " KB"
 }
+
+// markRows are the rows a receiver may point at when returning a report.
+func markRows(tpl *forms.Template) []components.Option {
+	var out []components.Option
+	for _, f := range tpl.Forms {
+		for _, row := range f.Rows {
+			if row.HasValues() {
+				label := strings.TrimSpace(row.STT + " " + row.Label)
+				if len(tpl.Forms) > 1 {
+					label = f.Title + ": " + label
+				}
+				out = append(out, components.Option{Value: f.Key + "|" + row.Key, Label: label})
+			}
+		}
+	}
+	return out
+}
