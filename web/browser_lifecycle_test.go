@@ -197,10 +197,12 @@ func TestBrowserReportLifecycle(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`table.grid`)),
 		into(&consolidated, chromedp.Text(chromedp.CSS(`table.grid`))),
 		shots.take("consolidated"),
+		seen(t, "received period: board and consolidation (consolidate)"),
 		clickAndLoad(chromedp.CSS(`table.grid a[href*="row=r2&col=2"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`main table`)),
 		into(&drill, chromedp.Text(chromedp.CSS(`main`))),
 		shots.take("drill-down"),
+		seen(t, "drill-down (consolidate)"),
 	)
 	if !strings.Contains(noReason, "Nhập lý do trả lại") {
 		t.Errorf("a return without a reason says %q", noReason)
