@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"maps"
 	"net/http"
 	"slices"
@@ -62,6 +63,9 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	entries, total, err := audit.Entries(r.Context(), s.db, f)
+	if err == nil {
+		s.nameAuditIDs(r.Context(), entries)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -108,5 +112,65 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) {
 	})
 	if err != nil {
 		s.log.ErrorContext(r.Context(), "audit export failed", "error", err.Error())
+	}
+}
+
+// auditIDKeys are the details that hold internal ids, with what they name.
+var auditIDKeys = map[string]string{"unit_id": "unit", "parent_id": "unit", "receiver_unit_id": "unit",
+	"responsible_unit_id": "unit", "successors": "unit", "regime_id": "regime"}
+
+// nameAuditIDs replaces the internal ids in the entries' details by the
+// names an official knows ("Cơ quan nhận: Sở Y tế", not "9"); an id
+// whose object is gone stays as it is.
+func (s *Server) nameAuditIDs(ctx context.Context, entries []audit.Entry) {
+	names := map[string]string{}
+	name := func(kind string, v any) any {
+		f, ok := v.(float64)
+		if !ok {
+			return v
+		}
+		id := int64(f)
+		key := kind + strconv.FormatInt(id, 10)
+		if n, ok := names[key]; ok {
+			return n
+		}
+		n := strconv.FormatInt(id, 10)
+		switch kind {
+		case "unit":
+			if u, err := s.units.Unit(ctx, id); err == nil {
+				n = u.Name
+			}
+		case "regime":
+			if reg, err := s.regimes.Regime(ctx, id); err == nil {
+				n = reg.Name
+			}
+		}
+		names[key] = n
+		return n
+	}
+	var named func(kind string, v any) any
+	named = func(kind string, v any) any {
+		switch v := v.(type) {
+		case []any:
+			out := make([]any, len(v))
+			for i, item := range v {
+				out[i] = named(kind, item)
+			}
+			return out
+		case map[string]any:
+			out := map[string]any{}
+			for k, item := range v {
+				out[k] = named(kind, item)
+			}
+			return out
+		}
+		return name(kind, v)
+	}
+	for _, e := range entries {
+		for k, v := range e.Detail {
+			if kind, ok := auditIDKeys[k]; ok {
+				e.Detail[k] = named(kind, v)
+			}
+		}
 	}
 }

@@ -195,6 +195,13 @@ func (s *Server) unitClose(w http.ResponseWriter, r *http.Request) {
 		err = apperr.InvalidFields(map[string]string{"valid_to": "Nhập ngày cuối cùng hoạt động theo dạng ngày/tháng/năm, ví dụ 30/06/2025."})
 	}
 	if err == nil {
+		unitPath := "/admin/units/" + strconv.FormatInt(u.ID, 10)
+		if !s.confirmed(w, r, pages.ConfirmView{Title: "Đóng " + u.Name + "?", Button: "Đóng đơn vị", Warning: true, Back: unitPath,
+			Lead: []string{u.Name + " ngừng hoạt động sau ngày " + vn.Date(lastDay) + ". Tài khoản của đơn vị sẽ không đăng nhập được, đơn vị không còn được giao báo cáo mới.",
+				"Có thể mở lại đơn vị sau nếu đóng nhầm."}},
+			crumbHome, crumbUnits, layouts.Crumb{Label: u.Name, Href: unitPath}) {
+			return
+		}
 		err = s.units.CloseUnit(r.Context(), u.ID, lastDay, successors)
 	}
 	if fields := apperr.FieldErrors(err); fields != nil || apperr.Code(err) == apperr.Conflict {

@@ -9,6 +9,7 @@ import (
 
 	"baocao/internal/apiclients"
 	"baocao/internal/apperr"
+	"baocao/templates/layouts"
 	"baocao/templates/pages"
 )
 
@@ -60,6 +61,27 @@ func (s *Server) apiClientCreate(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiClientRevoke(w http.ResponseWriter, r *http.Request) {
 	id, _ := strconv.ParseInt(chi.URLParam(r, "clientID"), 10, 64)
+	clients, err := s.apiClients.List(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	name := ""
+	for _, c := range clients {
+		if c.ID == id {
+			name = c.Name
+		}
+	}
+	if name == "" {
+		s.fail(w, r, apperr.New(apperr.NotFound, "Không có phần mềm kết nối này."))
+		return
+	}
+	if !s.confirmed(w, r, pages.ConfirmView{Title: "Thu hồi mã truy cập của " + name + "?", Button: "Thu hồi mã", Warning: true, Back: "/admin/api-clients",
+		Lead: []string{name + " sẽ không kết nối được nữa ngay khi mã bị thu hồi; mã đã thu hồi không dùng lại được.",
+			"Muốn phần mềm kết nối lại, hãy tạo mã mới và gửi cho đơn vị quản lý phần mềm."}},
+		crumbHome, layouts.Crumb{Label: "Phần mềm kết nối", Href: "/admin/api-clients"}) {
+		return
+	}
 	if err := s.apiClients.Revoke(r.Context(), id); err != nil {
 		s.fail(w, r, err)
 		return

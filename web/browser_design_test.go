@@ -107,8 +107,12 @@ func TestBrowserDesignPublishAssign(t *testing.T) {
 
 		navigateLater(func() string { return regimeURL + "/template" }),
 		chromedp.WaitVisible(chromedp.CSS(`form[action$="/publish"] button`)),
-		acceptConfirm(),
 		clickAndLoad(chromedp.CSS(`form[action$="/publish"] button`)),
+		// Publishing is confirmed on the server.
+		chromedp.WaitVisible(chromedp.CSS(`form.confirm-step`)),
+		shots.take("confirm-publish"),
+		seen(t, "confirm publish (unit admin)"),
+		clickAndLoad(chromedp.CSS(`form.confirm-step button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`form[action$="/new-draft"]`)),
 		shots.take("published"),
 

@@ -89,10 +89,12 @@ func TestBrowserReportLifecycle(t *testing.T) {
 	act := func(action string) chromedp.Action[chromedp.Void] {
 		return chromedp.Steps(acceptConfirm(), clickAndLoad(chromedp.CSS(`form[action$="/`+action+`"] button`)))
 	}
+	// The irreversible steps answer with the server's confirmation page.
+	confirm := clickAndLoad(chromedp.CSS(`form.confirm-step button[type=submit]`))
 	// Saved: the last save answered and nothing typed since is waiting.
 	waitSaved := into(new(bool), chromedp.Poll[bool](`document.getElementById("save-status").textContent.indexOf("Đã lưu") >= 0 &&
 		!document.querySelector("form[data-autosave][data-unsaved]")`))
-	var drill, consolidated string
+	var drill, consolidated, noReason, statusLine, returnedInside string
 	run(t, ctx,
 		openReport("nhaplieu.nhatrang"),
 		chromedp.SetUploadFiles(chromedp.ID("import-file"), []string{filled}),
@@ -110,12 +112,26 @@ func TestBrowserReportLifecycle(t *testing.T) {
 		signOutActions(),
 
 		openReport("lanhdao.nhatrang"),
-		chromedp.SendKeys(chromedp.ID("reason-return_internal"), "Số lượt khám chưa khớp sổ theo dõi"),
+		seen(t, "report awaiting approval (approve)"),
+		// No reason: the server asks for one, beside the field.
 		act("return-internal"),
+		chromedp.WaitVisible(chromedp.CSS(`form.confirm-step`)),
+		confirm,
+		chromedp.WaitVisible(chromedp.ID("reason-error")),
+		into(&noReason, chromedp.Text(chromedp.CSS(`.error-summary`))),
+		shots.take("return-without-reason"),
+		seen(t, "confirm return (no reason)"),
+		chromedp.SendKeys(chromedp.ID("reason"), "Số lượt khám chưa khớp sổ theo dõi"),
+		confirm,
+		chromedp.WaitVisible(chromedp.ID("returned-inside")),
 		shots.take("returned-internally"),
 		signOutActions(),
 
 		openReport("nhaplieu.nhatrang"),
+		into(&statusLine, chromedp.Text(chromedp.CSS(`main .tag`))),
+		into(&returnedInside, chromedp.Text(chromedp.ID("returned-inside"))),
+		shots.take("returned-internally-clerk"),
+		seen(t, "report returned internally (enter)"),
 		chromedp.Clear(chromedp.CSS(`[id="v.b1.r2.2"]`)),
 		chromedp.SendKeys(chromedp.CSS(`[id="v.b1.r2.2"]`), "260"),
 		waitSaved,
@@ -133,6 +149,10 @@ func TestBrowserReportLifecycle(t *testing.T) {
 		act("seal"),
 		shots.take("sealed"),
 		act("send"),
+		chromedp.WaitVisible(chromedp.CSS(`form.confirm-step`)),
+		shots.take("confirm-send"),
+		seen(t, "confirm send"),
+		confirm,
 		shots.take("sent"),
 		signOutActions(),
 
@@ -140,9 +160,17 @@ func TestBrowserReportLifecycle(t *testing.T) {
 		shots.take("received"),
 		chromedp.SendKeys(chromedp.ID("reason-return"), "Cột (2) dòng Số lượt khám chưa đúng"),
 		chromedp.Click(chromedp.CSS(`form[action$="/return"] details summary`)),
-		chromedp.SetValue(chromedp.ID("mark_rows"), "b1|r2"),
+		// The rows are a searchable list of checkboxes.
+		chromedp.SendKeys(chromedp.CSS(`#mark_rows .picker__filter`), "kham"),
+		into(new(bool), chromedp.Poll[bool](`document.querySelector('input[name="mark_rows"][value="b1|r3"]').closest('.checkbox').hidden`)),
+		chromedp.Click(chromedp.CSS(`input[name="mark_rows"][value="b1|r2"]`)),
+		seen(t, "report sent (receiver, marking rows)"),
 		chromedp.SendKeys(chromedp.ID("mark_cols"), "2"),
 		act("return"),
+		chromedp.WaitVisible(chromedp.CSS(`form.confirm-step`)),
+		shots.take("confirm-return"),
+		seen(t, "confirm return (receiver)"),
+		confirm,
 		signOutActions(),
 
 		openReport("nhaplieu.nhatrang"),
@@ -160,6 +188,7 @@ func TestBrowserReportLifecycle(t *testing.T) {
 		openReport("vanthu.nhatrang"),
 		act("seal"),
 		act("send"),
+		confirm,
 		signOutActions(),
 
 		openReport("tonghop.syte"),
@@ -168,11 +197,19 @@ func TestBrowserReportLifecycle(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`table.grid`)),
 		into(&consolidated, chromedp.Text(chromedp.CSS(`table.grid`))),
 		shots.take("consolidated"),
+		seen(t, "received period: board and consolidation (consolidate)"),
 		clickAndLoad(chromedp.CSS(`table.grid a[href*="row=r2&col=2"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`main table`)),
 		into(&drill, chromedp.Text(chromedp.CSS(`main`))),
 		shots.take("drill-down"),
+		seen(t, "drill-down (consolidate)"),
 	)
+	if !strings.Contains(noReason, "Nhập lý do trả lại") {
+		t.Errorf("a return without a reason says %q", noReason)
+	}
+	if statusLine != "Lãnh đạo trả lại" || !strings.Contains(returnedInside, "Số lượt khám chưa khớp sổ theo dõi") {
+		t.Errorf("after the leader's return the clerk sees %q and %q", statusLine, returnedInside)
+	}
 	var status string
 	var version int
 	if err := h.db.QueryRow(h.ctx, `SELECT status, version FROM reports WHERE id = $1`, id).Scan(&status, &version); err != nil || status != "accepted" || version != 2 {

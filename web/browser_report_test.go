@@ -64,4 +64,44 @@ func TestBrowserReportEntry(t *testing.T) {
 		t.Errorf("stored %d typed cells, want 4", reports)
 	}
 	_ = strconv.Itoa
+
+	// A block copied from a spreadsheet fills from the focused cell across
+	// and down, skips the formula column and says so, saves once and marks
+	// the cells with problems at once.
+	var said string
+	var saves int
+	var marked []string
+	run(t, ctx,
+		// Leaving the last typed cell saves it (change); count from here.
+		chromedp.Focus(chromedp.CSS(`[id="v.b1.r2.1"]`)),
+		into(new(bool), chromedp.Evaluate[bool](`window.saves = 0; document.addEventListener('htmx:beforeRequest', () => window.saves++); true`)),
+		into(new(bool), chromedp.Evaluate[bool](`(() => {
+			const dt = new DataTransfer();
+			dt.setData('text/plain', '2.000\t500\t99\r\n-5\tabc\t7\r\n');
+			document.getElementById('v.b1.r2.1').dispatchEvent(new ClipboardEvent('paste', {clipboardData: dt, bubbles: true, cancelable: true}));
+			return true;
+		})()`)),
+		into(&said, chromedp.Text(chromedp.CSS(`[data-paste-status]`))),
+		into(&marked, chromedp.Poll[[]string](`(() => {
+			const m = [...document.querySelectorAll('input[aria-invalid="true"]')].map(i => i.id);
+			return m.length === 2 && document.getElementById("v.b1.r2.3").textContent.trim() === "25" ? m : false;
+		})()`)),
+		into(&saves, chromedp.Evaluate[int](`window.saves`)),
+		shots.take("pasted"),
+		seen(t, "report entry (pasted)"),
+	)
+	if !strings.Contains(said, "Đã dán 4 ô") || !strings.Contains(said, "Bỏ qua 2 ô tự tính") {
+		t.Errorf("paste said %q", said)
+	}
+	if strings.Join(marked, " ") != "v.b1.r3.1 v.b1.r3.2" {
+		t.Errorf("marked after paste: %v", marked)
+	}
+	if saves != 1 {
+		t.Errorf("the paste asked for %d saves, want 1", saves)
+	}
+	var r21 string
+	_ = h.db.QueryRow(h.ctx, `SELECT coalesce(num::text, txt) FROM report_values WHERE report_id = $1 AND row_key = 'r2' AND col_code = '1'`, id).Scan(&r21)
+	if r21 != "2000" {
+		t.Errorf("r2.1 stored %q after the paste, want 2000", r21)
+	}
 }

@@ -55,6 +55,12 @@ func (s *Server) templatePublish(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if !s.confirmed(w, r, pages.ConfirmView{Title: "Ban hành phiên bản " + strconv.Itoa(v.Number) + " của mẫu?", Button: "Ban hành", Warning: true, Back: templateURL(reg),
+		Lead: []string{"Sau khi ban hành, phiên bản này không sửa được nữa; các kỳ báo cáo của " + reg.Name + " mở từ nay sẽ dùng phiên bản này.",
+			"Muốn thay đổi về sau, hãy tạo một bản nháp mới."}},
+		crumbHome, crumbRegimes, layouts.Crumb{Label: reg.Name, Href: regimePath(reg.ID)}, layouts.Crumb{Label: "Mẫu báo cáo", Href: templateURL(reg)}) {
+		return
+	}
 	err := s.regimes.Publish(r.Context(), v)
 	if code := apperr.Code(err); code == apperr.Invalid {
 		errs := apperr.FieldErrors(err)

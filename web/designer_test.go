@@ -412,7 +412,7 @@ func TestDesignerRowFormulas(t *testing.T) {
 func TestDesignerPublishEmptyDraftRefused(t *testing.T) {
 	t.Parallel()
 	d := newDesignerClient(t)
-	rec := d.post("/publish", url.Values{})
+	rec := d.post("/publish", url.Values{"confirmed": {"yes"}})
 	wantStatus(t, "publish empty", rec, http.StatusUnprocessableEntity)
 	if !strings.Contains(rec.Body.String(), "chưa có đề cương hay biểu số liệu") {
 		t.Error("no message saying the template is empty")
@@ -428,7 +428,7 @@ func TestDesignerPublishThenEditorsConflict(t *testing.T) {
 	d.saveTemplate(forms.Template{Outline: []forms.Section{{Key: "s1", Number: "I", Heading: "Kết quả thực hiện"}},
 		Forms: []forms.Form{threeColumnForm()}})
 	seen := d.seen("/outline")
-	rec := d.post("/publish", url.Values{})
+	rec := d.post("/publish", url.Values{"confirmed": {"yes"}})
 	wantStatus(t, "publish", rec, http.StatusSeeOther)
 	if loc := rec.Header().Get("Location"); loc != d.path("") {
 		t.Errorf("publish redirects to %q", loc)

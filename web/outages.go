@@ -42,8 +42,19 @@ func parseDateTime(raw string) time.Time {
 func (s *Server) outageCreate(w http.ResponseWriter, r *http.Request) {
 	v := pages.OutagesView{Start: r.PostFormValue("start"), End: r.PostFormValue("end"), Grace: r.PostFormValue("grace"),
 		Description: r.PostFormValue("description")}
-	err := s.reports.RecordOutage(r.Context(), reports.Outage{Start: parseDateTime(v.Start), End: parseDateTime(v.End),
-		GraceUntil: parseDateTime(v.Grace), Description: v.Description}, currentAccount(r).ID)
+	// A time typed in another form is named as such, before the store
+	// compares the times (which would only say the end is not after the start).
+	format := map[string]string{}
+	for name, raw := range map[string]string{"start": v.Start, "end": v.End, "grace": v.Grace} {
+		if strings.TrimSpace(raw) != "" && parseDateTime(raw).IsZero() {
+			format[name] = "Nhập thời gian theo dạng giờ:phút ngày/tháng/năm, ví dụ 11:00 25/11/2026 (bạn đã nhập " + strings.TrimSpace(raw) + ")."
+		}
+	}
+	var err error = apperr.InvalidFields(format)
+	if len(format) == 0 {
+		err = s.reports.RecordOutage(r.Context(), reports.Outage{Start: parseDateTime(v.Start), End: parseDateTime(v.End),
+			GraceUntil: parseDateTime(v.Grace), Description: v.Description}, currentAccount(r).ID)
+	}
 	if fields := apperr.FieldErrors(err); fields != nil {
 		v.Errors = fields
 		s.renderOutages(w, r, http.StatusUnprocessableEntity, v)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/go-chi/chi/v5"
@@ -62,7 +63,19 @@ func (s *Server) receivedPeriodPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	v := pages.ReceivedPeriodView{Period: p, Board: board, Counts: consolidation.Count(board), IncludeSent: includeSent}
+	q := r.URL.Query()
+	v := pages.ReceivedPeriodView{Period: p, Counts: consolidation.Count(board), IncludeSent: includeSent, All: len(board),
+		Query: consolidation.BoardQuery{State: consolidation.StateOfKey(q.Get("state")), Name: q.Get("name"), Sort: q.Get("sort"), PerPage: boardPerPage}}
+	v.Query.Page, _ = strconv.Atoi(q.Get("page"))
+	v.Query.Page = max(1, v.Query.Page)
+	v.Board, v.Pager.Total = consolidation.Select(board, v.Query)
+	v.Pager.Page, v.Pager.PerPage, v.Pager.Path = v.Query.Page, boardPerPage, "/received/"+strconv.FormatInt(p.PeriodID, 10)
+	v.Pager.Query = url.Values{}
+	for _, k := range []string{"state", "name", "sort", "sent"} {
+		if q.Get(k) != "" {
+			v.Pager.Query.Set(k, q.Get(k))
+		}
+	}
 	for i := range tpl.Forms {
 		f := &tpl.Forms[i]
 		res, err := consolidation.Compute(ctx, s.db, f, p.PeriodID, a.UnitID, includeSent)
@@ -84,6 +97,9 @@ func (s *Server) receivedPeriodPage(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, http.StatusOK, pages.ReceivedPeriod(s.page(r, p.Regime+" – "+p.Label, "received", crumbHome, crumbReceived), v))
 }
+
+// boardPerPage is how many units a page of the board lists.
+const boardPerPage = 25
 
 func boolParam(b bool) string {
 	if b {

@@ -59,6 +59,26 @@ func TestReceivingAndConsolidation(t *testing.T) {
 	if _, page = get(base + "?sent=1"); !strings.Contains(page, ">1.500<") {
 		t.Error("with sent reports the consolidation should be 1.500")
 	}
+	// The board filters by state and name; the counts link to it filtered.
+	if _, page = get(base); !strings.Contains(page, `href="`+base+`?state=da-tiep-nhan#board"`) {
+		t.Error("the count of accepted reports is not a link to the filtered board")
+	}
+	board := func(page string) string {
+		from := strings.Index(page, `id="board-table"`)
+		if from < 0 {
+			return ""
+		}
+		return page[from : from+strings.Index(page[from:], "</table>")]
+	}
+	if _, page = get(base + "?state=da-tiep-nhan"); !strings.Contains(board(page), "Nha Trang") || strings.Contains(board(page), "Cam Lâm") {
+		t.Errorf("board of accepted reports: %s", board(page))
+	}
+	if _, page = get(base + "?name=cam+lam"); !strings.Contains(board(page), "Cam Lâm") || strings.Contains(board(page), "Nha Trang") {
+		t.Errorf("board of units named cam lam: %s", board(page))
+	}
+	if _, page = get(base + "?state=bi-tra-lai"); board(page) != "" || !strings.Contains(page, "Không có đơn vị nào phù hợp") {
+		t.Error("an empty filtered board does not say so")
+	}
 	code, page = get(base + "/cell?form=b1&row=r2&col=1&sent=1")
 	if code != http.StatusOK || !strings.Contains(page, "Ủy ban nhân dân phường Nha Trang") || !strings.Contains(page, ">500<") {
 		t.Fatalf("drill-down: %d", code)

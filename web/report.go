@@ -34,8 +34,9 @@ var reportActions = []struct {
 }{
 	{reports.Submit, policy.EditReport, "Trình lãnh đạo duyệt", false, "Trình báo cáo để lãnh đạo duyệt? Sau khi trình, báo cáo không sửa được cho đến khi bị trả lại.", true},
 	{reports.Approve, policy.ApproveReport, "Duyệt báo cáo", false, "Duyệt báo cáo này?", true},
+	// Sending and returning are confirmed on the server (confirmMove).
 	{reports.ReturnInternal, policy.ApproveReport, "Trả lại để sửa", true, "", false},
-	{reports.Send, policy.SendReport, "Gửi báo cáo", false, "Gửi báo cáo đến cơ quan nhận? Sau khi gửi không thu hồi được.", true},
+	{reports.Send, policy.SendReport, "Gửi báo cáo", false, "", true},
 	{reports.Accept, policy.ReceiveReport, "Tiếp nhận", false, "Tiếp nhận báo cáo này? Số liệu sẽ được tính vào tổng hợp.", true},
 	{reports.Return, policy.ReceiveReport, "Trả lại đơn vị", true, "", false},
 	{reports.Supplement, policy.EditReport, "Gửi bổ sung (tạo phiên bản mới)", false, "Tạo phiên bản mới để gửi bổ sung?", false},
@@ -94,6 +95,9 @@ func (s *Server) reportView(r *http.Request, rep *reports.Report) (pages.ReportV
 	v.GovRetry = v.Gov != nil && v.Gov.Status == "failed" && s.policy.Authorize(ctx, a, policy.ReceiveReport, obj) == nil
 	if v.History, err = s.reports.History(ctx, rep.ID); err != nil {
 		return v, err
+	}
+	if n := len(v.History); n > 0 && rep.Status == "draft" && v.History[n-1].Action == reports.ReturnInternal {
+		v.ReturnedInside = &v.History[n-1]
 	}
 	if rep.Version > 1 || rep.Status == "returned" {
 		if v.Return, err = s.reports.LastReturn(ctx, rep); err != nil {
@@ -227,13 +231,13 @@ func (s *Server) reportSave(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.As(err, &conflict):
 		if htmx {
-			s.render(w, r, http.StatusOK, pages.SaveAnswer("Chưa lưu: "+conflict.By+" vừa lưu báo cáo lúc "+vn.DateTime(conflict.At)+". Bấm Lưu để xem khác biệt.", true, 0, nil))
+			s.render(w, r, http.StatusOK, pages.SaveAnswer("Chưa lưu: "+conflict.By+" vừa lưu báo cáo lúc "+vn.DateTime(conflict.At)+". Bấm Lưu để xem khác biệt.", true, 0, nil, nil))
 			return
 		}
 		s.renderReportAgain(w, r, rep, d, nil, conflictView(rep, d, conflict))
 		return
 	case err != nil && htmx:
-		s.render(w, r, http.StatusOK, pages.SaveAnswer("Chưa lưu: "+apperr.Message(asOutage(err)), true, 0, nil))
+		s.render(w, r, http.StatusOK, pages.SaveAnswer("Chưa lưu: "+apperr.Message(asOutage(err)), true, 0, nil, nil))
 		return
 	case err != nil:
 		s.fail(w, r, err)
@@ -249,7 +253,8 @@ func (s *Server) reportSave(w http.ResponseWriter, r *http.Request) {
 		msg += " · " + vn.Int(int64(len(problems))) + " ô cần xem lại"
 	}
 	if htmx {
-		s.render(w, r, http.StatusOK, pages.SaveAnswer(msg, len(problems) > 0, saved.Revision, changedOutputs(saved.Computed)))
+		s.render(w, r, http.StatusOK, pages.SaveAnswer(msg, len(problems) > 0, saved.Revision, changedOutputs(saved.Computed),
+			problemCells(typedProblems(problems, d.Values, false))))
 		return
 	}
 	s.redirect(w, r, reportPath(rep.ID), msg+".")
@@ -263,6 +268,19 @@ func changedOutputs(computed map[string]string) map[string]string {
 	for key, value := range computed {
 		if parts := strings.SplitN(key, "|", 3); len(parts) == 3 {
 			out[components.CellName(parts[0], parts[1], parts[2])] = value
+		}
+	}
+	return out
+}
+
+// problemCells are the problems of cells keyed by the cells' element ids.
+func problemCells(problems []reports.Problem) map[string]string {
+	out := map[string]string{}
+	for _, p := range problems {
+		if form, rest, ok := strings.Cut(p.Key, "|"); ok && form != "section" {
+			if row, col, ok := strings.Cut(rest, "|"); ok {
+				out[components.CellName(form, row, col)] = p.Message
+			}
 		}
 	}
 	return out
@@ -321,6 +339,12 @@ func (s *Server) reportMove(action reports.Action) http.HandlerFunc {
 				return
 			}
 		}
+		if v, ok := confirmMove(rep, action); ok && rep.Allowed(action) {
+			crumbs := append(s.reportCrumbs(rep), layouts.Crumb{Label: rep.PeriodLabel + " – " + rep.Unit, Href: reportPath(rep.ID)})
+			if !s.confirmed(w, r, v, crumbs...) {
+				return
+			}
+		}
 		var err error
 		if action == reports.Send || action == reports.Accept {
 			err = s.documents.Move(r.Context(), rep, action) // checks every signature first
@@ -338,6 +362,29 @@ func (s *Server) reportMove(action reports.Action) http.HandlerFunc {
 		}
 		s.redirect(w, r, reportPath(rep.ID), "Đã "+strings.ToLower(reports.ActionName(action))+" báo cáo.")
 	}
+}
+
+// confirmMove describes the confirmation of the report's irreversible
+// steps: sending and both returns.
+func confirmMove(rep *reports.Report, action reports.Action) (pages.ConfirmView, bool) {
+	which := rep.PeriodLabel + " – " + rep.Unit
+	v := pages.ConfirmView{Back: reportPath(rep.ID), Label: "Lý do trả lại"}
+	switch action {
+	case reports.Send:
+		v.Title, v.Button, v.Warning = "Gửi báo cáo?", "Gửi báo cáo", true
+		v.Lead = []string{"Báo cáo " + which + " sẽ được gửi đến " + rep.Receiver + ".",
+			"Sau khi gửi, báo cáo không thu hồi được; muốn sửa phải gửi bổ sung một phiên bản mới."}
+	case reports.ReturnInternal:
+		v.Title, v.Button, v.Reason = "Trả lại báo cáo để sửa?", "Trả lại để sửa", true
+		v.Lead = []string{"Báo cáo " + which + " sẽ trở về trạng thái đang soạn để cán bộ sửa, rồi trình duyệt lại."}
+	case reports.Return:
+		v.Title, v.Button, v.Reason, v.Warning = "Trả lại báo cáo cho đơn vị?", "Trả lại đơn vị", true, true
+		v.Lead = []string{"Báo cáo " + which + " sẽ được trả lại cho " + rep.Unit + "; đơn vị sửa rồi gửi lại phiên bản mới.",
+			"Các mục, dòng đã chỉ ra (nếu có) được giữ cùng lý do."}
+	default:
+		return v, false
+	}
+	return v, true
 }
 
 // returnMarks reads the rows (optionally only some columns) and sections

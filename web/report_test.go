@@ -31,6 +31,7 @@ func TestReportLifecycleOverHTTP(t *testing.T) {
 		t.Helper()
 		cookie, csrf := as(a)
 		form.Set("csrf_token", csrf)
+		form.Set("confirmed", "yes") // the confirmation page: TestIrreversibleStepsConfirmed
 		req := newFormRequest("POST", p, form)
 		req.AddCookie(cookie)
 		if htmx {

@@ -237,7 +237,7 @@ func TestVGCATokenUploadRefusesForgeries(t *testing.T) {
 	if rec := serve(f.h, post); rec.Code != http.StatusSeeOther {
 		t.Fatalf("sealed upload: %d %s", rec.Code, rec.Body.String())
 	}
-	send := newFormRequest(http.MethodPost, reportPath(f.id)+"/send", url.Values{"csrf_token": {csrf}})
+	send := newFormRequest(http.MethodPost, reportPath(f.id)+"/send", url.Values{"csrf_token": {csrf}, "confirmed": {"yes"}})
 	send.AddCookie(cookie)
 	if rec := serve(f.h, send); rec.Code != http.StatusSeeOther || f.status(t) != "sent" {
 		t.Fatalf("send: %d, status %s", rec.Code, f.status(t))

@@ -60,3 +60,21 @@ func TestLowerFirst(t *testing.T) {
 		}
 	}
 }
+
+func TestContains(t *testing.T) {
+	for _, c := range []struct {
+		text, query string
+		want        bool
+	}{
+		{"Ủy ban nhân dân xã Cam Lâm", "cam lam", true},
+		{"Ủy ban nhân dân xã Cam Lâm", "CAM  LÂM", true},
+		{"Sở Y tế", "so y te", true},
+		{"Ủy ban nhân dân phường Đông Hải", "dong hai", true},
+		{"Ủy ban nhân dân phường Nha Trang", "cam", false},
+		{"Sở Y tế", "", true},
+	} {
+		if got := Contains(c.text, c.query); got != c.want {
+			t.Errorf("Contains(%q, %q) = %v", c.text, c.query, got)
+		}
+	}
+}

@@ -34,6 +34,7 @@ func refuse(sentinel error, format string, args ...any) error {
 var (
 	msgNotXLSX   = "Tệp không phải bảng tính Excel (.xlsx)."
 	msgOldXLS    = "Tệp không phải bảng tính Excel (.xlsx): đây có vẻ là định dạng Excel 97-2003 (.xls). Hãy mở tệp bằng Excel, chọn Lưu thành (Save As) → Sổ làm việc Excel (.xlsx) rồi tải lên lại."
+	msgODS       = "Tệp là bảng tính OpenDocument (.ods) của LibreOffice hoặc WPS. Hãy mở tệp, chọn Tệp → Lưu thành (Save As), chọn kiểu \"Excel 2007-365 (.xlsx)\" (WPS: \"Sổ làm việc Excel (*.xlsx)\") rồi tải tệp .xlsx lên."
 	msgCorrupt   = "Tệp bảng tính bị hỏng, hệ thống không đọc được. Hãy mở và lưu lại tệp bằng Excel rồi tải lên lại."
 	msgZipBomb   = "Tệp bảng tính có cấu trúc nén bất thường (dung lượng giải nén vượt %d MB hoặc tỷ lệ nén bất thường), hệ thống không mở tệp này."
 	msgMacro     = "Tệp có chứa macro (VBA) nên không được nhận. Hãy lưu lại thành Sổ làm việc Excel (.xlsx) không có macro rồi tải lên."

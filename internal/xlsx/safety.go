@@ -81,6 +81,10 @@ func checkPackage(b []byte) (*workbookPackage, error) {
 	if err != nil {
 		return nil, refuse(ErrNotXLSX, "%s", msgNotXLSX)
 	}
+	// An OpenDocument spreadsheet is a zip too: its first entry names it.
+	if len(zr.File) > 0 && zr.File[0].Name == "mimetype" {
+		return nil, refuse(ErrNotXLSX, "%s", msgODS)
+	}
 	if len(zr.File) > maxEntries {
 		return nil, refuse(ErrZipBomb, msgZipBomb, MaxUnzippedSize>>20)
 	}

@@ -676,6 +676,15 @@ func TestImportRefusesNonZip(t *testing.T) {
 	w.Write([]byte("xin chào"))
 	zw.Close()
 	refusal(t, buf.Bytes(), ErrNotXLSX, "Tệp không phải bảng tính Excel (.xlsx)")
+	// An OpenDocument spreadsheet (LibreOffice, WPS): how to save it as .xlsx.
+	buf.Reset()
+	zw = zip.NewWriter(&buf)
+	w, _ = zw.CreateHeader(&zip.FileHeader{Name: "mimetype", Method: zip.Store})
+	w.Write([]byte("application/vnd.oasis.opendocument.spreadsheet"))
+	w, _ = zw.Create("content.xml")
+	w.Write([]byte("<office:document-content/>"))
+	zw.Close()
+	refusal(t, buf.Bytes(), ErrNotXLSX, "LibreOffice hoặc WPS")
 }
 
 func TestImportRefusesTooLarge(t *testing.T) {

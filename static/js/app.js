@@ -114,6 +114,47 @@
     }
   });
 
+  // [data-picker]: a box above a long list of checkboxes filters it by
+  // name, ignoring case and diacritics; the list works without it.
+  function folded(text) {
+    return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, 'd').toLowerCase().replace(/\s+/g, ' ').trim();
+  }
+  document.querySelectorAll('[data-picker]').forEach(function (picker, n) {
+    var list = picker.querySelector('.picker__list');
+    if (!list) return;
+    var id = 'picker-filter-' + n;
+    var label = document.createElement('label');
+    label.className = 'label picker__filter-label';
+    label.htmlFor = id;
+    label.textContent = 'Tìm trong danh sách';
+    var box = document.createElement('input');
+    box.type = 'search';
+    box.id = id;
+    box.className = 'input picker__filter';
+    box.setAttribute('autocomplete', 'off');
+    var said = document.createElement('p');
+    said.className = 'hint picker__count';
+    said.setAttribute('aria-live', 'polite');
+    var items = Array.prototype.slice.call(list.querySelectorAll('.checkbox'));
+    function count() {
+      var chosen = list.querySelectorAll('input:checked').length;
+      said.textContent = 'Đã chọn ' + chosen + ' / ' + items.length;
+    }
+    box.addEventListener('input', function () {
+      var q = folded(box.value);
+      items.forEach(function (item) {
+        item.hidden = q !== '' && folded(item.textContent).indexOf(q) < 0;
+      });
+    });
+    // Enter in the box filters; it never submits the form.
+    box.addEventListener('keydown', function (event) { if (event.key === 'Enter') event.preventDefault(); });
+    list.addEventListener('change', count);
+    list.parentNode.insertBefore(label, list);
+    list.parentNode.insertBefore(box, list);
+    list.parentNode.insertBefore(said, list);
+    count();
+  });
+
   // .error-summary: move focus to it so screen readers announce the errors.
   function focusErrorSummary(scope) {
     var summary = scope.matches && scope.matches('.error-summary')

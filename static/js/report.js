@@ -51,11 +51,14 @@
   // data-unsaved marks the form while something typed has not been saved
   // yet: from the keystroke to the answer of the save that carried it.
   var edits = 0, sent = 0;
-  form.addEventListener('input', function () {
+  function typed() {
     edits++;
     form.setAttribute('data-unsaved', '');
     keep();
-  });
+  }
+  form.addEventListener('input', typed);
+  form.addEventListener('grid:pasted', typed); // a block pasted by paste.js
+
   document.addEventListener('htmx:beforeRequest', function (event) {
     if (event.detail.elt === form) sent = edits;
   });

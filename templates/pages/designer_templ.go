@@ -527,7 +527,7 @@ func Template(p layouts.Page, v TemplateView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 47, "\" data-confirm=\"Ban hành phiên bản này? Sau khi ban hành, phiên bản không sửa được nữa và các kỳ báo cáo mở từ nay sẽ dùng phiên bản này.\">")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 47, "\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

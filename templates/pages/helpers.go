@@ -196,13 +196,13 @@ func objectLabel(e audit.Entry) string {
 
 var detailLabels = map[string]string{
 	"name": "Tên", "kind": "Loại", "agency_code": "Mã định danh", "territory_code": "Mã đơn vị hành chính",
-	"parent_id": "Mã đơn vị cấp trên", "unit_id": "Mã đơn vị", "full_name": "Họ và tên", "position": "Chức vụ",
+	"parent_id": "Đơn vị cấp trên", "unit_id": "Đơn vị", "full_name": "Họ và tên", "position": "Chức vụ",
 	"email": "Thư điện tử", "phone": "Điện thoại", "rights": "Quyền", "tier": "Loại tài khoản",
-	"username": "Tên đăng nhập", "reason": "Lý do", "valid_to": "Ngày kết thúc", "successors": "Mã đơn vị kế thừa",
+	"username": "Tên đăng nhập", "reason": "Lý do", "valid_to": "Ngày kết thúc", "successors": "Đơn vị kế thừa",
 	"failures": "Số lần sai liên tiếp", "code": "Mã số", "source": "Nguồn", "unit_of_measure": "Đơn vị tính",
 	"value_type": "Kiểu giá trị", "aggregation": "Cách tổng hợp", "group": "Nhóm", "period_note": "Kỳ báo cáo",
-	"description": "Mô tả", "responsible_unit_id": "Mã đơn vị chịu trách nhiệm", "date": "Ngày", "working": "Làm bù",
-	"status": "Trạng thái", "frequency": "Tần suất", "regime_id": "Mã chế độ báo cáo", "receiver_unit_id": "Mã cơ quan nhận",
+	"description": "Mô tả", "responsible_unit_id": "Đơn vị chịu trách nhiệm", "date": "Ngày", "working": "Làm bù",
+	"status": "Trạng thái", "frequency": "Tần suất", "regime_id": "Chế độ báo cáo", "receiver_unit_id": "Cơ quan nhận",
 	"pending": "Chờ xác nhận", "version": "Phiên bản", "label": "Tên kỳ", "window": "Thời gian",
 }
 

@@ -1,6 +1,8 @@
 package pages
 
 import (
+	"net/url"
+
 	"baocao/internal/consolidation"
 )
 
@@ -31,4 +33,27 @@ func unitValue(u consolidation.UnitValue) string {
 		return "—"
 	}
 	return u.Value.Format()
+}
+
+// boardURL is the board filtered by state ("" for all), keeping the other
+// filters and going back to the first page.
+func boardURL(v ReceivedPeriodView, state string) string {
+	q := url.Values{}
+	if state != "" {
+		q.Set("state", consolidation.StateKeys[state])
+	}
+	if v.Query.Name != "" {
+		q.Set("name", v.Query.Name)
+	}
+	if v.Query.Sort != "" {
+		q.Set("sort", v.Query.Sort)
+	}
+	if v.IncludeSent {
+		q.Set("sent", "1")
+	}
+	u := "/received/" + itoa(v.Period.PeriodID)
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	return u + "#board"
 }

@@ -16,27 +16,30 @@ import (
 // ReportView is a report's page: reading it, typing in it, and the
 // buttons of the steps the viewer may take now.
 type ReportView struct {
-	Report      *reports.Report
-	Template    *forms.Template
-	Values      map[string]string // CellKey → shown or typed value
-	Sections    map[string]string // section key → HTML
-	Editable    bool              // the viewer may type in it now
-	Actions     []ReportAction
-	Problems    []reports.Problem
-	History     []reports.Event
-	Conflict    *ReportConflict
-	SavedMsg    string
-	Return      *reports.Returned // the last return by the receiver, if any
-	EOffice     bool              // the viewer may record a sending through E-Office
-	Prefilled   bool              // values were carried over from the previous period, unsaved yet
-	Attachments []reports.Attachment
-	Document    *documents.Document     // the numbered document, once signing started
-	Signatures  []signing.SignatureInfo // its signatures, checked now
-	SignSteps   []SignStep              // the signatures the viewer may add now
-	VGCA        bool                    // the VGCA plugin script is configured
-	Gov         *govexport.Delivery     // the delivery to the Government system, if the regime has one
-	GovRetry    bool                    // the viewer may queue a failed delivery again
-	Now         time.Time
+	Report   *reports.Report
+	Template *forms.Template
+	Values   map[string]string // CellKey → shown or typed value
+	Sections map[string]string // section key → HTML
+	Editable bool              // the viewer may type in it now
+	Actions  []ReportAction
+	Problems []reports.Problem
+	History  []reports.Event
+	Conflict *ReportConflict
+	SavedMsg string
+	Return   *reports.Returned // the last return by the receiver, if any
+	// ReturnedInside is the leader's return that made this draft, while
+	// the draft has not been submitted again.
+	ReturnedInside *reports.Event
+	EOffice        bool // the viewer may record a sending through E-Office
+	Prefilled      bool // values were carried over from the previous period, unsaved yet
+	Attachments    []reports.Attachment
+	Document       *documents.Document     // the numbered document, once signing started
+	Signatures     []signing.SignatureInfo // its signatures, checked now
+	SignSteps      []SignStep              // the signatures the viewer may add now
+	VGCA           bool                    // the VGCA plugin script is configured
+	Gov            *govexport.Delivery     // the delivery to the Government system, if the regime has one
+	GovRetry       bool                    // the viewer may queue a failed delivery again
+	Now            time.Time
 }
 
 // lastPart is what follows the last slash of a path.
@@ -212,4 +215,21 @@ func sizeText(n int) string {
 		return vn.Decimal(float64(n)/(1<<20), 1) + " MB"
 	}
 	return vn.Int(int64((n+1023)/1024)) + " KB"
+}
+
+// markRows are the rows a receiver may point at when returning a report.
+func markRows(tpl *forms.Template) []components.Option {
+	var out []components.Option
+	for _, f := range tpl.Forms {
+		for _, row := range f.Rows {
+			if row.HasValues() {
+				label := strings.TrimSpace(row.STT + " " + row.Label)
+				if len(tpl.Forms) > 1 {
+					label = f.Title + ": " + label
+				}
+				out = append(out, components.Option{Value: f.Key + "|" + row.Key, Label: label})
+			}
+		}
+	}
+	return out
 }
