@@ -169,7 +169,9 @@ func TestSignInFailuresTakeAlike(t *testing.T) {
 		if msgs[i] != msgs[0] {
 			t.Errorf("%s: message %q, a wrong password gets %q", c.name, msgs[i], msgs[0])
 		}
-		if fastest[i] < fastest[0]/2 {
+		// A skipped hash answers in about a millisecond against tens for
+		// one; a quarter leaves room for a loaded machine's noise.
+		if fastest[i] < fastest[0]/4 {
 			t.Errorf("%s answers in %v, a wrong password in %v: the difference tells them apart", c.name, fastest[i], fastest[0])
 		}
 	}
