@@ -362,7 +362,19 @@ func (s *Server) apiReportValues(w http.ResponseWriter, r *http.Request) {
 			d.Values[key] = v
 		}
 	}
+	d.Numbers = map[string]decimal.Decimal{}
 	for key, raw := range in.Values {
+		if t := strings.TrimSpace(string(raw)); t != "" && t != "null" && t[0] != '"' {
+			// A JSON number: exactly its digits, never read as typed text.
+			var x decimal.Decimal
+			if err := x.UnmarshalJSON([]byte(t)); err != nil {
+				apiError(w, apperr.InvalidFields(map[string]string{key: "Giá trị phải là số hoặc chuỗi."}))
+				return
+			}
+			d.Numbers[key] = x
+			delete(d.Values, key)
+			continue
+		}
 		text, ok := apiCell(raw)
 		if !ok {
 			apiError(w, apperr.InvalidFields(map[string]string{key: "Giá trị phải là số hoặc chuỗi."}))
@@ -394,19 +406,12 @@ func (s *Server) apiReportValues(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"revision": revision, "problems": out})
 }
 
-// apiCell turns a JSON number (read exactly, digit for digit) or string
-// into the text an official would type, which the save reads back as the
-// same number.
+// apiCell reads a JSON string (text, or a number written as an official
+// types it) or null (which clears the cell); JSON numbers are read exactly
+// by the caller.
 func apiCell(raw json.RawMessage) (string, bool) {
 	if string(raw) == "null" {
 		return "", true // clears the cell
-	}
-	if t := strings.TrimSpace(string(raw)); t != "" && t[0] != '"' {
-		var x decimal.Decimal
-		if err := x.UnmarshalJSON([]byte(t)); err != nil {
-			return "", false
-		}
-		return x.Format(), true
 	}
 	var text string
 	if err := json.Unmarshal(raw, &text); err == nil {

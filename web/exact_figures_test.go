@@ -264,3 +264,38 @@ func TestPrefillIsExact(t *testing.T) {
 		}
 	}
 }
+
+// TestAmbiguousSpellings: "12,345" typed new could be 12,345 or 12345 and
+// is refused with both ways to write it; the same text that the page
+// shows for a stored 12,345 saves back unchanged.
+func TestAmbiguousSpellings(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	id := h.reportWith("xa-22366", "so-y-te", exactTemplate())
+	user := h.account("nhaplieu.nhatrang", "xa-22366", accounts.User, accounts.Enter)
+	cookie, csrf := h.sessionFor(user)
+	post := func(form url.Values) {
+		t.Helper()
+		req := newFormRequest("POST", reportPath(id), form)
+		req.AddCookie(cookie)
+		if rec := serve(h, req); rec.Code != http.StatusSeeOther {
+			t.Fatalf("save: %d %s", rec.Code, rec.Body.String())
+		}
+	}
+	post(url.Values{"csrf_token": {csrf}, "revision": {"0"}, "v.b1.r4.2": {"12,3450"}, "v.b1.r2.2": {"12,345"}})
+	got := storedValues(t, h, id)
+	if got["r4.2"] != "12.345" || got["r2.2"] != "txt:12,345" {
+		t.Fatalf("stored %v", got)
+	}
+	req := newFormRequest("GET", reportPath(id), nil)
+	req.AddCookie(cookie)
+	page := serve(h, req).Body.String()
+	if !strings.Contains(page, `value="12,345"`) ||
+		!strings.Contains(html.UnescapeString(page), "ghi 12.345 nếu là hàng nghìn, hoặc 12,3450 nếu là phần thập phân") {
+		t.Fatal("the page does not show the stored 12,345 and the refusal of the typed one")
+	}
+	post(pageForm(page))
+	if after := storedValues(t, h, id); after["r4.2"] != "12.345" || after["r2.2"] != "txt:12,345" {
+		t.Errorf("saving the page back changed %v", after)
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	"baocao/internal/apperr"
 	"baocao/internal/audit"
+	"baocao/internal/decimal"
 	"baocao/internal/documents"
 	"baocao/internal/govexport"
 	"baocao/internal/policy"
@@ -203,6 +204,18 @@ func reportDraft(r *http.Request) reports.Draft {
 			parts := strings.SplitN(strings.TrimPrefix(name, "v."), ".", 3)
 			if len(parts) == 3 {
 				d.Values[reports.CellKey(parts[0], parts[1], parts[2])] = vals[0]
+			} else {
+				d.Values[name] = vals[0] // refused by the store as not a cell of the form
+			}
+		case strings.HasPrefix(name, "n."):
+			// A number the system itself wrote (the Excel preview): exact.
+			parts := strings.SplitN(strings.TrimPrefix(name, "n."), ".", 3)
+			x, err := decimal.ParseCanonical(vals[0])
+			if len(parts) == 3 && err == nil {
+				if d.Numbers == nil {
+					d.Numbers = map[string]decimal.Decimal{}
+				}
+				d.Numbers[reports.CellKey(parts[0], parts[1], parts[2])] = x
 			} else {
 				d.Values[name] = vals[0] // refused by the store as not a cell of the form
 			}

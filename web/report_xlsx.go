@@ -129,7 +129,7 @@ func (s *Server) reportImport(w http.ResponseWriter, r *http.Request) {
 	// The apply form posts the whole report: everything already typed, with
 	// this form's changed cells replaced by the file's, written as the page
 	// writes them (the save reads them back as the same numbers).
-	v := pages.ImportView{Report: rep, Form: f, Revision: rep.Revision, Values: map[string]string{}}
+	v := pages.ImportView{Report: rep, Form: f, Revision: rep.Revision, Values: map[string]string{}, Numbers: map[string]string{}}
 	for key, val := range content.Values {
 		if !content.Computed[key] {
 			v.Values[key] = val
@@ -141,7 +141,12 @@ func (s *Server) reportImport(w http.ResponseWriter, r *http.Request) {
 			v.Ignored = append(v.Ignored, ch)
 			continue
 		}
-		v.Values[c.Key] = c.After
+		if c.Number != nil {
+			delete(v.Values, c.Key)
+			v.Numbers[c.Key] = c.Number.String() // posted exactly, not as typed text
+		} else {
+			v.Values[c.Key] = c.After
+		}
 		v.Changes = append(v.Changes, ch)
 	}
 	for _, p := range upload.Problems {

@@ -5,6 +5,7 @@ import (
 
 	"baocao/internal/apperr"
 	"baocao/internal/database"
+	"baocao/internal/decimal"
 	"baocao/internal/formula"
 	"baocao/internal/reports"
 )
@@ -27,7 +28,7 @@ func Prefill(ctx context.Context, q database.Querier, store *reports.Store, own 
 	if err != nil {
 		return err
 	}
-	d := reports.Draft{Values: map[string]string{}, Sections: content.Sections, Revision: own.Revision}
+	d := reports.Draft{Values: map[string]string{}, Numbers: map[string]decimal.Decimal{}, Sections: content.Sections, Revision: own.Revision}
 	for key, val := range content.Values {
 		if !content.Computed[key] {
 			d.Values[key] = val
@@ -45,7 +46,7 @@ func Prefill(ctx context.Context, q database.Querier, store *reports.Store, own 
 					continue
 				}
 				if val := res.Cells[formula.Cell{Row: row.Key, Col: col.Code}]; val.OK {
-					d.Values[reports.CellKey(f.Key, row.Key, col.Code)] = val.Value.Format() // read back exactly by the save
+					d.Numbers[reports.CellKey(f.Key, row.Key, col.Code)] = val.Value // exactly, however many digits
 				}
 			}
 		}

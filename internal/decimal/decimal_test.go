@@ -217,3 +217,24 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestAmbiguous(t *testing.T) {
+	t.Parallel()
+	for raw, want := range map[string]bool{
+		"12,345": true, "1,234": true, "-123,456": true, "999,000": true,
+		"0,125": false, "12,34": false, "12,3456": false, "1.234": false, "1,234.5": false, "1234,567": false, "12,345,678": false,
+	} {
+		if got := Ambiguous(raw); got != want {
+			t.Errorf("Ambiguous(%q) = %v", raw, got)
+		}
+	}
+	if msg := AmbiguousMessage("12,345"); !strings.Contains(msg, "ghi 12.345 nếu là hàng nghìn, hoặc 12,3450 nếu là phần thập phân") {
+		t.Errorf("message %q", msg)
+	}
+	// Both ways it suggests read unambiguously.
+	for _, s := range []string{"12.345", "12,3450"} {
+		if Ambiguous(s) {
+			t.Errorf("%s is ambiguous", s)
+		}
+	}
+}

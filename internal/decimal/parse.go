@@ -160,3 +160,26 @@ func split(s string) (intPart, frac string, ok bool) {
 	}
 	return strings.Join(groups, ""), frac, true
 }
+
+// Ambiguous reports whether typed text could be either reading: one to
+// three digits, a single comma, then exactly three digits ("12,345" is
+// 12,345 the Vietnamese way and 12345 the English way). The page writes
+// such numbers itself, so a save takes them back when they are what it
+// showed for the stored value, and refuses them (AmbiguousMessage) when
+// they are typed new.
+func Ambiguous(raw string) bool {
+	s := strings.TrimSpace(raw)
+	s = strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(s, "-"), "\u2212"), "+")
+	whole, frac, ok := strings.Cut(s, ",")
+	if !ok || len(frac) != 3 || len(whole) < 1 || len(whole) > 3 || whole[0] == '0' {
+		return false
+	}
+	return strings.Trim(whole+frac, "0123456789") == ""
+}
+
+// AmbiguousMessage says how to write what Ambiguous refuses.
+func AmbiguousMessage(raw string) string {
+	s := strings.TrimSpace(raw)
+	return "Không rõ «" + s + "» là hàng nghìn hay phần thập phân: ghi " + strings.Replace(s, ",", ".", 1) +
+		" nếu là hàng nghìn, hoặc " + s + "0 nếu là phần thập phân."
+}

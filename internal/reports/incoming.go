@@ -21,7 +21,8 @@ type IncomingChange struct {
 	Row           forms.Row
 	Column        forms.Column
 	Key           string
-	Before, After string // as the page shows them; "" for blank
+	Before, After string           // as the page shows them; "" for blank
+	Number        *decimal.Decimal // the incoming number, exactly; nil for text
 	Ignored       string
 }
 
@@ -48,7 +49,7 @@ func (c *Content) Changes(f *forms.Form, in Incoming) []IncomingChange {
 				if isNumber && stored.Equal(x) {
 					continue
 				}
-				change.After = x.Format()
+				change.After, change.Number = x.Format(), &x
 			} else if t, ok := texts[key]; ok {
 				if t == c.Values[key] {
 					continue

@@ -18,7 +18,11 @@ import (
 // Draft is what an official sends when saving: every input cell and
 // section as typed, and the revision the page was loaded at.
 type Draft struct {
-	Values   map[string]string // CellKey → typed text
+	Values map[string]string // CellKey → typed text
+	// Numbers are cells given exactly by a machine (the consolidation's
+	// prefill, the API's JSON numbers, a workbook's cells): taken as they
+	// are, never read again as typed text. They win over Values.
+	Numbers  map[string]decimal.Decimal
 	Sections map[string]string // section key → HTML, sanitised by the caller
 	Revision int
 }
@@ -74,6 +78,11 @@ func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64) ([]Probl
 		return nil, 0, nil, err
 	}
 	inputs := inputCells(tpl)
+	for key := range d.Numbers {
+		if _, ok := inputs[key]; !ok {
+			return nil, 0, nil, apperr.New(apperr.Invalid, "Dữ liệu gửi lên có ô không thuộc biểu mẫu của báo cáo này. Hãy tải lại trang rồi nhập lại.")
+		}
+	}
 	for key := range d.Values {
 		if _, ok := inputs[key]; !ok {
 			return nil, 0, nil, apperr.New(apperr.Invalid, "Dữ liệu gửi lên có ô không thuộc biểu mẫu của báo cáo này. Hãy tải lại trang rồi nhập lại.")
@@ -92,14 +101,42 @@ func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64) ([]Probl
 	var problems []Problem
 	numbers := map[string]decimal.Decimal{}
 	texts := map[string]string{}
+	stored, err := s.storedNumbers(ctx, r.ID)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	for key, x := range d.Numbers {
+		if inputs[key].Type == forms.Text {
+			texts[key] = x.Format() // a number sent for a text cell is its text
+			continue
+		}
+		numbers[key] = x
+		if msg := inputs[key].Check(x); msg != "" {
+			problems = append(problems, Problem{key, msg})
+		}
+	}
 	for key, raw := range d.Values {
 		raw = vn.Clean(raw)
-		if raw == "" {
+		if _, exact := d.Numbers[key]; raw == "" || exact {
 			continue
 		}
 		col := inputs[key]
 		if col.Type == forms.Text {
 			texts[key] = vn.Truncate(raw, maxText)
+			continue
+		}
+		// What the page showed for the stored value is that value: posting
+		// it back never changes it, whatever the spelling rules say.
+		if x, ok := stored[key]; ok && raw == col.Format(x) {
+			numbers[key] = x
+			if msg := col.Check(x); msg != "" {
+				problems = append(problems, Problem{key, msg})
+			}
+			continue
+		}
+		if decimal.Ambiguous(raw) {
+			texts[key] = vn.Truncate(raw, 100) // kept as typed, refused at submission
+			problems = append(problems, Problem{key, decimal.AmbiguousMessage(raw)})
 			continue
 		}
 		x, err := decimal.Parse(raw)
@@ -266,6 +303,20 @@ func writeValues(ctx context.Context, tx pgx.Tx, reportID int64, numbers map[str
 		DO UPDATE SET num = EXCLUDED.num, txt = EXCLUDED.txt, computed = EXCLUDED.computed`,
 		reportID, forms, rowKeys, cols, nums, txts, comp)
 	return changed, err
+}
+
+// storedNumbers reads the typed (not computed) numbers of a report.
+func (s *Store) storedNumbers(ctx context.Context, reportID int64) (map[string]decimal.Decimal, error) {
+	rows, _ := s.db.Query(ctx, `SELECT form_key, row_key, col_code, num::text FROM report_values
+		WHERE report_id = $1 AND num IS NOT NULL AND NOT computed`, reportID)
+	out := map[string]decimal.Decimal{}
+	var form, row, col, num string
+	_, err := pgx.ForEachRow(rows, []any{&form, &row, &col, &num}, func() error {
+		x, err := decimal.ParseCanonical(num)
+		out[CellKey(form, row, col)] = x
+		return err
+	})
+	return out, err
 }
 
 // sameNumber compares canonical text with PostgreSQL's numeric::text,

@@ -322,6 +322,8 @@ func Problems(tpl *forms.Template, c *Content) []Problem {
 			msg := "Phải là một số. " + decimal.Hint
 			if _, err := decimal.Parse(v); err != nil {
 				msg = err.Error()
+			} else if decimal.Ambiguous(v) {
+				msg = decimal.AmbiguousMessage(v)
 			}
 			problems = append(problems, Problem{key, msg})
 		case isNumber:
