@@ -30,11 +30,18 @@ var errWrongCredentials = apperr.New(apperr.Unauthorized,
 // and calls SignedIn when everything passed.
 func (s *Store) Authenticate(ctx context.Context, username, password string) (*Account, error) {
 	now := s.Now()
-	a, err := s.AccountByUsername(ctx, username)
+	// A sign-in may wait long for a hasher in a storm, but never long for
+	// the database: a frozen database gives the outage page within the
+	// usual deadline.
+	lookup, cancel := s.dbContext(ctx)
+	a, err := s.AccountByUsername(lookup, username)
+	cancel()
 	if apperr.Code(err) == apperr.NotFound {
 		if _, err := checkPassword(ctx, dummyHash, password); err != nil {
 			return nil, err
 		}
+		ctx, cancel := s.dbContext(ctx)
+		defer cancel()
 		name := strings.ToLower(strings.TrimSpace(username))
 		ctx = audit.WithActor(ctx, withName(audit.ActorFrom(ctx), name))
 		if err := audit.Record(ctx, s.db, audit.Event{Action: "signin.failure", Detail: map[string]any{"reason": "unknown_username"}}); err != nil {
@@ -50,6 +57,8 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (*A
 	if err != nil {
 		return nil, err // the official left while waiting: nothing counted
 	}
+	ctx, cancel = s.dbContext(ctx)
+	defer cancel()
 	if a.Locked(now) {
 		if err := s.recordFailure(ctx, a, "locked"); err != nil {
 			return nil, err
@@ -79,6 +88,15 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (*A
 		return nil, apperr.New(apperr.Forbidden, "Đơn vị của tài khoản này đã ngừng hoạt động. Hãy liên hệ quản trị hệ thống.")
 	}
 	return a, nil
+}
+
+// dbContext bounds the database work of a sign-in by DBTimeout (the
+// request deadline), apart from the wait for a hasher.
+func (s *Store) dbContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if s.DBTimeout <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, s.DBTimeout)
 }
 
 func lockedError(a *Account) error {

@@ -25,7 +25,10 @@ type Store struct {
 	LockoutAfter  int
 	LockoutFor    time.Duration
 	InactiveAfter time.Duration
-	Now           func() time.Time
+	// DBTimeout bounds a sign-in's database work (the request deadline),
+	// which may otherwise wait long for a password hasher; 0: no bound.
+	DBTimeout time.Duration
+	Now       func() time.Time
 }
 
 // NewStore returns a Store with the rules of SPEC §7.

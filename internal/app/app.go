@@ -51,6 +51,7 @@ func New(cfg *config.Config, db *database.DB) *App {
 	a.Accounts.LockoutAfter = cfg.LockoutAfter
 	a.Accounts.LockoutFor = cfg.LockoutFor
 	a.Accounts.InactiveAfter = cfg.InactiveAfter
+	a.Accounts.DBTimeout = cfg.RequestTimeout
 	a.Regimes = regimes.NewStore(db)
 	a.Assignments = assignments.NewStore(db)
 	a.Reports = reports.NewStore(db)
