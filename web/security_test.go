@@ -176,7 +176,7 @@ func TestLockoutAndAdminUnlock(t *testing.T) {
 			t.Fatalf("attempt %d: %d %q, want 401 %q", i, code, message.FindString(body), want)
 		}
 	}
-	if n := h.count(`SELECT count(*) FROM river_job WHERE kind = 'notify_event' AND args->>'what' = 'account_locked' AND (args->>'account_id')::bigint = $1`, user.ID); n != 1 {
+	if n := h.count(`SELECT count(*) FROM river_job WHERE kind = 'account_locked' AND (args->>'account_id')::bigint = $1`, user.ID); n != 1 {
 		t.Fatalf("%d account-locked notifications queued for the unit admin, want 1", n)
 	}
 	cookie, csrf := h.sessionFor(admin)

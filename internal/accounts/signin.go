@@ -12,7 +12,7 @@ import (
 
 	"baocao/internal/apperr"
 	"baocao/internal/audit"
-	"baocao/internal/notify"
+	"baocao/internal/events"
 	"baocao/internal/vn"
 )
 
@@ -134,7 +134,7 @@ func (s *Store) failSignIn(ctx context.Context, a *Account, reason string) error
 				Detail: map[string]any{"failures": failures}}); err != nil {
 				return err
 			}
-			return notify.QueueAccountLocked(ctx, tx, a.ID)
+			return events.Emit(ctx, tx, Locked{AccountID: a.ID})
 		})
 		if err != nil {
 			return err

@@ -10,6 +10,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
+	"baocao/internal/accounts"
+	"baocao/internal/events"
 	"baocao/internal/vn"
 )
 
@@ -41,12 +43,11 @@ func deliver(ctx context.Context, tx pgx.Tx, n note) error {
 	if err != nil || len(ids) == 0 {
 		return err
 	}
-	jobs := make([]river.InsertManyParams, len(ids))
+	mails := make([]river.JobArgs, len(ids))
 	for i, id := range ids {
-		jobs[i] = river.InsertManyParams{Args: mailArgs{NotificationID: id}}
+		mails[i] = mailArgs{NotificationID: id}
 	}
-	_, err = inserter.InsertManyTx(ctx, tx, jobs)
-	return err
+	return events.EmitMany(ctx, tx, mails...)
 }
 
 // reportInfo is what a notification says about a report.
@@ -90,10 +91,14 @@ func reportInfos(ctx context.Context, tx pgx.Tx, where string, args ...any) ([]r
 
 // unitUsers lists the active users of a unit holding any of rights (any
 // user when none is given).
-func unitUsers(ctx context.Context, tx pgx.Tx, unitID int64, rights ...string) ([]int64, error) {
+func unitUsers(ctx context.Context, tx pgx.Tx, unitID int64, rights ...accounts.Right) ([]int64, error) {
+	var names []string
+	for _, r := range rights {
+		names = append(names, string(r))
+	}
 	rows, _ := tx.Query(ctx, `SELECT id FROM accounts
-		WHERE unit_id = $1 AND tier = 'user' AND disabled_at IS NULL AND ($2::text[] IS NULL OR rights && $2)
-		ORDER BY id`, unitID, rights)
+		WHERE unit_id = $1 AND tier = $3 AND disabled_at IS NULL AND ($2::text[] IS NULL OR rights && $2)
+		ORDER BY id`, unitID, names, accounts.User)
 	return pgx.CollectRows(rows, pgx.RowTo[int64])
 }
 
@@ -103,7 +108,7 @@ func reportNote(ctx context.Context, tx pgx.Tx, e eventArgs, r reportInfo, key s
 	kind := e.What
 	n := note{kind: kind, key: key, link: r.link()}
 	what := r.what()
-	var rights []string
+	var rights []accounts.Right
 	switch kind {
 	case PeriodOpened:
 		n.title = "Kỳ báo cáo mới: " + r.subject()
@@ -129,11 +134,11 @@ func reportNote(ctx context.Context, tx pgx.Tx, e eventArgs, r reportInfo, key s
 	case AwaitingApproval:
 		n.title = "Báo cáo chờ duyệt: " + r.subject()
 		n.body = fmt.Sprintf("Đã trình %s; báo cáo đang chờ lãnh đạo duyệt, ký số.", what)
-		rights = []string{"approve"}
+		rights = []accounts.Right{accounts.Approve}
 	case AwaitingSending:
 		n.title = "Báo cáo chờ gửi: " + r.subject()
 		n.body = fmt.Sprintf("Đã ký số %s; báo cáo đang chờ gửi đến %s (hạn gửi %s).", what, r.Receiver, vn.Date(r.Deadline))
-		rights = []string{"send"}
+		rights = []accounts.Right{accounts.Send}
 	default:
 		return n, fmt.Errorf("notification kind %q is not about a report", kind)
 	}
@@ -157,8 +162,8 @@ func lockedNote(ctx context.Context, tx pgx.Tx, accountID int64, key string) (no
 		"Nếu đúng là người dùng quên mật khẩu, quản trị có thể mở khóa và cấp lại mật khẩu.", username, name, unit, vn.DateTime(until))
 	rows, _ := tx.Query(ctx, `SELECT a.id FROM accounts a, accounts locked
 		WHERE locked.id = $1 AND a.id <> locked.id AND a.disabled_at IS NULL
-		  AND (a.tier = 'system_admin' OR (a.tier = 'unit_admin' AND a.unit_id = locked.unit_id))
-		ORDER BY a.id`, accountID)
+		  AND (a.tier = $2 OR (a.tier = $3 AND a.unit_id = locked.unit_id))
+		ORDER BY a.id`, accountID, accounts.SystemAdmin, accounts.UnitAdmin)
 	n.to, err = pgx.CollectRows(rows, pgx.RowTo[int64])
 	return n, err
 }

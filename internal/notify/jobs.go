@@ -9,7 +9,9 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
+	"baocao/internal/accounts"
 	"baocao/internal/database"
+	"baocao/internal/reports"
 	"baocao/internal/vn"
 )
 
@@ -49,7 +51,21 @@ func New(db *database.DB, mailer *Mailer, log *slog.Logger) *Service {
 // periodic deadline scan (hourly, by the queue's leader). A failed job is
 // retried with river's exponential backoff.
 func (s *Service) Register(workers *river.Workers) []*river.PeriodicJob {
-	river.AddWorker(workers, river.WorkFunc(s.workEvent))
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[eventArgs]) error {
+		return s.workEvent(ctx, job.ID, job.Args)
+	}))
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[reports.Moved]) error {
+		if e, ok := moved(job.Args); ok {
+			return s.workEvent(ctx, job.ID, e)
+		}
+		return nil
+	}))
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[reports.PeriodOpened]) error {
+		return s.workEvent(ctx, job.ID, eventArgs{What: PeriodOpened, PeriodID: job.Args.PeriodID})
+	}))
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[accounts.Locked]) error {
+		return s.workEvent(ctx, job.ID, eventArgs{What: AccountLocked, AccountID: job.Args.AccountID})
+	}))
 	river.AddWorker(workers, river.WorkFunc(s.workMail))
 	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, _ *river.Job[scanArgs]) error {
 		_, err := s.Scan(ctx)
@@ -59,13 +75,12 @@ func (s *Service) Register(workers *river.Workers) []*river.PeriodicJob {
 		func() (river.JobArgs, *river.InsertOpts) { return scanArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})}
 }
 
-// workEvent turns an event into notifications. The dedupe key of events
-// that may repeat (a report returned twice) is the job's own id, so a
-// retried job notifies nobody twice.
-func (s *Service) workEvent(ctx context.Context, job *river.Job[eventArgs]) error {
-	a := job.Args
+// workEvent turns the event of job jobID into notifications. The dedupe
+// key of events that may repeat (a report returned twice) is the job's
+// own id, so a retried job notifies nobody twice.
+func (s *Service) workEvent(ctx context.Context, jobID int64, a eventArgs) error {
 	return s.db.Tx(ctx, func(tx pgx.Tx) error {
-		key := fmt.Sprintf("%s/job/%d", a.What, job.ID)
+		key := fmt.Sprintf("%s/job/%d", a.What, jobID)
 		switch a.What {
 		case AccountLocked:
 			n, err := lockedNote(ctx, tx, a.AccountID, key)

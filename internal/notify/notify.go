@@ -7,13 +7,10 @@
 package notify
 
 import (
-	"context"
 	"slices"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"baocao/internal/reports"
 )
 
 // Kind is what a notification is about.
@@ -79,7 +76,10 @@ type Notification struct {
 // Unread reports whether the account has not marked it read.
 func (n Notification) Unread() bool { return n.ReadAt.IsZero() }
 
-// eventArgs is a job: something happened that some accounts must hear of.
+// eventArgs is what happened that some accounts must hear of: the
+// domain's events (reports.Moved, reports.PeriodOpened, accounts.Locked)
+// as notify words them. It was also the job of events queued before the
+// domain emitted its own ("notify_event"), still worked.
 type eventArgs struct {
 	What      Kind   `json:"what"`
 	ReportID  int64  `json:"report_id,omitempty"`
@@ -91,41 +91,14 @@ type eventArgs struct {
 
 func (eventArgs) Kind() string { return "notify_event" }
 
-// inserter queues jobs inside the caller's transaction. Inserting needs
-// no pool and no settings, so one serves every store.
-var inserter = func() *river.Client[pgx.Tx] {
-	c, err := river.NewClient(riverpgxv5.New(nil), &river.Config{})
-	if err != nil {
-		panic(err)
-	}
-	return c
-}()
-
-// QueueReportMoved queues the notifications of a report's transition
-// (action as in reports.Action, with its reason); actions nobody is told
-// of are ignored.
-func QueueReportMoved(ctx context.Context, tx pgx.Tx, reportID int64, action, reason string) error {
-	kind, ok := map[string]Kind{
-		"submit": AwaitingApproval, "sign": AwaitingSending, "accept": Accepted,
-		"return": Returned, "return_internal": Returned,
-	}[action]
-	if !ok {
-		return nil
-	}
-	args := eventArgs{What: kind, ReportID: reportID, Internal: action == "return_internal", Reason: reason}
-	_, err := inserter.InsertTx(ctx, tx, args, nil)
-	return err
+// movedKinds are the transitions officials are told of.
+var movedKinds = map[reports.Action]Kind{
+	reports.Submit: AwaitingApproval, reports.Sign: AwaitingSending, reports.Accept: Accepted,
+	reports.Return: Returned, reports.ReturnInternal: Returned,
 }
 
-// QueuePeriodOpened queues the notifications of the reports created in a period.
-func QueuePeriodOpened(ctx context.Context, tx pgx.Tx, periodID int64) error {
-	_, err := inserter.InsertTx(ctx, tx, eventArgs{What: PeriodOpened, PeriodID: periodID}, nil)
-	return err
-}
-
-// QueueAccountLocked queues the notifications of an account locked after too
-// many failed sign-ins.
-func QueueAccountLocked(ctx context.Context, tx pgx.Tx, accountID int64) error {
-	_, err := inserter.InsertTx(ctx, tx, eventArgs{What: AccountLocked, AccountID: accountID}, nil)
-	return err
+// moved words a report's transition, if anyone is told of it.
+func moved(e reports.Moved) (eventArgs, bool) {
+	kind, ok := movedKinds[e.Action]
+	return eventArgs{What: kind, ReportID: e.ReportID, Internal: e.Action == reports.ReturnInternal, Reason: e.Reason}, ok
 }

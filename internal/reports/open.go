@@ -13,7 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"baocao/internal/database"
-	"baocao/internal/notify"
+	"baocao/internal/events"
 	"baocao/internal/periods"
 	"baocao/internal/vn"
 )
@@ -127,7 +127,7 @@ func openPeriod(ctx context.Context, tx pgx.Tx, regimeID, version int64, p perio
 		created += int(tag.RowsAffected())
 	}
 	if created > 0 && tell {
-		if err := notify.QueuePeriodOpened(ctx, tx, periodID); err != nil {
+		if err := events.Emit(ctx, tx, PeriodOpened{PeriodID: periodID}); err != nil {
 			return 0, err
 		}
 	}

@@ -12,8 +12,8 @@ import (
 	"baocao/internal/apperr"
 	"baocao/internal/audit"
 	"baocao/internal/decimal"
+	"baocao/internal/events"
 	"baocao/internal/forms"
-	"baocao/internal/notify"
 	"baocao/internal/vn"
 )
 
@@ -246,7 +246,7 @@ func (s *Store) move(ctx context.Context, r *Report, a Action, reason string, ma
 			r.ID, actor.AccountID, actor.Name, string(a), r.Status, t.to, version, reason, actor.IP, detail); err != nil {
 			return err
 		}
-		if err := notify.QueueReportMoved(ctx, tx, r.ID, string(a), reason); err != nil {
+		if err := events.Emit(ctx, tx, Moved{ReportID: r.ID, Action: a, Reason: reason}); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Event{Action: "report." + string(a), ObjectType: "report", ObjectID: r.ID, UnitID: r.UnitID,

@@ -1,0 +1,23 @@
+package reports
+
+// The events of reports, emitted (internal/events) in the transaction of
+// the change: whoever reacts to them (notify) registers a worker for their
+// kind.
+
+// Moved is a report's transition by Action, with the official's reason
+// for a return.
+type Moved struct {
+	ReportID int64  `json:"report_id"`
+	Action   Action `json:"action"`
+	Reason   string `json:"reason,omitempty"`
+}
+
+func (Moved) Kind() string { return "report_moved" }
+
+// PeriodOpened is the creation of a period's reports, one per unit
+// assigned.
+type PeriodOpened struct {
+	PeriodID int64 `json:"period_id"`
+}
+
+func (PeriodOpened) Kind() string { return "period_opened" }
