@@ -3,17 +3,22 @@ package web
 import (
 	"archive/zip"
 	"bytes"
+	"context"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"baocao/internal/accounts"
+	"baocao/internal/jobs"
+	"baocao/internal/notify"
 )
 
 // TestPeriodArchive: the receiver asks for the whole period; the page
@@ -43,21 +48,16 @@ func TestPeriodArchive(t *testing.T) {
 		t.Errorf("file before it is ready: %d, want 409", code)
 	}
 
-	// Two instances' workers at once: exactly one builds it.
-	var wg sync.WaitGroup
-	built := make([]int, 2)
-	for i := range built {
-		wg.Go(func() {
-			n, err := h.s.archives.BuildWaiting(h.ctx)
-			if err != nil {
-				t.Error(err)
-			}
-			built[i] = n
-		})
-	}
-	wg.Wait()
-	if built[0]+built[1] != 1 {
-		t.Fatalf("built %v, want exactly one archive", built)
+	// Two instances' job runners: the request's job is worked once.
+	h.startJobs(t, 2)
+	waitFor(t, "the archive to be built", func() bool {
+		return strings.Contains(h.do(http.MethodGet, page, cookie, nil).Body.String(), "Tệp đã sẵn sàng")
+	})
+	waitFor(t, "the archive job to complete", func() bool {
+		return h.count(`SELECT count(*) FROM river_job WHERE kind = 'build_archive' AND state = 'completed'`) == 1
+	})
+	if n := h.count(`SELECT count(*) FROM river_job WHERE kind = 'build_archive' AND attempt = 1 AND max_attempts = 3`); n != 1 {
+		t.Fatalf("%d archive jobs worked once with retries left, want 1 (retries, so that a stopped instance's job is worked again)", n)
 	}
 	body := h.do(http.MethodGet, page, cookie, nil).Body.String()
 	if !strings.Contains(body, "Tệp đã sẵn sàng") || strings.Contains(body, "hx-trigger") {
@@ -107,33 +107,31 @@ func TestPeriodArchive(t *testing.T) {
 		t.Errorf("zip holds %q, want %q", names, want)
 	}
 
-	// An archive whose instance stopped mid-way (its lease ran out) is
-	// built again by another; one still leased is left alone.
-	var stale, leased int64
-	for _, lease := range []struct {
-		until string
-		id    *int64
-	}{{"-1 minute", &stale}, {"1 minute", &leased}} {
-		if err := h.db.QueryRow(h.ctx, `
-			INSERT INTO period_archives (period_id, receiver_unit_id, status, done, lease_until)
-			VALUES ($1, $2, 'running', 1, now() + $3::interval) RETURNING id`, period, receiver.UnitID, lease.until).Scan(lease.id); err != nil {
+	// An archive whose instance stopped mid-way is built again from the
+	// start when river rescues its job; a finished one is left alone.
+	var stale int64
+	if err := h.db.QueryRow(h.ctx, `
+		INSERT INTO period_archives (period_id, receiver_unit_id, status, done)
+		VALUES ($1, $2, 'running', 1) RETURNING id`, period, receiver.UnitID).Scan(&stale); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := h.s.archives.Work(h.ctx, stale, false); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if n, err := h.s.archives.BuildWaiting(h.ctx); n != 1 || err != nil {
-		t.Fatalf("built %d (%v), want the stale one only", n, err)
-	}
-	var staleStatus, leasedStatus string
-	if err := h.db.QueryRow(h.ctx, `SELECT (SELECT status FROM period_archives WHERE id = $1), (SELECT status FROM period_archives WHERE id = $2)`,
-		stale, leased).Scan(&staleStatus, &leasedStatus); err != nil || staleStatus != "done" || leasedStatus != "running" {
-		t.Errorf("stale %s, leased %s (%v); want done, running", staleStatus, leasedStatus, err)
+	var staleStatus string
+	var done, total int
+	if err := h.db.QueryRow(h.ctx, `SELECT status, done, total FROM period_archives WHERE id = $1`, stale).Scan(&staleStatus, &done, &total); err != nil ||
+		staleStatus != "done" || done != 2 || total != 2 {
+		t.Errorf("rescued archive: %s, %d of %d (%v); want done, 2 of 2", staleStatus, done, total, err)
 	}
 
 	// A week after it was built, the archive is deleted.
 	if _, err := h.db.Exec(h.ctx, `UPDATE period_archives SET finished_at = now() - interval '8 days' WHERE id = $1`, stale); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.s.archives.BuildWaiting(h.ctx); err != nil {
+	if _, err := h.s.archives.Purge(h.ctx); err != nil {
 		t.Fatal(err)
 	}
 	if n := h.count(`SELECT count(*) FROM period_archives WHERE id = $1`, stale); n != 0 {
@@ -144,5 +142,38 @@ func TestPeriodArchive(t *testing.T) {
 	cookie, _ = h.sessionFor(outsider)
 	if code := h.do(http.MethodGet, page+"/file", cookie, nil).Code; code != http.StatusNotFound {
 		t.Errorf("another receiver downloading: %d, want 404", code)
+	}
+}
+
+// startJobs runs n server instances' job runners (every kind of work the
+// stores queue, and the notifications) on the harness's database until
+// the test ends.
+func (h *harness) startJobs(t testing.TB, n int) {
+	t.Helper()
+	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	for range n {
+		r, err := jobs.New(h.db, log, jobs.Work{Notifications: notify.New(h.db, &notify.Mailer{}, log), Archives: h.s.archives, Gov: h.s.gov}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Start(h.ctx); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			_ = r.Stop(ctx)
+		})
+	}
+}
+
+// waitFor polls cond until it holds, failing the test after two minutes
+// (a loaded machine's worst case: the condition, not the time, is tested).
+func waitFor(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(2 * time.Minute); !cond(); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting for %s", what)
+		}
 	}
 }

@@ -90,11 +90,7 @@ func TestBrowserDashboards(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#archive-progress`)),
 		shots.take("archive-waiting"),
 		chromedp.Func(func(context.Context, *chromedp.Target) error {
-			go func() {
-				if _, err := h.s.archives.BuildWaiting(h.ctx); err != nil {
-					t.Error(err)
-				}
-			}()
+			h.startJobs(t, 1) // the server's job runner
 			return nil
 		}),
 		chromedp.WaitVisible(chromedp.CSS(`#archive-progress a[href$="/file"]`)),

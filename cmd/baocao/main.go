@@ -206,7 +206,7 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, lo
 		log.Warn("SMTP_HOST is not set: notifications are shown in the application only, e-mails are logged and skipped")
 	}
 	notifications := notify.New(db, &notify.Mailer{SMTP: cfg.SMTP, BaseURL: cfg.BaseURL}, log)
-	runner, err := jobs.New(db, log, notifications, jobs.Schedule(a))
+	runner, err := jobs.New(db, log, jobs.WorkOf(a, notifications), jobs.Schedule(a))
 	if err != nil {
 		return err
 	}

@@ -3,12 +3,10 @@
 // signed document when there is one) and one workbook of the period (the
 // list of reports, then a sheet per consolidated form), in one .zip.
 //
-// The work and its progress live in PostgreSQL (period_archives), so that
-// any server instance may build an archive another one was asked for, and
-// every instance shows the same progress: an instance claims a waiting
-// archive with FOR UPDATE SKIP LOCKED and holds it by a lease it renews
-// after each report; an archive whose lease ran out (its instance
-// stopped) is claimed again.
+// The request queues a river job (Build) in its transaction, which any
+// server instance may work; the progress lives in period_archives, so
+// every instance shows the same. The job of an instance that stopped is
+// rescued by river and built again from the start.
 package archives
 
 import (
@@ -21,11 +19,13 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
 
 	"baocao/internal/apperr"
 	"baocao/internal/consolidation"
 	"baocao/internal/database"
 	"baocao/internal/documents"
+	"baocao/internal/events"
 	"baocao/internal/formula"
 	"baocao/internal/reports"
 	"baocao/internal/vn"
@@ -40,12 +40,8 @@ const (
 	Failed  = "failed"
 )
 
-// lease is how long a claim holds without progress; kept is how long a
-// finished archive stays to be downloaded.
-const (
-	lease = 2 * time.Minute
-	kept  = 7 * 24 * time.Hour
-)
+// kept is how long a finished archive stays to be downloaded.
+const kept = 7 * 24 * time.Hour
 
 // Archive is one request for a period's archive.
 type Archive struct {
@@ -78,16 +74,22 @@ func NewStore(db *database.DB, r *reports.Store, d *documents.Store) *Store {
 // starting another.
 func (s *Store) Request(ctx context.Context, periodID, receiverID, accountID int64) (*Archive, error) {
 	var id int64
-	err := s.db.QueryRow(ctx, `
-		SELECT id FROM period_archives
-		WHERE period_id = $1 AND receiver_unit_id = $2 AND status IN ('queued', 'running')
-		ORDER BY id DESC LIMIT 1`, periodID, receiverID).Scan(&id)
-	if errors.Is(err, pgx.ErrNoRows) {
-		err = s.db.QueryRow(ctx, `
+	err := s.db.Tx(ctx, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `
+			SELECT id FROM period_archives
+			WHERE period_id = $1 AND receiver_unit_id = $2 AND status IN ('queued', 'running')
+			ORDER BY id DESC LIMIT 1`, periodID, receiverID).Scan(&id)
+		if !errors.Is(err, pgx.ErrNoRows) {
+			return err
+		}
+		if err := tx.QueryRow(ctx, `
 			INSERT INTO period_archives (period_id, receiver_unit_id, requested_by, total)
 			VALUES ($1, $2, nullif($3, 0), (SELECT count(*) FROM reports WHERE period_id = $1 AND receiver_unit_id = $2 AND sent_at IS NOT NULL))
-			RETURNING id`, periodID, receiverID, accountID).Scan(&id)
-	}
+			RETURNING id`, periodID, receiverID, accountID).Scan(&id); err != nil {
+			return err
+		}
+		return events.Emit(ctx, tx, Build{ArchiveID: id})
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -129,35 +131,64 @@ func (s *Store) Purge(ctx context.Context) (int, error) {
 	return int(tag.RowsAffected()), err
 }
 
-// RunNext builds the next waiting archive, if any, and returns how many it
-// built (0 or 1). A failure is recorded on the archive for the official
-// and returned for the log.
-func (s *Store) RunNext(ctx context.Context) (int, error) {
-	var id, periodID, receiverID int64
+// Build is the job of building archive ArchiveID. A job that fails, or
+// whose instance stopped, is tried again (river's backoff) up to three
+// times; the last failure is shown on the archive's page.
+type Build struct {
+	ArchiveID int64 `json:"archive_id"`
+}
+
+func (Build) Kind() string                 { return "build_archive" }
+func (Build) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 3} }
+
+// buildTimeout bounds one attempt: the PDFs of a large period are mostly
+// stored documents, copied.
+const buildTimeout = 5 * time.Minute
+
+// Register adds the building of archives to a job runner's workers.
+func (s *Store) Register(workers *river.Workers) { river.AddWorker(workers, &builder{s: s}) }
+
+type builder struct {
+	river.WorkerDefaults[Build]
+	s *Store
+}
+
+func (b *builder) Timeout(*river.Job[Build]) time.Duration { return buildTimeout }
+
+func (b *builder) Work(ctx context.Context, job *river.Job[Build]) error {
+	return b.s.Work(ctx, job.Args.ArchiveID, job.Attempt >= job.MaxAttempts)
+}
+
+// Work builds archive id from the start (a retried or rescued job builds
+// it again). A failure is recorded on the archive for the official when
+// last says no attempt follows, and returned for the log and the retry.
+func (s *Store) Work(ctx context.Context, id int64, last bool) error {
+	var periodID, receiverID int64
 	err := s.db.QueryRow(ctx, `
-		UPDATE period_archives SET status = 'running', done = 0, lease_until = now() + $1::interval
-		WHERE id = (
-			SELECT id FROM period_archives
-			WHERE status = 'queued' OR (status = 'running' AND lease_until < now())
-			ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
-		RETURNING id, period_id, receiver_unit_id`, lease.String()).Scan(&id, &periodID, &receiverID)
+		UPDATE period_archives SET status = 'running', done = 0
+		WHERE id = $1 AND status IN ('queued', 'running')
+		RETURNING period_id, receiver_unit_id`, id).Scan(&periodID, &receiverID)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, nil
+		return nil // built already, or failed for good
 	}
 	if err != nil {
-		return 0, err
+		return err
 	}
 	name, file, err := s.build(ctx, id, periodID, receiverID)
 	if err != nil {
-		_, ferr := s.db.Exec(ctx, `
-			UPDATE period_archives SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`,
-			id, "Không tạo được tệp: "+apperr.Message(err))
-		return 1, errors.Join(fmt.Errorf("archive %d of period %d: %w", id, periodID, err), ferr)
+		err = fmt.Errorf("archive %d of period %d: %w", id, periodID, err)
+		if last {
+			_, ferr := s.db.Exec(ctx, `
+				UPDATE period_archives SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`,
+				id, "Không tạo được tệp: "+apperr.Message(err))
+			err = errors.Join(err, ferr)
+		}
+		return err
 	}
 	_, err = s.db.Exec(ctx, `
-		UPDATE period_archives SET status = 'done', file = $2, file_name = $3, finished_at = now(), lease_until = NULL
+		UPDATE period_archives SET status = 'done', file = $2, file_name = $3, finished_at = now()
 		WHERE id = $1`, id, file, name)
-	return 1, err
+	return err
 }
 
 // build writes the zip: one PDF per report sent to the receiver, in the
@@ -198,8 +229,7 @@ func (s *Store) build(ctx context.Context, id, periodID, receiverID int64) (stri
 		if err := add(fmt.Sprintf("%03d - %s.pdf", i+1, u.Unit), pdf); err != nil {
 			return "", nil, err
 		}
-		if _, err := s.db.Exec(ctx, `UPDATE period_archives SET done = $2, lease_until = now() + $3::interval WHERE id = $1`,
-			id, i+1, lease.String()); err != nil {
+		if _, err := s.db.Exec(ctx, `UPDATE period_archives SET done = $2 WHERE id = $1`, id, i+1); err != nil {
 			return "", nil, err
 		}
 	}
@@ -264,21 +294,4 @@ func boardTable(board []consolidation.UnitStatus, regime, label string) xlsx.Tab
 		t.Rows = append(t.Rows, []any{i + 1, u.Unit, u.State, vn.Date(u.Deadline), vn.DateTime(u.SentAt)})
 	}
 	return t
-}
-
-// BuildWaiting deletes the archives past their week, then builds the
-// waiting ones one after another, for the background job every instance
-// runs; it returns how many it built.
-func (s *Store) BuildWaiting(ctx context.Context) (int, error) {
-	if _, err := s.Purge(ctx); err != nil {
-		return 0, err
-	}
-	n := 0
-	for {
-		built, err := s.RunNext(ctx)
-		n += built
-		if built == 0 || err != nil {
-			return n, err
-		}
-	}
 }

@@ -45,3 +45,21 @@ func EmitMany(ctx context.Context, tx pgx.Tx, es ...river.JobArgs) error {
 	_, err := inserter.InsertManyTx(ctx, tx, params)
 	return err
 }
+
+// Listener reacts to an event of type E; jobID is the event's job, a key
+// for what must happen once however often the event is worked.
+type Listener[E river.JobArgs] func(ctx context.Context, jobID int64, e E) error
+
+// Listen makes listeners, in turn, the worker of the events of type E.
+// When one fails, river works the event again later and every listener
+// hears it again: each must be idempotent.
+func Listen[E river.JobArgs](workers *river.Workers, listeners ...Listener[E]) {
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[E]) error {
+		for _, l := range listeners {
+			if err := l(ctx, job.ID, job.Args); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+}

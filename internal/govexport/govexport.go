@@ -3,10 +3,12 @@
 // official interface is distributed by the Government Office and is not
 // public: the rest of baocao knows only Exporter and Package, and
 // HTTPExporter pushes the Package as the JSON documented in
-// docs/gov-export.md to a configured URL. Deliveries wait in PostgreSQL
-// (gov_deliveries) and are retried with backoff by whichever server
-// instance takes them first (FOR UPDATE SKIP LOCKED), so each is delivered
-// once however many instances run.
+// docs/gov-export.md to a configured URL. When a report of a regime
+// reported on to the Government is accepted (the reports.Moved event),
+// its version's delivery is recorded (gov_deliveries, what the report page
+// shows) and queued as a river job (Deliver), worked by one instance at a
+// time and retried with Backoff, so each is delivered once however many
+// instances run.
 package govexport
 
 import (
@@ -23,12 +25,14 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
 
 	"baocao/internal/apperr"
 	"baocao/internal/audit"
 	"baocao/internal/database"
 	"baocao/internal/decimal"
 	"baocao/internal/documents"
+	"baocao/internal/events"
 	"baocao/internal/forms"
 	"baocao/internal/reports"
 	"baocao/internal/units"
@@ -148,15 +152,19 @@ type Store struct {
 	reports     *reports.Store
 	units       *units.Store
 	documents   *documents.Store
-	Exporter    Exporter // nil: nothing is delivered (not configured)
+	Exporter    Exporter // nil: deliveries wait (not configured)
 	Now         func() time.Time
-	MaxAttempts int
+	Backoff     func(attempt int) time.Duration // the wait after a failed attempt
 }
 
 // NewStore returns a Store delivering through e.
 func NewStore(db *database.DB, rs *reports.Store, us *units.Store, ds *documents.Store, e Exporter) *Store {
-	return &Store{db: db, reports: rs, units: us, documents: ds, Exporter: e, Now: time.Now, MaxAttempts: 12}
+	return &Store{db: db, reports: rs, units: us, documents: ds, Exporter: e, Now: time.Now, Backoff: Backoff}
 }
+
+// maxAttempts is how often a delivery is tried before it is given up
+// (about a day and a half with Backoff); an administrator may retry it.
+const maxAttempts = 12
 
 // Backoff is the wait after the nth failed attempt: 1, 2, 4 … minutes, at
 // most 6 hours.
@@ -196,65 +204,107 @@ func (s *Store) Of(ctx context.Context, r *reports.Report) (*Delivery, error) {
 	return &d, err
 }
 
-// DeliverDue makes every delivery that is due, one at a time, and returns
-// how many it delivered.
-func (s *Store) DeliverDue(ctx context.Context) (int, error) {
-	if s.Exporter == nil {
-		return 0, nil
-	}
-	delivered := 0
-	for {
-		ok, took, err := s.deliverOne(ctx)
-		if err != nil || !took {
-			return delivered, err
-		}
-		if ok {
-			delivered++
-		}
-	}
+// Deliver is the job of delivering one accepted version of a report.
+type Deliver struct {
+	ReportID int64 `json:"report_id"`
+	Version  int   `json:"version"`
 }
 
-// deliverOne takes the next due delivery (skipping those another instance
-// holds), tries it and records the outcome.
-func (s *Store) deliverOne(ctx context.Context) (delivered, took bool, err error) {
-	err = s.db.Tx(ctx, func(tx pgx.Tx) error {
-		var id, reportID int64
-		var version, attempts int
+func (Deliver) Kind() string { return "gov_deliver" }
+func (Deliver) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: maxAttempts, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// ReportMoved records and queues the delivery of a version accepted in a
+// regime reported on to the Government (once: the version's delivery is
+// unique).
+func (s *Store) ReportMoved(ctx context.Context, _ int64, e reports.Moved) error {
+	if e.Action != reports.Accept {
+		return nil
+	}
+	return s.db.Tx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `
+			INSERT INTO gov_deliveries (report_id, version)
+			SELECT r.id, $2 FROM reports r JOIN periods p ON p.id = r.period_id JOIN regimes g ON g.id = p.regime_id
+			WHERE r.id = $1 AND g.gov_export
+			ON CONFLICT DO NOTHING`, e.ReportID, e.Version)
+		if err != nil || tag.RowsAffected() == 0 {
+			return err
+		}
+		return events.Emit(ctx, tx, Deliver{ReportID: e.ReportID, Version: e.Version})
+	})
+}
+
+// Register adds the deliveries to a job runner's workers.
+func (s *Store) Register(workers *river.Workers) { river.AddWorker(workers, &deliverer{s: s}) }
+
+type deliverer struct {
+	river.WorkerDefaults[Deliver]
+	s *Store
+}
+
+func (d *deliverer) NextRetry(job *river.Job[Deliver]) time.Time {
+	return time.Now().Add(d.s.Backoff(job.Attempt))
+}
+
+// notConfiguredWait is how long a delivery waits, while GOV_EXPORT_URL is
+// not set, before it looks again.
+const notConfiguredWait = time.Hour
+
+func (d *deliverer) Work(ctx context.Context, job *river.Job[Deliver]) error {
+	if d.s.Exporter == nil {
+		return river.JobSnooze(notConfiguredWait)
+	}
+	return d.s.Attempt(ctx, job.Args.ReportID, job.Args.Version, job.Attempt, job.MaxAttempts)
+}
+
+// Attempt tries the delivery of a report version, the attempt-th time of
+// at most max, and records the outcome; a failure is returned (for the
+// job to be retried) and recorded as given up at the last attempt.
+func (s *Store) Attempt(ctx context.Context, reportID int64, version, attempt, max int) error {
+	var failed error
+	err := s.db.Tx(ctx, func(tx pgx.Tx) error {
+		var id int64
 		err := tx.QueryRow(ctx, `
-			SELECT id, report_id, version, attempts FROM gov_deliveries
-			WHERE status = 'pending' AND next_attempt_at <= $1
-			ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`, s.Now()).Scan(&id, &reportID, &version, &attempts)
+			SELECT id FROM gov_deliveries WHERE report_id = $1 AND version = $2 AND status = 'pending'
+			FOR UPDATE`, reportID, version).Scan(&id)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return nil
+			return nil // delivered already
 		}
 		if err != nil {
 			return err
 		}
-		took = true
-		attempts++
 		receipt, exportErr := s.export(ctx, reportID, version)
+		failed = exportErr
 		if exportErr == nil {
-			delivered = true
 			if _, err := tx.Exec(ctx, `UPDATE gov_deliveries SET status = 'delivered', attempts = $2, receipt = $3, last_error = '',
-				delivered_at = $4 WHERE id = $1`, id, attempts, truncate(receipt), s.Now()); err != nil {
+				delivered_at = $4 WHERE id = $1`, id, attempt, truncate(receipt), s.Now()); err != nil {
 				return err
 			}
 			return audit.Record(ctx, tx, audit.Event{Action: "report.gov_delivered", ObjectType: "report", ObjectID: reportID,
-				Detail: map[string]any{"version": version, "attempts": attempts, "receipt": truncate(receipt)}})
+				Detail: map[string]any{"version": version, "attempts": attempt, "receipt": truncate(receipt)}})
 		}
 		status := "pending"
-		if attempts >= s.MaxAttempts {
+		if attempt >= max {
 			status = "failed"
 		}
-		_, err = tx.Exec(ctx, `UPDATE gov_deliveries SET status = $2, attempts = $3, last_error = $4, next_attempt_at = $5 WHERE id = $1`,
-			id, status, attempts, truncate(exportErr.Error()), s.Now().Add(Backoff(attempts)))
-		if err == nil && status == "failed" {
-			err = audit.Record(ctx, tx, audit.Event{Action: "report.gov_failed", ObjectType: "report", ObjectID: reportID,
-				Detail: map[string]any{"version": version, "attempts": attempts, "error": truncate(exportErr.Error())}})
+		if _, err := tx.Exec(ctx, `UPDATE gov_deliveries SET status = $2, attempts = $3, last_error = $4, next_attempt_at = $5 WHERE id = $1`,
+			id, status, attempt, truncate(exportErr.Error()), s.Now().Add(s.Backoff(attempt))); err != nil {
+			return err
 		}
-		return err
+		if status == "failed" {
+			if err := audit.Record(ctx, tx, audit.Event{Action: "report.gov_failed", ObjectType: "report", ObjectID: reportID,
+				Detail: map[string]any{"version": version, "attempts": attempt, "error": truncate(exportErr.Error())}}); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
-	return delivered, took, err
+	if err != nil {
+		return err
+	}
+	// Recorded; the job fails so that river tries again later.
+	return failed
 }
 
 func truncate(s string) string {
@@ -266,12 +316,17 @@ func truncate(s string) string {
 
 // Retry puts a failed delivery back in the queue.
 func (s *Store) Retry(ctx context.Context, r *reports.Report) error {
-	tag, err := s.db.Exec(ctx, `UPDATE gov_deliveries SET status = 'pending', next_attempt_at = now(), attempts = 0
-		WHERE report_id = $1 AND version = $2 AND status = 'failed'`, r.ID, r.Version)
-	if err == nil && tag.RowsAffected() == 0 {
-		err = apperr.New(apperr.Conflict, "Báo cáo không có lần gửi lên Hệ thống báo cáo Chính phủ nào bị thất bại.")
-	}
-	return err
+	return s.db.Tx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE gov_deliveries SET status = 'pending', next_attempt_at = now(), attempts = 0
+			WHERE report_id = $1 AND version = $2 AND status = 'failed'`, r.ID, r.Version)
+		if err == nil && tag.RowsAffected() == 0 {
+			err = apperr.New(apperr.Conflict, "Báo cáo không có lần gửi lên Hệ thống báo cáo Chính phủ nào bị thất bại.")
+		}
+		if err != nil {
+			return err
+		}
+		return events.Emit(ctx, tx, Deliver{ReportID: r.ID, Version: r.Version})
+	})
 }
 
 // export builds the package of a report version and hands it over.

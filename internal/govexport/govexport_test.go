@@ -22,6 +22,8 @@ import (
 	"baocao/internal/documents"
 	"baocao/internal/forms"
 	"baocao/internal/govexport"
+	"baocao/internal/jobs"
+	"baocao/internal/notify"
 	"baocao/internal/reports"
 	"baocao/internal/secretbox"
 	"baocao/internal/seed"
@@ -61,6 +63,11 @@ func accepted(t *testing.T) (context.Context, *database.DB, *reports.Store, *uni
 		FROM reports r JOIN periods p ON p.id = r.period_id JOIN g ON g.id = p.regime_id JOIN units u ON u.id = r.unit_id
 		WHERE u.key = 'so-y-te'`).Scan(&id, &leaderID, &clerkID)
 	if err != nil {
+		t.Fatal(err)
+	}
+	// The seeded history's events were heard before the regime was
+	// reported on to the Government.
+	if _, err := db.Exec(ctx, `DELETE FROM river_job`); err != nil {
 		t.Fatal(err)
 	}
 	reload := func() *reports.Report {
@@ -145,51 +152,37 @@ func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write([]byte(`{"receipt":"CP-2026-000123"}`))
 }
 
+// TestDeliveryRetriesThenDeliversOnce: the acceptance's event records the
+// delivery; two instances' job runners share the queue; the receiver
+// fails twice, each failure is recorded and retried, and the package is
+// delivered once.
 func TestDeliveryRetriesThenDeliversOnce(t *testing.T) {
 	t.Parallel()
 	ctx, db, rs, us, ds, rep := accepted(t)
 	rc := &receiver{t: t, failures: 2}
 	srv := httptest.NewServer(rc)
 	defer srv.Close()
-	now := time.Now()
-	// Two instances share the queue.
-	var stores []*govexport.Store
+	var s *govexport.Store
 	for range 2 {
-		s := govexport.NewStore(db, rs, us, ds, &govexport.HTTPExporter{URL: srv.URL, Token: "ma-cp"})
-		s.Now = func() time.Time { return now }
-		stores = append(stores, s)
+		s = govexport.NewStore(db, rs, us, ds, &govexport.HTTPExporter{URL: srv.URL, Token: "ma-cp"})
+		s.Backoff = func(int) time.Duration { return 0 } // retried as soon as river looks again
+		startRunner(t, db, s)
 	}
-	d, err := stores[0].Of(ctx, rep)
-	if err != nil || d == nil || d.Status != "pending" {
-		t.Fatalf("queued: %+v %v", d, err)
+	var d *govexport.Delivery
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		var err error
+		d, err = s.Of(ctx, rep)
+		if err == nil && d.Status == "delivered" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not delivered: %+v %v, %d attempts at the receiver", d, err, rc.attempts.Load())
+		}
+		time.Sleep(50 * time.Millisecond) // polling for the condition, not waiting a fixed time
 	}
-	for attempt := 1; attempt <= 3; attempt++ {
-		var wg sync.WaitGroup
-		for _, s := range stores {
-			wg.Go(func() {
-				if _, err := s.DeliverDue(ctx); err != nil {
-					t.Error(err)
-				}
-			})
-		}
-		wg.Wait()
-		d, _ = stores[0].Of(ctx, rep)
-		if int(rc.attempts.Load()) != attempt || d.Attempts != attempt {
-			t.Fatalf("round %d: %d attempts at the receiver, %d recorded", attempt, rc.attempts.Load(), d.Attempts)
-		}
-		if attempt < 3 && (d.Status != "pending" || d.LastError == "" || !d.NextAttempt.Equal(now.Add(govexport.Backoff(attempt)).Truncate(time.Microsecond))) {
-			t.Fatalf("round %d: %+v", attempt, d)
-		}
-		now = now.Add(govexport.Backoff(attempt)) // both instances' clocks
-	}
-	if d.Status != "delivered" || d.Receipt != `{"receipt":"CP-2026-000123"}` || rc.delivered.Load() != 1 {
-		t.Fatalf("after the third round: %+v, %d delivered", d, rc.delivered.Load())
-	}
-	// Nothing more to do, however often the instances look.
-	for _, s := range stores {
-		if n, err := s.DeliverDue(ctx); err != nil || n != 0 {
-			t.Fatalf("again: %d %v", n, err)
-		}
+	if d.Attempts != 3 || rc.attempts.Load() != 3 || d.Receipt != `{"receipt":"CP-2026-000123"}` || rc.delivered.Load() != 1 {
+		t.Fatalf("delivered: %+v, %d attempts and %d deliveries at the receiver; want 3 and 1", d, rc.attempts.Load(), rc.delivered.Load())
 	}
 	p := rc.last
 	if len(p.Values) == 0 || p.Values[0].Number == nil || p.Values[0].Number.String() != "12.5" {
@@ -202,6 +195,32 @@ func TestDeliveryRetriesThenDeliversOnce(t *testing.T) {
 	if err != nil || len(infos) != 2 || !infos[0].Valid || !infos[1].Valid {
 		t.Fatalf("the delivered PDF's signatures: %+v %v", infos, err)
 	}
+	// The acceptance's event heard again (a retried event job) queues nothing more.
+	if err := s.ReportMoved(ctx, 0, reports.Moved{ReportID: rep.ID, Action: reports.Accept, Version: rep.Version}); err != nil {
+		t.Fatal(err)
+	}
+	var jobs int
+	if err := db.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'gov_deliver'`).Scan(&jobs); err != nil || jobs != 1 {
+		t.Fatalf("%d delivery jobs (%v), want 1", jobs, err)
+	}
+}
+
+// startRunner runs an instance's job runner with the deliveries of s until
+// the test ends.
+func startRunner(t *testing.T, db *database.DB, s *govexport.Store) {
+	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	r, err := jobs.New(db, log, jobs.Work{Notifications: notify.New(db, &notify.Mailer{}, log), Gov: s}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_ = r.Stop(ctx)
+	})
 }
 
 func TestDeliveryGivesUpAfterMaxAttempts(t *testing.T) {
@@ -211,24 +230,39 @@ func TestDeliveryGivesUpAfterMaxAttempts(t *testing.T) {
 	srv := httptest.NewServer(rc)
 	defer srv.Close()
 	s := govexport.NewStore(db, rs, us, ds, &govexport.HTTPExporter{URL: srv.URL, Token: "ma-cp"})
-	s.MaxAttempts = 3
-	now := time.Now()
-	s.Now = func() time.Time { return now }
-	for range 5 {
-		if _, err := s.DeliverDue(ctx); err != nil {
-			t.Fatal(err)
-		}
-		now = now.Add(7 * time.Hour)
+	// The acceptance's event, as the job runner gives it.
+	if err := s.ReportMoved(ctx, 1, reports.Moved{ReportID: rep.ID, Action: reports.Accept, Version: rep.Version}); err != nil {
+		t.Fatal(err)
 	}
-	d, _ := s.Of(ctx, rep)
-	if d.Status != "failed" || d.Attempts != 3 || rc.attempts.Load() != 3 {
-		t.Fatalf("%+v after %d attempts", d, rc.attempts.Load())
+	if d, err := s.Of(ctx, rep); err != nil || d.Status != "pending" {
+		t.Fatalf("queued: %+v %v", d, err)
+	}
+	// River's attempts of the job, the last of three given up.
+	for attempt := 1; attempt <= 3; attempt++ {
+		if err := s.Attempt(ctx, rep.ID, rep.Version, attempt, 3); err == nil {
+			t.Fatalf("attempt %d: no error for river to retry", attempt)
+		}
+		d, _ := s.Of(ctx, rep)
+		if want := map[bool]string{true: "failed", false: "pending"}[attempt == 3]; d.Status != want || d.Attempts != attempt || d.LastError == "" {
+			t.Fatalf("after attempt %d: %+v, want %s", attempt, d, want)
+		}
+	}
+	if rc.attempts.Load() != 3 {
+		t.Fatalf("%d attempts at the receiver, want 3", rc.attempts.Load())
+	}
+	// River discards the job whose last attempt failed.
+	if _, err := db.Exec(ctx, `UPDATE river_job SET state = 'discarded', finalized_at = now() WHERE kind = 'gov_deliver'`); err != nil {
+		t.Fatal(err)
 	}
 	if err := s.Retry(ctx, rep); err != nil {
 		t.Fatal(err)
 	}
-	if d, _ = s.Of(ctx, rep); d.Status != "pending" {
+	if d, _ := s.Of(ctx, rep); d.Status != "pending" || d.Attempts != 0 {
 		t.Fatalf("retry: %+v", d)
+	}
+	var queued int
+	if err := db.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'gov_deliver' AND state = 'available'`).Scan(&queued); err != nil || queued != 1 {
+		t.Fatalf("%d delivery jobs waiting (%v), want the retry's", queued, err)
 	}
 }
 

@@ -1,9 +1,10 @@
 // Package jobs runs every background job of baocao on river, the one job
-// runner: Schedule lists the periodic jobs with their intervals, and the
-// notification work registers its own. River's leader (one instance at a
-// time) inserts each periodic job, unique per interval, and any instance's
-// worker takes it; a job of an instance that stops is worked again after
-// river's rescue delay.
+// runner: Schedule lists the periodic jobs with their intervals, Work who
+// reacts to the domain's events (internal/events) and works the jobs the
+// stores queue in their transactions (archives, Government deliveries). River's leader (one instance
+// at a time) inserts each periodic job, unique per interval, and any
+// instance's worker takes it; a job of an instance that stops is worked
+// again after rescueAfter.
 package jobs
 
 import (
@@ -17,9 +18,13 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"baocao/internal/app"
+	"baocao/internal/archives"
 	"baocao/internal/audit"
 	"baocao/internal/database"
+	"baocao/internal/events"
+	"baocao/internal/govexport"
 	"baocao/internal/notify"
+	"baocao/internal/reports"
 )
 
 // Periodic is a job run at an interval: Run does the work and says how
@@ -33,19 +38,48 @@ type Periodic struct {
 // Schedule is every periodic job of baocao (README, "What runs in the
 // background"). The deadline reminders are notify's own (hourly).
 func Schedule(a *app.App) []Periodic {
-	list := []Periodic{
+	return []Periodic{
 		{"open-periods", 10 * time.Minute, a.Reports.OpenDue},
 		{"disable-inactive-accounts", time.Hour, a.Accounts.DisableInactive},
-		{"build-period-archives", 3 * time.Second, a.Archives.BuildWaiting},
+		{"purge-period-archives", 24 * time.Hour, a.Archives.Purge},
 		{"purge-audit-log", 24 * time.Hour, func(ctx context.Context) (int, error) {
 			return audit.Purge(ctx, a.DB, time.Now().AddDate(0, -a.Config.AuditRetentionMonths, 0))
 		}},
 	}
-	if a.Config.GovExportURL != "" {
-		list = append(list, Periodic{"deliver-to-government", time.Minute, a.Gov.DeliverDue})
-	}
-	return list
 }
+
+// Work is who works the events and jobs queued in the transactions of
+// officials' changes. Archives and Gov may be nil (tests).
+type Work struct {
+	Notifications *notify.Service
+	Archives      *archives.Store  // builds the period archives (archives.Build)
+	Gov           *govexport.Store // records and makes the Government deliveries (govexport.Deliver)
+}
+
+// WorkOf is the work of the application a.
+func WorkOf(a *app.App, notifications *notify.Service) Work {
+	return Work{Notifications: notifications, Archives: a.Archives, Gov: a.Gov}
+}
+
+// register adds every worker of w: each event to its listeners, in turn.
+func (w Work) register(workers *river.Workers) []*river.PeriodicJob {
+	moved := []events.Listener[reports.Moved]{w.Notifications.ReportMoved}
+	if w.Gov != nil {
+		moved = append(moved, w.Gov.ReportMoved)
+		w.Gov.Register(workers)
+	}
+	events.Listen(workers, moved...)
+	events.Listen(workers, w.Notifications.PeriodOpened)
+	events.Listen(workers, w.Notifications.AccountLocked)
+	if w.Archives != nil {
+		w.Archives.Register(workers)
+	}
+	return w.Notifications.Register(workers)
+}
+
+// rescueAfter is how long a job may run before it is taken for stuck (its
+// instance stopped) and worked again; longer than any job's timeout.
+const rescueAfter = 6 * time.Minute
 
 // periodicArgs is the river job of a Periodic, by name.
 type periodicArgs struct {
@@ -59,11 +93,11 @@ type Runner struct {
 	client *river.Client[pgx.Tx]
 }
 
-// New prepares the runner with the notification work and the periodic
-// jobs; Start runs it.
-func New(db *database.DB, log *slog.Logger, notifications *notify.Service, periodic []Periodic) (*Runner, error) {
+// New prepares the runner with the work w and the periodic jobs; Start
+// runs it.
+func New(db *database.DB, log *slog.Logger, w Work, periodic []Periodic) (*Runner, error) {
 	workers := river.NewWorkers()
-	schedule := notifications.Register(workers)
+	schedule := w.register(workers)
 	byName := make(map[string]Periodic, len(periodic))
 	for _, p := range periodic {
 		byName[p.Name] = p
@@ -92,8 +126,8 @@ func New(db *database.DB, log *slog.Logger, notifications *notify.Service, perio
 		Workers:      workers,
 		Logger:       log,
 		PeriodicJobs: schedule,
-		// The archives' job runs every 3 seconds: keep a day of its runs
-		// from piling up (what a job did is in its own tables).
+		RescueStuckJobsAfter: rescueAfter,
+		// What a job did is in its own tables: keep an hour of finished jobs.
 		CompletedJobRetentionPeriod: time.Hour,
 	})
 	if err != nil {

@@ -27,7 +27,7 @@ func TestPeriodicJobRunsOnceAcrossInstances(t *testing.T) {
 		return 1, nil
 	}}}
 	for range 2 {
-		r, err := jobs.New(db, log, notify.New(db, &notify.Mailer{}, log), count)
+		r, err := jobs.New(db, log, jobs.Work{Notifications: notify.New(db, &notify.Mailer{}, log)}, count)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -124,7 +124,7 @@ func (f *fixture) service() *notify.Service {
 func (f *fixture) serviceWith(m *notify.Mailer) *notify.Service {
 	f.t.Helper()
 	svc := notify.New(f.db, m, testLog(f.t))
-	runner, err := jobs.New(f.db, testLog(f.t), svc, nil)
+	runner, err := jobs.New(f.db, testLog(f.t), jobs.Work{Notifications: svc}, nil)
 	if err != nil {
 		f.t.Fatal(err)
 	}

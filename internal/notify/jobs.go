@@ -47,24 +47,14 @@ func New(db *database.DB, mailer *Mailer, log *slog.Logger) *Service {
 	return &Service{db: db, mailer: mailer, log: log, Now: time.Now}
 }
 
-// Register adds the notification workers to workers and returns the
-// periodic deadline scan (hourly, by the queue's leader). A failed job is
-// retried with river's exponential backoff.
+// Register adds the e-mail and deadline workers to workers and returns the
+// periodic deadline scan (hourly, by the queue's leader); the domain's
+// events reach ReportMoved, PeriodOpened and AccountLocked through the
+// job runner (internal/jobs). A failed job is retried with river's
+// exponential backoff.
 func (s *Service) Register(workers *river.Workers) []*river.PeriodicJob {
 	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[eventArgs]) error {
 		return s.workEvent(ctx, job.ID, job.Args)
-	}))
-	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[reports.Moved]) error {
-		if e, ok := moved(job.Args); ok {
-			return s.workEvent(ctx, job.ID, e)
-		}
-		return nil
-	}))
-	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[reports.PeriodOpened]) error {
-		return s.workEvent(ctx, job.ID, eventArgs{What: PeriodOpened, PeriodID: job.Args.PeriodID})
-	}))
-	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[accounts.Locked]) error {
-		return s.workEvent(ctx, job.ID, eventArgs{What: AccountLocked, AccountID: job.Args.AccountID})
 	}))
 	river.AddWorker(workers, river.WorkFunc(s.workMail))
 	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, _ *river.Job[scanArgs]) error {
@@ -73,6 +63,24 @@ func (s *Service) Register(workers *river.Workers) []*river.PeriodicJob {
 	}))
 	return []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(scanEvery),
 		func() (river.JobArgs, *river.InsertOpts) { return scanArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})}
+}
+
+// ReportMoved notifies a report's transition, if anyone is told of it.
+func (s *Service) ReportMoved(ctx context.Context, jobID int64, e reports.Moved) error {
+	if a, ok := moved(e); ok {
+		return s.workEvent(ctx, jobID, a)
+	}
+	return nil
+}
+
+// PeriodOpened notifies the users of the units whose reports were created.
+func (s *Service) PeriodOpened(ctx context.Context, jobID int64, e reports.PeriodOpened) error {
+	return s.workEvent(ctx, jobID, eventArgs{What: PeriodOpened, PeriodID: e.PeriodID})
+}
+
+// AccountLocked notifies the locked account's unit admin and the system admins.
+func (s *Service) AccountLocked(ctx context.Context, jobID int64, e accounts.Locked) error {
+	return s.workEvent(ctx, jobID, eventArgs{What: AccountLocked, AccountID: e.AccountID})
 }
 
 // workEvent turns the event of job jobID into notifications. The dedupe

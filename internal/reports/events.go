@@ -5,10 +5,11 @@ package reports
 // kind.
 
 // Moved is a report's transition by Action, with the official's reason
-// for a return.
+// for a return; Version is the report's version after it.
 type Moved struct {
 	ReportID int64  `json:"report_id"`
 	Action   Action `json:"action"`
+	Version  int    `json:"version"`
 	Reason   string `json:"reason,omitempty"`
 }
 

@@ -218,15 +218,6 @@ func (s *Store) move(ctx context.Context, r *Report, a Action, reason string, ma
 			if r.Status == StatusReturned {
 				version++ // the corrected report is a new version
 			}
-		case Accept:
-			// A regime reported on to the Government system queues the
-			// accepted version for delivery (internal/govexport).
-			if _, err := tx.Exec(ctx, `
-				INSERT INTO gov_deliveries (report_id, version)
-				SELECT $1, $2 FROM periods p JOIN regimes g ON g.id = p.regime_id WHERE p.id = $3 AND g.gov_export
-				ON CONFLICT DO NOTHING`, r.ID, version, r.PeriodID); err != nil {
-				return err
-			}
 		case Supplement:
 			version++
 			if _, err := tx.Exec(ctx, `UPDATE reports SET supplementary = true WHERE id = $1`, r.ID); err != nil {
@@ -246,7 +237,7 @@ func (s *Store) move(ctx context.Context, r *Report, a Action, reason string, ma
 			r.ID, actor.AccountID, actor.Name, string(a), r.Status, t.to, version, reason, actor.IP, detail); err != nil {
 			return err
 		}
-		if err := events.Emit(ctx, tx, Moved{ReportID: r.ID, Action: a, Reason: reason}); err != nil {
+		if err := events.Emit(ctx, tx, Moved{ReportID: r.ID, Action: a, Version: version, Reason: reason}); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Event{Action: "report." + string(a), ObjectType: "report", ObjectID: r.ID, UnitID: r.UnitID,
