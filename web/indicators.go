@@ -8,6 +8,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"baocao/internal/apperr"
+	"baocao/internal/forms"
 	"baocao/internal/indicators"
 	"baocao/internal/policy"
 	"baocao/templates/components"
@@ -108,14 +109,6 @@ func indicatorInput(r *http.Request) indicators.Input {
 		Description: r.PostFormValue("description"), ResponsibleUnitID: unit}
 }
 
-func choiceOptions(choices []indicators.Choice, selected string) []components.Option {
-	var opts []components.Option
-	for _, c := range choices {
-		opts = append(opts, components.Option{Value: c.Code, Label: c.Name, Selected: c.Code == selected})
-	}
-	return opts
-}
-
 func (s *Server) renderIndicatorForm(w http.ResponseWriter, r *http.Request, status int, ind *indicators.Indicator, in indicators.Input, errs map[string]string) {
 	a := currentAccount(r)
 	blank := "Chọn đơn vị chịu trách nhiệm"
@@ -133,7 +126,7 @@ func (s *Server) renderIndicatorForm(w http.ResponseWriter, r *http.Request, sta
 		return
 	}
 	v := pages.IndicatorFormView{Indicator: ind, Input: in, Units: units, Groups: groups, Errors: errs,
-		ValueTypes: choiceOptions(indicators.ValueTypes, in.ValueType), Aggregations: choiceOptions(indicators.Aggregations, in.Aggregation)}
+		ValueTypes: components.ChoiceOptions(forms.ValueTypes, in.ValueType), Aggregations: components.ChoiceOptions(forms.Aggregations, in.Aggregation)}
 	title, crumbs := "Thêm chỉ tiêu", []layouts.Crumb{crumbHome, crumbIndicators}
 	if ind != nil {
 		title, crumbs = "Sửa chỉ tiêu", append(crumbs, layouts.Crumb{Label: ind.Name, Href: indicatorPath(ind.ID)})

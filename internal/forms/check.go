@@ -9,17 +9,33 @@ import (
 )
 
 var (
-	keyPattern  = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
-	colPattern  = regexp.MustCompile(`^[1-9][0-9]{0,2}$`)
-	valueTypes  = map[string]string{Number: "Số", Integer: "Số nguyên", Percent: "Tỷ lệ %", Text: "Chữ"}
-	rowKinds    = map[string]string{Heading: "Tiêu đề", Indicator: "Chỉ tiêu", Subtotal: "Tổng (cộng các dòng con)", OfWhich: "Trong đó"}
-	aggregators = map[string]string{Sum: "Cộng", Average: "Trung bình", WeightedAvg: "Bình quân gia quyền", Min: "Nhỏ nhất", Max: "Lớn nhất", NoAggregate: "Không tổng hợp"}
+	keyPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
+	colPattern = regexp.MustCompile(`^[1-9][0-9]{0,2}$`)
 )
 
-// ValueTypeName, RowKindName and AggregationName give the Vietnamese names.
-func ValueTypeName(t string) string   { return valueTypes[t] }
-func RowKindName(k string) string     { return rowKinds[k] }
-func AggregationName(a string) string { return aggregators[a] }
+// Choice is a coded setting with its Vietnamese name.
+type Choice struct {
+	Code, Name string
+}
+
+// The settings of columns and rows, in the order the designer offers them;
+// the indicator catalogue uses the same value types and aggregations.
+var (
+	ValueTypes   = []Choice{{Number, "Số"}, {Integer, "Số nguyên"}, {Percent, "Tỷ lệ (%)"}, {Text, "Văn bản"}}
+	Aggregations = []Choice{{Sum, "Cộng"}, {Average, "Trung bình"}, {WeightedAvg, "Bình quân gia quyền"},
+		{Min, "Nhỏ nhất"}, {Max, "Lớn nhất"}, {NoAggregate, "Không tổng hợp"}}
+	RowKinds = []Choice{{Indicator, "Chỉ tiêu"}, {Heading, "Tiêu đề"}, {Subtotal, "Tổng các dòng con"}, {OfWhich, "Trong đó"}}
+)
+
+// NameOf is the Vietnamese name of code among choices ("" when unknown).
+func NameOf(choices []Choice, code string) string {
+	for _, c := range choices {
+		if c.Code == code {
+			return c.Name
+		}
+	}
+	return ""
+}
 
 // Limits that keep a template printable and quick to fill.
 const (
@@ -126,9 +142,9 @@ func (f *Form) check() []string {
 			add("cột (%s): số thứ tự cột trùng hoặc không hợp lệ.", c.Code)
 		case c.Label == "":
 			add("cột (%s): chưa có tên cột.", c.Code)
-		case valueTypes[c.Type] == "":
+		case NameOf(ValueTypes, c.Type) == "":
 			add("cột (%s): kiểu dữ liệu không hợp lệ.", c.Code)
-		case c.Aggregation != "" && aggregators[c.Aggregation] == "":
+		case c.Aggregation != "" && NameOf(Aggregations, c.Aggregation) == "":
 			add("cột (%s): cách tổng hợp không hợp lệ.", c.Code)
 		case c.Aggregation == WeightedAvg && !cols[c.WeightBy] && c.WeightBy == c.Code:
 			add("cột (%s): bình quân gia quyền cần một cột trọng số khác.", c.Code)
@@ -152,7 +168,7 @@ func (f *Form) check() []string {
 			add("%s: mã dòng trùng hoặc không hợp lệ.", where)
 		case r.Label == "":
 			add("%s: chưa có tên chỉ tiêu.", where)
-		case rowKinds[r.Kind] == "":
+		case NameOf(RowKinds, r.Kind) == "":
 			add("%s: loại dòng không hợp lệ.", where)
 		case r.Parent != "" && !rows[r.Parent]:
 			add("%s: dòng cha phải đứng trước.", where)
@@ -163,7 +179,7 @@ func (f *Form) check() []string {
 			}
 		}
 		for code, rule := range r.Aggregation {
-			if !cols[code] || aggregators[rule] == "" {
+			if !cols[code] || NameOf(Aggregations, rule) == "" {
 				add("%s: cách tổng hợp riêng của cột (%s) không hợp lệ.", where, code)
 			}
 		}

@@ -148,13 +148,13 @@ func (e *HTTPExporter) Export(ctx context.Context, p *Package) (string, error) {
 
 // Store keeps and makes the deliveries.
 type Store struct {
-	db          *database.DB
-	reports     *reports.Store
-	units       *units.Store
-	documents   *documents.Store
-	Exporter    Exporter // nil: deliveries wait (not configured)
-	Now         func() time.Time
-	Backoff     func(attempt int) time.Duration // the wait after a failed attempt
+	db        *database.DB
+	reports   *reports.Store
+	units     *units.Store
+	documents *documents.Store
+	Exporter  Exporter // nil: deliveries wait (not configured)
+	Now       func() time.Time
+	Backoff   func(attempt int) time.Duration // the wait after a failed attempt
 }
 
 // NewStore returns a Store delivering through e.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"baocao/internal/apperr"
+	"baocao/internal/forms"
 	"baocao/internal/vn"
 )
 
@@ -17,8 +18,8 @@ type Indicator struct {
 	Code              string // mã số, may be empty
 	Name              string
 	UnitOfMeasure     string // đơn vị tính
-	ValueType         string // one of ValueTypes
-	Aggregation       string // one of Aggregations
+	ValueType         string // one of forms.ValueTypes
+	Aggregation       string // one of forms.Aggregations
 	Group             string
 	PeriodNote        string // the periods it is reported for, as the source writes them
 	Description       string
@@ -30,46 +31,21 @@ type Indicator struct {
 // Retired reports whether the indicator is no longer in use.
 func (i *Indicator) Retired() bool { return !i.RetiredAt.IsZero() }
 
-// Choice is a coded value with its Vietnamese name.
-type Choice struct {
-	Code, Name string
-}
+// ValueTypeName is the value type in Vietnamese (an indicator takes the
+// value types of form columns, forms.ValueTypes).
+func ValueTypeName(code string) string { return nameOr(forms.ValueTypes, code) }
 
-// ValueTypes are the kinds of value an indicator takes.
-var ValueTypes = []Choice{
-	{"number", "Số"},
-	{"integer", "Số nguyên"},
-	{"percent", "Tỷ lệ (%)"},
-	{"text", "Văn bản"},
-}
+// AggregationName is the aggregation rule in Vietnamese (forms.Aggregations).
+func AggregationName(code string) string { return nameOr(forms.Aggregations, code) }
 
-// Aggregations are the rules for consolidating an indicator's values from
-// the reports received.
-var Aggregations = []Choice{
-	{"sum", "Cộng"},
-	{"avg", "Trung bình"},
-	{"weighted_avg", "Bình quân gia quyền"},
-	{"min", "Nhỏ nhất"},
-	{"max", "Lớn nhất"},
-	{"none", "Không tổng hợp"},
-}
-
-// ValueTypeName is the value type in Vietnamese.
-func ValueTypeName(code string) string { return nameOf(ValueTypes, code) }
-
-// AggregationName is the aggregation rule in Vietnamese.
-func AggregationName(code string) string { return nameOf(Aggregations, code) }
-
-func nameOf(choices []Choice, code string) string {
-	for _, c := range choices {
-		if c.Code == code {
-			return c.Name
-		}
+func nameOr(choices []forms.Choice, code string) string {
+	if name := forms.NameOf(choices, code); name != "" {
+		return name
 	}
 	return code
 }
 
-func known(choices []Choice, code string) bool {
+func known(choices []forms.Choice, code string) bool {
 	for _, c := range choices {
 		if c.Code == code {
 			return true
@@ -117,13 +93,13 @@ func (in *Input) Validate() error {
 	switch {
 	case in.ValueType == "":
 		fields["value_type"] = "Chọn kiểu giá trị."
-	case !known(ValueTypes, in.ValueType):
+	case !known(forms.ValueTypes, in.ValueType):
 		fields["value_type"] = "Kiểu giá trị không hợp lệ."
 	}
 	switch {
 	case in.Aggregation == "":
 		fields["aggregation"] = "Chọn cách tổng hợp."
-	case !known(Aggregations, in.Aggregation):
+	case !known(forms.Aggregations, in.Aggregation):
 		fields["aggregation"] = "Cách tổng hợp không hợp lệ."
 	case in.ValueType == "text" && in.Aggregation != "none":
 		fields["aggregation"] = "Chỉ tiêu dạng văn bản không tổng hợp được; chọn “Không tổng hợp”."

@@ -122,10 +122,10 @@ func New(db *database.DB, log *slog.Logger, w Work, periodic []Periodic) (*Runne
 		return nil
 	}))
 	client, err := river.NewClient(riverpgxv5.New(db.Pool), &river.Config{
-		Queues:       map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
-		Workers:      workers,
-		Logger:       log,
-		PeriodicJobs: schedule,
+		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
+		Workers:              workers,
+		Logger:               log,
+		PeriodicJobs:         schedule,
 		RescueStuckJobsAfter: rescueAfter,
 		// What a job did is in its own tables: keep an hour of finished jobs.
 		CompletedJobRetentionPeriod: time.Hour,

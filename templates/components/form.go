@@ -5,6 +5,8 @@ package components
 import (
 	"net/url"
 	"strconv"
+
+	"baocao/internal/forms"
 )
 
 // FieldError is one problem of a submitted form, linked from the summary.
@@ -51,6 +53,15 @@ type Option struct {
 	Value    string
 	Label    string
 	Selected bool
+}
+
+// ChoiceOptions offers the coded settings choices, selected marked.
+func ChoiceOptions(choices []forms.Choice, selected string) []Option {
+	opts := make([]Option, 0, len(choices))
+	for _, c := range choices {
+		opts = append(opts, Option{Value: c.Code, Label: c.Name, Selected: c.Code == selected})
+	}
+	return opts
 }
 
 // Pager describes paging over a listing.

@@ -77,16 +77,15 @@ type PreviewView struct {
 }
 
 func valueTypeOptions(selected string) []components.Option {
-	return optionList(selected, [][2]string{{forms.Number, "Số"}, {forms.Integer, "Số nguyên"}, {forms.Percent, "Tỷ lệ %"}, {forms.Text, "Chữ"}})
+	return components.ChoiceOptions(forms.ValueTypes, selected)
 }
 
 func aggregationOptions(selected string) []components.Option {
-	return optionList(selected, [][2]string{{forms.Sum, "Cộng"}, {forms.Average, "Trung bình"}, {forms.WeightedAvg, "Bình quân gia quyền"},
-		{forms.Min, "Nhỏ nhất"}, {forms.Max, "Lớn nhất"}, {forms.NoAggregate, "Không tổng hợp"}})
+	return components.ChoiceOptions(forms.Aggregations, selected)
 }
 
 func rowKindOptions(selected string) []components.Option {
-	return optionList(selected, [][2]string{{forms.Indicator, "Chỉ tiêu"}, {forms.Heading, "Tiêu đề"}, {forms.Subtotal, "Tổng các dòng con"}, {forms.OfWhich, "Trong đó"}})
+	return components.ChoiceOptions(forms.RowKinds, selected)
 }
 
 func prefillOptions(selected string) []components.Option {
