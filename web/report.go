@@ -93,14 +93,14 @@ func (s *Server) reportView(r *http.Request, rep *reports.Report) (pages.ReportV
 	case err != nil:
 		return v, err
 	}
-	v.GovRetry = v.Gov != nil && v.Gov.Status == "failed" && s.policy.Authorize(ctx, a, policy.ReceiveReport, obj) == nil
+	v.GovRetry = v.Gov != nil && v.Gov.Status == govexport.Failed && s.policy.Authorize(ctx, a, policy.ReceiveReport, obj) == nil
 	if v.History, err = s.reports.History(ctx, rep.ID); err != nil {
 		return v, err
 	}
-	if n := len(v.History); n > 0 && rep.Status == "draft" && v.History[n-1].Action == reports.ReturnInternal {
+	if n := len(v.History); n > 0 && rep.Status == reports.StatusDraft && v.History[n-1].Action == reports.ReturnInternal {
 		v.ReturnedInside = &v.History[n-1]
 	}
-	if rep.Version > 1 || rep.Status == "returned" {
+	if rep.Version > 1 || rep.Status == reports.StatusReturned {
 		if v.Return, err = s.reports.LastReturn(ctx, rep); err != nil {
 			return v, err
 		}
@@ -143,14 +143,12 @@ func (s *Server) signingView(r *http.Request, rep *reports.Report, obj *policy.O
 	}
 	v.Document, v.Signatures, v.Now, v.VGCA = d, infos, s.now(), s.cfg.VGCAPluginFile != ""
 	for _, st := range signSteps {
-		ready := rep.Status == "approved"
+		if !documents.Ready(rep, d, st.stage) || s.policy.Authorize(ctx, a, st.policy, obj) != nil {
+			continue
+		}
 		owner := documents.Owner{AccountID: a.ID}
 		if st.stage == documents.Organisation {
-			ready = rep.Status == "signed" && d != nil && d.Stage == documents.Personal
 			owner = documents.Owner{UnitID: rep.UnitID}
-		}
-		if !ready || s.policy.Authorize(ctx, a, st.policy, obj) != nil {
-			continue
 		}
 		c, err := s.documents.CertificateOf(ctx, owner)
 		if err != nil && !errors.Is(err, documents.ErrNoCertificate) {

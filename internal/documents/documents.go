@@ -153,7 +153,7 @@ func Number(n int, symbol string) string {
 func (s *Store) Prepare(ctx context.Context, r *reports.Report, signer *accounts.Account, stage Stage) (*Document, error) {
 	switch stage {
 	case Personal:
-		if r.Status != reports.StatusApproved {
+		if !Ready(r, nil, Personal) {
 			return nil, apperr.New(apperr.Conflict, "Chỉ ký số được báo cáo đã duyệt (trạng thái hiện tại: "+statusName(r)+").")
 		}
 		return s.issue(ctx, r, signer)
@@ -165,12 +165,26 @@ func (s *Store) Prepare(ctx context.Context, r *reports.Report, signer *accounts
 		if err != nil && !errors.Is(err, ErrNoDocument) {
 			return nil, err
 		}
-		if d == nil || d.Stage != Personal {
+		if !Ready(r, d, Organisation) {
 			return nil, apperr.New(apperr.Conflict, "Văn bản chưa có chữ ký của lãnh đạo hoặc đã được đóng dấu số.")
 		}
 		return d, nil
 	}
 	return nil, apperr.New(apperr.Invalid, "Bước ký không hợp lệ.")
+}
+
+// Ready tells whether report r, whose current document is d (nil: none
+// yet), takes the signature of stage now: the leader's once approved, the
+// organisation's (the seal) once the leader signed it. Prepare refuses
+// the others; the report page offers only these.
+func Ready(r *reports.Report, d *Document, stage Stage) bool {
+	switch stage {
+	case Personal:
+		return r.Status == reports.StatusApproved
+	case Organisation:
+		return r.Status == reports.StatusSigned && d != nil && d.Stage == Personal
+	}
+	return false
 }
 
 // issue renders the unsigned document, unless one of the same content and

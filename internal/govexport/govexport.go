@@ -173,9 +173,18 @@ func Backoff(n int) time.Duration {
 	return min(d, 6*time.Hour)
 }
 
+// DeliveryStatus is where a delivery stands.
+type DeliveryStatus string
+
+const (
+	Pending   DeliveryStatus = "pending"   // waiting for its next attempt
+	Delivered DeliveryStatus = "delivered" // the receiver took it
+	Failed    DeliveryStatus = "failed"    // given up after the last attempt; an administrator may retry
+)
+
 // Delivery is the state of one report version's delivery.
 type Delivery struct {
-	Status      string // pending, delivered, failed
+	Status      DeliveryStatus
 	Attempts    int
 	NextAttempt time.Time
 	LastError   string
@@ -284,15 +293,15 @@ func (s *Store) Attempt(ctx context.Context, reportID int64, version, attempt, m
 			return audit.Record(ctx, tx, audit.Event{Action: "report.gov_delivered", ObjectType: "report", ObjectID: reportID,
 				Detail: map[string]any{"version": version, "attempts": attempt, "receipt": truncate(receipt)}})
 		}
-		status := "pending"
+		status := Pending
 		if attempt >= max {
-			status = "failed"
+			status = Failed
 		}
 		if _, err := tx.Exec(ctx, `UPDATE gov_deliveries SET status = $2, attempts = $3, last_error = $4, next_attempt_at = $5 WHERE id = $1`,
 			id, status, attempt, truncate(exportErr.Error()), s.Now().Add(s.Backoff(attempt))); err != nil {
 			return err
 		}
-		if status == "failed" {
+		if status == Failed {
 			if err := audit.Record(ctx, tx, audit.Event{Action: "report.gov_failed", ObjectType: "report", ObjectID: reportID,
 				Detail: map[string]any{"version": version, "attempts": attempt, "error": truncate(exportErr.Error())}}); err != nil {
 				return err

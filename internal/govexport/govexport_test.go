@@ -243,7 +243,7 @@ func TestDeliveryGivesUpAfterMaxAttempts(t *testing.T) {
 			t.Fatalf("attempt %d: no error for river to retry", attempt)
 		}
 		d, _ := s.Of(ctx, rep)
-		if want := map[bool]string{true: "failed", false: "pending"}[attempt == 3]; d.Status != want || d.Attempts != attempt || d.LastError == "" {
+		if want := map[bool]govexport.DeliveryStatus{true: govexport.Failed, false: govexport.Pending}[attempt == 3]; d.Status != want || d.Attempts != attempt || d.LastError == "" {
 			t.Fatalf("after attempt %d: %+v, want %s", attempt, d, want)
 		}
 	}
