@@ -190,6 +190,10 @@ var matrix = map[string]allow{
 	"POST /reports/{reportID}/accept":                            receiveReport,
 	"POST /reports/{reportID}/return":                            receiveReport,
 	"POST /reports/{reportID}/supplement":                        editReport,
+	// The narrative's drafted sentences.
+	"GET /reports/{reportID}/sections/{sectionKey}/draft": editReport,
+	"GET /regimes/{regimeID}/template/drafts":             manageUser,
+	"POST /regimes/{regimeID}/template/drafts":            manageUser,
 	"GET /received":                                              receivers,
 	"GET /received/{periodID}":                                   receivers,
 	"GET /received/{periodID}/cell":                              receivers,

@@ -1,0 +1,100 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"baocao/internal/apperr"
+	"baocao/internal/consolidation"
+	"baocao/internal/decimal"
+	"baocao/internal/forms"
+	"baocao/internal/narrative"
+)
+
+// Drafted sentences of the narrative ("Gợi ý nội dung"): the page asks for
+// a section's draft and shows it; the official decides whether to insert
+// it (static/js/narrative.js). Nothing is stored here.
+
+// draftSegment is a piece of a drafted sentence: text, or a live figure.
+type draftSegment struct {
+	Text string `json:"text"`
+	Ref  string `json:"ref,omitempty"`
+}
+
+// sectionDraft answers the draft of one outline section of the report, as
+// paragraphs of segments and as the text they read.
+func (s *Server) sectionDraft(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	rep := targetReport(r)
+	tpl, _, err := s.reports.Template(ctx, rep.TemplateVersionID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var sec *forms.Section
+	for i := range tpl.Outline {
+		if tpl.Outline[i].Key == chi.URLParam(r, "sectionKey") {
+			sec = &tpl.Outline[i]
+		}
+	}
+	if sec == nil {
+		s.fail(w, r, apperr.New(apperr.NotFound, "Mục này không có trong đề cương của báo cáo."))
+		return
+	}
+	content, err := s.reports.Content(ctx, rep)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// At the consolidating level the units whose accepted reports make up
+	// a figure are named by how much they moved it (the drill-down data).
+	var failed error
+	contributors := func(f *forms.Form, row forms.Row, cur, last forms.Column) []narrative.Change {
+		if failed != nil {
+			return nil
+		}
+		now, err := consolidation.DrillDown(ctx, s.db, rep.PeriodID, rep.UnitID, f.Key, row.Key, cur.Code, false)
+		if err != nil || len(now) == 0 {
+			failed = err
+			return nil
+		}
+		then, err := consolidation.DrillDown(ctx, s.db, rep.PeriodID, rep.UnitID, f.Key, row.Key, last.Code, false)
+		if err != nil {
+			failed = err
+			return nil
+		}
+		base := map[int64]consolidation.UnitValue{}
+		for _, u := range then {
+			base[u.ReportID] = u
+		}
+		var out []narrative.Change
+		for _, u := range now {
+			if b, ok := base[u.ReportID]; ok && u.OK && b.OK {
+				out = append(out, narrative.Change{Unit: u.Unit, Current: u.Value, Base: b.Value})
+			}
+		}
+		return out
+	}
+	paragraphs := narrative.Section(tpl, *sec, func(ref string) (decimal.Decimal, bool) {
+		x, ok := content.Numbers[ref]
+		return x, ok
+	}, contributors)
+	if failed != nil {
+		s.fail(w, r, failed)
+		return
+	}
+	out := struct {
+		Paragraphs [][]draftSegment `json:"paragraphs"`
+		Text       []string         `json:"text"`
+	}{Paragraphs: [][]draftSegment{}, Text: []string{}}
+	for _, p := range paragraphs {
+		segs := make([]draftSegment, len(p))
+		for i, sg := range p {
+			segs[i] = draftSegment{Text: sg.Text, Ref: sg.Ref}
+		}
+		out.Paragraphs = append(out.Paragraphs, segs)
+		out.Text = append(out.Text, narrative.Text(p))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
