@@ -77,7 +77,7 @@ func TestSentenceContributors(t *testing.T) {
 			{Unit: "Phường Nha Trang", Current: decimal.MustParse("541"), Base: decimal.MustParse("500")},
 			{Unit: "Xã Cam Lâm", Current: decimal.MustParse("310"), Base: decimal.MustParse("295")},
 			{Unit: "Xã Diên Khánh", Current: decimal.MustParse("199"), Base: decimal.MustParse("205")}, // went the other way
-			{Unit: "Xã Mới", Current: decimal.MustParse("100"), Base: decimal.MustParse("0")},           // no base
+			{Unit: "Xã Mới", Current: decimal.MustParse("100"), Base: decimal.MustParse("0")},          // no base
 		}}
 	want := "Số lượt khám bệnh đạt 1.150 lượt, tăng 15,0% so với cùng kỳ năm trước, tăng chủ yếu ở phường Nha Trang (+8,2%) và xã Cam Lâm (+5,1%)."
 	if got := Text(Sentence(r)); got != want {
