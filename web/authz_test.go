@@ -190,12 +190,6 @@ var matrix = map[string]allow{
 	"POST /reports/{reportID}/accept":                            receiveReport,
 	"POST /reports/{reportID}/return":                            receiveReport,
 	"POST /reports/{reportID}/supplement":                        editReport,
-
-	// The narrative's drafted sentences.
-	"GET /reports/{reportID}/sections/{sectionKey}/draft": editReport,
-	"GET /regimes/{regimeID}/template/drafts":             manageUser,
-	"POST /regimes/{regimeID}/template/drafts":            manageUser,
-
 	"GET /received":                                              receivers,
 	"GET /received/{periodID}":                                   receivers,
 	"GET /received/{periodID}/cell":                              receivers,
@@ -217,6 +211,11 @@ var matrix = map[string]allow{
 	"GET /admin/assignments":                                     sysAdmin,
 	"POST /admin/assignments/{assignmentID}/confirm":             sysAdmin,
 	"POST /admin/assignments/{assignmentID}/reject":              sysAdmin,
+
+	// The narrative's drafted sentences.
+	"GET /reports/{reportID}/sections/{sectionKey}/draft": editReport,
+	"GET /regimes/{regimeID}/template/drafts":             manageUser,
+	"POST /regimes/{regimeID}/template/drafts":            manageUser,
 }
 
 // TestAuthorizationMatrix tries every registered route with every tier and
