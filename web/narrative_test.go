@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"baocao/internal/accounts"
+	"baocao/internal/apiclients"
 	"baocao/internal/forms"
 	"baocao/internal/richtext"
 )
@@ -88,6 +89,20 @@ func TestNarrativeFiguresFollowCells(t *testing.T) {
 	}
 	if got := richtext.Figures(h.storedSection(id, "s1")); got[0].Text != "3.000" {
 		t.Errorf("figures after a save without the section: %+v", got)
+	}
+
+	// The JSON API carries each figure's cell beside the section's HTML.
+	_, token, err := h.s.apiClients.Create(h.ctx, "Phần mềm đọc", []int64{h.unit("xa-22366").ID}, apiclients.Read)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out := apiCall{h, token}.do(t, http.MethodGet, "/api/v1/reports/"+itoa64(id), "")
+	figures, _ := out["figures"].([]any)
+	if code != http.StatusOK || len(figures) != 3 {
+		t.Fatalf("API report: %d %v", code, out)
+	}
+	if f := figures[0].(map[string]any); f["section"] != "s1" || f["cell"] != "b1|r2|2" || f["text"] != "3.000" {
+		t.Errorf("API figure: %v", f)
 	}
 
 	// Forged: a cell that is not in the form, or a heading row.

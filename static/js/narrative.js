@@ -197,6 +197,9 @@
     document.body.appendChild(dialog);
   }
   function openPicker(editor) {
+    // The caret now (selectionchange may not have reported the last keys yet).
+    var sel = document.getSelection();
+    if (sel && sel.rangeCount && editor.contains(sel.getRangeAt(0).startContainer)) ranges.set(editor, sel.getRangeAt(0).cloneRange());
     if (!dialog) build();
     target = editor;
     dialog.open_();
