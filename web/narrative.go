@@ -1,7 +1,9 @@
 package web
 
 import (
+	"context"
 	"net/http"
+	"strings"
 	"sort"
 
 	"github.com/go-chi/chi/v5"
@@ -11,7 +13,9 @@ import (
 	"baocao/internal/decimal"
 	"baocao/internal/forms"
 	"baocao/internal/narrative"
+	"baocao/internal/reports"
 	"baocao/internal/richtext"
+	"baocao/internal/xlsx"
 )
 
 // Drafted sentences of the narrative ("Gợi ý nội dung"): the page asks for
@@ -123,6 +127,31 @@ func apiFigures(sections map[string]string) []apiFigure {
 				text = ""
 			}
 			out = append(out, apiFigure{Section: key, Cell: f.Ref, Text: text, Missing: f.Missing})
+		}
+	}
+	return out
+}
+
+// xlsxFigures are the narrative's live figures from form f, for the
+// workbook's sheet NarrativeSheet (which names each figure's cell).
+func (s *Server) xlsxFigures(ctx context.Context, rep *reports.Report, f *forms.Form, c *reports.Content) []xlsx.NarrativeFigure {
+	tpl, _, err := s.reports.Template(ctx, rep.TemplateVersionID)
+	if err != nil {
+		return nil
+	}
+	var out []xlsx.NarrativeFigure
+	for _, sec := range tpl.Outline {
+		for _, fig := range richtext.Figures(c.Sections[sec.Key]) {
+			form, rest, _ := strings.Cut(fig.Ref, "|")
+			row, col, _ := strings.Cut(rest, "|")
+			if form != f.Key {
+				continue
+			}
+			text := fig.Text
+			if fig.Missing {
+				text = ""
+			}
+			out = append(out, xlsx.NarrativeFigure{Section: strings.TrimSpace(sec.Number + " " + sec.Heading), RowKey: row, ColCode: col, Text: text})
 		}
 	}
 	return out

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +14,9 @@ import (
 	"baocao/internal/apiclients"
 	"baocao/internal/forms"
 	"baocao/internal/richtext"
+	"baocao/internal/xlsx"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // narrativeTemplate has an outline section whose draft speaks of the
@@ -105,6 +109,27 @@ func TestNarrativeFiguresFollowCells(t *testing.T) {
 		t.Errorf("API figure: %v", f)
 	}
 
+	// The workbook of the form lists the figures with their cells on a
+	// sheet of its own, which an upload of the same file ignores.
+	rec := h.do(http.MethodGet, path+"/forms/b1/xlsx", cookie, nil)
+	book, err := excelize.OpenReader(bytes.NewReader(rec.Body.Bytes()))
+	if rec.Code != http.StatusOK || err != nil {
+		t.Fatalf("xlsx: %d %v", rec.Code, err)
+	}
+	rows, _ := book.GetRows(xlsx.NarrativeSheet)
+	formula, _ := book.GetCellFormula(xlsx.NarrativeSheet, "D2")
+	if len(rows) != 4 || rows[1][0] != "I Kết quả thực hiện" || rows[1][1] != "3.000" || !strings.HasSuffix(formula, "!"+rows[1][2]) {
+		t.Fatalf("narrative sheet: %q, D2 = %q", rows, formula)
+	}
+	if v, _ := book.GetCellValue(book.GetSheetName(0), rows[1][2]); v != "3000" && v != "3.000" {
+		t.Errorf("the figure's cell %s holds %q", rows[1][2], v)
+	}
+	rep, _ := h.s.reports.Report(h.ctx, id)
+	tpl, _, _ := h.s.reports.Template(h.ctx, rep.TemplateVersionID)
+	if _, err := xlsx.ReadValues(bytes.NewReader(rec.Body.Bytes()), int64(rec.Body.Len()), &tpl.Forms[0], rep.TemplateVersionID); err != nil {
+		t.Errorf("uploading the downloaded workbook: %v", err)
+	}
+
 	// Forged: a cell that is not in the form, or a heading row.
 	for _, ref := range []string{"b1|r9|2", "b2|r2|2", "b1|r2|9"} {
 		before := h.storedSection(id, "s1")
@@ -124,7 +149,7 @@ func TestNarrativeFiguresFollowCells(t *testing.T) {
 	if got := richtext.Figures(h.storedSection(id, "s1")); !got[0].Missing || got[0].Text != richtext.MissingText {
 		t.Errorf("an emptied cell's figure should be missing: %+v", got)
 	}
-	rec := h.do(http.MethodPost, path+"/submit", cookie, url.Values{"csrf_token": {csrf}})
+	rec = h.do(http.MethodPost, path+"/submit", cookie, url.Values{"csrf_token": {csrf}})
 	page := rec.Body.String()
 	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(page, "số liệu chèn từ ô &#34;Số lượt khám bệnh, cột (2) Thực hiện tháng&#34; đang trống") {
 		t.Fatalf("submission with a missing figure: %d\n%s", rec.Code, excerpt(page, "đang trống"))
