@@ -112,16 +112,25 @@ func (s *Server) draftsSave(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	tpl.Outline = append([]forms.Section(nil), tpl.Outline...)
+	chosen := map[string][]string{} // section key → form|row
+	for _, raw := range r.PostForm["draft_rows"] {
+		key, ref, _ := strings.Cut(raw, "|")
+		chosen[key] = append(chosen[key], ref)
+	}
 	for i := range tpl.Outline {
 		sec := &tpl.Outline[i]
 		sec.DraftRows = nil
-		for _, ref := range r.PostForm["rows."+sec.Key] {
+		for _, ref := range chosen[sec.Key] {
 			if _, _, ok := tpl.DraftRow(ref); !ok {
 				errs["rows."+sec.Key] = "Mục " + sec.Number + " " + sec.Heading + ": có dòng được chọn không thuộc biểu mẫu, hoặc là dòng tiêu đề."
 				continue
 			}
 			sec.DraftRows = append(sec.DraftRows, ref)
 		}
+		delete(chosen, sec.Key)
+	}
+	if len(chosen) > 0 {
+		errs["draft_rows"] = "Có dòng được chọn cho một mục không thuộc đề cương."
 	}
 	rerender := func(status int, e map[string]string) {
 		s.render(w, r, status, pages.DraftsEditor(s.designerPage(r, reg, "Câu gợi ý cho đề cương"),
