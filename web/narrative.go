@@ -12,6 +12,7 @@ import (
 	"baocao/internal/consolidation"
 	"baocao/internal/decimal"
 	"baocao/internal/forms"
+	"baocao/internal/formula"
 	"baocao/internal/narrative"
 	"baocao/internal/reports"
 	"baocao/internal/richtext"
@@ -82,21 +83,48 @@ func (s *Server) sectionDraft(w http.ResponseWriter, r *http.Request) {
 		}
 		return out
 	}
-	paragraphs := narrative.Section(tpl, *sec, func(ref string) (decimal.Decimal, bool) {
-		x, ok := content.Numbers[ref]
-		return x, ok
-	}, contributors)
+	// A receiver whose own report was not pre-filled yet reads the
+	// consolidated figures; they are text, not live figures, until the
+	// report holds them.
+	consolidated := map[string]*consolidation.Result{}
+	fromConsolidation := false
+	cells := func(ref string) (decimal.Decimal, bool) {
+		if x, ok := content.Numbers[ref]; ok || failed != nil {
+			return x, ok
+		}
+		form, rest, _ := strings.Cut(ref, "|")
+		row, col, _ := strings.Cut(rest, "|")
+		res, seen := consolidated[form]
+		if !seen {
+			f, _ := tpl.FormByKey(form)
+			if res, failed = consolidation.Compute(ctx, s.db, f, rep.PeriodID, rep.UnitID, false); failed != nil {
+				return decimal.Decimal{}, false
+			}
+			consolidated[form] = res
+		}
+		v, ok := res.Cells[formula.Cell{Row: row, Col: col}]
+		if ok && v.OK {
+			fromConsolidation = true
+			return v.Value, true
+		}
+		return decimal.Decimal{}, false
+	}
+	paragraphs := narrative.Section(tpl, *sec, cells, contributors)
 	if failed != nil {
 		s.fail(w, r, failed)
 		return
 	}
 	out := struct {
-		Paragraphs [][]draftSegment `json:"paragraphs"`
-		Text       []string         `json:"text"`
-	}{Paragraphs: [][]draftSegment{}, Text: []string{}}
+		Paragraphs   [][]draftSegment `json:"paragraphs"`
+		Text         []string         `json:"text"`
+		Consolidated bool             `json:"consolidated"` // some figures come from the consolidation, not the report
+	}{Paragraphs: [][]draftSegment{}, Text: []string{}, Consolidated: fromConsolidation}
 	for _, p := range paragraphs {
 		segs := make([]draftSegment, len(p))
 		for i, sg := range p {
+			if _, own := content.Numbers[sg.Ref]; !own {
+				sg.Ref = ""
+			}
 			segs[i] = draftSegment{Text: sg.Text, Ref: sg.Ref}
 		}
 		out.Paragraphs = append(out.Paragraphs, segs)

@@ -202,19 +202,30 @@ func TestReceiverDraftNamesUnits(t *testing.T) {
 		t.Fatal(err)
 	}
 	own := insert("so-y-te", "vp-ubnd")
+	receiver := h.account("tonghop.syte", "so-y-te", accounts.User, accounts.Consolidate)
+	var draft struct {
+		Paragraphs   [][]struct{ Text, Ref string }
+		Text         []string
+		Consolidated bool
+	}
+	// Not pre-filled yet: the consolidated figures, as text.
+	code, _, body := h.getAs(receiver, reportPath(own)+"/sections/s1/draft")
+	if err := json.Unmarshal(body, &draft); code != http.StatusOK || err != nil {
+		t.Fatalf("draft before the prefill: %d %v", code, err)
+	}
+	before := "Số lượt khám bệnh đạt 953 lượt, tăng 6,5% so với cùng kỳ năm trước, tăng chủ yếu ở phường Nha Trang (+8,2%) và xã Cam Lâm (+5,1%)."
+	if !draft.Consolidated || len(draft.Text) != 1 || draft.Text[0] != before || draft.Paragraphs[0][1].Ref != "" {
+		t.Fatalf("draft before the prefill: %+v", draft)
+	}
 	rep, _ := h.s.reports.Report(h.ctx, own)
 	if _, _, err := h.s.reports.Save(h.ctx, rep, draftOf(map[string]string{"b1|r2|1": "10000", "b1|r2|2": "953", "b1|r2|3": "895"}), 0); err != nil {
 		t.Fatal(err)
 	}
-	receiver := h.account("tonghop.syte", "so-y-te", accounts.User, accounts.Consolidate)
-	code, _, body := h.getAs(receiver, reportPath(own)+"/sections/s1/draft")
+	code, _, body = h.getAs(receiver, reportPath(own)+"/sections/s1/draft")
 	if code != http.StatusOK {
 		t.Fatalf("draft: %d %s", code, body)
 	}
-	var draft struct {
-		Paragraphs [][]struct{ Text, Ref string }
-		Text       []string
-	}
+	draft.Consolidated = false
 	if err := json.Unmarshal(body, &draft); err != nil {
 		t.Fatal(err)
 	}
@@ -224,7 +235,7 @@ func TestReceiverDraftNamesUnits(t *testing.T) {
 	if len(draft.Text) != 1 || draft.Text[0] != want {
 		t.Fatalf("draft\n got %q\nwant %q", draft.Text, want)
 	}
-	if p := draft.Paragraphs[0]; p[1].Ref != "b1|r2|2" || p[1].Text != "953" {
+	if p := draft.Paragraphs[0]; p[1].Ref != "b1|r2|2" || p[1].Text != "953" || draft.Consolidated {
 		t.Errorf("the figure of this month should be a live figure: %+v", p)
 	}
 	// A commune's own draft names nobody.

@@ -240,6 +240,7 @@
           while (area.firstChild) area.removeChild(area.firstChild);
           if (!draft.paragraphs.length) { area.appendChild(make('p', '', {}, 'Các dòng của mục này chưa có số liệu để gợi ý.')); return; }
           area.appendChild(make('p', 'hint', {}, 'Gợi ý từ số liệu hiện có của báo cáo. Bấm "Chèn vào mục" để đưa vào nội dung rồi sửa tùy ý.'));
+          if (draft.consolidated) area.appendChild(make('p', 'hint', {}, 'Một số số liệu lấy từ tổng hợp các báo cáo đã tiếp nhận, chưa có trong biểu của báo cáo này nên không tự cập nhật. Hãy điền biểu từ tổng hợp để số liệu đi theo ô.'));
           var preview = area.appendChild(make('div', 'draft__text'));
           draft.paragraphs.forEach(function (segs) { preview.appendChild(paragraph(segs)); });
           var actions = area.appendChild(make('div', 'actions'));
