@@ -3,8 +3,8 @@ package web
 import (
 	"context"
 	"net/http"
-	"strings"
 	"sort"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 

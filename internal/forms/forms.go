@@ -93,6 +93,9 @@ const (
 	RoleYearToDate = "ytd"       // lũy kế từ đầu năm
 	RoleLastYear   = "last_year" // cùng kỳ năm trước
 	RolePlan       = "plan"      // kế hoạch năm
+	// RoleYearToDateLastYear is the year to date of the same period last
+	// year, which the year to date is compared with.
+	RoleYearToDateLastYear = "ytd_last_year"
 )
 
 // RoleLabels names the roles for the designer, in the order they are offered.
@@ -101,6 +104,7 @@ var RoleLabels = []struct{ Role, Label string }{
 	{RoleYearToDate, "Lũy kế từ đầu năm"},
 	{RoleLastYear, "Cùng kỳ năm trước"},
 	{RolePlan, "Kế hoạch năm"},
+	{RoleYearToDateLastYear, "Lũy kế cùng kỳ năm trước"},
 }
 
 // ColumnOfRole returns the first column marked with role.

@@ -32,10 +32,18 @@ func Section(tpl *forms.Template, sec forms.Section, cells Cells, contributors C
 		if !ok {
 			continue
 		}
-		cur, hasCur := f.ColumnOfRole(forms.RoleCurrent)
-		last, hasLast := f.ColumnOfRole(forms.RoleLastYear)
-		if contributors != nil && hasCur && hasLast {
-			r.Contributors = contributors(f, row, cur, last)
+		if contributors != nil {
+			// The units moved the comparison the sentence makes: the
+			// month's, else the year to date's.
+			cur, hasCur := f.ColumnOfRole(forms.RoleCurrent)
+			last, hasLast := f.ColumnOfRole(forms.RoleLastYear)
+			if !hasCur || !hasLast || !r.LastYear.OK || r.LastYear.Value.IsZero() {
+				cur, hasCur = f.ColumnOfRole(forms.RoleYearToDate)
+				last, hasLast = f.ColumnOfRole(forms.RoleYearToDateLastYear)
+			}
+			if hasCur && hasLast {
+				r.Contributors = contributors(f, row, cur, last)
+			}
 		}
 		out = append(out, Sentence(r))
 	}
@@ -52,7 +60,8 @@ func rowOf(f *forms.Form, row forms.Row, figure func(forms.Column) Figure) (Row,
 	for _, role := range []struct {
 		role string
 		dst  *Figure
-	}{{forms.RoleCurrent, &r.Current}, {forms.RoleYearToDate, &r.YearToDate}, {forms.RoleLastYear, &r.LastYear}, {forms.RolePlan, &r.Plan}} {
+	}{{forms.RoleCurrent, &r.Current}, {forms.RoleYearToDate, &r.YearToDate}, {forms.RoleLastYear, &r.LastYear}, {forms.RolePlan, &r.Plan},
+		{forms.RoleYearToDateLastYear, &r.YearToDateLastYear}} {
 		c, ok := f.ColumnOfRole(role.role)
 		if !ok {
 			continue
@@ -74,7 +83,7 @@ func rowOf(f *forms.Form, row forms.Row, figure func(forms.Column) Figure) (Row,
 func Sample(tpl *forms.Template, sec forms.Section) [][]Segment {
 	sample := map[string][2]string{
 		forms.RoleCurrent: {"1234", "97.5"}, forms.RoleLastYear: {"1100", "95.2"},
-		forms.RoleYearToDate: {"4567", "96.8"}, forms.RolePlan: {"5360", "95"},
+		forms.RoleYearToDate: {"4567", "96.8"}, forms.RolePlan: {"5360", "95"}, forms.RoleYearToDateLastYear: {"4210", "96.1"},
 	}
 	var out [][]Segment
 	for _, ref := range sec.DraftRows {

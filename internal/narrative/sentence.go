@@ -12,6 +12,7 @@ package narrative
 import (
 	"sort"
 	"strings"
+	"unicode"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -38,6 +39,9 @@ type Row struct {
 	Places  int    // decimals of the columns (forms.Column.Places; -1 keeps what is typed)
 
 	Current, YearToDate, LastYear, Plan Figure
+	// YearToDateLastYear is last year's year to date, compared with
+	// YearToDate.
+	YearToDateLastYear Figure
 
 	// Contributors are the units whose reports make up a consolidated
 	// figure, with their own current and last-year values: the sentence
@@ -73,9 +77,19 @@ func unitAfter(r Row) string {
 	case r.Percent || r.Unit == "%":
 		return "%"
 	case r.Unit != "":
-		return " " + r.Unit
+		return " " + unitWord(r.Unit)
 	}
 	return ""
+}
+
+// unitWord writes a unit of measure inside a sentence: the table's "Lượt",
+// "Người" read "lượt", "người"; acronyms (USD, CCCD) stay.
+func unitWord(u string) string {
+	rs := []rune(u)
+	if len(rs) > 1 && unicode.IsUpper(rs[0]) && !unicode.IsUpper(rs[1]) {
+		return vn.LowerFirst(u)
+	}
+	return u
 }
 
 var hundred = decimal.FromInt(100)
@@ -103,12 +117,16 @@ func Sentence(r Row) []Segment {
 	}
 	s.figure(r, main)
 	if !ytdFirst {
-		s.compare(r, main, r.LastYear, "so với cùng kỳ năm trước", "cùng kỳ năm trước")
+		s.compare(r, main, r.LastYear, "so với cùng kỳ năm trước", "cùng kỳ năm trước", true)
 		if r.YearToDate.OK {
 			s.text("; lũy kế từ đầu năm đạt ")
 			s.figure(r, r.YearToDate)
 			main = r.YearToDate
 		}
+	}
+	if r.YearToDate.OK {
+		// The units are named once: at this comparison when the month has none.
+		s.compare(r, r.YearToDate, r.YearToDateLastYear, "so với cùng kỳ năm trước", "cùng kỳ năm trước", ytdFirst || !r.LastYear.OK || r.LastYear.Value.IsZero())
 	}
 	s.plan(r, main)
 	s.text(".")
@@ -117,7 +135,7 @@ func Sentence(r Row) []Segment {
 
 // compare writes ", tăng 8,1% so với cùng kỳ năm trước" and the units that
 // moved it most.
-func (s *sentence) compare(r Row, cur, base Figure, against, same string) {
+func (s *sentence) compare(r Row, cur, base Figure, against, same string, units bool) {
 	if !base.OK || base.Value.IsZero() {
 		return
 	}
@@ -146,7 +164,9 @@ func (s *sentence) compare(r Row, cur, base Figure, against, same string) {
 		}
 		s.text(", " + direction(diff) + " " + pct + "% " + against)
 	}
-	s.contributors(r, diff)
+	if units {
+		s.contributors(r, diff)
+	}
 }
 
 // plan writes ", đạt 85,2% kế hoạch năm" (or the plan itself for rates).

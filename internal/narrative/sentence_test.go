@@ -55,11 +55,17 @@ func TestSentenceCases(t *testing.T) {
 			"Diện tích gieo trồng đạt -1,005 ha, tăng 1,00 ha so với cùng kỳ năm trước."},
 		{"diacritics ĩ ữ kept, decomposed label made NFC", Row{Label: norm.NFD.String("Số người được chữa bệnh sốt xuất huyết (kĩ thuật mới):"), Unit: norm.NFD.String("người")},
 			"12", "", "10", "", "Số người được chữa bệnh sốt xuất huyết (kĩ thuật mới) đạt 12 người, tăng 20,0% so với cùng kỳ năm trước."},
+		{"year to date against last year's year to date", Row{Label: "Số lượt khám bệnh", Unit: "Lượt", Places: 0, YearToDateLastYear: fig("40000")},
+			"4300", "42000", "", "", "Số lượt khám bệnh đạt 4.300 lượt; lũy kế từ đầu năm đạt 42.000 lượt, tăng 5,0% so với cùng kỳ năm trước."},
+		{"acronym unit stays", Row{Label: "Kim ngạch xuất khẩu", Unit: "USD", Places: -1}, "12,5", "", "", "", "Kim ngạch xuất khẩu đạt 12,5 USD."},
 		{"no unit", Row{Label: "Số doanh nghiệp thành lập mới"}, "3", "", "4", "", "Số doanh nghiệp thành lập mới đạt 3, giảm 25,0% so với cùng kỳ năm trước."},
 	}
 	for _, c := range cases {
 		r := c.row
 		r.Current, r.YearToDate, r.LastYear, r.Plan = fig(c.cur), fig(c.ytd), fig(c.last), fig(c.pln)
+		if r.YearToDateLastYear.OK && c.ytd == "" {
+			r.YearToDateLastYear = Figure{}
+		}
 		got := Text(Sentence(r))
 		if got != c.want {
 			t.Errorf("%s:\n got %q\nwant %q", c.name, got, c.want)

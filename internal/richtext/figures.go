@@ -106,12 +106,13 @@ func Figures(html string) []Figure {
 	return out
 }
 
-// Resolve gives every figure of html the text of its cell now: value
-// returns the cell's value as shown ("" for an empty cell, which makes the
-// figure missing). The result is canonical (Sanitize's form).
+// Resolve gives every figure of html (Sanitize's output) the text of its
+// cell now: value returns the cell's value as shown ("" for an empty cell,
+// which makes the figure missing). The result is canonical; html without
+// a figure comes back as it is.
 func Resolve(html string, value func(ref string) string) string {
 	if !strings.Contains(html, figureAttr) {
-		return Sanitize(html)
+		return html
 	}
 	parts := parse(html)
 	eachRun(parts, func(r *run) {
