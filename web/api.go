@@ -283,6 +283,9 @@ type apiReportBody struct {
 	Template int64             `json:"template_version_id"`
 	Values   map[string]any    `json:"values"`
 	Sections map[string]string `json:"sections"`
+	// Figures are the live figures of the narrative, by section in
+	// document order: each names its cell (narrative.go).
+	Figures []apiFigure `json:"figures"`
 }
 
 func (s *Server) apiReport(w http.ResponseWriter, r *http.Request) {
@@ -315,7 +318,7 @@ func (s *Server) apiReportOf(ctx context.Context, rep *reports.Report) (*apiRepo
 	return &apiReportBody{ID: rep.ID, RegimeID: rep.RegimeID, Regime: rep.Regime, PeriodID: rep.PeriodID, Period: rep.PeriodLabel,
 		UnitID: rep.UnitID, Unit: rep.Unit, Receiver: rep.Receiver, Status: rep.Status, Version: rep.Version, Revision: rep.Revision,
 		Deadline: apiDate(rep.Deadline), SentAt: apiTime(rep.SentAt), Late: rep.Late, Template: rep.TemplateVersionID,
-		Values: values, Sections: c.Sections}, nil
+		Values: values, Sections: c.Sections, Figures: apiFigures(c.Sections)}, nil
 }
 
 // apiDraft is what a client may write into a draft.

@@ -211,6 +211,11 @@ var matrix = map[string]allow{
 	"GET /admin/assignments":                                     sysAdmin,
 	"POST /admin/assignments/{assignmentID}/confirm":             sysAdmin,
 	"POST /admin/assignments/{assignmentID}/reject":              sysAdmin,
+
+	// The narrative's drafted sentences.
+	"GET /reports/{reportID}/sections/{sectionKey}/draft": editReport,
+	"GET /regimes/{regimeID}/template/drafts":             manageUser,
+	"POST /regimes/{regimeID}/template/drafts":            manageUser,
 }
 
 // TestAuthorizationMatrix tries every registered route with every tier and

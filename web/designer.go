@@ -229,7 +229,7 @@ func (s *Server) outlineSave(w http.ResponseWriter, r *http.Request) {
 			errs["max-"+strconv.Itoa(i)] = "Mục " + or(l.Number, l.Heading) + ": giới hạn ký tự là một số không âm."
 		}
 		tpl.Outline = append(tpl.Outline, forms.Section{Key: l.Key, Parent: parents[i], Number: l.Number, Heading: l.Heading,
-			Guidance: l.Guidance, Required: l.Required, MaxChars: maxChars})
+			Guidance: l.Guidance, Required: l.Required, MaxChars: maxChars, DraftRows: draftRowsOf(v.Template, l.Key)})
 	}
 	rerender := func(status int, e map[string]string) {
 		for range 3 {
@@ -364,7 +364,7 @@ func (s *Server) formSave(w http.ResponseWriter, r *http.Request) {
 		renumber[original] = l.Code
 		view.Columns = append(view.Columns, l)
 		c := forms.Column{Code: original, Label: l.Label, Type: l.Type, Formula: l.Formula, Aggregation: l.Aggregation,
-			WeightBy: l.WeightBy, Required: l.Required, NonNegative: l.NonNegative, Prefill: l.Prefill}
+			WeightBy: l.WeightBy, Required: l.Required, NonNegative: l.NonNegative, Prefill: l.Prefill, Role: roleOf(f, original)}
 		for _, g := range strings.Split(l.Groups, ">") {
 			if g = strings.TrimSpace(g); g != "" {
 				c.Groups = append(c.Groups, g)

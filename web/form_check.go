@@ -16,6 +16,7 @@ import (
 // is refused rather than "first one wins".
 var multiValued = map[string]bool{
 	"rights": true, "successors": true, "units": true, "email": true, "mark_section": true, "mark_rows": true,
+	"draft_rows": true, // the narrative's drafted sentences: section|form|row
 }
 
 // checkForm refuses, before any handler or the database sees them, form

@@ -51,7 +51,7 @@ func (s *Server) reportXLSX(w http.ResponseWriter, r *http.Request) {
 	}
 	var buf bytes.Buffer
 	err := xlsx.ExportForm(&buf, f, xlsx.ExportOptions{UnitName: rep.Unit, PeriodLabel: rep.PeriodLabel + " (" + rep.Window() + ")",
-		TemplateVersion: rep.TemplateVersionID, ReportID: rep.ID, Value: contentValue(f, content)})
+		TemplateVersion: rep.TemplateVersionID, ReportID: rep.ID, Value: contentValue(f, content), Figures: s.xlsxFigures(r.Context(), rep, f, content)})
 	if err != nil {
 		s.fail(w, r, err)
 		return

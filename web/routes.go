@@ -168,6 +168,10 @@ func (s *Server) routes() chi.Router {
 		s.handle(r, http.MethodPost, "/reports/{reportID}/return", policy.ReceiveReport, s.reportMove(reports.Return))
 		s.handle(r, http.MethodPost, "/reports/{reportID}/gov-retry", policy.ReceiveReport, s.govRetry)
 		s.handle(r, http.MethodPost, "/reports/{reportID}/supplement", policy.EditReport, s.reportMove(reports.Supplement))
+		// The narrative's drafted sentences: the report's draft of a section, the designer's rows and column roles.
+		s.handle(r, http.MethodGet, "/reports/{reportID}/sections/{sectionKey}/draft", policy.EditReport, s.sectionDraft)
+		s.handle(r, http.MethodGet, "/regimes/{regimeID}/template/drafts", policy.ManageRegime, s.draftsPage)
+		s.handle(r, http.MethodPost, "/regimes/{regimeID}/template/drafts", policy.ManageRegime, s.draftsSave)
 		s.handle(r, http.MethodGet, "/received", policy.ViewReceived, s.receivedPage)
 		s.handle(r, http.MethodGet, "/received/{periodID}", policy.ViewReceived, s.receivedPeriodPage)
 		s.handle(r, http.MethodGet, "/received/{periodID}/cell", policy.ViewReceived, s.drillDownPage)

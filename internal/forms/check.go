@@ -96,6 +96,7 @@ func (t *Template) Check() error {
 			add("Biểu %q: %s", f.Title, p)
 		}
 	}
+	problems = append(problems, t.draftProblems()...)
 	if len(problems) == 0 {
 		return nil
 	}

@@ -28,6 +28,9 @@ type Section struct {
 	Guidance string `json:"guidance,omitempty"`
 	Required bool   `json:"required,omitempty"`
 	MaxChars int    `json:"max_chars,omitempty"` // 0: no limit
+	// DraftRows are the rows ("form|row") the section's suggested
+	// sentences speak of (internal/narrative), in order.
+	DraftRows []string `json:"draft_rows,omitempty"`
 }
 
 // Form is a numeric table.
@@ -78,6 +81,40 @@ type Column struct {
 	Max         *decimal.Decimal `json:"max,omitempty"`
 	NonNegative bool             `json:"non_negative,omitempty"`
 	Prefill     string           `json:"prefill,omitempty"` // "previous": copied from the previous period (plan figures); "usage": the rows' Metric over the period (the usage report)
+	// Role says what the column holds for the drafted sentences of the
+	// outline (internal/narrative): RoleCurrent, RoleYearToDate,
+	// RoleLastYear or RolePlan; "" for none.
+	Role string `json:"role,omitempty"`
+}
+
+// Roles of a column in drafted sentences.
+const (
+	RoleCurrent    = "current"   // thực hiện kỳ này
+	RoleYearToDate = "ytd"       // lũy kế từ đầu năm
+	RoleLastYear   = "last_year" // cùng kỳ năm trước
+	RolePlan       = "plan"      // kế hoạch năm
+	// RoleYearToDateLastYear is the year to date of the same period last
+	// year, which the year to date is compared with.
+	RoleYearToDateLastYear = "ytd_last_year"
+)
+
+// RoleLabels names the roles for the designer, in the order they are offered.
+var RoleLabels = []struct{ Role, Label string }{
+	{RoleCurrent, "Thực hiện kỳ này"},
+	{RoleYearToDate, "Lũy kế từ đầu năm"},
+	{RoleLastYear, "Cùng kỳ năm trước"},
+	{RolePlan, "Kế hoạch năm"},
+	{RoleYearToDateLastYear, "Lũy kế cùng kỳ năm trước"},
+}
+
+// ColumnOfRole returns the first column marked with role.
+func (f *Form) ColumnOfRole(role string) (Column, bool) {
+	for _, c := range f.Columns {
+		if c.Role == role {
+			return c, true
+		}
+	}
+	return Column{}, false
 }
 
 // Kinds of row.

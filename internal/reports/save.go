@@ -59,17 +59,21 @@ type Saved struct {
 	// blank). The save only succeeds from the revision the page was
 	// loaded at, so these are exactly the cells the page shows stale.
 	Computed map[string]string
+	// Figures holds the text each live figure of the narrative shows
+	// after the save (reference → text, "" for an empty cell).
+	Figures map[string]string
 }
 
 // SaveChanges is Save, telling also which formula cells changed: an
 // autosave of one cell answers with those, not with every formula cell of
 // the form.
 func (s *Store) SaveChanges(ctx context.Context, r *Report, d Draft, by int64) (Saved, error) {
-	problems, revision, changed, err := s.save(ctx, r, d, by)
-	return Saved{Problems: problems, Revision: revision, Computed: changed}, err
+	var figures map[string]string
+	problems, revision, changed, err := s.save(ctx, r, d, by, &figures)
+	return Saved{Problems: problems, Revision: revision, Computed: changed, Figures: figures}, err
 }
 
-func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64) ([]Problem, int, map[string]string, error) {
+func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64, figures *map[string]string) ([]Problem, int, map[string]string, error) {
 	if !r.Editable() {
 		return nil, 0, nil, apperr.New(apperr.Conflict, "Báo cáo đang ở trạng thái "+r.Status.Label()+" nên không sửa được.")
 	}
@@ -178,6 +182,14 @@ func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64) ([]Probl
 	if err := checkSectionSizes(sections, d.Sections); err != nil {
 		return nil, 0, nil, err
 	}
+	if err := checkFigures(tpl, d.Sections); err != nil {
+		return nil, 0, nil, err
+	}
+	writeSections, shownFigures, err := s.resolveSections(ctx, r, tpl, d.Sections, numbers, texts, computed)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	*figures = shownFigures
 
 	revision := 0
 	var changed []string
@@ -195,7 +207,7 @@ func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64) ([]Probl
 		if changed, err = writeValues(ctx, tx, r.ID, numbers, texts, computed); err != nil {
 			return err
 		}
-		for key, html := range d.Sections {
+		for key, html := range writeSections {
 			if _, err := tx.Exec(ctx, `
 				INSERT INTO report_sections (report_id, section_key, html) VALUES ($1, $2, $3)
 				ON CONFLICT (report_id, section_key) DO UPDATE SET html = EXCLUDED.html`, r.ID, key, html); err != nil {

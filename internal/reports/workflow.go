@@ -303,6 +303,7 @@ func Problems(tpl *forms.Template, c *Content) []Problem {
 		}
 	}
 	problems = append(problems, sectionSizeProblems(tpl, c)...)
+	problems = append(problems, figureProblems(tpl, c)...)
 	for key, col := range inputCells(tpl) {
 		v := c.Values[key]
 		_, isNumber := c.Numbers[key]

@@ -86,11 +86,14 @@ var markTags = [...]struct {
 	{markU, "<u>", "</u>"},
 }
 
-// run is a piece of text with the same formatting, or a line break.
+// run is a piece of text with the same formatting, or a line break, or a
+// live figure (figure is its cell reference, see figures.go).
 type run struct {
-	text  string
-	marks uint8
-	br    bool
+	text    string
+	marks   uint8
+	br      bool
+	figure  string
+	missing bool
 }
 
 // part is a paragraph (runs) or a list. At the top level inline parts are
@@ -122,6 +125,9 @@ var policy = func() *bluemonday.Policy {
 	// Besides bluemonday's defaults (script, style, iframe, object, noscript,
 	// title, frameset…): content that is not text for a reader.
 	p.SkipElementsContent("template", "svg", "math", "head", "select", "textarea", "button")
+	// Live figures: a span naming a cell, nothing else (figures.go).
+	p.AllowAttrs(figureAttr).Matching(refRe).OnElements("span")
+	p.AllowAttrs(missingAttr).Matching(regexp.MustCompile(`^$`)).OnElements("span")
 	return p
 }()
 
@@ -229,6 +235,8 @@ func (f *flow) node(n *html.Node, marks uint8, depth int) {
 		f.children(n, marks|markU, depth)
 	case a == atom.Br:
 		f.cur = append(f.cur, run{br: true})
+	case a == atom.Span && figureRef(n) != "":
+		f.cur = append(f.cur, figureRun(n, marks))
 	case (a == atom.Ul || a == atom.Ol) && depth < maxListDepth:
 		f.flush()
 		f.parts = append(f.parts, part{list: buildList(n, marks, depth+1)})
@@ -324,7 +332,11 @@ func inline(in []run, inItem bool) [][]run {
 	// adjacent runs of the same formatting merged.
 	rs := make([]run, 0, len(in))
 	for _, r := range in {
-		if !r.br {
+		if r.figure != "" {
+			if r.text = strings.TrimSpace(cleanChars(r.text)); r.text == "" {
+				r.text, r.missing = MissingText, true
+			}
+		} else if !r.br {
 			if r.text = cleanChars(r.text); r.text == "" {
 				continue
 			}
@@ -336,6 +348,10 @@ func inline(in []run, inItem bool) [][]run {
 	for i := range rs {
 		if rs[i].br {
 			space = true
+			continue
+		}
+		if rs[i].figure != "" {
+			space = false // its text was trimmed: it stands as one word
 			continue
 		}
 		var b strings.Builder
@@ -357,6 +373,8 @@ func inline(in []run, inItem bool) [][]run {
 	for i := len(rs) - 1; i >= 0; i-- {
 		if rs[i].br {
 			trim = true
+		} else if rs[i].figure != "" {
+			trim = false
 		} else if trim {
 			rs[i].text = strings.TrimRight(rs[i].text, " ")
 			trim = rs[i].text == ""
@@ -411,7 +429,7 @@ func inline(in []run, inItem bool) [][]run {
 // appendRun appends r, merging it into the previous run when both are text
 // with the same formatting.
 func appendRun(rs []run, r run) []run {
-	if n := len(rs); n > 0 && !r.br && !rs[n-1].br && rs[n-1].marks == r.marks {
+	if n := len(rs); n > 0 && !r.br && !rs[n-1].br && rs[n-1].marks == r.marks && r.figure == "" && rs[n-1].figure == "" {
 		rs[n-1].text += r.text
 		return rs
 	}
@@ -578,6 +596,10 @@ func writeRuns(b *strings.Builder, rs []run) {
 			continue
 		}
 		open = setMarks(b, open, r.marks, true)
+		if r.figure != "" {
+			writeFigure(b, r)
+			continue
+		}
 		b.WriteString(escape(r.text))
 	}
 	for i := len(open) - 1; i >= 0; i-- {

@@ -87,7 +87,8 @@ func DemoRegimes(ctx context.Context, db *database.DB) error {
 				RemindDays: 3, Deadlines: []regimes.Deadline{{Level: 1, WorkingDays: 2}, {Level: 2, WorkingDays: 5}}},
 			template: forms.Template{Outline: []forms.Section{
 				{Key: "s1", Number: "I", Heading: "Kết quả thực hiện", Required: true, MaxChars: 10000,
-					Guidance: "Khám, chữa bệnh; tiêm chủng mở rộng; chăm sóc sức khỏe bà mẹ, trẻ em; phòng, chống dịch bệnh; an toàn thực phẩm."},
+					Guidance:  "Khám, chữa bệnh; tiêm chủng mở rộng; chăm sóc sức khỏe bà mẹ, trẻ em; phòng, chống dịch bệnh; an toàn thực phẩm.",
+					DraftRows: []string{"b1|r1", "b1|r3", "b1|r5", "b1|r7"}}, // Gợi ý nội dung (internal/narrative)
 				{Key: "s2", Number: "II", Heading: "Khó khăn, vướng mắc và kiến nghị", MaxChars: 5000},
 			}, Forms: []forms.Form{HealthForm()}},
 			// Two levels: the communes report to Sở Y tế, which consolidates
@@ -359,9 +360,9 @@ func HealthForm() forms.Form {
 	f := forms.Form{Key: "b1", Code: "01/YT-CS", Title: "Kết quả một số chỉ tiêu y tế cơ sở",
 		IssuedBy: "Theo Thông tư số 37/2019/TT-BYT ngày 30/12/2019 của Bộ Y tế",
 		Columns: []forms.Column{
-			{Code: "1", Label: "Thực hiện tháng", Type: forms.Integer, Aggregation: forms.Sum, NonNegative: true},
-			{Code: "2", Label: "Lũy kế từ đầu năm", Type: forms.Integer, Formula: "prev(c2) + c1"},
-			{Code: "3", Label: "Cùng kỳ năm trước", Groups: []string{"So sánh"}, Type: forms.Integer, Formula: "lastyear(c2)"},
+			{Code: "1", Label: "Thực hiện tháng", Type: forms.Integer, Aggregation: forms.Sum, NonNegative: true, Role: forms.RoleCurrent},
+			{Code: "2", Label: "Lũy kế từ đầu năm", Type: forms.Integer, Formula: "prev(c2) + c1", Role: forms.RoleYearToDate},
+			{Code: "3", Label: "Cùng kỳ năm trước", Groups: []string{"So sánh"}, Type: forms.Integer, Formula: "lastyear(c2)", Role: forms.RoleYearToDateLastYear},
 			{Code: "4", Label: "So cùng kỳ (%)", Groups: []string{"So sánh"}, Type: forms.Percent, Decimals: 1, Formula: "IF(c3 = 0, 0, c2 / c3 * 100)"},
 			{Code: "5", Label: "Ghi chú", Type: forms.Text},
 		},

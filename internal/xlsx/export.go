@@ -74,6 +74,9 @@ type ExportOptions struct {
 	// Value returns the stored value of a cell, a number or text. Nil: an
 	// empty form.
 	Value func(rowKey, colCode string) (CellValue, bool)
+	// Figures are the narrative's live figures from this form, written to
+	// NarrativeSheet (narrative.go); none: no such sheet.
+	Figures []NarrativeFigure
 }
 
 // CellValue is what a cell of an export holds: an exact number, or text.
@@ -251,7 +254,10 @@ func (e *exporter) build() error {
 	if e.err != nil {
 		return e.err
 	}
-	return e.metadata()
+	if err := e.metadata(); err != nil {
+		return err
+	}
+	return e.narrative()
 }
 
 // layoutWidths chooses column widths: a wide label column, narrow STT and

@@ -285,7 +285,7 @@ func formSheet(sheets []sheetRef, metaRef *sheetRef, name string) (*sheetRef, er
 	var lone *sheetRef
 	for i := range sheets {
 		s := &sheets[i]
-		if s.Part == metaRef.Part || !s.Visible {
+		if s.Part == metaRef.Part || !s.Visible || s.Name == NarrativeSheet {
 			continue
 		}
 		lone = s

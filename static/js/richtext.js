@@ -11,6 +11,7 @@
   var BLOCK = /^(P|DIV|LI|H[1-6]|BLOCKQUOTE|PRE|TR|TABLE|SECTION|ARTICLE|HEADER|FOOTER)$/;
   var SPACE = /[ \t\n\r\f\u00a0]+/g, INK = /[^ \t\n\r\f\u00a0]/; // the server's whitespace
   var COMMANDS = ['bold', 'italic', 'insertUnorderedList', 'insertOrderedList'];
+  var FIGURE = /^[A-Za-z0-9_-]{1,40}\|[A-Za-z0-9_-]{1,40}\|[A-Za-z0-9_-]{1,20}$/; // richtext.ValidRef
   var seq = 0;
 
   function make(tag, cls, attrs) {
@@ -26,6 +27,12 @@
     for (var n = src.firstChild; n; n = n.nextSibling) {
       if (n.nodeType === 3) { dst.appendChild(document.createTextNode(n.data)); continue; }
       if (n.nodeType !== 1 || DROP.test(n.nodeName)) continue;
+      if (n.nodeName === 'SPAN' && FIGURE.test(n.getAttribute('data-figure') || '')) { // a live figure (static/js/narrative.js)
+        var fig = dst.appendChild(make('span', 'figure', { 'data-figure': n.getAttribute('data-figure'), contenteditable: 'false' }));
+        if (n.hasAttribute('data-missing')) fig.setAttribute('data-missing', '');
+        fig.textContent = n.textContent;
+        continue;
+      }
       var tag = n.nodeName === 'DIV' ? 'P' : n.nodeName;
       var el = KEEP[tag] ? document.createElement(tag) : dst;
       copyClean(n, el);
