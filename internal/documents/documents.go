@@ -44,6 +44,7 @@ type Store struct {
 	box      *secretbox.Box
 	Now      func() time.Time
 	TokenTTL time.Duration // how long a VGCA plugin token lives
+	TSAURL   string        // the RFC 3161 authority that stamps server signatures (config.TSAURL)
 }
 
 // NewStore returns a Store; box seals private keys at rest.
@@ -106,18 +107,27 @@ func (s *Store) Render(ctx context.Context, r *reports.Report, number string, si
 	if err != nil {
 		return nil, pdf.Layout{}, err
 	}
-	parent, body := Header(unit)
+	lh, err := s.Letterhead(ctx, unit)
+	if err != nil {
+		return nil, pdf.Layout{}, err
+	}
+	parent, body := lh.Parent, lh.Body
 	doc := pdf.Document{
 		ParentAgency: parent, Unit: body, Number: number, Place: place, Date: date,
 		Title: "BÁO CÁO", Summary: Summary(r.Regime, r.PeriodLabel), Recipients: []string{r.Receiver},
 		Template: *tpl, Sections: content.Sections, Values: content.Values,
 		Distribution: []string{"Như trên", "Lưu: VT"}, Created: date,
 	}
-	position := ""
+	position, capacity := "", CapacityFromPosition
 	if signer != nil {
 		doc.SignerName, position = signer.FullName, signer.Position
+		p, err := s.SignerProfile(ctx, signer.ID)
+		if err != nil {
+			return nil, pdf.Layout{}, err
+		}
+		capacity = p.Capacity
 	}
-	sig := SignatureBlock(unit.Kind, position)
+	sig := SignatureBlockAs(unit.Kind, capacity, position)
 	doc.SignerOnBehalf, doc.SignerFor, doc.SignerTitle = sig.OnBehalf, sig.For, sig.Title
 	var buf bytes.Buffer
 	lay, err := pdf.Render(&buf, doc)

@@ -156,7 +156,12 @@ func signPDF(pdfBytes []byte, s Signer, at time.Time, where Placement) ([]byte, 
 				page = 1
 			}
 		}
-		img, err := renderStamp(s, at, where.W, where.H)
+		var img []byte
+		if len(s.Image) > 0 {
+			img, err = appearanceImage(s.Image)
+		} else {
+			img, err = renderStamp(s, at, where.W, where.H)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -190,4 +195,39 @@ func signSafe(in *bytes.Reader, out *bytes.Buffer, rdr *pdf.Reader, size int64, 
 		}
 	}()
 	return sign.Sign(in, out, rdr, size, data)
+}
+
+// SignatureWidgets returns where the visible signatures of page (1-based;
+// <= 0: the last page) are, in the order they were added.
+func SignatureWidgets(pdfBytes []byte, page int) (out []Placement, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("signing: tệp PDF bị lỗi cấu trúc: %v", r)
+		}
+	}()
+	rdr, err := pdf.NewReader(bytes.NewReader(pdfBytes), int64(len(pdfBytes)))
+	if err != nil {
+		return nil, err
+	}
+	if page <= 0 {
+		page = rdr.NumPage()
+	}
+	annots := rdr.Page(page).V.Key("Annots")
+	for i := 0; i < annots.Len(); i++ {
+		a := annots.Index(i)
+		ft := a.Key("FT").Name()
+		if ft == "" {
+			ft = a.Key("Parent").Key("FT").Name()
+		}
+		r := a.Key("Rect")
+		if a.Key("Subtype").Name() != "Widget" || ft != "Sig" || r.Len() != 4 {
+			continue
+		}
+		x0, y0, x1, y1 := r.Index(0).Float64(), r.Index(1).Float64(), r.Index(2).Float64(), r.Index(3).Float64()
+		if x1-x0 <= 0 || y1-y0 <= 0 {
+			continue // invisible
+		}
+		out = append(out, Placement{Page: page, X: x0, Y: y0, W: x1 - x0, H: y1 - y0})
+	}
+	return out, nil
 }
