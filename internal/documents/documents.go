@@ -113,7 +113,7 @@ func (s *Store) Render(ctx context.Context, r *reports.Report, number string, si
 	}
 	parent, body := lh.Parent, lh.Body
 	doc := pdf.Document{
-		ParentAgency: parent, Unit: body, Number: number, Place: place, Date: date,
+		ParentAgency: parent, Unit: body, UnitLinesAsTyped: lh.Custom, Number: number, Place: place, Date: date,
 		Title: "BÁO CÁO", Summary: Summary(r.Regime, r.PeriodLabel), Recipients: []string{r.Receiver},
 		Template: *tpl, Sections: content.Sections, Values: content.Values,
 		Distribution: []string{"Như trên", "Lưu: VT"}, Created: date,
