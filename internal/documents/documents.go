@@ -7,6 +7,8 @@ package documents
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -64,6 +66,16 @@ type Document struct {
 	Place     signing.Placement // the leader's signature
 	UpdatedAt time.Time
 }
+
+// SHA256 is the hexadecimal SHA-256 of the document's bytes, by which a
+// filed copy is matched to the verification report.
+func (d *Document) SHA256() string {
+	sum := sha256.Sum256(d.PDF)
+	return hex.EncodeToString(sum[:])
+}
+
+// ErrNotSigned answers a verification report asked of a document without signatures.
+var ErrNotSigned = apperr.New(apperr.NotFound, "Báo cáo chưa có chữ ký số để kiểm tra.")
 
 // ErrNoDocument is Current's answer before signing has started.
 var ErrNoDocument = apperr.New(apperr.NotFound, "Báo cáo chưa có văn bản để ký số.")
