@@ -20,7 +20,8 @@ const DemoCAName = "baocao Demo CA (chỉ dùng thử)"
 // DemoCertificates makes a demo CA and trusts it, then gives each active
 // account with the approve right a personal certificate and each unit with
 // an account that approves or sends an organisation seal, held by the
-// system (PKCS#12 imported as a user would). The .p12 files (protected by
+// system (PKCS#12 imported as a user would); the leaders and units of the
+// demo journeys also get demo signature and seal images. The .p12 files (protected by
 // password) and the CA certificate are written to dir for trying uploads
 // and other tools. It does nothing once the demo CA is trusted.
 func (s *Store) DemoCertificates(ctx context.Context, dir, password string) error {
@@ -81,8 +82,36 @@ func (s *Store) DemoCertificates(ctx context.Context, dir, password string) erro
 		if err := os.WriteFile(filepath.Join(dir, h.file+".p12"), p12, 0o600); err != nil {
 			return err
 		}
+		if err := s.demoImage(ctx, h.owner, h.file); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// demoImages are the holders of the README's demo journeys, who get a demo
+// signature or seal image (the others keep the framed text boxes).
+var demoImages = map[string]bool{
+	"lanhdao.syte": true, "lanhdao.nhatrang": true, "lanhdao.camlam": true,
+	"con-dau-so-y-te": true, "con-dau-xa-22366": true, "con-dau-xa-22453": true,
+}
+
+func (s *Store) demoImage(ctx context.Context, o Owner, file string) error {
+	if !demoImages[file] {
+		return nil
+	}
+	if o.UnitID != 0 {
+		u, err := s.units.Unit(ctx, o.UnitID)
+		if err != nil {
+			return err
+		}
+		return s.SetSealImage(ctx, u, signing.DemoSeal(u.Name))
+	}
+	a, err := s.accounts.Account(ctx, o.AccountID)
+	if err != nil {
+		return err
+	}
+	return s.SetSignatureImage(ctx, a, signing.DemoSignature())
 }
 
 // Certify has ca issue a three-year certificate to name (of org) and

@@ -266,6 +266,10 @@ func TestBadLetterheadInputChangesNothing(t *testing.T) {
 	if err := f.store.SetSignatureImage(f.ctx, f.leader, signing.DemoSignature()); err != nil {
 		t.Fatal(err)
 	}
+	before, err := f.store.Letterhead(f.ctx, syte)
+	if err != nil {
+		t.Fatal(err)
+	}
 	bad := map[string][]byte{
 		"not PNG":   []byte("GIF89a..."),
 		"NUL":       make([]byte, 2048),
@@ -292,7 +296,7 @@ func TestBadLetterheadInputChangesNothing(t *testing.T) {
 		t.Errorf("the signature image changed after refused uploads (%v)", err)
 	}
 	lh, err := f.store.Letterhead(f.ctx, syte)
-	if err != nil || lh.SealPNG != nil || lh.Custom {
+	if err != nil || !bytes.Equal(lh.SealPNG, before.SealPNG) || lh.Custom {
 		t.Errorf("the letterhead changed after refused uploads (seal %d bytes, custom %v, %v)", len(lh.SealPNG), lh.Custom, err)
 	}
 	for _, c := range []struct{ parent, body, field string }{

@@ -341,6 +341,9 @@ func TestStampAndPlacement(t *testing.T) {
 	if got := StampTime(time.Date(2026, 3, 16, 2, 15, 0, 0, time.UTC)); got != "09:15 16/03/2026" {
 		t.Errorf("StampTime = %q", got)
 	}
+	if got := ISOTime(time.Date(2026, 3, 16, 2, 15, 0, 0, time.UTC)); got != "2026-03-16T09:15:00+07:00" {
+		t.Errorf("ISOTime = %q", got)
+	}
 	if _, err := Sign(f.unsigned, s, time.Now(), Placement{Page: 3, X: 50, Y: 50, W: 200, H: 60}); err == nil {
 		t.Error("page 3 of a 2-page PDF accepted")
 	}
