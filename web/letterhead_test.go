@@ -82,7 +82,7 @@ func TestLetterheadThenSignedReportVerification(t *testing.T) {
 		t.Fatalf("header: %d %s", rec.Code, rec.Body.String())
 	}
 	if rec := h.upload(admin, lh+"/seal/upload", "seal", signing.DemoSignature()); rec.Code != http.StatusUnprocessableEntity ||
-		!strings.Contains(rec.Body.String(), "Con dấu phải màu đỏ") {
+		!strings.Contains(rec.Body.String(), "con dấu phải màu đỏ") {
 		t.Fatalf("a blue seal: %d", rec.Code)
 	}
 	if rec := h.upload(admin, lh+"/seal/upload", "seal", signing.DemoSeal("Sở Y tế")); rec.Code != http.StatusSeeOther {

@@ -3,6 +3,7 @@ package signing
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -45,23 +46,23 @@ func CheckImage(data []byte, kind ImageKind) (ImageInfo, error) {
 	var info ImageInfo
 	switch {
 	case len(data) == 0:
-		return info, fmt.Errorf("Tệp ảnh trống")
+		return info, errors.New("tệp ảnh trống")
 	case len(data) > MaxImageBytes:
-		return info, fmt.Errorf("Ảnh quá lớn (%d KB); tối đa %d KB", (len(data)+1023)/1024, MaxImageBytes/1024)
+		return info, fmt.Errorf("ảnh quá lớn (%d KB); tối đa %d KB", (len(data)+1023)/1024, MaxImageBytes/1024)
 	case !bytes.HasPrefix(data, pngMagic):
-		return info, fmt.Errorf("Tệp không phải ảnh PNG")
+		return info, errors.New("tệp không phải ảnh PNG")
 	}
 	cfg, err := png.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
-		return info, fmt.Errorf("Ảnh PNG bị hỏng, không đọc được")
+		return info, errors.New("ảnh PNG bị hỏng, không đọc được")
 	}
 	info.Width, info.Height = cfg.Width, cfg.Height
 	if cfg.Width < 100 || cfg.Height < 40 || cfg.Width > 4000 || cfg.Height > 4000 {
-		return info, fmt.Errorf("Ảnh có kích thước %d×%d điểm ảnh; cần từ 100×40 đến 4000×4000", cfg.Width, cfg.Height)
+		return info, fmt.Errorf("ảnh có kích thước %d×%d điểm ảnh; cần từ 100×40 đến 4000×4000", cfg.Width, cfg.Height)
 	}
 	img, err := png.Decode(bytes.NewReader(data))
 	if err != nil {
-		return info, fmt.Errorf("Ảnh PNG bị hỏng, không đọc được")
+		return info, errors.New("ảnh PNG bị hỏng, không đọc được")
 	}
 	info.DPI = pngDPI(data)
 	info.WidthMM = float64(cfg.Width) / info.DPI * 25.4
@@ -83,23 +84,23 @@ func CheckImage(data []byte, kind ImageKind) (ImageInfo, error) {
 	}
 	total := cfg.Width * cfg.Height
 	if clear*5 < total {
-		return info, fmt.Errorf("Ảnh phải có nền trong suốt (PNG có kênh alpha, nền không tô màu)")
+		return info, errors.New("ảnh phải có nền trong suốt (PNG có kênh alpha, nền không tô màu)")
 	}
 	if ink*200 < total {
-		return info, fmt.Errorf("Ảnh gần như trống: không thấy nét chữ ký hoặc con dấu")
+		return info, errors.New("ảnh gần như trống: không thấy nét chữ ký hoặc con dấu")
 	}
 	r, g, b = r/float64(ink), g/float64(ink), b/float64(ink)
 	switch kind {
 	case SignatureImage:
 		if b < r+20 || b < g {
-			return info, fmt.Errorf("Chữ ký phải màu xanh (mực xanh), theo Nghị định 30/2020/NĐ-CP")
+			return info, errors.New("chữ ký phải màu xanh (mực xanh), theo Nghị định 30/2020/NĐ-CP")
 		}
 	case SealImage:
 		if r < g+60 || r < b+60 {
-			return info, fmt.Errorf("Con dấu phải màu đỏ, theo Nghị định 30/2020/NĐ-CP")
+			return info, errors.New("con dấu phải màu đỏ, theo Nghị định 30/2020/NĐ-CP")
 		}
 		if info.WidthMM < 20 || info.WidthMM > 60 || info.HeightMM < 20 || info.HeightMM > 60 {
-			return info, fmt.Errorf("Con dấu in ra rộng %.0f×%.0f mm ở %.0f dpi; kích thước thật của dấu là 20–60 mm (ghi đúng độ phân giải của ảnh quét)",
+			return info, fmt.Errorf("con dấu in ra rộng %.0f×%.0f mm ở %.0f dpi; kích thước thật của dấu là 20–60 mm (ghi đúng độ phân giải của ảnh quét)",
 				info.WidthMM, info.HeightMM, info.DPI)
 		}
 	}
