@@ -10,8 +10,10 @@ import (
 
 	"software.sslmate.com/src/go-pkcs12"
 
+	"baocao/internal/accounts"
 	"baocao/internal/audit"
 	"baocao/internal/signing"
+	"baocao/internal/units"
 )
 
 // DemoCAName is the demo certification authority's name.
@@ -82,7 +84,7 @@ func (s *Store) DemoCertificates(ctx context.Context, dir, password string) erro
 		if err := os.WriteFile(filepath.Join(dir, h.file+".p12"), p12, 0o600); err != nil {
 			return err
 		}
-		if err := s.demoImage(ctx, h.owner, h.file); err != nil {
+		if err := s.demoImage(ctx, h.owner, h.file, h.name); err != nil {
 			return err
 		}
 	}
@@ -96,24 +98,21 @@ var demoImages = map[string]bool{
 	"con-dau-so-y-te": true, "con-dau-xa-22366": true, "con-dau-xa-22453": true,
 }
 
-func (s *Store) demoImage(ctx context.Context, o Owner, file string) error {
+// demoImage works without the units and accounts stores (the dev command
+// builds a Store with the database only).
+func (s *Store) demoImage(ctx context.Context, o Owner, file, name string) error {
 	if !demoImages[file] {
 		return nil
 	}
 	if o.UnitID != 0 {
-		u, err := s.units.Unit(ctx, o.UnitID)
-		if err != nil {
-			return err
-		}
-		return s.SetSealImage(ctx, u, signing.DemoSeal(u.Name))
+		return s.SetSealImage(ctx, &units.Unit{ID: o.UnitID, Name: name}, signing.DemoSeal(name))
 	}
-	a, err := s.accounts.Account(ctx, o.AccountID)
-	if err != nil {
+	a := accounts.Account{ID: o.AccountID, FullName: name}
+	if err := s.db.QueryRow(ctx, `SELECT unit_id FROM accounts WHERE id = $1`, a.ID).Scan(&a.UnitID); err != nil {
 		return err
 	}
-	return s.SetSignatureImage(ctx, a, signing.DemoSignature())
+	return s.SetSignatureImage(ctx, &a, signing.DemoSignature())
 }
-
 // Certify has ca issue a three-year certificate to name (of org) and
 // registers it with its key for o, through a PKCS#12 file as a user would
 // upload it; it returns that file, protected by password.
