@@ -2,7 +2,9 @@ package documents
 
 import (
 	"context"
+	"crypto"
 	"crypto/x509"
+	"encoding/pem"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -126,4 +128,56 @@ func (s *Store) Certify(ctx context.Context, ca *signing.CA, o Owner, name, org,
 		return nil, err
 	}
 	return p12, s.ImportPKCS12(ctx, o, p12, password)
+}
+
+// DemoTSAName is the demo time-stamping authority's CA name.
+const DemoTSAName = "baocao Demo TSA CA (chỉ dùng thử)"
+
+// DemoTSA returns the demo RFC 3161 time-stamping authority of local runs
+// (TSA_URL unset), kept in dir (demo-tsa.pem: its certificate, key and
+// CA) so that its root, trusted when it is made, stays the same across runs.
+func (s *Store) DemoTSA(ctx context.Context, dir string) (*signing.TSA, error) {
+	path := filepath.Join(dir, "demo-tsa.pem")
+	if data, err := os.ReadFile(path); err == nil {
+		var tsa signing.TSA
+		for block, rest := pem.Decode(data); block != nil; block, rest = pem.Decode(rest) {
+			switch block.Type {
+			case "CERTIFICATE":
+				if c, err := x509.ParseCertificate(block.Bytes); err == nil && tsa.Cert == nil {
+					tsa.Cert = c
+				}
+			case "PRIVATE KEY":
+				if k, err := x509.ParsePKCS8PrivateKey(block.Bytes); err == nil {
+					tsa.Key, _ = k.(crypto.Signer)
+				}
+			}
+		}
+		if tsa.Cert != nil && tsa.Key != nil && time.Now().Before(tsa.Cert.NotAfter) {
+			return &tsa, nil
+		}
+	}
+	ca, err := signing.NewDemoCA(DemoTSAName)
+	if err != nil {
+		return nil, err
+	}
+	cert, key, err := ca.IssueTSA("baocao Demo TSA", 5*365*24*time.Hour)
+	if err != nil {
+		return nil, err
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		return nil, err
+	}
+	out := append(PEM(cert), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})...)
+	out = append(out, PEM(ca.Cert)...)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(path, out, 0o600); err != nil {
+		return nil, err
+	}
+	if _, err := s.AddAnchors(audit.WithActor(ctx, audit.Actor{Name: "seed"}), PEM(ca.Cert)); err != nil {
+		return nil, err
+	}
+	return &signing.TSA{Cert: cert, Key: key}, nil
 }

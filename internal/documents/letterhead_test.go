@@ -330,3 +330,29 @@ func TestBadLetterheadInputChangesNothing(t *testing.T) {
 		t.Errorf("capacity %q stored after refusals", p.Capacity)
 	}
 }
+
+// The demo TSA of local runs keeps its certificate across runs and is trusted.
+func TestDemoTSAIsKeptAndTrusted(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	dir := t.TempDir()
+	first, err := f.store.DemoTSA(f.ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := f.store.DemoTSA(f.ctx, dir)
+	if err != nil || !again.Cert.Equal(first.Cert) {
+		t.Fatalf("the demo TSA changed between runs (%v)", err)
+	}
+	srv := httptest.NewServer(again)
+	t.Cleanup(srv.Close)
+	f.store.TSAURL = srv.URL
+	r := f.approved(t, 0)
+	if err := f.store.SignOnServer(f.ctx, r, f.leader, documents.Personal); err != nil {
+		t.Fatal(err)
+	}
+	_, infos, err := f.store.Signatures(f.ctx, f.report(t, r.ID))
+	if err != nil || len(infos) != 1 || !infos[0].CertValid || infos[0].Profile() != "PAdES B-T" {
+		t.Fatalf("signed with the demo TSA: %+v %v", infos, err)
+	}
+}
