@@ -115,6 +115,7 @@ func (s *Store) demoImage(ctx context.Context, o Owner, file, name string) error
 	}
 	return s.SetSignatureImage(ctx, &a, signing.DemoSignature())
 }
+
 // Certify has ca issue a three-year certificate to name (of org) and
 // registers it with its key for o, through a PKCS#12 file as a user would
 // upload it; it returns that file, protected by password.
