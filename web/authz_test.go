@@ -55,6 +55,8 @@ var (
 	manageUser allow = func(actor string, own bool) bool {
 		return actor == "system admin" || (actor == "unit admin" && own)
 	}
+	// A leader's own signature image.
+	leaders allow = func(actor string, _ bool) bool { return actor == "approve" }
 )
 
 var matrix = map[string]allow{
@@ -216,6 +218,19 @@ var matrix = map[string]allow{
 	"GET /reports/{reportID}/sections/{sectionKey}/draft": editReport,
 	"GET /regimes/{regimeID}/template/drafts":             manageUser,
 	"POST /regimes/{regimeID}/template/drafts":            manageUser,
+	// ND 30 documents: a unit's letterhead like its seal; a leader's own signature image; the verification report like the report.
+	"GET /admin/units/{unitID}/letterhead":              manageUser,
+	"POST /admin/units/{unitID}/letterhead":             manageUser,
+	"POST /admin/units/{unitID}/letterhead/reset":       manageUser,
+	"GET /admin/units/{unitID}/letterhead/seal.png":     manageUser,
+	"POST /admin/units/{unitID}/letterhead/seal/upload": manageUser,
+	"POST /admin/units/{unitID}/letterhead/seal/delete": manageUser,
+	"POST /admin/accounts/{accountID}/capacity":         manageUser,
+	"GET /account/signature":                            leaders,
+	"GET /account/signature.png":                        leaders,
+	"POST /account/signature/upload":                    leaders,
+	"POST /account/signature/delete":                    leaders,
+	"GET /reports/{reportID}/verification":              readReport,
 }
 
 // TestAuthorizationMatrix tries every registered route with every tier and

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	neturl "net/url"
 	"os"
@@ -191,6 +192,23 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, lo
 	demoAccounts, err := seedAll(ctx, db, demo, a.Box) // migrates first
 	if err != nil {
 		return err
+	}
+
+	if demo && cfg.TSAURL == "" && a.Box != nil {
+		// Local runs time-stamp their signatures too (PAdES B-T), with a
+		// demo TSA on a loopback port.
+		tsa, err := a.Documents.DemoTSA(ctx, demoCertDir)
+		if err != nil {
+			return fmt.Errorf("demo time-stamping authority: %w", err)
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		tsaSrv := &http.Server{Handler: tsa, ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = tsaSrv.Serve(ln) }()
+		defer tsaSrv.Close()
+		a.Documents.TSAURL = "http://" + ln.Addr().String()
 	}
 
 	handler := web.New(a, log)

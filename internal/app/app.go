@@ -59,6 +59,7 @@ func New(cfg *config.Config, db *database.DB) *App {
 	a.Holidays = holidays.NewStore(db)
 	a.Notifications = notify.NewStore(db)
 	a.Documents = documents.NewStore(db, a.Reports, a.Units, a.Accounts, a.Box)
+	a.Documents.TSAURL = cfg.TSAURL
 	a.APIClients = apiclients.NewStore(db, a.Units)
 	var exporter govexport.Exporter
 	if cfg.GovExportURL != "" {

@@ -42,6 +42,10 @@ type Config struct {
 	// System's receiving endpoint); empty: they wait in the queue.
 	GovExportURL, GovExportToken string
 	AuditRetentionMonths         int // AUDIT_RETENTION_MONTHS: how long the audit log is kept, default 12
+	// TSAURL (TSA_URL): the RFC 3161 time-stamping authority that stamps
+	// every signature made on the server (PAdES B-T); its root must be a
+	// trust anchor. Empty: signatures carry the signer's clock only.
+	TSAURL string
 }
 
 // SMTP is the outgoing mail server.
@@ -61,6 +65,7 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		Development:    getenv("DEV") == "1",
 		VGCAPluginFile: getenv("VGCA_PLUGIN_FILE"),
 		InactiveAfter:  45 * 24 * time.Hour,
+		TSAURL:         getenv("TSA_URL"),
 	}
 	var errs []error
 	base, err := url.Parse(or(getenv("BASE_URL"), "http://"+c.ListenAddr))
@@ -68,6 +73,11 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		errs = append(errs, fmt.Errorf("BASE_URL %q is not an http(s) URL", getenv("BASE_URL")))
 	}
 	c.BaseURL = base
+	if c.TSAURL != "" {
+		if u, err := url.Parse(c.TSAURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("TSA_URL %q is not an http(s) URL", c.TSAURL))
+		}
+	}
 	if !c.Development && c.BaseURL != nil && c.BaseURL.Scheme != "https" {
 		errs = append(errs, errors.New("BASE_URL must be https outside development (DEV=1)"))
 	}

@@ -2,7 +2,9 @@ package documents
 
 import (
 	"context"
+	"crypto"
 	"crypto/x509"
+	"encoding/pem"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,8 +12,10 @@ import (
 
 	"software.sslmate.com/src/go-pkcs12"
 
+	"baocao/internal/accounts"
 	"baocao/internal/audit"
 	"baocao/internal/signing"
+	"baocao/internal/units"
 )
 
 // DemoCAName is the demo certification authority's name.
@@ -20,7 +24,8 @@ const DemoCAName = "baocao Demo CA (chỉ dùng thử)"
 // DemoCertificates makes a demo CA and trusts it, then gives each active
 // account with the approve right a personal certificate and each unit with
 // an account that approves or sends an organisation seal, held by the
-// system (PKCS#12 imported as a user would). The .p12 files (protected by
+// system (PKCS#12 imported as a user would); the leaders and units of the
+// demo journeys also get demo signature and seal images. The .p12 files (protected by
 // password) and the CA certificate are written to dir for trying uploads
 // and other tools. It does nothing once the demo CA is trusted.
 func (s *Store) DemoCertificates(ctx context.Context, dir, password string) error {
@@ -81,8 +86,34 @@ func (s *Store) DemoCertificates(ctx context.Context, dir, password string) erro
 		if err := os.WriteFile(filepath.Join(dir, h.file+".p12"), p12, 0o600); err != nil {
 			return err
 		}
+		if err := s.demoImage(ctx, h.owner, h.file, h.name); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// demoImages are the holders of the README's demo journeys, who get a demo
+// signature or seal image (the others keep the framed text boxes).
+var demoImages = map[string]bool{
+	"lanhdao.syte": true, "lanhdao.nhatrang": true, "lanhdao.camlam": true,
+	"con-dau-so-y-te": true, "con-dau-xa-22366": true, "con-dau-xa-22453": true,
+}
+
+// demoImage works without the units and accounts stores (the dev command
+// builds a Store with the database only).
+func (s *Store) demoImage(ctx context.Context, o Owner, file, name string) error {
+	if !demoImages[file] {
+		return nil
+	}
+	if o.UnitID != 0 {
+		return s.SetSealImage(ctx, &units.Unit{ID: o.UnitID, Name: name}, signing.DemoSeal(name))
+	}
+	a := accounts.Account{ID: o.AccountID, FullName: name}
+	if err := s.db.QueryRow(ctx, `SELECT unit_id FROM accounts WHERE id = $1`, a.ID).Scan(&a.UnitID); err != nil {
+		return err
+	}
+	return s.SetSignatureImage(ctx, &a, signing.DemoSignature())
 }
 
 // Certify has ca issue a three-year certificate to name (of org) and
@@ -98,4 +129,56 @@ func (s *Store) Certify(ctx context.Context, ca *signing.CA, o Owner, name, org,
 		return nil, err
 	}
 	return p12, s.ImportPKCS12(ctx, o, p12, password)
+}
+
+// DemoTSAName is the demo time-stamping authority's CA name.
+const DemoTSAName = "baocao Demo TSA CA (chỉ dùng thử)"
+
+// DemoTSA returns the demo RFC 3161 time-stamping authority of local runs
+// (TSA_URL unset), kept in dir (demo-tsa.pem: its certificate, key and
+// CA) so that its root, trusted when it is made, stays the same across runs.
+func (s *Store) DemoTSA(ctx context.Context, dir string) (*signing.TSA, error) {
+	path := filepath.Join(dir, "demo-tsa.pem")
+	if data, err := os.ReadFile(path); err == nil {
+		var tsa signing.TSA
+		for block, rest := pem.Decode(data); block != nil; block, rest = pem.Decode(rest) {
+			switch block.Type {
+			case "CERTIFICATE":
+				if c, err := x509.ParseCertificate(block.Bytes); err == nil && tsa.Cert == nil {
+					tsa.Cert = c
+				}
+			case "PRIVATE KEY":
+				if k, err := x509.ParsePKCS8PrivateKey(block.Bytes); err == nil {
+					tsa.Key, _ = k.(crypto.Signer)
+				}
+			}
+		}
+		if tsa.Cert != nil && tsa.Key != nil && time.Now().Before(tsa.Cert.NotAfter) {
+			return &tsa, nil
+		}
+	}
+	ca, err := signing.NewDemoCA(DemoTSAName)
+	if err != nil {
+		return nil, err
+	}
+	cert, key, err := ca.IssueTSA("baocao Demo TSA", 5*365*24*time.Hour)
+	if err != nil {
+		return nil, err
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		return nil, err
+	}
+	out := append(PEM(cert), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})...)
+	out = append(out, PEM(ca.Cert)...)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(path, out, 0o600); err != nil {
+		return nil, err
+	}
+	if _, err := s.AddAnchors(audit.WithActor(ctx, audit.Actor{Name: "seed"}), PEM(ca.Cert)); err != nil {
+		return nil, err
+	}
+	return &signing.TSA{Cert: cert, Key: key}, nil
 }

@@ -7,6 +7,8 @@ package documents
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -44,6 +46,7 @@ type Store struct {
 	box      *secretbox.Box
 	Now      func() time.Time
 	TokenTTL time.Duration // how long a VGCA plugin token lives
+	TSAURL   string        // the RFC 3161 authority that stamps server signatures (config.TSAURL)
 }
 
 // NewStore returns a Store; box seals private keys at rest.
@@ -63,6 +66,16 @@ type Document struct {
 	Place     signing.Placement // the leader's signature
 	UpdatedAt time.Time
 }
+
+// SHA256 is the hexadecimal SHA-256 of the document's bytes, by which a
+// filed copy is matched to the verification report.
+func (d *Document) SHA256() string {
+	sum := sha256.Sum256(d.PDF)
+	return hex.EncodeToString(sum[:])
+}
+
+// ErrNotSigned answers a verification report asked of a document without signatures.
+var ErrNotSigned = apperr.New(apperr.NotFound, "Báo cáo chưa có chữ ký số để kiểm tra.")
 
 // ErrNoDocument is Current's answer before signing has started.
 var ErrNoDocument = apperr.New(apperr.NotFound, "Báo cáo chưa có văn bản để ký số.")
@@ -106,18 +119,27 @@ func (s *Store) Render(ctx context.Context, r *reports.Report, number string, si
 	if err != nil {
 		return nil, pdf.Layout{}, err
 	}
-	parent, body := Header(unit)
+	lh, err := s.Letterhead(ctx, unit)
+	if err != nil {
+		return nil, pdf.Layout{}, err
+	}
+	parent, body := lh.Parent, lh.Body
 	doc := pdf.Document{
-		ParentAgency: parent, Unit: body, Number: number, Place: place, Date: date,
+		ParentAgency: parent, Unit: body, UnitLinesAsTyped: lh.Custom, Number: number, Place: place, Date: date,
 		Title: "BÁO CÁO", Summary: Summary(r.Regime, r.PeriodLabel), Recipients: []string{r.Receiver},
 		Template: *tpl, Sections: content.Sections, Values: content.Values,
 		Distribution: []string{"Như trên", "Lưu: VT"}, Created: date,
 	}
-	position := ""
+	position, capacity := "", CapacityFromPosition
 	if signer != nil {
 		doc.SignerName, position = signer.FullName, signer.Position
+		p, err := s.SignerProfile(ctx, signer.ID)
+		if err != nil {
+			return nil, pdf.Layout{}, err
+		}
+		capacity = p.Capacity
 	}
-	sig := SignatureBlock(unit.Kind, position)
+	sig := SignatureBlockAs(unit.Kind, capacity, position)
 	doc.SignerOnBehalf, doc.SignerFor, doc.SignerTitle = sig.OnBehalf, sig.For, sig.Title
 	var buf bytes.Buffer
 	lay, err := pdf.Render(&buf, doc)

@@ -204,8 +204,8 @@ func TestLeaderThenSealThenSendAndAccept(t *testing.T) {
 	if infos[0].Name != "Nguyễn Văn Nghĩa" || infos[1].Name != "Sở Y tế" {
 		t.Errorf("signers %q, %q", infos[0].Name, infos[1].Name)
 	}
-	// The dictionary keeps ASCII, the page keeps the real name.
-	if infos[0].Reason != "Phe duyet van ban" {
+	// The dictionary gives the reason and the signing time (ISO 8601, Vietnam time).
+	if !strings.HasPrefix(infos[0].Reason, "Phê duyệt văn bản; thời gian ký 20") || !strings.HasSuffix(infos[0].Reason, "+07:00") {
 		t.Errorf("reason %q", infos[0].Reason)
 	}
 	verifyElsewhere(t, d.PDF, 2)

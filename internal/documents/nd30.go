@@ -205,6 +205,79 @@ func SignatureBlock(kind, position string) Signature {
 	return sig
 }
 
+// SignatureBlockAs is the signature block of an official holding position
+// in a unit of kind who signs in capacity c (CapacityFromPosition: as
+// SignatureBlock reads the position). The head's title is the one the
+// position names, else the one of the unit's kind (a People's Committee's
+// Chủ tịch, a department's Giám đốc). ND 30 Phụ lục I:
+//
+//	head   TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH            GIÁM ĐỐC
+//	kt     TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH
+//	                                                 KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC
+//	q      TM. ỦY BAN NHÂN DÂN / Q. CHỦ TỊCH         Q. GIÁM ĐỐC
+//	tl     TL. CHỦ TỊCH / CHÁNH VĂN PHÒNG            TL. GIÁM ĐỐC / CHÁNH VĂN PHÒNG
+//	tuq    TUQ. CHỦ TỊCH / GIÁM ĐỐC SỞ NỘI VỤ        TUQ. GIÁM ĐỐC / TRƯỞNG PHÒNG …
+func SignatureBlockAs(kind string, c Capacity, position string) Signature {
+	if c == CapacityFromPosition {
+		return SignatureBlock(kind, position)
+	}
+	base := strings.Join(strings.Fields(vn.Clean(position)), " ")
+	var sig Signature
+	head := strings.ToUpper(headOf(kind))
+	switch c {
+	case CapacityByOrder, CapacityByAuthority:
+		prefix := "TL. "
+		if c == CapacityByAuthority {
+			prefix = "TUQ. "
+		}
+		sig.For, sig.Title = prefix+head, strings.ToUpper(base)
+		return sig
+	}
+	if committee(kind) {
+		sig.OnBehalf = "TM. " + strings.ToUpper(committeeName)
+	} else {
+		// A position naming a head ("Phó Chánh Văn phòng") gives that head.
+		rest := base
+		if r, ok := cutPrefixFold(rest, "Phó "); ok {
+			rest = r
+		} else if r, ok := cutPrefixFold(rest, "Quyền "); ok {
+			rest = r
+		}
+		for _, h := range heads {
+			if r, ok := cutPrefixFold(rest, h); ok && (r == "" || r[0] == ' ') {
+				head = strings.ToUpper(h)
+				break
+			}
+		}
+	}
+	switch c {
+	case CapacityDeputy:
+		sig.For, sig.Title = "KT. "+head, "PHÓ "+head
+	case CapacityActing:
+		sig.Title = "Q. " + head
+	default:
+		sig.Title = head
+	}
+	return sig
+}
+
+// headOf is the title of the head of a unit of kind.
+func headOf(kind string) string {
+	switch {
+	case committee(kind):
+		return "Chủ tịch"
+	case kind == "so":
+		return "Giám đốc"
+	case kind == "van-phong":
+		return "Chánh Văn phòng"
+	case kind == "ban":
+		return "Trưởng ban"
+	case kind == "su-nghiep":
+		return "Giám đốc"
+	}
+	return "Thủ trưởng cơ quan"
+}
+
 // withoutNote drops a trailing remark in brackets: "Ủy ban nhân dân tỉnh
 // Khánh Hòa (trước hợp nhất)".
 func withoutNote(s string) string {

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"strconv"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -52,6 +53,76 @@ func placement(space signing.Placement, stage Stage) signing.Placement {
 	return p
 }
 
+// stamp is how a signature made on the server shows at stage (ND 30 Phụ
+// lục I): the leader's handwritten signature centred in the space between
+// the position and the name, the seal at its actual size over the left
+// third of it; each a framed text box when no image was uploaded. The
+// dictionary's reason gives the signing time in Vietnam time, ISO 8601.
+func (s *Store) stamp(ctx context.Context, r *reports.Report, a *accounts.Account, stage Stage, d *Document, at time.Time) (signing.Signer, signing.Placement, error) {
+	when := "; thời gian ký " + signing.ISOTime(at)
+	if stage == Personal {
+		signer := signing.Signer{Name: a.FullName, Title: a.Position, Reason: "Phê duyệt văn bản" + when}
+		p, err := s.SignerProfile(ctx, a.ID)
+		if err != nil {
+			return signer, signing.Placement{}, err
+		}
+		if p.SignaturePNG == nil {
+			return signer, placement(d.Place, stage), nil
+		}
+		w, h, err := signing.InkSize(p.SignaturePNG)
+		if err != nil {
+			return signer, signing.Placement{}, err
+		}
+		signer.Image = p.SignaturePNG
+		return signer, signatureBox(d.Place, float64(w), float64(h)), nil
+	}
+	signer := signing.Signer{Name: r.Unit, Title: "Văn bản điện tử", Organization: true, Reason: "Đóng dấu cơ quan" + when}
+	unit, err := s.units.Unit(ctx, r.UnitID)
+	if err != nil {
+		return signer, signing.Placement{}, err
+	}
+	lh, err := s.Letterhead(ctx, unit)
+	if err != nil {
+		return signer, signing.Placement{}, err
+	}
+	widgets, err := signing.SignatureWidgets(d.PDF, d.Place.Page)
+	if err != nil {
+		return signer, signing.Placement{}, err
+	}
+	if lh.SealPNG == nil || len(widgets) == 0 {
+		return signer, placement(d.Place, stage), nil
+	}
+	info, err := signing.CheckImage(lh.SealPNG, signing.SealImage)
+	if err != nil {
+		return signer, signing.Placement{}, apperr.Wrap(apperr.Conflict, "Ảnh con dấu của đơn vị không dùng được: "+err.Error()+". Hãy tải lên lại.", err)
+	}
+	w, h, err := signing.InkSize(lh.SealPNG)
+	if err != nil {
+		return signer, signing.Placement{}, err
+	}
+	signer.Image = lh.SealPNG
+	return signer, sealBox(widgets[0], float64(w)/info.DPI*72, float64(h)/info.DPI*72), nil
+}
+
+// signatureBox fits a signature image of w×h pixels into the signature
+// space, centred, at most 150 × (space − 6) points.
+func signatureBox(space signing.Placement, w, h float64) signing.Placement {
+	scale := min(min(150, space.W-12)/w, (space.H-6)/h)
+	bw, bh := w*scale, h*scale
+	return signing.Placement{Page: space.Page, X: space.X + (space.W-bw)/2, Y: space.Y + (space.H-bh)/2, W: bw, H: bh}
+}
+
+// sealLapShare is the part of the leader's signature image the seal
+// covers, from its left edge (ND 30: about one third).
+const sealLapShare = 1.0 / 3
+
+// sealBox places a seal of w×h points (its actual size) over the left
+// third of the leader's signature image sig, centred on it vertically.
+func sealBox(sig signing.Placement, w, h float64) signing.Placement {
+	right := sig.X + sig.W*sealLapShare
+	return signing.Placement{Page: sig.Page, X: right - w, Y: sig.Y + sig.H/2 - h/2, W: w, H: h}
+}
+
 // SignOnServer signs the report at stage with the certificate and key the
 // system holds for a (the leader's own, or the unit's seal), then accepts
 // the result exactly as an upload from a token would be.
@@ -69,11 +140,12 @@ func (s *Store) SignOnServer(ctx context.Context, r *reports.Report, a *accounts
 	if err != nil {
 		return err
 	}
-	signer := signing.Signer{Cert: cert.Cert, Key: key, Chain: cert.Chain, Name: a.FullName, Title: a.Position}
-	if stage == Organisation {
-		signer = signing.Signer{Cert: cert.Cert, Key: key, Chain: cert.Chain, Name: r.Unit, Title: "Văn bản điện tử", Organization: true}
+	signer, where, err := s.stamp(ctx, r, a, stage, d, now)
+	if err != nil {
+		return err
 	}
-	signed, err := signing.Sign(d.PDF, signer, now, placement(d.Place, stage))
+	signer.Cert, signer.Key, signer.Chain, signer.TSAURL = cert.Cert, key, cert.Chain, s.TSAURL
+	signed, err := signing.Sign(d.PDF, signer, now, where)
 	if err != nil {
 		return apperr.Wrap(apperr.Invalid, "Không ký được văn bản: "+err.Error(), err)
 	}
@@ -161,7 +233,7 @@ func (s *Store) Attach(ctx context.Context, r *reports.Report, a *accounts.Accou
 	if stage == Personal {
 		return s.reports.MoveWith(ctx, r, reports.Sign, store)
 	}
-	return s.db.Tx(ctx, store)
+	return s.reports.MoveWith(ctx, r, reports.Seal, store) // the clerk's step shows in the history
 }
 
 func (d *Document) pdfOrNil() []byte {

@@ -39,23 +39,25 @@ var fontBoldItalic []byte
 
 // Document is what a report prints.
 type Document struct {
-	ParentAgency   string // cơ quan chủ quản, e.g. "UBND TỈNH KHÁNH HÒA"; empty for a People's Committee
-	Unit           string // cơ quan ban hành, e.g. "ỦY BAN NHÂN DÂN\nPHƯỜNG NHA TRANG"; "\n" separates the word groups a line may break between
-	Number         string // "12/BC-UBND"; empty leaves the number blank
-	Place          string // "Khánh Hòa"
-	Date           time.Time
-	Title          string // "BÁO CÁO"
-	Summary        string // trích yếu
-	Recipients     []string
-	Template       forms.Template
-	Sections       map[string]string // section key → sanitised HTML
-	Values         map[string]string // "form|row|col" → formatted value
-	Distribution   []string          // "Nơi nhận" lines, without the "- "
-	SignerOnBehalf string            // "TM. ỦY BAN NHÂN DÂN"
-	SignerFor      string            // "KT. CHỦ TỊCH": signed for the head (KT., TL., TUQ.)
-	SignerTitle    string            // "CHỦ TỊCH", "PHÓ CHỦ TỊCH"
-	SignerName     string
-	Created        time.Time // creation date written into the PDF info
+	ParentAgency string // cơ quan chủ quản, e.g. "UBND TỈNH KHÁNH HÒA"; empty for a People's Committee
+	Unit         string // cơ quan ban hành, e.g. "ỦY BAN NHÂN DÂN\nPHƯỜNG NHA TRANG"; "\n" separates the word groups a line may break between
+	// UnitLinesAsTyped: Unit's "\n" are the line breaks its unit admin chose.
+	UnitLinesAsTyped bool
+	Number           string // "12/BC-UBND"; empty leaves the number blank
+	Place            string // "Khánh Hòa"
+	Date             time.Time
+	Title            string // "BÁO CÁO"
+	Summary          string // trích yếu
+	Recipients       []string
+	Template         forms.Template
+	Sections         map[string]string // section key → sanitised HTML
+	Values           map[string]string // "form|row|col" → formatted value
+	Distribution     []string          // "Nơi nhận" lines, without the "- "
+	SignerOnBehalf   string            // "TM. ỦY BAN NHÂN DÂN"
+	SignerFor        string            // "KT. CHỦ TỊCH": signed for the head (KT., TL., TUQ.)
+	SignerTitle      string            // "CHỦ TỊCH", "PHÓ CHỦ TỊCH"
+	SignerName       string
+	Created          time.Time // creation date written into the PDF info
 }
 
 // Rect is a rectangle in points.
@@ -406,7 +408,29 @@ func (r *renderer) header(d Document) {
 	if lines := r.headLines(regular, d.ParentAgency, lw); len(lines) > 0 {
 		y += r.lines(lx, lw, y, lines)
 	}
-	lines := r.headLines(bold, d.Unit, lw)
+	var lines []string
+	if d.UnitLinesAsTyped {
+		// One line per line the unit admin typed; the smallest size any of
+		// them needs sets all.
+		size := headSize
+		for _, g := range strings.Split(clean(d.Unit), "\n") {
+			if len(r.headLines(bold, g, lw)) == 1 {
+				size = min(size, r.size)
+			}
+		}
+		r.font(bold, size)
+		for _, g := range strings.Split(clean(d.Unit), "\n") {
+			if g = strings.Join(strings.Fields(g), " "); g != "" {
+				if r.width(g) <= lw {
+					lines = append(lines, g)
+				} else {
+					lines = append(lines, r.balanced(g, lw)...)
+				}
+			}
+		}
+	} else {
+		lines = r.headLines(bold, d.Unit, lw)
+	}
 	if len(lines) == 0 {
 		lines = []string{""}
 	}

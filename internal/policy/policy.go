@@ -30,6 +30,8 @@ const (
 	ManageTrust      Action = "manage_trust"       // the certification authorities signatures must chain to
 	ManageAPIClients Action = "manage_api_clients" // the JSON API's clients and their tokens
 	ManageSeal       Action = "manage_seal"        // object: the unit whose organisation certificate (seal) it is
+	// ManageOwnSignature: a leader's own handwritten signature image (ND 30).
+	ManageOwnSignature Action = "manage_own_signature"
 
 	ViewRegimes        Action = "view_regimes"        // regime listings, scoped by Scope
 	ManageRegime       Action = "manage_regime"       // object: the regime's owner unit
@@ -125,6 +127,8 @@ func (p *Policy) allowed(ctx context.Context, a *accounts.Account, act Action, o
 			return false, nil
 		}
 		return p.Tree.IsWithin(ctx, a.UnitID, obj.UnitID)
+	case ManageOwnSignature:
+		return a.Tier == accounts.User && a.Has(accounts.Approve), nil
 	case ViewAccounts, ViewAudit, ViewRegimes, ViewUsage:
 		return a.IsAdmin(), nil
 	case ViewOwnReports:

@@ -22,7 +22,7 @@ import (
 var allActions = []Action{Public, SignedIn, ManageUnits, ViewAccounts, CreateAccount, ManageAccount, ViewAudit,
 	ViewCatalog, ManageIndicator, ManageHolidays, ViewRegimes, ManageRegime, ConfirmAssignments, ViewOwnReports,
 	ViewReport, EditReport, ApproveReport, SendReport, ReceiveReport, ViewReceived, ManageOutages,
-	ManageTrust, ManageSeal, ManageAPIClients, ViewUsage, ViewDashboards, ViewActivity}
+	ManageTrust, ManageSeal, ManageAPIClients, ViewUsage, ViewDashboards, ViewActivity, ManageOwnSignature}
 
 // TestAllActionsListed reads policy.go and fails when an Action constant
 // is missing from allActions.
@@ -181,6 +181,9 @@ func TestAuthorize(t *testing.T) {
 		check{"so-y-te admin, xa-22366's seal", syteAdmin, ManageSeal, &Object{UnitID: xa}, forbidden},
 		check{"so-y-te admin, no unit", syteAdmin, ManageSeal, nil, forbidden},
 		check{"user with every right, its own seal", syteLeader, ManageSeal, &Object{UnitID: syte}, forbidden},
+		check{"leader, own signature image", syteLeader, ManageOwnSignature, nil, ok},
+		check{"user without approve, signature image", syteUser, ManageOwnSignature, nil, forbidden},
+		check{"unit admin, signature image", syteAdmin, ManageOwnSignature, nil, forbidden},
 		check{"user", syteUser, ManageHolidays, nil, forbidden},
 		check{"system admin", sysAdmin, ManageIndicator, &Object{UnitID: xa}, ok},
 		check{"so-y-te admin, indicator of so-y-te", syteAdmin, ManageIndicator, &Object{UnitID: syte}, ok},

@@ -25,6 +25,7 @@ const (
 	Approve        Action = "approve"         // awaiting approval → approved
 	ReturnInternal Action = "return_internal" // awaiting approval, approved → draft
 	Sign           Action = "sign"            // approved → signed (the signing service calls it)
+	Seal           Action = "seal"            // signed → signed: the clerk put the organisation's seal on (the signing service calls it)
 	Send           Action = "send"            // signed → sent
 	Accept         Action = "accept"          // sent → accepted
 	Return         Action = "return"          // sent → returned
@@ -41,6 +42,7 @@ var transitions = map[Action]struct {
 	Approve:        {[]Status{StatusAwaitingApproval}, StatusApproved, false, "Duyệt"},
 	ReturnInternal: {[]Status{StatusAwaitingApproval, StatusApproved}, StatusDraft, true, "Trả lại để sửa"},
 	Sign:           {[]Status{StatusApproved}, StatusSigned, false, "Ký số"},
+	Seal:           {[]Status{StatusSigned}, StatusSigned, false, "Đóng dấu số"},
 	Send:           {[]Status{StatusSigned}, StatusSent, false, "Gửi"},
 	Accept:         {[]Status{StatusSent}, StatusAccepted, false, "Tiếp nhận"},
 	Return:         {[]Status{StatusSent}, StatusReturned, true, "Trả lại"},
@@ -255,6 +257,8 @@ func signedEnough(ctx context.Context, tx pgx.Tx, r *Report, a Action, viaEOffic
 	switch {
 	case a == Sign:
 		stages, msg = []string{"personal", "organisation"}, "Báo cáo chưa có chữ ký số của lãnh đạo."
+	case a == Seal:
+		stages, msg = []string{"organisation"}, "Báo cáo chưa được đóng dấu số."
 	case a == Send && !viaEOffice:
 		stages, msg = []string{"organisation"}, "Báo cáo chưa được ký số của cơ quan (đóng dấu số) nên chưa gửi được."
 	case a == Accept && !r.ViaEOffice:

@@ -8,6 +8,7 @@ import (
 	"crypto/sha1"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/asn1"
 	"errors"
 	"fmt"
 	"math/big"
@@ -59,7 +60,45 @@ func (ca *CA) Issue(commonName, organization string, validFor time.Duration) (*x
 	return ca.issue(commonName, organization, now.Add(-5*time.Minute), now.Add(validFor))
 }
 
+// IssueWithCRL is Issue for a certificate that names crlURL as its CRL
+// distribution point, so that signing fetches and embeds its revocation status.
+func (ca *CA) IssueWithCRL(commonName, organization string, validFor time.Duration, crlURL string) (*x509.Certificate, crypto.Signer, error) {
+	now := time.Now()
+	return ca.issueWith(commonName, organization, now.Add(-5*time.Minute), now.Add(validFor), func(t *x509.Certificate) {
+		t.CRLDistributionPoints = []string{crlURL}
+	})
+}
+
+// IssueTSA makes the certificate of a time-stamping authority (extended key
+// usage timeStamping only, as RFC 3161 §2.3 requires).
+func (ca *CA) IssueTSA(commonName string, validFor time.Duration) (*x509.Certificate, crypto.Signer, error) {
+	now := time.Now()
+	return ca.issueWith(commonName, commonName, now.Add(-5*time.Minute), now.Add(validFor), func(t *x509.Certificate) {
+		t.KeyUsage = x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment
+		// RFC 3161 §2.3: the extended key usage is timeStamping alone and
+		// critical (Go writes ExtKeyUsage non-critical, OpenSSL then refuses).
+		eku, _ := asn1.Marshal([]asn1.ObjectIdentifier{{1, 3, 6, 1, 5, 5, 7, 3, 8}})
+		t.ExtKeyUsage = nil
+		t.ExtraExtensions = []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 37}, Critical: true, Value: eku}}
+	})
+}
+
+// CRL is the CA's certificate revocation list, valid for a day, listing revoked.
+func (ca *CA) CRL(revoked []x509.RevocationListEntry, number int64) ([]byte, error) {
+	now := time.Now()
+	return x509.CreateRevocationList(rand.Reader, &x509.RevocationList{
+		RevokedCertificateEntries: revoked,
+		Number:                    big.NewInt(number),
+		ThisUpdate:                now.Add(-time.Minute),
+		NextUpdate:                now.Add(24 * time.Hour),
+	}, ca.Cert, ca.Key)
+}
+
 func (ca *CA) issue(commonName, organization string, notBefore, notAfter time.Time) (*x509.Certificate, crypto.Signer, error) {
+	return ca.issueWith(commonName, organization, notBefore, notAfter, nil)
+}
+
+func (ca *CA) issueWith(commonName, organization string, notBefore, notAfter time.Time, adjust func(*x509.Certificate)) (*x509.Certificate, crypto.Signer, error) {
 	if ca == nil || ca.Cert == nil || ca.Key == nil {
 		return nil, nil, errors.New("signing: CA chưa được khởi tạo")
 	}
@@ -80,6 +119,9 @@ func (ca *CA) issue(commonName, organization string, notBefore, notAfter time.Ti
 		ExtKeyUsage:    []x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection},
 		SubjectKeyId:   keyID(&key.PublicKey),
 		AuthorityKeyId: ca.Cert.SubjectKeyId,
+	}
+	if adjust != nil {
+		adjust(tmpl)
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.Cert, &key.PublicKey, ca.Key)
 	if err != nil {

@@ -10,10 +10,9 @@ import (
 // Fold returns an ASCII-only rendering of Vietnamese text: it decomposes the
 // string (NFD), drops combining marks, maps đ→d and Đ→D, and replaces any
 // remaining non-ASCII rune with '?'. "Nguyễn Văn Nghĩa" → "Nguyen Van Nghia".
-//
-// pdfsign writes non-ASCII values of the signature dictionary as raw UTF-16 in
-// a literal string, which corrupts the file for some characters (e.g. "ĩ"), so
-// every text that goes into /Name, /Reason, /Location must be folded.
+// It makes identifiers such as a document's symbol (BC-SYT); text that
+// officials read, in the signature dictionary included, keeps its
+// diacritics (TextString).
 func Fold(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))

@@ -154,9 +154,12 @@ func TestSignTwiceAndVerify(t *testing.T) {
 	if in1, err := Verify(f.signed1, f.roots, nil); err != nil || len(in1) != 1 || !in1[0].Valid || !in1[0].CoversWholeDocument {
 		t.Errorf("after first signature: %+v, %v", in1, err)
 	}
-	// The ASCII-folded dictionary; no raw UTF-16 in it.
-	if !bytes.Contains(f.final, []byte("/Name (Nguyen Van Nghia)")) || !bytes.Contains(f.final, []byte("/Name (Uy ban nhan dan phuong Nha Trang)")) {
-		t.Error("signature dictionaries lack the folded /Name")
+	// The dictionaries' names as UTF-16BE hex text strings.
+	if !bytes.Contains(f.final, []byte("/Name "+TextString(personName))) || !bytes.Contains(f.final, []byte("/Name "+TextString(orgName))) {
+		t.Error("signature dictionaries lack the UTF-16 /Name")
+	}
+	if infos[0].SubFilter != "ETSI.CAdES.detached" || infos[0].Reason != "Phê duyệt văn bản" || infos[1].Reason != "Đóng dấu cơ quan" {
+		t.Errorf("dictionary: %q %q %q", infos[0].SubFilter, infos[0].Reason, infos[1].Reason)
 	}
 
 	// pdfsign's own verifier agrees.
@@ -175,7 +178,7 @@ func TestSignTwiceAndVerify(t *testing.T) {
 		}
 	}
 	names := resp.Signers[0].Name + "|" + resp.Signers[1].Name
-	if !strings.Contains(names, "Nguyen Van Nghia") || !strings.Contains(names, "Uy ban nhan dan phuong Nha Trang") {
+	if names != personName+"|"+orgName {
 		t.Errorf("pdfsign names: %s", names)
 	}
 
@@ -235,11 +238,11 @@ func TestTamperedIsInvalid(t *testing.T) {
 	}
 	// Tampering after the first signature (in the second revision) breaks only the second.
 	bad2 := bytes.Clone(f.final)
-	j := bytes.LastIndex(bad2, []byte("(Dong dau co quan)")) // the seal's /Reason
+	j := bytes.LastIndex(bad2, []byte(TextString("Đóng dấu cơ quan"))) // the seal's /Reason
 	if j < len(f.signed1) {
 		t.Fatal("second /Reason not found")
 	}
-	bad2[j+1] ^= 0x01
+	bad2[j+5] ^= 0x01 // a hex digit of the text
 	infos, err = Verify(bad2, f.roots, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -337,6 +340,9 @@ func TestStampAndPlacement(t *testing.T) {
 	}
 	if got := StampTime(time.Date(2026, 3, 16, 2, 15, 0, 0, time.UTC)); got != "09:15 16/03/2026" {
 		t.Errorf("StampTime = %q", got)
+	}
+	if got := ISOTime(time.Date(2026, 3, 16, 2, 15, 0, 0, time.UTC)); got != "2026-03-16T09:15:00+07:00" {
+		t.Errorf("ISOTime = %q", got)
 	}
 	if _, err := Sign(f.unsigned, s, time.Now(), Placement{Page: 3, X: 50, Y: 50, W: 200, H: 60}); err == nil {
 		t.Error("page 3 of a 2-page PDF accepted")

@@ -44,8 +44,12 @@ func loadFonts() error {
 // vnZone is Vietnam time (UTC+7, no daylight saving), used on the stamp.
 var vnZone = time.FixedZone("ICT", 7*3600)
 
-// StampTime formats t as shown on the stamp: "09:15 16/03/2026" (Vietnam time).
+// StampTime formats t as officials read it: "09:15 16/03/2026" (Vietnam time).
 func StampTime(t time.Time) string { return t.In(vnZone).Format("15:04 02/01/2006") }
+
+// ISOTime is t in Vietnam time as ISO 8601, as the stamp gives the signing
+// time (ND 30 Phụ lục I): "2026-03-16T09:15:00+07:00".
+func ISOTime(t time.Time) string { return t.In(vnZone).Format("2006-01-02T15:04:05-07:00") }
 
 // stampScale is the number of PNG pixels per PDF point (≈216 dpi).
 const stampScale = 3
@@ -72,7 +76,7 @@ func stampLines(s Signer, at time.Time) []stampLine {
 			ls = append(ls, stampLine{"Chức vụ: " + s.Title, false})
 		}
 	}
-	ls = append(ls, stampLine{"Thời gian ký: " + StampTime(at), false})
+	ls = append(ls, stampLine{"Thời gian ký: " + ISOTime(at), false})
 	return ls
 }
 

@@ -7,12 +7,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/digitorus/pdf"
+	"github.com/digitorus/pdfsign/revocation"
 	"github.com/digitorus/pkcs7"
+	"github.com/digitorus/timestamp"
 )
 
 // SignatureInfo is the result of checking one signature of a PDF.
@@ -33,7 +36,41 @@ type SignatureInfo struct {
 	CoversWholeDocument bool
 	Problem             string // Vietnamese explanation when !Valid || !CertValid
 	Certificate         *x509.Certificate
-	Reason, Location    string // from the dictionary (ASCII-folded by Sign)
+	Chain               []*x509.Certificate // the verified path, signer first, when CertValid
+	Reason, Location    string              // from the dictionary
+	ContactInfo         string
+	SubFilter           string   // "ETSI.CAdES.detached", "adbe.pkcs7.detached"
+	ByteRange           [4]int64 // the bytes the signature covers: [0, a) and [b, b+c)
+	FileSize            int64
+	// TimeStamped: an RFC 3161 signature time-stamp from a trusted TSA
+	// fixes SignedAt (then TimeStampAt == SignedAt and TSA names it).
+	TimeStamped bool
+	TimeStampAt time.Time
+	TSA         string
+	// Revocation says what embedded revocation data (CRL/OCSP) says of the
+	// signer's certificate at the signing time; empty when there is none.
+	Revocation string
+}
+
+// TimeSource says in words where SignedAt comes from.
+func (in SignatureInfo) TimeSource() string {
+	if in.TimeStamped {
+		return "Dấu thời gian RFC 3161 của " + in.TSA
+	}
+	return "Đồng hồ máy tính của người ký (không có dấu thời gian)"
+}
+
+// Profile names the signature's format.
+func (in SignatureInfo) Profile() string {
+	switch {
+	case in.SubFilter != "ETSI.CAdES.detached":
+		return "PDF/CMS (" + in.SubFilter + ")"
+	case in.TimeStamped && in.Revocation != "":
+		return "PAdES B-T, kèm dữ liệu thu hồi chứng thư (CRL/OCSP) trong chữ ký"
+	case in.TimeStamped:
+		return "PAdES B-T"
+	}
+	return "PAdES B-B"
 }
 
 // Verify checks every signature in the PDF, in signing order: integrity (the
@@ -84,7 +121,8 @@ func Verify(pdfBytes []byte, roots, intermediates *x509.CertPool) (infos []Signa
 }
 
 func checkSignature(file []byte, v pdf.Value, roots, intermediates *x509.CertPool) SignatureInfo {
-	info := SignatureInfo{Reason: v.Key("Reason").Text(), Location: v.Key("Location").Text()}
+	info := SignatureInfo{Reason: v.Key("Reason").Text(), Location: v.Key("Location").Text(),
+		ContactInfo: v.Key("ContactInfo").Text(), SubFilter: v.Key("SubFilter").Name(), FileSize: int64(len(file))}
 	info.Name = v.Key("Name").Text()
 	if m := v.Key("M"); !m.IsNull() {
 		if t, err := parsePDFDate(m.Text()); err == nil {
@@ -101,6 +139,7 @@ func checkSignature(file []byte, v pdf.Value, roots, intermediates *x509.CertPoo
 	}
 	r := [4]int64{br.Index(0).Int64(), br.Index(1).Int64(), br.Index(2).Int64(), br.Index(3).Int64()}
 	n := int64(len(file))
+	info.ByteRange = r
 	if r[0] != 0 || r[1] <= 0 || r[2] <= r[1]+1 || r[3] < 0 || r[2]+r[3] > n {
 		return fail("Vùng dữ liệu được ký (ByteRange) không hợp lệ hoặc vượt quá kích thước tệp")
 	}
@@ -152,7 +191,12 @@ func checkSignature(file []byte, v pdf.Value, roots, intermediates *x509.CertPoo
 	}
 	info.Valid = true
 
-	// 3. Certificate: chain to roots at signing time, usage.
+	// 3. A signature time-stamp fixes the signing time, if a trusted TSA made it.
+	if msg := checkTimeStamp(p7, &info, roots, intermediates); msg != "" {
+		return fail(msg)
+	}
+
+	// 4. Certificate: chain to roots at signing time, usage.
 	if ee.KeyUsage != 0 && ee.KeyUsage&(x509.KeyUsageDigitalSignature|x509.KeyUsageContentCommitment) == 0 {
 		return fail("Chứng thư số không được phép dùng để ký văn bản")
 	}
@@ -172,10 +216,11 @@ func checkSignature(file []byte, v pdf.Value, roots, intermediates *x509.CertPoo
 			inter.AddCert(c)
 		}
 	}
-	if _, err := ee.Verify(x509.VerifyOptions{
+	chains, err := ee.Verify(x509.VerifyOptions{
 		Roots: roots, Intermediates: inter, CurrentTime: at,
 		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny},
-	}); err != nil {
+	})
+	if err != nil {
 		var ua x509.UnknownAuthorityError
 		var ci x509.CertificateInvalidError
 		switch {
@@ -187,8 +232,74 @@ func checkSignature(file []byte, v pdf.Value, roots, intermediates *x509.CertPoo
 			return fail("Chứng thư số không hợp lệ: " + err.Error())
 		}
 	}
+	info.Chain = chains[0]
+
+	// 5. Revocation: what the embedded CRL/OCSP answers say at signing time.
+	var rev revocation.InfoArchival
+	_ = p7.UnmarshalSignedAttribute(oidRevocationInfoArchival, &rev)
+	if st := revocationOf(ee, chains[0][1:], rev); st.checked {
+		switch {
+		case st.revoked && !st.revokedAt.After(at):
+			return fail("Chứng thư số đã bị thu hồi lúc " + StampTime(st.revokedAt) + ", trước thời điểm ký " + StampTime(at) + " (theo " + st.source + " kèm trong chữ ký)")
+		case st.revoked && !info.TimeStamped:
+			return fail("Chứng thư số đã bị thu hồi lúc " + StampTime(st.revokedAt) + "; chữ ký không có dấu thời gian tin cậy nên không chứng minh được đã ký trước đó")
+		case st.revoked:
+			info.Revocation = "Bị thu hồi lúc " + StampTime(st.revokedAt) + ", sau thời điểm ký có dấu thời gian (" + st.source + ")"
+		default:
+			info.Revocation = "Chưa bị thu hồi tại thời điểm ký (" + st.source + " kèm trong chữ ký)"
+		}
+	}
 	info.CertValid = true
 	return info
+}
+
+// checkTimeStamp reads the signature time-stamp of p7's signer, if any:
+// its token must be intact, cover this signature's value, and come from a
+// time-stamping certificate that chains to roots at the stamped time. It
+// returns a Vietnamese problem, or "" (info then carries the stamp).
+func checkTimeStamp(p7 *pkcs7.PKCS7, info *SignatureInfo, roots, intermediates *x509.CertPool) string {
+	var token []byte
+	si := p7.Signers[0]
+	for _, a := range si.UnauthenticatedAttributes {
+		if a.Type.Equal(oidSignatureTimeStamp) {
+			token = a.Value.Bytes
+		}
+	}
+	if token == nil {
+		return ""
+	}
+	ts, err := timestamp.Parse(token)
+	if err != nil {
+		return "Dấu thời gian của chữ ký bị hỏng hoặc đã bị sửa"
+	}
+	if !ts.HashAlgorithm.Available() {
+		return "Dấu thời gian dùng thuật toán băm không hỗ trợ"
+	}
+	h := ts.HashAlgorithm.New()
+	h.Write(si.EncryptedDigest)
+	if !bytes.Equal(h.Sum(nil), ts.HashedMessage) {
+		return "Dấu thời gian không được cấp cho chữ ký này"
+	}
+	var tsaCert *x509.Certificate
+	inter := x509.NewCertPool()
+	if intermediates != nil {
+		inter = intermediates.Clone()
+	}
+	for _, c := range ts.Certificates {
+		inter.AddCert(c)
+		if slices.Contains(c.ExtKeyUsage, x509.ExtKeyUsageTimeStamping) {
+			tsaCert = c
+		}
+	}
+	if tsaCert == nil {
+		return "Dấu thời gian không kèm chứng thư của đơn vị cấp dấu thời gian"
+	}
+	if _, err := tsaCert.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: ts.Time,
+		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageTimeStamping}}); err != nil {
+		return "Dấu thời gian do “" + tsaCert.Subject.CommonName + "” cấp, không phải đơn vị cấp dấu thời gian tin cậy"
+	}
+	info.TimeStamped, info.TimeStampAt, info.SignedAt, info.TSA = true, ts.Time, ts.Time, tsaCert.Subject.CommonName
+	return ""
 }
 
 func certTimeProblem(ee *x509.Certificate, at time.Time) string {
