@@ -30,7 +30,9 @@ CREATE INDEX unit_successors_successor ON unit_successors (successor_id);
 -- day, and its predecessors that still existed on day (recursively
 -- through those formed after it), each with the fraction of its
 -- territory that went to unit (weight 1 for a whole unit), and missing
--- when a share along the way has not been given.
+-- when a share along the way has not been given. Only links between
+-- units of one kind carry territory: a district's People's Committee
+-- handed its work to the new communes, not its communes' figures.
 -- +goose StatementBegin
 CREATE FUNCTION unit_lineage(root bigint, day date)
 RETURNS TABLE (unit_id bigint, weight numeric, missing boolean)
@@ -40,8 +42,9 @@ LANGUAGE sql STABLE AS $$
         UNION ALL
         SELECT s.unit_id, l.weight * coalesce(s.share, 0) / 100, l.missing OR s.share IS NULL, l.depth + 1
         FROM l
+        JOIN units x ON x.id = l.unit_id
         JOIN unit_successors s ON s.successor_id = l.unit_id
-        JOIN units p ON p.id = s.unit_id AND p.valid_to >= day
+        JOIN units p ON p.id = s.unit_id AND p.valid_to >= day AND p.kind = x.kind
         WHERE l.depth < 8
     )
     SELECT l.unit_id, sum(l.weight), bool_or(l.missing)
