@@ -326,3 +326,30 @@ func SourceIDs(ms ...Mapping) []int64 {
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	return ids
 }
+
+// CombineCell re-bases one input cell (row, col of form) onto the unit of
+// m, by the cell's rule, as Combine does.
+func CombineCell(form *forms.Form, row forms.Row, col forms.Column, m Mapping, figures Figures) Value {
+	rule, weightCol := CellRule(form, row, col)
+	counted := make([]Source, 0, len(m.Sources))
+	for _, s := range m.Sources {
+		if !s.Missing {
+			counted = append(counted, s)
+		}
+	}
+	cell := formula.Cell{Row: row.Key, Col: col.Code}
+	return combine(col, rule, cell, formula.Cell{Row: row.Key, Col: weightCol}, counted, figures, m.Incomplete())
+}
+
+// CellRule is the rule that combines the cell and, for a weighted
+// average, the column of its weights (an average without one).
+func CellRule(form *forms.Form, row forms.Row, col forms.Column) (rule, weightCol string) {
+	rule = row.RuleFor(col)
+	if rule == forms.WeightedAvg {
+		if _, ok := form.Column(col.WeightBy); ok && col.WeightBy != col.Code {
+			return rule, col.WeightBy
+		}
+		return forms.Average, ""
+	}
+	return rule, ""
+}

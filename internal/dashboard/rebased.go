@@ -1,0 +1,253 @@
+package dashboard
+
+// The re-based views (issue 17): a past period shown on today's units,
+// each of them standing for the units that held its territory then
+// (rebase). The "as reported" views are the others of this package.
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"baocao/internal/database"
+	"baocao/internal/decimal"
+	"baocao/internal/forms"
+	"baocao/internal/formula"
+	"baocao/internal/rebase"
+	"baocao/internal/vn"
+)
+
+// TodayUnits lists the units that report the regime now within the
+// scope and filter: those with an open assignment (to the scope's
+// receiver, else at the first level), in today's subtree of the roots.
+func TodayUnits(ctx context.Context, q database.Querier, sc Scope, f Filter) ([]int64, error) {
+	rows, _ := q.Query(ctx, `
+		SELECT DISTINCT a.unit_id FROM assignments a JOIN units u ON u.id = a.unit_id
+		WHERE a.regime_id = $4 AND a.valid_to IS NULL AND a.confirmed_at IS NOT NULL AND u.valid_to IS NULL
+		  AND (($1::bigint = 0 AND a.level = 1) OR a.receiver_unit_id = $1)
+		  AND ($2::bigint = 0 OR a.unit_id IN (SELECT unit_id FROM subtree($2)))
+		  AND ($3::bigint = 0 OR a.unit_id IN (SELECT unit_id FROM subtree($3)))
+		ORDER BY a.unit_id`, sc.Receiver, sc.Root, f.Root, f.RegimeID)
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
+}
+
+// RebasedValue is a unit of today's figure in a past period, with what it
+// stands for.
+type RebasedValue struct {
+	UnitID  int64
+	Unit    string
+	Value   rebase.Value
+	Mapping rebase.Mapping
+}
+
+// Rebased reports whether the figure comes from other (old) units.
+func (v RebasedValue) Rebased() bool { return v.Mapping.Rebased() }
+
+// rebasedPeriod is one period of a re-based view: every unit of today.
+type rebasedPeriod struct {
+	period Period
+	units  []RebasedValue
+	total  rebase.Value
+	marked bool // some figure comes from old units
+}
+
+// rebasedSQL gives, for each period of regime $1 ending in [$5, $6] and
+// each unit of today ($2), the units that held its territory at the end
+// of the period with their values of the cells $4 of form $3 in their
+// reports of that period counted ($7).
+const rebasedSQL = `
+	SELECT p.id, p.key, p.label, p.start_date, p.end_date, n.id, l.unit_id, u.name, l.weight::text, l.missing,
+	       v.col_code, v.num::text
+	FROM periods p
+	CROSS JOIN unnest($2::bigint[]) AS n(id)
+	CROSS JOIN LATERAL unit_lineage(n.id, p.end_date) l
+	JOIN units u ON u.id = l.unit_id
+	LEFT JOIN reports r ON r.period_id = p.id AND r.unit_id = l.unit_id AND r.status = ANY($7)
+	LEFT JOIN report_values v ON v.report_id = r.id AND v.form_key = $3 AND v.row_key = $8 AND v.col_code = ANY($4) AND v.num IS NOT NULL
+	WHERE p.regime_id = $1 AND ($5::date IS NULL OR p.end_date >= $5) AND ($6::date IS NULL OR p.end_date <= $6)
+	ORDER BY p.start_date, n.id, u.name COLLATE "vi-VN-x-icu"`
+
+// rebased computes the indicator on today's units over the periods of
+// f's regime ending in [from, to].
+func rebased(ctx context.Context, q database.Querier, sc Scope, f Filter, ind Indicator, from, to time.Time) ([]rebasedPeriod, error) {
+	row, okRow := rowOf(ind.Form, ind.RowKey)
+	col, okCol := ind.Form.Column(ind.ColCode)
+	if !okRow || !okCol {
+		return nil, nil
+	}
+	_, weightCol := rebase.CellRule(ind.Form, row, col)
+	cols := []string{col.Code}
+	if weightCol != "" {
+		cols = append(cols, weightCol)
+	}
+	today, err := TodayUnits(ctx, q, sc, f)
+	if err != nil {
+		return nil, err
+	}
+	names, err := unitNames(ctx, q, today)
+	if err != nil {
+		return nil, err
+	}
+	rows, _ := q.Query(ctx, rebasedSQL, f.RegimeID, today, ind.Form.Key, cols, date(from), date(to), counted, row.Key)
+	type key struct{ period, unit int64 }
+	var order []Period
+	mappings := map[key]*rebase.Mapping{}
+	figures := map[int64]rebase.Figures{} // period → source → cells
+	var (
+		p                Period
+		unit, source     int64
+		name, weight     string
+		missing          bool
+		colCode, numText *string
+	)
+	_, err = pgx.ForEachRow(rows, []any{&p.ID, &p.Key, &p.Label, &p.Start, &p.End, &unit, &source, &name, &weight, &missing, &colCode, &numText}, func() error {
+		if len(order) == 0 || order[len(order)-1].ID != p.ID {
+			p.Start, p.End = vn.Day(p.Start), vn.Day(p.End)
+			order = append(order, p)
+			figures[p.ID] = rebase.Figures{}
+		}
+		k := key{p.ID, unit}
+		m := mappings[k]
+		if m == nil {
+			m = &rebase.Mapping{UnitID: unit, Day: p.End}
+			mappings[k] = m
+		}
+		if n := len(m.Sources); n == 0 || m.Sources[n-1].UnitID != source {
+			w, err := decimal.ParseCanonical(weight)
+			if err != nil {
+				return err
+			}
+			m.Sources = append(m.Sources, rebase.Source{UnitID: source, Name: name, Weight: w, Missing: missing})
+		}
+		if numText != nil {
+			x, err := decimal.ParseCanonical(*numText)
+			if err != nil {
+				return err
+			}
+			fs := figures[p.ID]
+			if fs[source] == nil {
+				fs[source] = map[formula.Cell]decimal.Decimal{}
+			}
+			fs[source][formula.Cell{Row: row.Key, Col: *colCode}] = x
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]rebasedPeriod, 0, len(order))
+	for _, p := range order {
+		rp := rebasedPeriod{period: p}
+		// The total over today's units combines their re-based figures
+		// by the same rule, each unit once.
+		totalOf := rebase.Mapping{UnitID: 0}
+		perUnit := rebase.Figures{}
+		for _, u := range today {
+			m := mappings[key{p.ID, u}]
+			if m == nil {
+				m = &rebase.Mapping{UnitID: u, Day: p.End}
+			}
+			v := rebase.CombineCell(ind.Form, row, col, *m, figures[p.ID])
+			rv := RebasedValue{UnitID: u, Unit: names[u], Value: v, Mapping: *m}
+			rp.units = append(rp.units, rv)
+			if v.OK {
+				rp.marked = rp.marked || rv.Rebased()
+				perUnit[u] = map[formula.Cell]decimal.Decimal{{Row: row.Key, Col: col.Code}: v.Value}
+				if weightCol != "" {
+					w := rebase.CombineCell(ind.Form, row, mustColumn(ind.Form, weightCol), *m, figures[p.ID])
+					if w.OK {
+						perUnit[u][formula.Cell{Row: row.Key, Col: weightCol}] = w.Value
+					}
+				}
+				totalOf.Sources = append(totalOf.Sources, rebase.Source{UnitID: u, Weight: decimal.FromInt(1)})
+			}
+		}
+		rp.total = rebase.CombineCell(ind.Form, row, col, totalOf, perUnit)
+		out = append(out, rp)
+	}
+	return out, nil
+}
+
+func mustColumn(f *forms.Form, code string) forms.Column {
+	c, _ := f.Column(code)
+	return c
+}
+
+func rowOf(f *forms.Form, key string) (forms.Row, bool) {
+	for _, r := range f.Rows {
+		if r.Key == key {
+			return r, true
+		}
+	}
+	return forms.Row{}, false
+}
+
+func unitNames(ctx context.Context, q database.Querier, ids []int64) (map[int64]string, error) {
+	rows, _ := q.Query(ctx, `SELECT id, name FROM units WHERE id = ANY($1)`, ids)
+	out := make(map[int64]string, len(ids))
+	var id int64
+	var name string
+	_, err := pgx.ForEachRow(rows, []any{&id, &name}, func() error { out[id] = name; return nil })
+	return out, err
+}
+
+// RebasedPoint is a point of the re-based trend: Rebased marks a figure
+// that comes, wholly or partly, from old units.
+type RebasedPoint struct {
+	Point
+	Rebased, LastYearRebased bool
+}
+
+// RebasedTrend follows the indicator over f's periods on today's units in
+// the scope: each period's figure is the combination of today's units'
+// figures, each re-based on the units that held its territory then.
+func RebasedTrend(ctx context.Context, q database.Querier, sc Scope, f Filter, ind Indicator) ([]RebasedPoint, error) {
+	from := f.From
+	if !from.IsZero() {
+		from = from.AddDate(-1, 0, 0)
+	}
+	list, err := rebased(ctx, q, sc, f, ind, from, f.To)
+	if err != nil {
+		return nil, err
+	}
+	byStart := make(map[time.Time]rebasedPeriod, len(list))
+	for _, rp := range list {
+		byStart[rp.period.Start] = rp
+	}
+	var out []RebasedPoint
+	for _, rp := range list {
+		if !f.From.IsZero() && rp.period.End.Before(vn.Day(f.From)) {
+			continue
+		}
+		pt := RebasedPoint{Point: Point{Period: rp.period, Value: rp.total.Value, OK: rp.total.OK, Reports: rp.total.Sources}, Rebased: rp.marked}
+		if last, ok := byStart[rp.period.Start.AddDate(-1, 0, 0)]; ok {
+			pt.LastYear, pt.LastYearOK, pt.LastYearRebased = last.total.Value, last.total.OK, last.marked
+		}
+		out = append(out, pt)
+	}
+	return out, nil
+}
+
+// RebasedAcross compares today's units on the indicator in one past
+// period, each re-based, largest first; units without a figure are left
+// out. Each carries what it stands for.
+func RebasedAcross(ctx context.Context, q database.Querier, sc Scope, f Filter, periodID int64, ind Indicator) ([]RebasedValue, error) {
+	var end time.Time
+	if err := q.QueryRow(ctx, `SELECT end_date FROM periods WHERE id = $1 AND regime_id = $2`, periodID, f.RegimeID).Scan(&end); err != nil {
+		return nil, err
+	}
+	list, err := rebased(ctx, q, sc, f, ind, end, end)
+	if err != nil || len(list) == 0 {
+		return nil, err
+	}
+	var out []RebasedValue
+	for _, u := range list[0].units {
+		if u.Value.OK {
+			out = append(out, u)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Value.Value.Cmp(out[j].Value.Value) > 0 })
+	return out, nil
+}
