@@ -53,24 +53,23 @@ type rebasedPeriod struct {
 	marked bool // some figure comes from old units
 }
 
-// rebasedSQL gives, for each period of regime $1 ending in [$5, $6] and
-// each unit of today ($2), the units that held its territory at the end
-// of the period with their values of the cells $4 of form $3 in their
-// reports of that period counted ($7).
-const rebasedSQL = `
-	SELECT p.id, p.key, p.label, p.start_date, p.end_date, n.id, l.unit_id, u.name, l.weight::text, l.missing,
-	       v.col_code, v.num::text
-	FROM periods p
-	CROSS JOIN unnest($2::bigint[]) AS n(id)
-	CROSS JOIN LATERAL unit_lineage(n.id, p.end_date) l
-	JOIN units u ON u.id = l.unit_id
-	LEFT JOIN reports r ON r.period_id = p.id AND r.unit_id = l.unit_id AND r.status = ANY($7)
-	LEFT JOIN report_values v ON v.report_id = r.id AND v.form_key = $3 AND v.row_key = $8 AND v.col_code = ANY($4) AND v.num IS NOT NULL
-	WHERE p.regime_id = $1 AND ($5::date IS NULL OR p.end_date >= $5) AND ($6::date IS NULL OR p.end_date <= $6)
-	ORDER BY p.start_date, n.id, u.name COLLATE "vi-VN-x-icu"`
+// rebasedPeriodsSQL lists the periods of regime $1 ending in [$2, $3].
+const rebasedPeriodsSQL = `
+	SELECT id, key, label, start_date, end_date FROM periods
+	WHERE regime_id = $1 AND ($2::date IS NULL OR end_date >= $2) AND ($3::date IS NULL OR end_date <= $3)
+	ORDER BY start_date, id`
+
+// rebasedValuesSQL reads the cells $4 of row $3 of form $2 in the
+// reports counted ($6) of the periods $1 by the units $5.
+const rebasedValuesSQL = `
+	SELECT r.period_id, r.unit_id, v.col_code, v.num::text
+	FROM reports r JOIN report_values v ON v.report_id = r.id AND v.form_key = $2 AND v.row_key = $3 AND v.col_code = ANY($4) AND v.num IS NOT NULL
+	WHERE r.period_id = ANY($1) AND r.unit_id = ANY($5) AND r.status = ANY($6)`
 
 // rebased computes the indicator on today's units over the periods of
-// f's regime ending in [from, to].
+// f's regime ending in [from, to]: the units' history is read once
+// (rebase.Graph), then the old units' values of all the periods in one
+// query.
 func rebased(ctx context.Context, q database.Querier, sc Scope, f Filter, ind Indicator, from, to time.Time) ([]rebasedPeriod, error) {
 	row, okRow := rowOf(ind.Form, ind.RowKey)
 	col, okCol := ind.Form.Column(ind.ColCode)
@@ -90,48 +89,51 @@ func rebased(ctx context.Context, q database.Querier, sc Scope, f Filter, ind In
 	if err != nil {
 		return nil, err
 	}
-	rows, _ := q.Query(ctx, rebasedSQL, f.RegimeID, today, ind.Form.Key, cols, date(from), date(to), counted, row.Key)
+	graph, err := rebase.LoadGraph(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	rows, _ := q.Query(ctx, rebasedPeriodsSQL, f.RegimeID, date(from), date(to))
+	order, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Period, error) {
+		var p Period
+		err := row.Scan(&p.ID, &p.Key, &p.Label, &p.Start, &p.End)
+		p.Start, p.End = vn.Day(p.Start), vn.Day(p.End)
+		return p, err
+	})
+	if err != nil {
+		return nil, err
+	}
 	type key struct{ period, unit int64 }
-	var order []Period
-	mappings := map[key]*rebase.Mapping{}
-	figures := map[int64]rebase.Figures{} // period → source → cells
+	mappings := make(map[key]rebase.Mapping, len(order)*len(today))
+	periodIDs := make([]int64, 0, len(order))
+	var all []rebase.Mapping
+	for _, p := range order {
+		periodIDs = append(periodIDs, p.ID)
+		for _, u := range today {
+			m := graph.Lineage(u, p.End)
+			mappings[key{p.ID, u}] = m
+			all = append(all, m)
+		}
+	}
+	figures := make(map[int64]rebase.Figures, len(order)) // period → unit → cells
+	for _, id := range periodIDs {
+		figures[id] = rebase.Figures{}
+	}
+	rows, _ = q.Query(ctx, rebasedValuesSQL, periodIDs, ind.Form.Key, row.Key, cols, rebase.SourceIDs(all...), counted)
 	var (
-		p                Period
-		unit, source     int64
-		name, weight     string
-		missing          bool
-		colCode, numText *string
+		periodID, unit int64
+		colCode, num   string
 	)
-	_, err = pgx.ForEachRow(rows, []any{&p.ID, &p.Key, &p.Label, &p.Start, &p.End, &unit, &source, &name, &weight, &missing, &colCode, &numText}, func() error {
-		if len(order) == 0 || order[len(order)-1].ID != p.ID {
-			p.Start, p.End = vn.Day(p.Start), vn.Day(p.End)
-			order = append(order, p)
-			figures[p.ID] = rebase.Figures{}
+	_, err = pgx.ForEachRow(rows, []any{&periodID, &unit, &colCode, &num}, func() error {
+		x, err := decimal.ParseCanonical(num)
+		if err != nil {
+			return err
 		}
-		k := key{p.ID, unit}
-		m := mappings[k]
-		if m == nil {
-			m = &rebase.Mapping{UnitID: unit, Day: p.End}
-			mappings[k] = m
+		fs := figures[periodID]
+		if fs[unit] == nil {
+			fs[unit] = map[formula.Cell]decimal.Decimal{}
 		}
-		if n := len(m.Sources); n == 0 || m.Sources[n-1].UnitID != source {
-			w, err := decimal.ParseCanonical(weight)
-			if err != nil {
-				return err
-			}
-			m.Sources = append(m.Sources, rebase.Source{UnitID: source, Name: name, Weight: w, Missing: missing})
-		}
-		if numText != nil {
-			x, err := decimal.ParseCanonical(*numText)
-			if err != nil {
-				return err
-			}
-			fs := figures[p.ID]
-			if fs[source] == nil {
-				fs[source] = map[formula.Cell]decimal.Decimal{}
-			}
-			fs[source][formula.Cell{Row: row.Key, Col: *colCode}] = x
-		}
+		fs[unit][formula.Cell{Row: row.Key, Col: colCode}] = x
 		return nil
 	})
 	if err != nil {
@@ -146,17 +148,14 @@ func rebased(ctx context.Context, q database.Querier, sc Scope, f Filter, ind In
 		perUnit := rebase.Figures{}
 		for _, u := range today {
 			m := mappings[key{p.ID, u}]
-			if m == nil {
-				m = &rebase.Mapping{UnitID: u, Day: p.End}
-			}
-			v := rebase.CombineCell(ind.Form, row, col, *m, figures[p.ID])
-			rv := RebasedValue{UnitID: u, Unit: names[u], Value: v, Mapping: *m}
+			v := rebase.CombineCell(ind.Form, row, col, m, figures[p.ID])
+			rv := RebasedValue{UnitID: u, Unit: names[u], Value: v, Mapping: m}
 			rp.units = append(rp.units, rv)
 			if v.OK {
 				rp.marked = rp.marked || rv.Rebased()
 				perUnit[u] = map[formula.Cell]decimal.Decimal{{Row: row.Key, Col: col.Code}: v.Value}
 				if weightCol != "" {
-					w := rebase.CombineCell(ind.Form, row, mustColumn(ind.Form, weightCol), *m, figures[p.ID])
+					w := rebase.CombineCell(ind.Form, row, mustColumn(ind.Form, weightCol), m, figures[p.ID])
 					if w.OK {
 						perUnit[u][formula.Cell{Row: row.Key, Col: weightCol}] = w.Value
 					}

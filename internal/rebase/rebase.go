@@ -28,7 +28,6 @@ import (
 	"baocao/internal/decimal"
 	"baocao/internal/forms"
 	"baocao/internal/formula"
-	"baocao/internal/vn"
 )
 
 // Source is a unit of the past counted, whole or in part, for a unit of
@@ -76,34 +75,6 @@ func (m Mapping) Incomplete() bool {
 		}
 	}
 	return false
-}
-
-// Lineage returns, for each unit of ids, the units that held its
-// territory on day (units.unit_lineage).
-func Lineage(ctx context.Context, q database.Querier, ids []int64, day time.Time) (map[int64]Mapping, error) {
-	rows, _ := q.Query(ctx, `
-		SELECT r.id, l.unit_id, u.name, l.weight::text, l.missing
-		FROM unnest($1::bigint[]) AS r(id), unit_lineage(r.id, $2::date) l JOIN units u ON u.id = l.unit_id
-		ORDER BY r.id, u.name COLLATE "vi-VN-x-icu"`, ids, day)
-	out := make(map[int64]Mapping, len(ids))
-	for _, id := range ids {
-		out[id] = Mapping{UnitID: id, Day: vn.Day(day)}
-	}
-	var id int64
-	var s Source
-	var weight string
-	_, err := pgx.ForEachRow(rows, []any{&id, &s.UnitID, &s.Name, &weight, &s.Missing}, func() error {
-		w, err := decimal.ParseCanonical(weight)
-		if err != nil {
-			return err
-		}
-		s.Weight = w
-		m := out[id]
-		m.Sources = append(m.Sources, s)
-		out[id] = m
-		return nil
-	})
-	return out, err
 }
 
 // Value is a re-based cell.
