@@ -114,3 +114,22 @@ func (s *Store) links(ctx context.Context, sql string, id int64) ([]Link, error)
 	})
 	return out, err
 }
+
+// Inherits reports whether unit is a predecessor (through mergers and
+// splits, between units of one kind) of root or of a unit in root's
+// current subtree: a new commune holds the old communes' territory and
+// may read their past (issue 17).
+func (s *Store) Inherits(ctx context.Context, root, unit int64) (bool, error) {
+	var ok bool
+	err := s.db.QueryRow(ctx, `
+		WITH RECURSIVE up(id, depth) AS (
+			SELECT $2::bigint, 0
+			UNION
+			SELECT s.successor_id, up.depth + 1
+			FROM up JOIN unit_successors s ON s.unit_id = up.id
+			JOIN units a ON a.id = s.unit_id JOIN units b ON b.id = s.successor_id AND b.kind = a.kind
+			WHERE up.depth < 8
+		)
+		SELECT EXISTS (SELECT 1 FROM up JOIN subtree($1) t ON t.unit_id = up.id WHERE up.depth > 0)`, root, unit).Scan(&ok)
+	return ok, err
+}
