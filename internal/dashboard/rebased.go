@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"baocao/internal/consolidation"
 	"baocao/internal/database"
 	"baocao/internal/decimal"
 	"baocao/internal/forms"
@@ -249,4 +250,144 @@ func RebasedAcross(ctx context.Context, q database.Querier, sc Scope, f Filter, 
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Value.Value.Cmp(out[j].Value.Value) > 0 })
 	return out, nil
+}
+
+// RebasedCell is a unit of today's cell of the status grid: for a period
+// before it existed, the reports of the old units it stands for.
+type RebasedCell struct {
+	Cell             // the summary: the least advanced state of its reports
+	Rebased bool     // the cell stands for old units
+	Sources []Source // their reports (when Rebased)
+}
+
+// Source is an old unit's report in a re-based cell.
+type Source struct {
+	UnitID int64
+	Unit   string
+	Share  string // "toàn bộ" or "30 %"
+	Cell   Cell
+}
+
+// RebasedLine is a line of the re-based grid: a unit of today, or an
+// old unit whose territory no unit of today holds (so nothing is lost).
+type RebasedLine struct {
+	UnitID int64
+	Unit   string
+	Cells  []RebasedCell
+	Tally  Tally // of the reports in the line (a split old unit's in each of its heirs' lines)
+}
+
+// RebasedStatus is the grid of a regime on today's units. Its column and
+// total tallies count every report once, as the grid as reported does,
+// though a split old unit appears in the line of each of its heirs.
+type RebasedStatus struct {
+	Periods []Period
+	Lines   []RebasedLine
+	Columns []Tally
+	Total   Tally
+}
+
+// advance orders the states from the least advanced: a re-based cell
+// shows the least advanced of its reports.
+var advance = map[string]int{consolidation.Overdue: 0, consolidation.NotSent: 1, consolidation.Returned: 2,
+	consolidation.SentLate: 3, consolidation.Sent: 4, consolidation.Accepted: 5}
+
+// RebasedStatusGrid is StatusGrid re-based on today's units: each past
+// period's reports (as they were made, by the units of then) are shown in
+// the lines of the units of today that hold their territory.
+func RebasedStatusGrid(ctx context.Context, q database.Querier, sc Scope, f Filter, today time.Time) (*RebasedStatus, error) {
+	base, err := StatusGrid(ctx, q, Scope{Receiver: sc.Receiver}, Filter{RegimeID: f.RegimeID, From: f.From, To: f.To}, today)
+	if err != nil {
+		return nil, err
+	}
+	now, err := TodayUnits(ctx, q, sc, f)
+	if err != nil {
+		return nil, err
+	}
+	graph, err := rebase.LoadGraph(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	names, err := choices(ctx, q, `SELECT id, name FROM units WHERE id = ANY($1) ORDER BY name COLLATE "vi-VN-x-icu", id`, now)
+	if err != nil {
+		return nil, err
+	}
+	lineOf := make(map[int64]*Line, len(base.Lines))
+	for i := range base.Lines {
+		lineOf[base.Lines[i].UnitID] = &base.Lines[i]
+	}
+	st := &RebasedStatus{Periods: base.Periods, Columns: make([]Tally, len(base.Periods)), Total: newTally()}
+	for i := range st.Columns {
+		st.Columns[i] = newTally()
+	}
+	type seenKey struct {
+		unit   int64
+		period int
+	}
+	counted := map[seenKey]bool{}
+	count := func(unit int64, i int, c Cell) {
+		if c.State == "" || counted[seenKey{unit, i}] {
+			return
+		}
+		counted[seenKey{unit, i}] = true
+		st.Columns[i].add(c)
+		st.Total.add(c)
+	}
+	for _, u := range names {
+		line := RebasedLine{UnitID: u.ID, Unit: u.Name, Cells: make([]RebasedCell, len(base.Periods)), Tally: newTally()}
+		for i, p := range base.Periods {
+			m := graph.Lineage(u.ID, p.End)
+			if !m.Rebased() {
+				if own := lineOf[u.ID]; own != nil {
+					line.Cells[i].Cell = own.Cells[i]
+					line.Tally.add(own.Cells[i])
+					count(u.ID, i, own.Cells[i])
+				}
+				continue
+			}
+			rc := RebasedCell{Rebased: true}
+			for _, s := range m.Sources {
+				old := lineOf[s.UnitID]
+				if old == nil || old.Cells[i].State == "" {
+					continue
+				}
+				c := old.Cells[i]
+				share := "toàn bộ"
+				switch {
+				case s.Missing:
+					share = "chưa có tỷ lệ"
+				case !s.Whole():
+					share = s.Percent().Format() + " %"
+				}
+				rc.Sources = append(rc.Sources, Source{UnitID: s.UnitID, Unit: s.Name, Share: share, Cell: c})
+				if rc.Cell.State == "" || advance[c.State] < advance[rc.Cell.State] {
+					rc.Cell = Cell{State: c.State, Sent: c.Sent, Late: c.Late, Due: c.Due}
+				}
+				line.Tally.add(c)
+				count(s.UnitID, i, c)
+			}
+			line.Cells[i] = rc
+		}
+		st.Lines = append(st.Lines, line)
+	}
+	// The reports of old units that no unit of today stands for keep a
+	// line of their own.
+	for _, l := range base.Lines {
+		var orphan *RebasedLine
+		for i, c := range l.Cells {
+			if c.State == "" || counted[seenKey{l.UnitID, i}] {
+				continue
+			}
+			if orphan == nil {
+				orphan = &RebasedLine{UnitID: l.UnitID, Unit: l.Unit, Cells: make([]RebasedCell, len(base.Periods)), Tally: newTally()}
+			}
+			orphan.Cells[i].Cell = c
+			orphan.Tally.add(c)
+			count(l.UnitID, i, c)
+		}
+		if orphan != nil {
+			st.Lines = append(st.Lines, *orphan)
+		}
+	}
+	return st, nil
 }

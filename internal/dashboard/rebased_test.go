@@ -162,3 +162,59 @@ func BenchmarkRebasedTrend(b *testing.B) {
 		}
 	})
 }
+
+// The grid of Tháng 6/2025 as reported lists the 22 old communes that
+// reported it; re-based, their reports sit in the lines of the 6 new
+// communes that hold their territory (a split old commune in each of its
+// heirs' lines), and the totals still count 22 reports, each once.
+func TestStatusGridOfJune2025OnTheOldTreeAndRebased(t *testing.T) {
+	t.Parallel()
+	db, regime, _ := demoProvince(t)
+	ctx := context.Background()
+	sc := dashboard.Scope{Receiver: idOf(t, db, "so-y-te")}
+	june := time.Date(2025, 6, 14, 0, 0, 0, 0, vn.Location)
+	f := dashboard.Filter{RegimeID: regime, From: june, To: june}
+	now := time.Date(2026, 12, 1, 9, 0, 0, 0, vn.Location)
+	plain, err := dashboard.StatusGrid(ctx, db, sc, f, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plain.Periods) != 1 || plain.Periods[0].Key != "2025-M06" || len(plain.Lines) != 22 ||
+		plain.Total.Assigned != 22 || plain.Total.States["Đã tiếp nhận"] != 22 {
+		t.Fatalf("as reported: %d periods, %d lines, %d assigned, %v", len(plain.Periods), len(plain.Lines), plain.Total.Assigned, plain.Total.States)
+	}
+	re, err := dashboard.RebasedStatusGrid(ctx, db, sc, f, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sources := map[string]int{}
+	lines := 0
+	for _, l := range re.Lines {
+		if c := l.Cells[0]; c.State != "" {
+			lines++
+			sources[l.Unit] = len(c.Sources)
+			if !c.Rebased || c.State != "Đã tiếp nhận" {
+				t.Errorf("%s: %+v, want re-based and accepted", l.Unit, c)
+			}
+		}
+	}
+	if len(re.Lines) != 65 {
+		t.Errorf("%d lines, want the 65 communes of today", len(re.Lines))
+	}
+	// CSV: Bắc Nha Trang 6 whole; Nha Trang 5 whole; Cam Lâm 4 whole + 7
+	// parts; Cam Hiệp 5 parts (Cam Tân, Cam Hòa, Cam Hiệp Bắc, Cam Hiệp
+	// Nam, Suối Tân); Cam An 2 parts; Suối Dầu 3 parts (Cam Tân, Cam Hòa,
+	// Suối Tân) — of the demo's 22 old communes.
+	want := map[string]int{"phường Bắc Nha Trang": 6, "phường Nha Trang": 5, "xã Cam Lâm": 11, "xã Cam Hiệp": 5, "xã Cam An": 2, "xã Suối Dầu": 3}
+	for name, n := range want {
+		if got := sources["Ủy ban nhân dân "+name]; got != n {
+			t.Errorf("%s stands for %d reports, want %d", name, got, n)
+		}
+	}
+	if lines != 6 {
+		t.Errorf("%d lines with reports, want 6", lines)
+	}
+	if re.Total.Assigned != 22 || re.Columns[0].Assigned != 22 || re.Total.States["Đã tiếp nhận"] != 22 {
+		t.Errorf("re-based totals: %d assigned (column %d), %v; want 22, each report once", re.Total.Assigned, re.Columns[0].Assigned, re.Total.States)
+	}
+}
