@@ -1,13 +1,18 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"baocao/internal/accounts"
+	"baocao/internal/database"
+	"baocao/internal/seed"
+	"baocao/internal/vn"
 )
 
 // A new commune's admin reads its old communes' reports, audited, and not
@@ -82,5 +87,52 @@ func TestUnitPageHistoryAndRefusedSplit(t *testing.T) {
 		url.Values{"csrf_token": {csrf}, "merge_olds": {strconv.FormatInt(h.unit("vp-ubnd").ID, 10)}, "merge_day": {"01/01/2026"}})
 	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "đơn vị trực thuộc đang hoạt động") {
 		t.Errorf("merging a unit with open units under it: %d", rec.Code)
+	}
+}
+
+// The dashboards of a past period, as reported and re-based on today's
+// units, on the demo's history (issue 17).
+func TestDashboardsRebased(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	for _, step := range []func(context.Context, *database.DB) error{seed.Catalog, seed.DemoRegimes} {
+		if err := step(h.ctx, h.db); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := seed.DemoHistory(h.ctx, h.db, time.Date(2026, 12, 1, 9, 0, 0, 0, vn.Location)); err != nil {
+		t.Fatal(err)
+	}
+	var regime int64
+	if err := h.db.QueryRow(h.ctx, `SELECT id FROM regimes WHERE name = $1`, seed.HealthRegime).Scan(&regime); err != nil {
+		t.Fatal(err)
+	}
+	receiver := h.account("tonghop.syte", "so-y-te", accounts.User, accounts.Consolidate)
+	q := "?regime=" + strconv.FormatInt(regime, 10) + "&from=01/06/2025&to=14/06/2025"
+	code, _, body := h.getAs(receiver, "/dashboards"+q)
+	page := string(body)
+	if code != http.StatusOK || !strings.Contains(page, "Ủy ban nhân dân phường Vĩnh Hòa") || strings.Contains(page, "Đối chiếu đơn vị hiện nay") {
+		t.Fatalf("as reported (%d): the old communes' lines, no mapping", code)
+	}
+	code, _, body = h.getAs(receiver, "/dashboards"+q+"&view=rebased")
+	page = string(body)
+	for _, want := range []string{"Ủy ban nhân dân phường Bắc Nha Trang (*)", "Đối chiếu đơn vị hiện nay với đơn vị trước sắp xếp",
+		"Ủy ban nhân dân phường Vĩnh Hòa (toàn bộ): Đã tiếp nhận", "<strong>22</strong> báo cáo được giao"} {
+		if code != http.StatusOK || !strings.Contains(page, want) {
+			t.Errorf("re-based grid (%d) lacks %q", code, want)
+		}
+	}
+	bnt := strconv.FormatInt(h.unit("xa-22333").ID, 10)
+	code, _, body = h.getAs(receiver, "/dashboards/trends?regime="+strconv.FormatInt(regime, 10)+"&from=15/05/2025&to=14/08/2025&unit="+bnt+"&row=r1&col=1&view=rebased")
+	page = string(body)
+	for _, want := range []string{"Tháng 6/2025 (*)", "Tính lại"} {
+		if code != http.StatusOK || !strings.Contains(page, want) {
+			t.Errorf("re-based trend (%d) lacks %q", code, want)
+		}
+	}
+	// The export of the re-based grid carries the marks too.
+	code, _, body = h.getAs(receiver, "/dashboards/export"+q+"&view=rebased&table=status&format=csv")
+	if code != http.StatusOK || !strings.Contains(string(body), "Ủy ban nhân dân phường Bắc Nha Trang (*)") {
+		t.Errorf("re-based CSV (%d): %.300s", code, body)
 	}
 }
