@@ -35,6 +35,12 @@ func (s *Server) unitChanges(r *http.Request, u *units.Unit, open []components.O
 			}
 		}
 	}
+	for _, l := range c.History.Successors {
+		name := "share_" + strconv.FormatInt(l.ID, 10)
+		if _, posted := c.Values[name]; !posted && l.ShareKnown && !l.Work {
+			c.Values[name] = l.Share.Format()
+		}
+	}
 	self := strconv.FormatInt(u.ID, 10)
 	merged := map[string]bool{}
 	for _, id := range r.PostForm["merge_olds"] {
@@ -161,6 +167,9 @@ func (s *Server) unitShares(w http.ResponseWriter, r *http.Request) {
 	}
 	var shares []units.Share
 	for _, l := range h.Successors {
+		if l.Work {
+			continue
+		}
 		sh, err := parseShare(strconv.FormatInt(l.ID, 10), strings.TrimSpace(r.PostFormValue("share_"+strconv.FormatInt(l.ID, 10))), l.Name)
 		if err != nil {
 			s.changeDone(w, r, u, "", err, "")

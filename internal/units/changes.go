@@ -222,7 +222,9 @@ func (s *Store) SetShares(ctx context.Context, id int64, shares []Share) error {
 	}
 	return s.db.Tx(ctx, func(tx pgx.Tx) error {
 		var n int
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM unit_successors WHERE unit_id = $1`, id).Scan(&n); err != nil {
+		if err := tx.QueryRow(ctx, `
+			SELECT count(*) FROM unit_successors s JOIN units a ON a.id = s.unit_id JOIN units b ON b.id = s.successor_id AND b.kind = a.kind
+			WHERE s.unit_id = $1`, id).Scan(&n); err != nil {
 			return err
 		}
 		if n != len(shares) {

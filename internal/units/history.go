@@ -35,6 +35,10 @@ type Link struct {
 	Share      decimal.Decimal
 	ShareKnown bool
 	Basis      string
+	// Work is a link between units of different kinds (an old district's
+	// committee handing its work to the new communes): no territory, no
+	// figures, no share.
+	Work bool
 }
 
 // Whole reports whether the successor took the whole predecessor.
@@ -77,13 +81,13 @@ func (s *Store) History(ctx context.Context, id int64) (*History, error) {
 		return nil, err
 	}
 	if h.Predecessors, err = s.links(ctx, `
-		SELECT p.id, p.name, p.valid_to + 1, s.share::text, s.basis
-		FROM unit_successors s JOIN units p ON p.id = s.unit_id WHERE s.successor_id = $1
+		SELECT p.id, p.name, p.valid_to + 1, s.share::text, s.basis, p.kind <> n.kind
+		FROM unit_successors s JOIN units p ON p.id = s.unit_id JOIN units n ON n.id = s.successor_id WHERE s.successor_id = $1
 		ORDER BY p.name COLLATE "vi-VN-x-icu"`, id); err != nil {
 		return nil, err
 	}
 	if h.Successors, err = s.links(ctx, `
-		SELECT n.id, n.name, u.valid_to + 1, s.share::text, s.basis
+		SELECT n.id, n.name, u.valid_to + 1, s.share::text, s.basis, n.kind <> u.kind
 		FROM unit_successors s JOIN units n ON n.id = s.successor_id JOIN units u ON u.id = s.unit_id WHERE s.unit_id = $1
 		ORDER BY n.name COLLATE "vi-VN-x-icu"`, id); err != nil {
 		return nil, err
@@ -97,7 +101,7 @@ func (s *Store) links(ctx context.Context, sql string, id int64) ([]Link, error)
 	var l Link
 	var day *time.Time
 	var share *string
-	_, err := pgx.ForEachRow(rows, []any{&l.ID, &l.Name, &day, &share, &l.Basis}, func() error {
+	_, err := pgx.ForEachRow(rows, []any{&l.ID, &l.Name, &day, &share, &l.Basis, &l.Work}, func() error {
 		l.Day, l.Share, l.ShareKnown = time.Time{}, decimal.Zero, false
 		if day != nil {
 			l.Day = vn.Day(*day)
