@@ -2,6 +2,7 @@ package rebase_test
 
 import (
 	"context"
+	"strings"
 
 	"testing"
 	"time"
@@ -218,6 +219,15 @@ func TestSplitCommuneCountsByItsShare(t *testing.T) {
 		{UnitID: unitID(t, db, "xa-22708"), Percent: decimal.MustParse("10")}})
 	if apperr.FieldErrors(err)["shares"] == "" {
 		t.Fatalf("shares adding up to 90 %%: %v", err)
+	}
+	// Closing xã Cam Lâm on 30/9/2025 would leave its reports of the later
+	// months without their unit: refused, nothing changed.
+	err = us.CloseUnit(ctx, camLam, time.Date(2025, 9, 30, 0, 0, 0, 0, vn.Location), nil)
+	if msg := apperr.FieldErrors(err)["valid_to"]; !strings.Contains(msg, "đã có báo cáo của kỳ sau ngày 30/09/2025") {
+		t.Errorf("closing Cam Lâm before its reports: %v", err)
+	}
+	if u, _ := us.Unit(ctx, camLam); !u.ValidTo.IsZero() {
+		t.Errorf("a refused closure closed Cam Lâm on %v", u.ValidTo)
 	}
 	ms, _ = rebase.Lineage(ctx, db, []int64{camLam}, june2025.End)
 	for _, s := range ms[camLam].Sources {
