@@ -128,6 +128,10 @@ func (s *Server) unitView(r *http.Request, u *units.Unit, closeDate string, sele
 			v.Successors = append(v.Successors, o)
 		}
 	}
+	if err != nil {
+		return v, err
+	}
+	v.Changes, err = s.unitChanges(r, u, opts)
 	return v, err
 }
 

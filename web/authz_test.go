@@ -125,6 +125,12 @@ var matrix = map[string]allow{
 	"POST /admin/accounts/{accountID}/certificate":        manageUser,
 	"POST /admin/accounts/{accountID}/certificate/delete": manageUser,
 	"POST /admin/units/{unitID}/reopen":                   sysAdmin,
+	// Dated changes of units (issue 17).
+	"POST /admin/units/{unitID}/rename": sysAdmin,
+	"POST /admin/units/{unitID}/move":   sysAdmin,
+	"POST /admin/units/{unitID}/merge":  sysAdmin,
+	"POST /admin/units/{unitID}/split":  sysAdmin,
+	"POST /admin/units/{unitID}/shares": sysAdmin,
 
 	"GET /admin/accounts":                             admins,
 	"GET /admin/accounts/new":                         admins,

@@ -76,6 +76,7 @@ func (s *Server) dashboardFilter(r *http.Request, path string) (dashboard.Scope,
 	if f.Root != 0 {
 		v.Query.Set("unit", strconv.FormatInt(f.Root, 10))
 	}
+	rebasedView(q, &v)
 	return sc, f, v, nil
 }
 
@@ -107,7 +108,12 @@ func (s *Server) dashboardStatus(r *http.Request) (*dashboard.Status, pages.Dash
 	if err != nil || len(v.Errors) > 0 {
 		return &dashboard.Status{}, v, err
 	}
-	st, err := dashboard.StatusGrid(r.Context(), s.db, sc, f, s.now())
+	var st *dashboard.Status
+	if v.Rebased {
+		st, err = s.rebasedStatus(r, sc, f, &v)
+	} else {
+		st, err = dashboard.StatusGrid(r.Context(), s.db, sc, f, s.now())
+	}
 	if err != nil {
 		return nil, v, err
 	}
@@ -212,7 +218,12 @@ func (s *Server) dashboardTrends(r *http.Request) (*pages.TrendsView, error) {
 	v.Filter.Query.Set("col", col.Code)
 	v.Indicator, v.Decimals = pages.RowName(row)+" – "+col.Label, col.Decimals
 	ind := dashboard.Indicator{Form: form, RowKey: row.Key, ColCode: col.Code}
-	if v.Points, err = dashboard.Trend(ctx, s.db, sc, f, ind); err != nil {
+	if v.Filter.Rebased {
+		v.Points, err = s.rebasedTrend(r, sc, f, ind, v)
+	} else {
+		v.Points, err = dashboard.Trend(ctx, s.db, sc, f, ind)
+	}
+	if err != nil {
 		return nil, err
 	}
 
@@ -231,6 +242,10 @@ func (s *Server) dashboardTrends(r *http.Request) (*pages.TrendsView, error) {
 	}
 	v.Period = period.Label
 	v.Filter.Query.Set("period", strconv.FormatInt(period.ID, 10))
+	if v.Filter.Rebased {
+		v.Units, err = s.rebasedAcross(r, sc, f, period, ind, v)
+		return v, err
+	}
 	v.Units, err = dashboard.Across(ctx, s.db, sc, f, period.ID, ind)
 	return v, err
 }

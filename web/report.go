@@ -64,6 +64,9 @@ func (s *Server) reportView(r *http.Request, rep *reports.Report) (pages.ReportV
 		v.Values[key] = val
 		v.Prefilled = true
 	}
+	if v.Origins, err = s.reports.Origins(ctx, rep); err != nil {
+		return v, err
+	}
 	obj := &policy.Object{UnitID: rep.UnitID, ReceiverID: rep.ReceiverUnitID, Sent: !rep.SentAt.IsZero()}
 	v.Editable = rep.Editable() && s.policy.Authorize(ctx, a, policy.EditReport, obj) == nil
 	if err := s.signingView(r, rep, obj, &v); err != nil {

@@ -87,6 +87,12 @@ func (s *Server) routes() chi.Router {
 		s.handle(r, http.MethodPost, "/admin/units/{unitID}", policy.ManageUnits, s.unitUpdate)
 		s.handle(r, http.MethodPost, "/admin/units/{unitID}/close", policy.ManageUnits, s.unitClose)
 		s.handle(r, http.MethodPost, "/admin/units/{unitID}/reopen", policy.ManageUnits, s.unitReopen)
+		// Dated changes of units (issue 17): rename, move, merge, split, split shares.
+		s.handle(r, http.MethodPost, "/admin/units/{unitID}/rename", policy.ManageUnits, s.unitRename)
+		s.handle(r, http.MethodPost, "/admin/units/{unitID}/move", policy.ManageUnits, s.unitMoveOn)
+		s.handle(r, http.MethodPost, "/admin/units/{unitID}/merge", policy.ManageUnits, s.unitMerge)
+		s.handle(r, http.MethodPost, "/admin/units/{unitID}/split", policy.ManageUnits, s.unitSplit)
+		s.handle(r, http.MethodPost, "/admin/units/{unitID}/shares", policy.ManageUnits, s.unitShares)
 		s.handle(r, http.MethodGet, "/admin/units/{unitID}/seal", policy.ManageSeal, s.certificatePage(unitSeal))
 		s.handle(r, http.MethodPost, "/admin/units/{unitID}/seal", policy.ManageSeal, s.certificateUpload(unitSeal))
 		s.handle(r, http.MethodPost, "/admin/units/{unitID}/seal/delete", policy.ManageSeal, s.certificateRemove(unitSeal))

@@ -65,15 +65,7 @@ type Result struct {
 
 // Rule returns the consolidation rule of an input cell: the row's own
 // rule for the column, else the column's, else sum.
-func Rule(r forms.Row, c forms.Column) string {
-	if rule := r.Aggregation[c.Code]; rule != "" {
-		return rule
-	}
-	if c.Aggregation != "" {
-		return c.Aggregation
-	}
-	return forms.Sum
-}
+func Rule(r forms.Row, c forms.Column) string { return r.RuleFor(c) }
 
 // ruleCodes number the rules that SQL computes.
 var ruleCodes = map[string]int32{forms.Sum: 0, forms.Average: 1, forms.Min: 2, forms.Max: 3, forms.WeightedAvg: 4}

@@ -65,6 +65,12 @@ type Tree interface {
 	IsWithin(ctx context.Context, ancestor, unit int64) (bool, error)
 }
 
+// heirs answers whether a unit is a predecessor of another's subtree
+// (units.Store); a Tree without it knows no history.
+type heirs interface {
+	Inherits(ctx context.Context, root, unit int64) (bool, error)
+}
+
 // Policy decides.
 type Policy struct {
 	Tree Tree
@@ -185,7 +191,14 @@ func (p *Policy) report(ctx context.Context, a *accounts.Account, act Action, ob
 		case own, receiver && obj.Sent, a.Tier == accounts.SystemAdmin:
 			return true, nil
 		case a.Tier == accounts.UnitAdmin:
-			return p.Tree.IsWithin(ctx, a.UnitID, obj.UnitID)
+			if ok, err := p.Tree.IsWithin(ctx, a.UnitID, obj.UnitID); ok || err != nil {
+				return ok, err
+			}
+			// Scopes follow time: the old units whose territory the
+			// subtree holds now, read-only (issue 17).
+			if h, ok := p.Tree.(heirs); ok {
+				return h.Inherits(ctx, a.UnitID, obj.UnitID)
+			}
 		}
 		return false, nil
 	case EditReport:

@@ -346,3 +346,32 @@ func TestDashboardScope(t *testing.T) {
 		}
 	}
 }
+
+// A new commune's admin reads the reports of its old communes (read-only,
+// the web layer audits it), not those of a neighbour's old communes, nor
+// of the old district.
+func TestUnitAdminReadsItsPredecessorsReports(t *testing.T) {
+	t.Parallel()
+	p, unit := newPolicy(t)
+	ctx := context.Background()
+	admin := &accounts.Account{ID: 1, Tier: accounts.UnitAdmin, UnitID: unit("xa-22366")} // phường Nha Trang
+	for _, c := range []struct {
+		key  string
+		want bool
+	}{
+		{"xa-cu-22366", true},     // phường Tân Tiến, now in phường Nha Trang
+		{"xa-cu-22348", true},     // phường Vạn Thạnh, likewise
+		{"xa-cu-22327", false},    // phường Vĩnh Hòa, now in phường Bắc Nha Trang: a neighbour's
+		{"ubnd-nha-trang", false}, // the old city's committee
+		{"xa-22333", false},       // phường Bắc Nha Trang itself
+	} {
+		obj := &Object{UnitID: unit(c.key), ReceiverID: unit("so-y-te"), Sent: true}
+		err := p.Authorize(ctx, admin, ViewReport, obj)
+		if got := err == nil; got != c.want {
+			t.Errorf("admin of phường Nha Trang reads a report of %s: %v, want %v", c.key, err, c.want)
+		}
+		if err := p.Authorize(ctx, admin, EditReport, obj); err == nil {
+			t.Errorf("admin of phường Nha Trang may edit a report of %s", c.key)
+		}
+	}
+}

@@ -429,7 +429,8 @@ func (s *Store) neighbourNumbers(ctx context.Context, r *Report) (map[formula.Pe
 	if err != nil || p.Frequency == periods.AdHocFreq {
 		return out, nil
 	}
-	for period, key := range map[formula.Period]string{formula.Previous: p.Prev().Key(), formula.LastYear: p.SamePeriodLastYear().Key()} {
+	for period, earlier := range map[formula.Period]periods.Period{formula.Previous: p.Prev(), formula.LastYear: p.SamePeriodLastYear()} {
+		key := earlier.Key()
 		rows, _ := s.db.Query(ctx, `
 			SELECT v.form_key, v.row_key, v.col_code, v.num::text
 			FROM report_values v JOIN reports x ON x.id = v.report_id JOIN periods q ON q.id = x.period_id
@@ -442,6 +443,15 @@ func (s *Store) neighbourNumbers(ctx context.Context, r *Report) (map[formula.Pe
 			return err
 		}); err != nil {
 			return nil, err
+		}
+		if len(out[period]) == 0 { // before the unit existed: its old units' (issue 17)
+			rebased, err := s.rebasedNumbers(ctx, r, earlier)
+			if err != nil {
+				return nil, err
+			}
+			if rebased != nil {
+				out[period] = rebased
+			}
 		}
 	}
 	return out, nil

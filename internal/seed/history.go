@@ -32,7 +32,9 @@ func DemoHistory(ctx context.Context, db *database.DB, now time.Time) (int, erro
 	store.Now = func() time.Time { return now }
 	today := vn.Today(now)
 	current := periods.Containing(periods.Monthly, false, today)
-	since := periods.Date(2025, 7, 1)
+	// The old communes of demoReorganised report from Tháng 1/2025 until
+	// the reorganisation; the new communes from Tháng 7/2025.
+	since := periods.Date(2025, 1, 1)
 	if first := current.Start.AddDate(-2, 0, 0); first.After(since) {
 		since = first
 	}
@@ -57,6 +59,9 @@ func DemoHistory(ctx context.Context, db *database.DB, now time.Time) (int, erro
 	}
 
 	h := newHealthStory(current, down)
+	if h.predecessors, err = demoReorganisation(ctx, db, regime); err != nil {
+		return 0, err
+	}
 	return store.WritePast(ctx, regime, since, h.tell)
 }
 
@@ -82,10 +87,30 @@ type healthStory struct {
 	// sums of the communes' months for their receiver, this period
 	sums       map[int64]map[string]int64
 	sumsPeriod string
+	// unit → row → period key → year to date, and each new commune's old
+	// communes, so that a new commune's year carries its old communes'
+	// months and its "cùng kỳ" is theirs.
+	ytdAt        map[int64]map[string]map[string]int64
+	predecessors map[int64][]demoPredecessor
+}
+
+// predecessorsYTD is the share of the old communes' year to date of row
+// in the period key that went into the new commune unit (ok false when
+// none of them reported it).
+func (h *healthStory) predecessorsYTD(unit int64, row, key string) (int64, bool) {
+	var sum int64
+	found := false
+	for _, p := range h.predecessors[unit] {
+		if v, ok := h.ytdAt[p.unitID][row][key]; ok {
+			sum += v * p.percent / 100
+			found = true
+		}
+	}
+	return sum, found
 }
 
 func newHealthStory(current, down periods.Period) *healthStory {
-	return &healthStory{current: current, down: down, ytd: map[int64]map[string]map[int]int64{}}
+	return &healthStory{current: current, down: down, ytd: map[int64]map[string]map[int]int64{}, ytdAt: map[int64]map[string]map[string]int64{}}
 }
 
 // noise is a deterministic number in [0, n) for the given words.
@@ -184,17 +209,38 @@ func (h *healthStory) tell(r reports.PastReport) reports.PastOutcome {
 			ytd = h.sums[r.UnitID]["ytd "+row.key]
 		case !ok && month > 1:
 			// The first months of 2025 were reported by the communes
-			// before the reorganisation: the new commune carries them.
-			ytd = months[row.key]*int64(month-1)*int64(92+noise(10, r.UnitKey, row.key, "carried"))/100 + months[row.key]
+			// before the reorganisation: the new commune carries them,
+			// the old communes' own figures where the demo has them.
+			if carried, found := h.predecessorsYTD(r.UnitID, row.key, r.Period.Prev().Key()); found {
+				ytd = carried + months[row.key]
+			} else {
+				ytd = months[row.key]*int64(month-1)*int64(92+noise(10, r.UnitKey, row.key, "carried"))/100 + months[row.key]
+			}
 		default:
 			ytd += months[row.key]
 		}
 		unitYTD[row.key][year] = ytd
+		if h.ytdAt[r.UnitID] == nil {
+			h.ytdAt[r.UnitID] = map[string]map[string]int64{}
+		}
+		if h.ytdAt[r.UnitID][row.key] == nil {
+			h.ytdAt[r.UnitID][row.key] = map[string]int64{}
+		}
+		h.ytdAt[r.UnitID][row.key][key] = ytd
 		receiver[row.key] += months[row.key]
 		receiver["ytd "+row.key] += ytd
 		o.Values = append(o.Values, reports.PastValue{Form: "b1", Row: row.key, Col: "1", Num: strconv.FormatInt(months[row.key], 10)},
 			reports.PastValue{Form: "b1", Row: row.key, Col: "2", Num: strconv.FormatInt(ytd, 10), Computed: true})
-		lastYear, ok := unitYTD[row.key][year-1]
+		// The same month a year before: the unit's own, else its old
+		// communes' (re-based by their shares), else the year's total.
+		lastKey := r.Period.SamePeriodLastYear().Key()
+		lastYear, ok := h.ytdAt[r.UnitID][row.key][lastKey]
+		if !ok {
+			lastYear, ok = h.predecessorsYTD(r.UnitID, row.key, lastKey)
+		}
+		if !ok {
+			lastYear, ok = unitYTD[row.key][year-1]
+		}
 		if !ok {
 			continue
 		}

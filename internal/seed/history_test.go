@@ -40,9 +40,11 @@ func TestDemoHistory(t *testing.T) {
 		}
 		return n
 	}
-	// Tháng 7/2025 … Tháng 11/2026: 17 months of 65 communes and Sở Y tế.
-	if n != 17*66 {
-		t.Errorf("%d past reports, want %d", n, 17*66)
+	// Tháng 7/2025 … Tháng 11/2026: 17 months of 65 communes and Sở Y tế;
+	// Tháng 1/2025 … Tháng 6/2025: 6 months of the 22 old communes of
+	// phường Bắc Nha Trang (6), phường Nha Trang (5) and xã Cam Lâm (11).
+	if n != 17*66+6*22 {
+		t.Errorf("%d past reports, want %d", n, 17*66+6*22)
 	}
 	past := `FROM reports r JOIN periods p ON p.id = r.period_id JOIN regimes g ON g.id = p.regime_id
 		WHERE g.name = '` + HealthRegime + `' AND p.key < '2026-M12'`

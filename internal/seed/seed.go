@@ -19,7 +19,7 @@ import (
 
 // The CSV files are copies of ../shared/data (see data/README.md there).
 //
-//go:embed data/*.csv
+//go:embed data/*.csv data/*.md
 var data embed.FS
 
 func readCSV(name string) ([]map[string]string, error) {
@@ -119,14 +119,14 @@ func Reference(ctx context.Context, db *database.DB) error {
 			}
 			for _, s := range r.successors {
 				if _, err := tx.Exec(ctx, `
-					INSERT INTO unit_successors (unit_id, successor_id)
-					SELECT u.id, s.id FROM units u, units s WHERE u.key = $1 AND s.key = $2
-					ON CONFLICT DO NOTHING`, r.key, s); err != nil {
+					INSERT INTO unit_successors (unit_id, successor_id, share)
+					SELECT u.id, s.id, CASE WHEN $3 THEN 100 END FROM units u, units s WHERE u.key = $1 AND s.key = $2
+					ON CONFLICT DO NOTHING`, r.key, s, len(r.successors) == 1); err != nil {
 					return fmt.Errorf("seed successor of %s: %w", r.key, err)
 				}
 			}
 		}
-		return nil
+		return seedReorganisation(ctx, tx)
 	})
 }
 

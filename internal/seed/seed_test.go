@@ -41,8 +41,10 @@ func TestReferenceIsIdempotent(t *testing.T) {
 	mustReference(t, db)
 	first := mustCounts(t, db)
 	// 32 provincial units (12 closed, 3 roots), 65 communes; the successor
-	// links: 3 closed units with 4, 4 and 3 communes, 4 with one unit.
-	want := counts{units: 97, open: 85, communes: 65, parents: 94, successors: 15}
+	// links: 3 closed units with 4, 4 and 3 communes, 4 with one unit. The
+	// reorganisation of 2025 adds 194 old communes and 8 old districts
+	// (each under its district or province) and 205 links.
+	want := counts{units: 97 + 202, open: 85, communes: 65 + 194, parents: 94 + 202, successors: 15 + 205}
 	if first != want {
 		t.Errorf("after the first run: %+v, want %+v", first, want)
 	}
@@ -76,7 +78,9 @@ func TestReferenceTree(t *testing.T) {
 		{"ubnd-tinh", "", "Ủy ban nhân dân tỉnh Khánh Hòa", "2025-07-01", "", ""},
 		{"tt-phvhcc", "vp-ubnd", "Trung tâm Phục vụ hành chính công tỉnh", "2025-03-01", "", ""},
 		{"so-tt-tt", "ubnd-tinh-cu", "Sở Thông tin và Truyền thông", "2008-01-01", "2025-02-28", ""},
-		{"ubnd-nha-trang", "ubnd-tinh-cu", "Ủy ban nhân dân thành phố Nha Trang", "2008-01-01", "2025-06-30", ""},
+		{"ubnd-nha-trang", "ubnd-tinh-cu", "Ủy ban nhân dân thành phố Nha Trang", "2008-01-01", "2025-06-30", "568"},
+		{"huyen-cu-582", "ubnd-ninh-thuan", "Ủy ban nhân dân thành phố Phan Rang-Tháp Chàm", "2008-01-01", "2025-06-30", "582"},
+		{"xa-cu-22333", "ubnd-nha-trang", "Ủy ban nhân dân phường Vĩnh Phước", "2008-01-01", "2025-06-30", "22333"},
 		{"xa-22366", "ubnd-tinh", "Ủy ban nhân dân phường Nha Trang", "2025-07-01", "", "22366"},
 		{"xa-22453", "ubnd-tinh", "Ủy ban nhân dân xã Cam Lâm", "2025-07-01", "", "22453"},
 		{"xa-22591", "ubnd-tinh", "Ủy ban nhân dân phường Hòa Thắng", "2025-07-01", "", "22591"},

@@ -3,7 +3,6 @@ package units
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -260,7 +259,8 @@ func move(ctx context.Context, tx pgx.Tx, unit, parent int64, day time.Time) err
 	return err
 }
 
-// CloseUnit records that a unit ceased on lastDay, succeeded by successors.
+// CloseUnit records that a unit ceased on lastDay, succeeded by successors
+// (a single one takes it whole; the shares of several are given later).
 // Its reports and accounts stay; its accounts can no longer sign in.
 func (s *Store) CloseUnit(ctx context.Context, id int64, lastDay time.Time, successors []int64) error {
 	u, err := s.Unit(ctx, id)
@@ -275,34 +275,20 @@ func (s *Store) CloseUnit(ctx context.Context, id int64, lastDay time.Time, succ
 	case lastDay.IsZero() || vn.Day(lastDay).Before(u.ValidFrom):
 		return apperr.InvalidFields(map[string]string{"valid_to": "Ngày kết thúc phải sau ngày bắt đầu hoạt động (" + vn.Date(u.ValidFrom) + ")."})
 	}
+	shares := make([]Share, 0, len(successors))
+	for _, succ := range successors {
+		sh := Share{UnitID: succ}
+		if len(successors) == 1 {
+			sh.Percent = hundred
+		}
+		shares = append(shares, sh)
+	}
 	return s.db.Tx(ctx, func(tx pgx.Tx) error {
-		var open int
-		if err := tx.QueryRow(ctx, `
-			SELECT count(*) FROM unit_parents p JOIN units c ON c.id = p.unit_id
-			WHERE p.parent_id = $1 AND p.valid_to IS NULL AND (c.valid_to IS NULL OR c.valid_to > $2)`, id, lastDay).Scan(&open); err != nil {
-			return err
+		err := closeTx(ctx, tx, u, vn.Day(lastDay), shares, "", "unit.close")
+		if fields := apperr.FieldErrors(err); fields != nil && fields["day"] != "" {
+			return apperr.InvalidFields(map[string]string{"valid_to": fields["day"]})
 		}
-		if open > 0 {
-			return apperr.New(apperr.Conflict, fmt.Sprintf("Đơn vị còn %d đơn vị trực thuộc đang hoạt động; hãy chuyển hoặc đóng các đơn vị đó trước.", open))
-		}
-		if _, err := tx.Exec(ctx, `UPDATE units SET valid_to = $2, updated_at = now() WHERE id = $1`, id, lastDay); err != nil {
-			return err
-		}
-		// A closed unit reports nothing more: its assignments end with it.
-		if _, err := tx.Exec(ctx, `UPDATE assignments SET valid_to = greatest($2::date, valid_from)
-			WHERE unit_id = $1 AND (valid_to IS NULL OR valid_to > $2)`, id, lastDay); err != nil {
-			return err
-		}
-		for _, succ := range successors {
-			if succ == id {
-				return apperr.InvalidFields(map[string]string{"successors": "Đơn vị kế thừa phải là đơn vị khác."})
-			}
-			if _, err := tx.Exec(ctx, `INSERT INTO unit_successors (unit_id, successor_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, id, succ); err != nil {
-				return err
-			}
-		}
-		return audit.Record(ctx, tx, audit.Event{Action: "unit.close", ObjectType: "unit", ObjectID: id, UnitID: id,
-			Detail: map[string]any{"valid_to": vn.Date(lastDay), "successors": successors}})
+		return err
 	})
 }
 

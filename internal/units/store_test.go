@@ -136,8 +136,10 @@ var closedKeys = []string{"so-tt-tt", "so-kh-dt", "ubnd-tinh-cu", "ubnd-ninh-thu
 	"ubnd-ninh-hoa", "ubnd-van-ninh", "ubnd-dien-khanh", "ubnd-cam-lam", "ubnd-khanh-vinh", "ubnd-khanh-son"}
 
 const (
-	seededUnits = 97 // 32 provincial units (12 of them closed) and 65 communes
-	openUnits   = seededUnits - 12
+	// 32 provincial units (12 of them closed), 65 communes, and the
+	// reorganisation of 2025: 194 old communes and 8 more old districts.
+	seededUnits = 97 + 194 + 8
+	openUnits   = seededUnits - 12 - 194 - 8
 )
 
 func TestReferenceCommunes(t *testing.T) {
@@ -161,7 +163,7 @@ func TestReferenceCommunes(t *testing.T) {
 				t.Errorf("%s: name %q uses the old tone placement %q", u.Key, u.Name, old)
 			}
 		}
-		if u.Kind != "ubnd-xa" {
+		if u.Kind != "ubnd-xa" || !u.ValidTo.IsZero() { // the old communes: TestReferenceReorganisation
 			continue
 		}
 		communes++
@@ -289,7 +291,7 @@ func TestTree(t *testing.T) {
 			has: append([]string{"xa-22366"}, closedKeys...)},
 		{name: "within vp-ubnd", f: Filter{Within: vp.ID}, keys: []string{"vp-ubnd", "tt-phvhcc"}},
 		{name: "within ubnd-tinh", f: Filter{Within: tinh.ID}, count: openUnits, first: "ubnd-tinh"},
-		{name: "within closed root", f: Filter{Within: cu.ID, IncludeClosed: true}, count: 11, first: "ubnd-tinh-cu",
+		{name: "within closed root", f: Filter{Within: cu.ID, IncludeClosed: true}, count: 11 + 1 + 132, // with Trường Sa and the old communes of Khánh Hòa first: "ubnd-tinh-cu",
 			has: []string{"ubnd-nha-trang", "so-tt-tt"}, hasnt: []string{"ubnd-tinh", "xa-22366"}},
 		{name: "within closed root, closed hidden", f: Filter{Within: cu.ID}, count: 0},
 		{name: "query name", f: Filter{Query: "  NHA TRANG "}, count: 4,
@@ -301,7 +303,7 @@ func TestTree(t *testing.T) {
 		{name: "query no match", f: Filter{Query: "không có đơn vị này"}, count: 0},
 		{name: "kind so", f: Filter{Kind: "so"}, count: 13, has: []string{"so-y-te", "thanh-tra"}, hasnt: []string{"so-tt-tt"}},
 		{name: "kind ubnd-xa", f: Filter{Kind: "ubnd-xa"}, count: 65},
-		{name: "kind ubnd-huyen with closed", f: Filter{Kind: "ubnd-huyen", IncludeClosed: true}, count: 8},
+		{name: "kind ubnd-huyen with closed", f: Filter{Kind: "ubnd-huyen", IncludeClosed: true}, count: 16},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

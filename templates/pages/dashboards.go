@@ -20,8 +20,11 @@ type DashboardFilter struct {
 	Sort           []components.Option // the order of the units, where the page sorts them
 	From, To       string
 	Errors         map[string]string
-	Query          url.Values // the filter as chosen, for links and downloads
-	Activity       bool       // the viewer may see the system's activity
+	Query          url.Values          // the filter as chosen, for links and downloads
+	Activity       bool                // the viewer may see the system's activity
+	View           []components.Option // as reported or re-based on today's units (issue 17)
+	Rebased        bool
+	Rebasing       Rebasing
 }
 
 // Link is the address of path with the filter and extra parameters.

@@ -40,6 +40,7 @@ type ReportView struct {
 	Gov            *govexport.Delivery     // the delivery to the Government system, if the regime has one
 	GovRetry       bool                    // the viewer may queue a failed delivery again
 	Now            time.Time
+	Origins        []reports.Origin // earlier periods taken from the unit's old units (issue 17)
 }
 
 // lastPart is what follows the last slash of a path.
