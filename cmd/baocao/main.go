@@ -22,6 +22,7 @@ import (
 	"baocao/internal/app"
 	"baocao/internal/backup"
 	"baocao/internal/config"
+	"baocao/internal/consolidation"
 	"baocao/internal/database"
 	"baocao/internal/database/localpg"
 	"baocao/internal/documents"
@@ -56,6 +57,7 @@ commands:
   loadtest -url URL [-officials N] [-receivers N] [-duration D] [-pid PID]
                        a deadline surge against a running server on loopback (DATABASE_URL for set-up and checks)
   pg start|stop|url   manage the project-local PostgreSQL cluster in var/pg
+  check-consolidation  compare the maintained consolidation with a full recomputation (non-zero exit on a difference)
 `
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
@@ -97,6 +99,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return backupCommand(ctx, args, getenv, stdout)
 	case "loadtest":
 		return loadtestCommand(ctx, args[1:], getenv, stdout)
+	case "check-consolidation":
+		return withDB(ctx, getenv, func(db *database.DB) error { return checkConsolidation(ctx, db, stdout) })
 	case "backup-key":
 		key, err := backup.NewKey()
 		if err != nil {
@@ -410,4 +414,21 @@ func loadtestCommand(ctx context.Context, args []string, getenv func(string) str
 		}
 		return nil
 	})
+}
+
+// checkConsolidation prints every maintained consolidation aggregate that
+// differs from a full recomputation, and fails if there is one.
+func checkConsolidation(ctx context.Context, db *database.DB, stdout io.Writer) error {
+	mismatches, err := consolidation.Check(ctx, db)
+	if err != nil {
+		return err
+	}
+	for _, m := range mismatches {
+		fmt.Fprintln(stdout, m)
+	}
+	if len(mismatches) > 0 {
+		return fmt.Errorf("%d consolidated cells differ from a full recomputation", len(mismatches))
+	}
+	fmt.Fprintln(stdout, "consolidation: every maintained cell equals a full recomputation")
+	return nil
 }
