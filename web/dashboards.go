@@ -46,11 +46,11 @@ func (s *Server) dashboardFilter(r *http.Request, path string) (dashboard.Scope,
 	var sc dashboard.Scope
 	sc.Receiver, sc.Root = policy.DashboardScope(a, unit.Kind)
 	v := pages.DashboardFilter{Path: path, Errors: map[string]string{}, Query: url.Values{}, Activity: a.Tier == accounts.SystemAdmin}
-	regimes, err := dashboard.Regimes(ctx, s.db)
+	regimes, err := dashboard.Regimes(ctx, s.read(r))
 	if err != nil {
 		return sc, dashboard.Filter{}, v, err
 	}
-	units, err := dashboard.Units(ctx, s.db, sc)
+	units, err := dashboard.Units(ctx, s.read(r), sc)
 	if err != nil {
 		return sc, dashboard.Filter{}, v, err
 	}
@@ -107,7 +107,7 @@ func (s *Server) dashboardStatus(r *http.Request) (*dashboard.Status, pages.Dash
 	if err != nil || len(v.Errors) > 0 {
 		return &dashboard.Status{}, v, err
 	}
-	st, err := dashboard.StatusGrid(r.Context(), s.db, sc, f, s.now())
+	st, err := dashboard.StatusGrid(r.Context(), s.read(r), sc, f, s.now())
 	if err != nil {
 		return nil, v, err
 	}
@@ -128,7 +128,7 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	late, err := dashboard.LateUnits(r.Context(), s.db, st)
+	late, err := dashboard.LateUnits(r.Context(), s.read(r), st)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -163,7 +163,7 @@ func (s *Server) dashboardTrends(r *http.Request) (*pages.TrendsView, error) {
 	if f.RegimeID == 0 || len(fv.Errors) > 0 {
 		return v, nil
 	}
-	tpl, err := dashboard.Template(ctx, s.db, f.RegimeID)
+	tpl, err := dashboard.Template(ctx, s.read(r), f.RegimeID)
 	if err != nil || len(tpl.Forms) == 0 {
 		return v, err
 	}
@@ -212,7 +212,7 @@ func (s *Server) dashboardTrends(r *http.Request) (*pages.TrendsView, error) {
 	v.Filter.Query.Set("col", col.Code)
 	v.Indicator, v.Decimals = pages.RowName(row)+" – "+col.Label, col.Decimals
 	ind := dashboard.Indicator{Form: form, RowKey: row.Key, ColCode: col.Code}
-	if v.Points, err = dashboard.Trend(ctx, s.db, sc, f, ind); err != nil {
+	if v.Points, err = dashboard.Trend(ctx, s.read(r), sc, f, ind); err != nil {
 		return nil, err
 	}
 
@@ -231,7 +231,7 @@ func (s *Server) dashboardTrends(r *http.Request) (*pages.TrendsView, error) {
 	}
 	v.Period = period.Label
 	v.Filter.Query.Set("period", strconv.FormatInt(period.ID, 10))
-	v.Units, err = dashboard.Across(ctx, s.db, sc, f, period.ID, ind)
+	v.Units, err = dashboard.Across(ctx, s.read(r), sc, f, period.ID, ind)
 	return v, err
 }
 
@@ -316,7 +316,7 @@ func (s *Server) dashboardActivity(r *http.Request) (pages.ActivityView, error) 
 		v.Activity = &dashboard.Activity{}
 		return v, nil
 	}
-	a, err := dashboard.SystemActivity(r.Context(), s.db, first, last)
+	a, err := dashboard.SystemActivity(r.Context(), s.read(r), first, last)
 	v.Activity = a
 	return v, err
 }

@@ -192,6 +192,15 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, lo
 	}
 	defer db.Close()
 	a := app.New(cfg, db)
+	if cfg.DatabaseReplicaURL != "" {
+		replica, err := database.Open(ctx, cfg.DatabaseReplicaURL)
+		if err != nil {
+			return fmt.Errorf("DATABASE_REPLICA_URL: %w", err)
+		}
+		defer replica.Close()
+		a.UseReplica(replica)
+		go a.Reads.Watch(ctx, time.Second)
+	}
 	demoAccounts, err := seedAll(ctx, db, demo, a.Box) // migrates first
 	if err != nil {
 		return err
