@@ -53,6 +53,9 @@ type Server struct {
 	log         *slog.Logger
 	now         func() time.Time
 
+	signIns    signInQueue // sign-ins waiting for a hasher in a storm
+	hasherFree func() bool // accounts.HasherFree; a test makes every sign-in wait
+
 	router  chi.Router
 	actions map[string]policy.Action // "METHOD /pattern" → the action the route needs
 }
@@ -74,7 +77,7 @@ func New(a *app.App, log *slog.Logger) *Server {
 		cfg: cfg, db: a.DB, reads: a.Reads, units: a.Units, accounts: a.Accounts, box: a.Box, regimes: a.Regimes,
 		assignments: a.Assignments, reports: a.Reports, indicators: a.Indicators, holidays: a.Holidays,
 		notify: a.Notifications, documents: a.Documents, apiClients: a.APIClients, gov: a.Gov, archives: a.Archives,
-		policy: a.Policy, sessions: sessions, log: log, now: time.Now,
+		policy: a.Policy, sessions: sessions, log: log, now: time.Now, hasherFree: accounts.HasherFree,
 		actions: map[string]policy.Action{},
 	}
 	// A session that cannot be loaded or saved (the database down) gets the
