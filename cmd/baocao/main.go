@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
@@ -407,6 +408,13 @@ func loadtestCommand(ctx context.Context, args []string, getenv func(string) str
 	// Preparing audits what it sets up (ad-hoc periods); that is not the run's output.
 	slog.SetDefault(slog.New(slog.NewJSONHandler(io.Discard, nil)))
 	return withDB(ctx, getenv, func(db *database.DB) error {
+		// The lifecycle's leaders and units get certificates sealed with the
+		// server's SECRET_KEY; without it the run has no lifecycle.
+		if cfg, err := config.FromEnv(getenv); err != nil || getenv("SECRET_KEY") == "" {
+			fmt.Fprintln(stdout, "no report goes through the whole lifecycle: SECRET_KEY (the server's) is needed:", err)
+		} else {
+			o.Documents = app.New(cfg, db).Documents
+		}
 		officials, receivers, period, err := loadtest.Prepare(ctx, db, o)
 		if err != nil {
 			return err
@@ -417,9 +425,17 @@ func loadtestCommand(ctx context.Context, args []string, getenv func(string) str
 		if err != nil {
 			return err
 		}
-		loadtest.Report(stdout, res, missing)
-		if missing > 0 {
-			return fmt.Errorf("%d acknowledged values are not in the database", missing)
+		problems := loadtest.Report(stdout, res, missing)
+		mismatches, err := consolidation.Check(ctx, db)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "maintained consolidation differing from a full recomputation: %d cells (budget 0)\n", len(mismatches))
+		if len(mismatches) > 0 {
+			problems = append(problems, fmt.Sprintf("%d consolidated cells differ from a full recomputation", len(mismatches)))
+		}
+		if len(problems) > 0 {
+			return errors.New(strings.Join(problems, "; "))
 		}
 		return nil
 	})
