@@ -59,9 +59,10 @@ type official struct {
 	username string
 	reportID int64
 	cell     string // the input this official types into: v.b1.<row>.3
-	// leader and sender of the report's unit when this official's report
-	// goes through the whole lifecycle; "" otherwise.
-	leader, sender string
+	// leader and sender of the report's unit, and a receiver of the unit
+	// it reports to, when this official's report goes through the whole
+	// lifecycle; "" otherwise.
+	leader, sender, receiver string
 }
 
 // Prepare makes the accounts of the run: officials of the communes with
@@ -125,7 +126,7 @@ func Prepare(ctx context.Context, db *database.DB, o Options) ([]official, []str
 		_, err := db.Exec(ctx, `
 			INSERT INTO accounts (username, full_name, unit_id, tier, rights, password_hash, must_change_password)
 			VALUES ($1, $1, $2, 'user', $3, $4, false)
-			ON CONFLICT (username) DO UPDATE SET password_hash = $4, must_change_password = false, failed_sign_ins = 0,
+			ON CONFLICT (username) DO UPDATE SET unit_id = $2, rights = $3, password_hash = $4, must_change_password = false, failed_sign_ins = 0,
 			       locked_until = NULL, disabled_at = NULL, last_active_at = now()`, username, unit, rights, hash)
 		return err
 	}
@@ -150,6 +151,14 @@ func Prepare(ctx context.Context, db *database.DB, o Options) ([]official, []str
 		off := official{username: name, reportID: rep.ID, cell: "v.b1." + row + ".3"}
 		if ca != nil && i%5 == 0 && i < len(reports) {
 			off.leader, off.sender = "taithu.lanhdao."+strconv.Itoa(i), "taithu.vanthu."+strconv.Itoa(i)
+			off.receiver = "taithu.tiepnhan." + strconv.Itoa(i)
+			var receiverUnit int64
+			if err := db.QueryRow(ctx, `SELECT receiver_unit_id FROM reports WHERE id = $1`, rep.ID).Scan(&receiverUnit); err != nil {
+				return nil, nil, 0, err
+			}
+			if err := insert(off.receiver, receiverUnit, []string{"consolidate"}); err != nil {
+				return nil, nil, 0, err
+			}
 			if err := insert(off.leader, rep.Unit, []string{"approve"}); err != nil {
 				return nil, nil, 0, err
 			}
@@ -333,7 +342,7 @@ func (s *session) signIn(username string) bool {
 // lifecycle takes the official's report through every step: filled in
 // (every empty input and section), submitted, approved and signed by the
 // leader, sealed and sent by the clerk, accepted by a receiver.
-func (s *session) lifecycle(o Options, off official, receiver string, newSession func() *session) {
+func (s *session) lifecycle(off official, newSession func() *session) {
 	path := "/reports/" + strconv.FormatInt(off.reportID, 10)
 	_, page := s.get("report-page", path)
 	form := formOf(page)
@@ -371,7 +380,7 @@ func (s *session) lifecycle(o Options, off official, receiver string, newSession
 		return
 	}
 	recv := newSession()
-	if recv.signIn(receiver) && step(recv, "accept", "accept") {
+	if recv.signIn(off.receiver) && step(recv, "accept", "accept") {
 		s.mu.Lock()
 		s.res.Lifecycles++
 		s.res.AcceptedIDs = append(s.res.AcceptedIDs, off.reportID)
@@ -448,8 +457,8 @@ func Run(ctx context.Context, o Options, officials []official, receivers []strin
 					open()
 				}
 			}
-			if off.leader != "" && len(receivers) > 0 {
-				s.lifecycle(o, off, receivers[0], newSession)
+			if off.leader != "" {
+				s.lifecycle(off, newSession)
 			}
 		}()
 	}
