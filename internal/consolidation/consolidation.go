@@ -235,7 +235,7 @@ func Compute(ctx context.Context, q database.Querier, form *forms.Form, periodID
 		return nil, err
 	}
 	res := &Result{FormKey: form.Key, ReportIDs: ids}
-	if res.Cells, err = maintained(ctx, q, form, newPlan(form), periodID, receiverUnitID, includeSent, len(ids)); err != nil {
+	if res.Cells, err = maintained(ctx, q, form, newPlan(form), periodID, receiverUnitID, includeSent, ids); err != nil {
 		return nil, fmt.Errorf("consolidate form %s of period %d: %w", form.Key, periodID, err)
 	}
 	for cell, r := range prog.Evaluate(consolidated(res.Cells)) {

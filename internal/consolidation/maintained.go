@@ -40,9 +40,23 @@ SELECT r.i, CASE WHEN r.k = 4 THEN coalesce(c.wn, 0) ELSE coalesce(c.n, 0) END,
 FROM r
 JOIN c ON c.row_key = r.row_key AND c.col_code = r.col_code`
 
+// storedWeightsSQL reads the weight columns of a form as the period's
+// template stores them, which the maintained pairs follow.
+const storedWeightsSQL = `
+SELECT c->>'code', coalesce(c->>'weight_by', '')
+FROM periods p
+JOIN template_versions t ON t.id = p.template_version_id
+CROSS JOIN LATERAL jsonb_array_elements(t.content->'forms') f
+CROSS JOIN LATERAL jsonb_array_elements(f->'columns') c
+WHERE p.id = $1 AND f->>'key' = $2`
+
 // maintained reads the input cells of plan p from the maintained
-// aggregates; reports is how many reports count (none: nothing to read).
-func maintained(ctx context.Context, q database.Querier, form *forms.Form, p plan, periodID, receiverUnitID int64, includeSent bool, reports int) (map[formula.Cell]Value, error) {
+// aggregates over the reports ids that count (none: nothing to read).
+// The value × weight pairs are kept for the weight columns of the
+// period's template; a weighted cell of a form weighted otherwise (a
+// caller's own form) is consolidated from the reports' values instead.
+func maintained(ctx context.Context, q database.Querier, form *forms.Form, p plan, periodID, receiverUnitID int64, includeSent bool, ids []int64) (map[formula.Cell]Value, error) {
+	reports := len(ids)
 	cells := make(map[formula.Cell]Value, 2*len(p.inputs)+len(p.none))
 	for _, in := range p.inputs {
 		cells[in.cell] = Value{Rule: in.rule}
@@ -81,7 +95,61 @@ func maintained(ctx context.Context, q database.Querier, form *forms.Form, p pla
 		}
 		cells[in.cell] = val
 	}
-	return cells, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	var (
+		other  plan
+		stored map[string]string
+	)
+	for k, in := range p.inputs {
+		if in.rule != forms.WeightedAvg {
+			continue
+		}
+		if stored == nil {
+			var err error
+			if stored, err = storedWeights(ctx, q, periodID, form.Key); err != nil {
+				return nil, err
+			}
+		}
+		if stored[in.cell.Col] == in.weight {
+			continue
+		}
+		other.inputs = append(other.inputs, in)
+		other.rows, other.cols = append(other.rows, p.rows[k]), append(other.cols, p.cols[k])
+		other.codes, other.weights = append(other.codes, p.codes[k]), append(other.weights, p.weights[k])
+	}
+	if len(other.inputs) == 0 {
+		return cells, nil
+	}
+	recomputed, err := inputs(ctx, q, form, other, ids, 4)
+	if err != nil {
+		return nil, err
+	}
+	for c, v := range recomputed {
+		cells[c] = v
+	}
+	return cells, nil
+}
+
+// storedWeights maps each column of the period's stored form to its
+// weight column ("" for none).
+func storedWeights(ctx context.Context, q database.Querier, periodID int64, formKey string) (map[string]string, error) {
+	rows, _ := q.Query(ctx, storedWeightsSQL, periodID, formKey)
+	defer rows.Close()
+	out := map[string]string{}
+	var col, weight string
+	for rows.Next() {
+		if err := rows.Scan(&col, &weight); err != nil {
+			return nil, err
+		}
+		if weight == col {
+			weight = ""
+		}
+		out[col] = weight
+	}
+	return out, rows.Err()
 }
 
 // Mismatch is a maintained aggregate that differs from a full
