@@ -44,10 +44,11 @@ var (
 	hashNanos    atomic.Int64 // a moving average of one hash's time
 )
 
-// HasherFree reports whether a password check would find a hasher free
-// now (fewer checks waiting or running than hashers): the web layer then
-// signs in at once, else it queues the sign-in and shows the waiting page.
-func HasherFree() bool { return hashing.Load() < int64(hasherCount()) }
+// HasherFree reports whether a password check would get a hasher soon:
+// fewer checks waiting or running than four per hasher, a wait of a few
+// hashes at most. The web layer then signs in at once, else it queues the
+// sign-in and shows the waiting page (a storm's wait is seconds long).
+func HasherFree() bool { return hashing.Load() < int64(4*hasherCount()) }
 
 // Hashers is the number of hashers, and HashTime the recent time of one
 // hash: together the rate at which sign-ins can be checked.
