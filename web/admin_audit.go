@@ -19,9 +19,10 @@ import (
 // viewer's subtree is refused.
 func (s *Server) auditFilter(r *http.Request) (audit.Filter, map[string]string, error) {
 	q := r.URL.Query()
-	page, _ := strconv.Atoi(q.Get("page"))
+	before, _ := strconv.ParseInt(q.Get("before"), 10, 64)
+	after, _ := strconv.ParseInt(q.Get("after"), 10, 64)
 	f := audit.Filter{WithinUnit: policy.Scope(currentAccount(r)), Actor: q.Get("actor"), Action: q.Get("action"),
-		Page: max(page, 1), PerPage: 50}
+		Before: max(before, 0), After: max(after, 0), PerPage: 50}
 	errs := map[string]string{}
 	if raw := q.Get("from"); raw != "" {
 		if d, ok := vn.ParseDate(raw); ok {
@@ -62,7 +63,8 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	entries, total, err := audit.Entries(r.Context(), s.db, f)
+	page, err := audit.Entries(r.Context(), s.read(r), f)
+	entries := page.Entries
 	if err == nil {
 		s.nameAuditIDs(r.Context(), entries)
 	}
@@ -81,7 +83,20 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	filters := q
-	filters.Del("page")
+	filters.Del("before")
+	filters.Del("after")
+	link := func(key string, id int64) string {
+		if id == 0 {
+			return ""
+		}
+		v := maps.Clone(filters)
+		v.Set(key, strconv.FormatInt(id, 10))
+		return "/admin/audit?" + v.Encode()
+	}
+	pager := components.KeysetPager{Newer: link("after", page.Newer), Older: link("before", page.Older)}
+	if f.Before != 0 || f.After != 0 {
+		pager.Newest = "/admin/audit?" + filters.Encode()
+	}
 	status := http.StatusOK
 	if len(errs) > 0 {
 		status = http.StatusUnprocessableEntity
@@ -89,7 +104,7 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, status, pages.Audit(s.page(r, "Nhật ký hệ thống", "audit", crumbHome), pages.AuditView{
 		Entries: entries, Actor: f.Actor, From: q.Get("from"), To: q.Get("to"), Errors: errs, Units: unitOpts,
 		Actions: options(f.Action, "Tất cả hoạt động", actions), Export: "/admin/audit/export?" + filters.Encode(),
-		Pager: components.Pager{Page: f.Page, PerPage: f.PerPage, Total: total, Path: "/admin/audit", Query: filters},
+		Pager: pager,
 	}))
 }
 

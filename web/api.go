@@ -472,7 +472,7 @@ func (s *Server) apiIndicatorValues(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	includeSent := r.URL.Query().Get("include_sent") == "true"
-	rows, err := consolidation.ByIndicator(ctx, s.db, tpl, ids, periodID, unitID, includeSent)
+	rows, err := consolidation.ByIndicator(ctx, s.read(r), tpl, ids, periodID, unitID, includeSent)
 	if err != nil {
 		apiError(w, err)
 		return

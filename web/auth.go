@@ -22,8 +22,18 @@ func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
-	username := r.PostFormValue("username")
-	a, err := s.accounts.Authenticate(r.Context(), username, r.PostFormValue("password"))
+	username, password := r.PostFormValue("username"), r.PostFormValue("password")
+	if !s.hasherFree() {
+		s.waitForSignIn(w, r, username, password) // a storm: web/signin_queue.go
+		return
+	}
+	a, err := s.accounts.Authenticate(r.Context(), username, password)
+	s.signedInAs(w, r, username, a, err)
+}
+
+// signedInAs continues a sign-in whose password check gave a (or err):
+// the two-factor step, or the session.
+func (s *Server) signedInAs(w http.ResponseWriter, r *http.Request, username string, a *accounts.Account, err error) {
 	if err != nil {
 		s.signInFailed(w, r, username, err)
 		return

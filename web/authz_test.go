@@ -65,6 +65,7 @@ var matrix = map[string]allow{
 	"GET /static/*":    anyone,
 	"GET /signin":      anyone,
 	"POST /signin":     anyone,
+	"GET /signin/wait": anyone,
 	"GET /signin/otp":  anyone,
 	"POST /signin/otp": anyone,
 	"POST /signout":    signedIn,

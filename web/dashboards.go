@@ -46,11 +46,11 @@ func (s *Server) dashboardFilter(r *http.Request, path string) (dashboard.Scope,
 	var sc dashboard.Scope
 	sc.Receiver, sc.Root = policy.DashboardScope(a, unit.Kind)
 	v := pages.DashboardFilter{Path: path, Errors: map[string]string{}, Query: url.Values{}, Activity: a.Tier == accounts.SystemAdmin}
-	regimes, err := dashboard.Regimes(ctx, s.db)
+	regimes, err := dashboard.Regimes(ctx, s.read(r))
 	if err != nil {
 		return sc, dashboard.Filter{}, v, err
 	}
-	units, err := dashboard.Units(ctx, s.db, sc)
+	units, err := dashboard.Units(ctx, s.read(r), sc)
 	if err != nil {
 		return sc, dashboard.Filter{}, v, err
 	}
@@ -112,7 +112,7 @@ func (s *Server) dashboardStatus(r *http.Request) (*dashboard.Status, pages.Dash
 	if v.Rebased {
 		st, err = s.rebasedStatus(r, sc, f, &v)
 	} else {
-		st, err = dashboard.StatusGrid(r.Context(), s.db, sc, f, s.now())
+		st, err = dashboard.StatusGrid(r.Context(), s.read(r), sc, f, s.now())
 	}
 	if err != nil {
 		return nil, v, err
@@ -134,7 +134,7 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	late, err := dashboard.LateUnits(r.Context(), s.db, st)
+	late, err := dashboard.LateUnits(r.Context(), s.read(r), st)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -169,7 +169,7 @@ func (s *Server) dashboardTrends(r *http.Request) (*pages.TrendsView, error) {
 	if f.RegimeID == 0 || len(fv.Errors) > 0 {
 		return v, nil
 	}
-	tpl, err := dashboard.Template(ctx, s.db, f.RegimeID)
+	tpl, err := dashboard.Template(ctx, s.read(r), f.RegimeID)
 	if err != nil || len(tpl.Forms) == 0 {
 		return v, err
 	}
@@ -221,7 +221,7 @@ func (s *Server) dashboardTrends(r *http.Request) (*pages.TrendsView, error) {
 	if v.Filter.Rebased {
 		v.Points, err = s.rebasedTrend(r, sc, f, ind, v)
 	} else {
-		v.Points, err = dashboard.Trend(ctx, s.db, sc, f, ind)
+		v.Points, err = dashboard.Trend(ctx, s.read(r), sc, f, ind)
 	}
 	if err != nil {
 		return nil, err
@@ -246,7 +246,7 @@ func (s *Server) dashboardTrends(r *http.Request) (*pages.TrendsView, error) {
 		v.Units, err = s.rebasedAcross(r, sc, f, period, ind, v)
 		return v, err
 	}
-	v.Units, err = dashboard.Across(ctx, s.db, sc, f, period.ID, ind)
+	v.Units, err = dashboard.Across(ctx, s.read(r), sc, f, period.ID, ind)
 	return v, err
 }
 
@@ -331,7 +331,7 @@ func (s *Server) dashboardActivity(r *http.Request) (pages.ActivityView, error) 
 		v.Activity = &dashboard.Activity{}
 		return v, nil
 	}
-	a, err := dashboard.SystemActivity(r.Context(), s.db, first, last)
+	a, err := dashboard.SystemActivity(r.Context(), s.read(r), first, last)
 	v.Activity = a
 	return v, err
 }

@@ -29,7 +29,7 @@ func (s *Server) dashboardExport(w http.ResponseWriter, r *http.Request) {
 		if q.Get("table") == "status" {
 			t = statusTable(st, v)
 		} else {
-			late, err := dashboard.LateUnits(r.Context(), s.db, st)
+			late, err := dashboard.LateUnits(r.Context(), s.read(r), st)
 			if err != nil {
 				s.fail(w, r, err)
 				return

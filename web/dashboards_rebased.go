@@ -50,7 +50,7 @@ func sourcesText(m rebase.Mapping) string {
 // as reported: the re-based lines and periods carry the mark, each
 // re-based cell says which reports it holds.
 func (s *Server) rebasedStatus(r *http.Request, sc dashboard.Scope, f dashboard.Filter, v *pages.DashboardFilter) (*dashboard.Status, error) {
-	re, err := dashboard.RebasedStatusGrid(r.Context(), s.db, sc, f, s.now())
+	re, err := dashboard.RebasedStatusGrid(r.Context(), s.read(r), sc, f, s.now())
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +83,7 @@ func (s *Server) rebasedStatus(r *http.Request, sc dashboard.Scope, f dashboard.
 // rebasedTrend is the trend on today's units; a period whose figure (or
 // last year's) comes from old units carries the mark.
 func (s *Server) rebasedTrend(r *http.Request, sc dashboard.Scope, f dashboard.Filter, ind dashboard.Indicator, v *pages.TrendsView) ([]dashboard.Point, error) {
-	pts, err := dashboard.RebasedTrend(r.Context(), s.db, sc, f, ind)
+	pts, err := dashboard.RebasedTrend(r.Context(), s.read(r), sc, f, ind)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +101,7 @@ func (s *Server) rebasedTrend(r *http.Request, sc dashboard.Scope, f dashboard.F
 // rebasedAcross compares today's units in one period, each re-based;
 // their mapping is listed and their names marked.
 func (s *Server) rebasedAcross(r *http.Request, sc dashboard.Scope, f dashboard.Filter, period dashboard.Period, ind dashboard.Indicator, v *pages.TrendsView) ([]dashboard.UnitValue, error) {
-	list, err := dashboard.RebasedAcross(r.Context(), s.db, sc, f, period.ID, ind)
+	list, err := dashboard.RebasedAcross(r.Context(), s.read(r), sc, f, period.ID, ind)
 	if err != nil {
 		return nil, err
 	}

@@ -44,7 +44,7 @@ func (s *Server) consolidatedForm(w http.ResponseWriter, r *http.Request) (*repo
 		s.fail(w, r, apperr.New(apperr.NotFound, "Không tìm thấy biểu."))
 		return nil, nil, nil, false
 	}
-	res, err := consolidation.Compute(r.Context(), s.db, f, p.PeriodID, currentAccount(r).UnitID, r.URL.Query().Get("sent") == "1")
+	res, err := consolidation.Compute(r.Context(), s.read(r), f, p.PeriodID, currentAccount(r).UnitID, r.URL.Query().Get("sent") == "1")
 	if err != nil {
 		s.fail(w, r, err)
 		return nil, nil, nil, false

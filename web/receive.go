@@ -53,7 +53,7 @@ func (s *Server) receivedPeriodPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	includeSent := r.URL.Query().Get("sent") == "1"
-	board, err := consolidation.Board(ctx, s.db, p.PeriodID, a.UnitID, vn.Today(s.now()))
+	board, err := consolidation.Board(ctx, s.read(r), p.PeriodID, a.UnitID, vn.Today(s.now()))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -78,7 +78,7 @@ func (s *Server) receivedPeriodPage(w http.ResponseWriter, r *http.Request) {
 	}
 	for i := range tpl.Forms {
 		f := &tpl.Forms[i]
-		res, err := consolidation.Compute(ctx, s.db, f, p.PeriodID, a.UnitID, includeSent)
+		res, err := consolidation.Compute(ctx, s.read(r), f, p.PeriodID, a.UnitID, includeSent)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -139,12 +139,12 @@ func (s *Server) drillDownPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	includeSent := q.Get("sent") == "1"
-	values, err := consolidation.DrillDown(ctx, s.db, p.PeriodID, a.UnitID, f.Key, q.Get("row"), q.Get("col"), includeSent)
+	values, err := consolidation.DrillDown(ctx, s.read(r), p.PeriodID, a.UnitID, f.Key, q.Get("row"), q.Get("col"), includeSent)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	res, err := consolidation.Compute(ctx, s.db, f, p.PeriodID, a.UnitID, includeSent)
+	res, err := consolidation.Compute(ctx, s.read(r), f, p.PeriodID, a.UnitID, includeSent)
 	if err != nil {
 		s.fail(w, r, err)
 		return

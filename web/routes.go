@@ -55,6 +55,7 @@ func (s *Server) routes() chi.Router {
 			}))
 		s.handle(r, http.MethodGet, "/signin", policy.Public, s.signInPage)
 		s.handle(r.With(signInLimit), http.MethodPost, "/signin", policy.Public, s.signIn)
+		s.handle(r, http.MethodGet, "/signin/wait", policy.Public, s.signInWaitPage) // sign-in storms
 		s.handle(r, http.MethodGet, "/signin/otp", policy.Public, s.otpPage)
 		s.handle(r.With(signInLimit), http.MethodPost, "/signin/otp", policy.Public, s.otp)
 		s.handle(r, http.MethodPost, "/signout", policy.SignedIn, s.signOut)

@@ -34,6 +34,7 @@ import (
 type Server struct {
 	cfg         *config.Config
 	db          *database.DB
+	reads       *database.Reads // see Server.read
 	units       *units.Store
 	accounts    *accounts.Store
 	regimes     *regimes.Store
@@ -51,6 +52,9 @@ type Server struct {
 	box         *secretbox.Box
 	log         *slog.Logger
 	now         func() time.Time
+
+	signIns    signInQueue // sign-ins waiting for a hasher in a storm
+	hasherFree func() bool // accounts.HasherFree; a test makes every sign-in wait
 
 	router  chi.Router
 	actions map[string]policy.Action // "METHOD /pattern" → the action the route needs
@@ -70,10 +74,10 @@ func New(a *app.App, log *slog.Logger) *Server {
 	sessions.Cookie.Persist = false
 
 	s := &Server{
-		cfg: cfg, db: a.DB, units: a.Units, accounts: a.Accounts, box: a.Box, regimes: a.Regimes,
+		cfg: cfg, db: a.DB, reads: a.Reads, units: a.Units, accounts: a.Accounts, box: a.Box, regimes: a.Regimes,
 		assignments: a.Assignments, reports: a.Reports, indicators: a.Indicators, holidays: a.Holidays,
 		notify: a.Notifications, documents: a.Documents, apiClients: a.APIClients, gov: a.Gov, archives: a.Archives,
-		policy: a.Policy, sessions: sessions, log: log, now: time.Now,
+		policy: a.Policy, sessions: sessions, log: log, now: time.Now, hasherFree: accounts.HasherFree,
 		actions: map[string]policy.Action{},
 	}
 	// A session that cannot be loaded or saved (the database down) gets the
@@ -84,7 +88,10 @@ func New(a *app.App, log *slog.Logger) *Server {
 }
 
 // ServeHTTP serves a request.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.markWrite(w, r)
+	s.router.ServeHTTP(w, r)
+}
 
 // Router exposes the routes, for the authorization matrix test.
 func (s *Server) Router() chi.Router { return s.router }

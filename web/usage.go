@@ -81,7 +81,7 @@ func (s *Server) usagePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	scope := policy.Scope(currentAccount(r))
-	list, err := usage.Ranking(ctx, s.db, scope, from, to, now)
+	list, err := usage.Ranking(ctx, s.read(r), scope, from, to, now)
 	if err != nil {
 		s.fail(w, r, err)
 		return

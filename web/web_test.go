@@ -50,7 +50,12 @@ func newHarness(t testing.TB) *harness {
 // newHarnessEnv is newHarness with more settings from env.
 func newHarnessEnv(t testing.TB, env map[string]string) *harness {
 	t.Helper()
-	db := dbtest.New(t)
+	return newHarnessOn(t, dbtest.New(t), env)
+}
+
+// newHarnessOn is newHarnessEnv on the migrated database db.
+func newHarnessOn(t testing.TB, db *database.DB, env map[string]string) *harness {
+	t.Helper()
 	ctx := context.Background()
 	if err := seed.Reference(ctx, db); err != nil {
 		t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
@@ -23,6 +24,7 @@ import (
 	"baocao/internal/app"
 	"baocao/internal/backup"
 	"baocao/internal/config"
+	"baocao/internal/consolidation"
 	"baocao/internal/database"
 	"baocao/internal/database/localpg"
 	"baocao/internal/documents"
@@ -57,6 +59,7 @@ commands:
   loadtest -url URL [-officials N] [-receivers N] [-duration D] [-pid PID]
                        a deadline surge against a running server on loopback (DATABASE_URL for set-up and checks)
   pg start|stop|url   manage the project-local PostgreSQL cluster in var/pg
+  check-consolidation  compare the maintained consolidation with a full recomputation (non-zero exit on a difference)
 `
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
@@ -98,6 +101,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return backupCommand(ctx, args, getenv, stdout)
 	case "loadtest":
 		return loadtestCommand(ctx, args[1:], getenv, stdout)
+	case "check-consolidation":
+		return withDB(ctx, getenv, func(db *database.DB) error { return checkConsolidation(ctx, db, stdout) })
 	case "backup-key":
 		key, err := backup.NewKey()
 		if err != nil {
@@ -189,6 +194,15 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, lo
 	}
 	defer db.Close()
 	a := app.New(cfg, db)
+	if cfg.DatabaseReplicaURL != "" {
+		replica, err := database.Open(ctx, cfg.DatabaseReplicaURL)
+		if err != nil {
+			return fmt.Errorf("DATABASE_REPLICA_URL: %w", err)
+		}
+		defer replica.Close()
+		a.UseReplica(replica)
+		go a.Reads.Watch(ctx, time.Second)
+	}
 	demoAccounts, err := seedAll(ctx, db, demo, a.Box) // migrates first
 	if err != nil {
 		return err
@@ -412,6 +426,13 @@ func loadtestCommand(ctx context.Context, args []string, getenv func(string) str
 	// Preparing audits what it sets up (ad-hoc periods); that is not the run's output.
 	slog.SetDefault(slog.New(slog.NewJSONHandler(io.Discard, nil)))
 	return withDB(ctx, getenv, func(db *database.DB) error {
+		// The lifecycle's leaders and units get certificates sealed with the
+		// server's SECRET_KEY; without it the run has no lifecycle.
+		if cfg, err := config.FromEnv(getenv); err != nil || getenv("SECRET_KEY") == "" {
+			fmt.Fprintln(stdout, "no report goes through the whole lifecycle: SECRET_KEY (the server's) is needed:", err)
+		} else {
+			o.Documents = app.New(cfg, db).Documents
+		}
 		officials, receivers, period, err := loadtest.Prepare(ctx, db, o)
 		if err != nil {
 			return err
@@ -422,10 +443,35 @@ func loadtestCommand(ctx context.Context, args []string, getenv func(string) str
 		if err != nil {
 			return err
 		}
-		loadtest.Report(stdout, res, missing)
-		if missing > 0 {
-			return fmt.Errorf("%d acknowledged values are not in the database", missing)
+		problems := loadtest.Report(stdout, res, missing)
+		mismatches, err := consolidation.Check(ctx, db)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "maintained consolidation differing from a full recomputation: %d cells (budget 0)\n", len(mismatches))
+		if len(mismatches) > 0 {
+			problems = append(problems, fmt.Sprintf("%d consolidated cells differ from a full recomputation", len(mismatches)))
+		}
+		if len(problems) > 0 {
+			return errors.New(strings.Join(problems, "; "))
 		}
 		return nil
 	})
+}
+
+// checkConsolidation prints every maintained consolidation aggregate that
+// differs from a full recomputation, and fails if there is one.
+func checkConsolidation(ctx context.Context, db *database.DB, stdout io.Writer) error {
+	mismatches, err := consolidation.Check(ctx, db)
+	if err != nil {
+		return err
+	}
+	for _, m := range mismatches {
+		fmt.Fprintln(stdout, m)
+	}
+	if len(mismatches) > 0 {
+		return fmt.Errorf("%d consolidated cells differ from a full recomputation", len(mismatches))
+	}
+	fmt.Fprintln(stdout, "consolidation: every maintained cell equals a full recomputation")
+	return nil
 }

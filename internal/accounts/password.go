@@ -9,6 +9,8 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 	"unicode"
 
 	"golang.org/x/crypto/argon2"
@@ -38,7 +40,28 @@ const (
 var (
 	hashJobs     = make(chan hashJob) // unbuffered: waiting senders queue in order
 	startHashers sync.Once
+	hashing      atomic.Int64 // password checks waiting for or in a hasher
+	hashNanos    atomic.Int64 // a moving average of one hash's time
 )
+
+// HasherFree reports whether a password check would get a hasher soon:
+// fewer checks waiting or running than four per hasher, a wait of a few
+// hashes at most. The web layer then signs in at once, else it queues the
+// sign-in and shows the waiting page (a storm's wait is seconds long).
+func HasherFree() bool { return hashing.Load() < int64(4*hasherCount()) }
+
+// Hashers is the number of hashers, and HashTime the recent time of one
+// hash: together the rate at which sign-ins can be checked.
+func Hashers() int { return hasherCount() }
+
+// HashTime is a moving average of the time one hash takes (30 ms before
+// any was measured).
+func HashTime() time.Duration {
+	if n := hashNanos.Load(); n > 0 {
+		return time.Duration(n)
+	}
+	return 30 * time.Millisecond
+}
 
 type hashJob struct {
 	password, salt []byte
@@ -56,7 +79,14 @@ func hasher(low bool) {
 		lowerThreadPriority()
 	}
 	for j := range hashJobs {
+		start := time.Now()
 		j.key <- argon2.IDKey(j.password, j.salt, j.time, j.memory, j.threads, argonKeyLen)
+		took := time.Since(start).Nanoseconds()
+		if old := hashNanos.Load(); old == 0 {
+			hashNanos.Store(took)
+		} else {
+			hashNanos.Store(old + (took-old)/8)
+		}
 	}
 }
 
@@ -126,6 +156,8 @@ func argonKey(ctx context.Context, password string, salt []byte, memory, time ui
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	hashing.Add(1)
+	defer hashing.Add(-1)
 	select {
 	case hashJobs <- j:
 		return <-j.key, nil

@@ -27,7 +27,8 @@ import (
 type App struct {
 	Config        *config.Config
 	DB            *database.DB
-	Box           *secretbox.Box // seals TOTP and signing keys with SECRET_KEY
+	Reads         *database.Reads // reads that may be a moment old: the replica while it keeps up, else DB
+	Box           *secretbox.Box  // seals TOTP and signing keys with SECRET_KEY
 	Units         *units.Store
 	Accounts      *accounts.Store
 	Regimes       *regimes.Store
@@ -45,7 +46,7 @@ type App struct {
 
 // New builds the stores on db with the settings of cfg.
 func New(cfg *config.Config, db *database.DB) *App {
-	a := &App{Config: cfg, DB: db, Box: secretbox.New(cfg.SecretKey)}
+	a := &App{Config: cfg, DB: db, Box: secretbox.New(cfg.SecretKey), Reads: database.NewReads(db, nil, nil)}
 	a.Units = units.NewStore(db)
 	a.Accounts = accounts.NewStore(db, a.Box)
 	a.Accounts.LockoutAfter = cfg.LockoutAfter
@@ -67,6 +68,12 @@ func New(cfg *config.Config, db *database.DB) *App {
 	}
 	a.Gov = govexport.NewStore(db, a.Reports, a.Units, a.Documents, exporter)
 	a.Archives = archives.NewStore(db, a.Reports, a.Documents)
+	a.Archives.Reads = a.Reads
 	a.Policy = &policy.Policy{Tree: a.Units}
 	return a
 }
+
+// UseReplica sends the reads that may be a moment old to replica while it
+// keeps up (see database.Reads; its Watch must run for it to be used).
+// Call it before serving.
+func (a *App) UseReplica(replica *database.DB) { a.Reads.Replica = replica }

@@ -62,6 +62,9 @@ type Store struct {
 	reports   *reports.Store
 	documents *documents.Store
 	Now       func() time.Time
+	// Reads, when set, serves the consolidation of an archive from the
+	// replica once it has replayed what the primary has written.
+	Reads *database.Reads
 }
 
 // NewStore returns a Store on db.
@@ -247,7 +250,11 @@ func (s *Store) build(ctx context.Context, id, periodID, receiverID int64) (stri
 	}
 	for i := range tpl.Forms {
 		f := &tpl.Forms[i]
-		res, err := consolidation.Compute(ctx, s.db, f, periodID, receiverID, false)
+		var q database.Querier = s.db
+		if s.Reads != nil {
+			q = s.Reads.CaughtUp(ctx, time.Second)
+		}
+		res, err := consolidation.Compute(ctx, q, f, periodID, receiverID, false)
 		if err != nil {
 			return "", nil, err
 		}

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -99,8 +100,18 @@ type Filter struct {
 	Actor      string // username contains
 	Action     string // prefix, e.g. "account."
 	From, To   time.Time
-	Page       int // from 1
-	PerPage    int
+	// Keyset paging, newest first: the entries older than Before, or the
+	// page just newer than After; neither: the newest page. A page costs the
+	// same however long the log is (no count, no offset).
+	Before, After int64
+	PerPage       int
+}
+
+// Page is one page of entries, newest first, with the cursors of its
+// neighbours: Older for Filter.Before, Newer for Filter.After (0: none).
+type Page struct {
+	Entries      []Entry
+	Older, Newer int64
 }
 
 // where is the filter as SQL conditions over audit_log l.
@@ -149,23 +160,57 @@ func scanEntry(row pgx.CollectableRow) (Entry, error) {
 	return e, err
 }
 
-// Entries returns one page of entries, newest first, and the total count.
-func Entries(ctx context.Context, q database.Querier, f Filter) ([]Entry, int, error) {
-	cond, args := f.where()
-	var total int
-	if err := q.QueryRow(ctx, `SELECT count(*) FROM audit_log l WHERE `+cond, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
+// Entries returns one page of entries, newest first: a range read of the
+// log's primary key from the cursor, one entry more than the page to know
+// whether the page has a neighbour beyond it.
+func Entries(ctx context.Context, q database.Querier, f Filter) (Page, error) {
 	if f.PerPage <= 0 {
 		f.PerPage = 50
 	}
-	if f.Page < 1 {
-		f.Page = 1
+	cond, args := f.where()
+	order := "DESC"
+	switch {
+	case f.After > 0:
+		args = append(args, f.After)
+		cond += fmt.Sprintf(" AND l.id > $%d", len(args))
+		order = "ASC"
+	case f.Before > 0:
+		args = append(args, f.Before)
+		cond += fmt.Sprintf(" AND l.id < $%d", len(args))
 	}
-	args = append(args, f.PerPage, (f.Page-1)*f.PerPage)
-	rows, _ := q.Query(ctx, fmt.Sprintf(selectEntry+` WHERE %s ORDER BY l.id DESC LIMIT $%d OFFSET $%d`, cond, len(args)-1, len(args)), args...)
+	args = append(args, f.PerPage+1)
+	rows, _ := q.Query(ctx, fmt.Sprintf(selectEntry+` WHERE %s ORDER BY l.id %s LIMIT $%d`, cond, order, len(args)), args...)
 	entries, err := pgx.CollectRows(rows, scanEntry)
-	return entries, total, err
+	if err != nil {
+		return Page{}, err
+	}
+	more := len(entries) > f.PerPage
+	if more {
+		entries = entries[:f.PerPage]
+	}
+	if f.After > 0 {
+		slices.Reverse(entries)
+	}
+	p := Page{Entries: entries}
+	if len(entries) == 0 {
+		return p, nil
+	}
+	first, last := entries[0].ID, entries[len(entries)-1].ID
+	switch {
+	case f.After > 0: // came from the older page
+		p.Older = last
+		if more {
+			p.Newer = first
+		}
+	case f.Before > 0: // came from the newer page
+		p.Newer = first
+		if more {
+			p.Older = last
+		}
+	case more:
+		p.Older = last
+	}
+	return p, nil
 }
 
 // MaxExport is the most entries one export holds.

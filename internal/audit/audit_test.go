@@ -269,20 +269,21 @@ func TestEntriesFilters(t *testing.T) {
 		{"combined", audit.Filter{WithinUnit: e.unit(t, "xa-22366"), Actor: "qtht", Action: "account."}, []string{"account.lock"}},
 	}
 	for _, tt := range tests {
-		entries, total, err := audit.Entries(ctx, e.db, tt.f)
+		page, err := audit.Entries(ctx, e.db, tt.f)
 		if err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
 		}
 		var got []string
-		for _, en := range entries {
+		for _, en := range page.Entries {
 			got = append(got, en.Action)
 		}
-		if !slices.Equal(got, tt.want) || total != len(tt.want) {
-			t.Errorf("%s: %q (total %d), want %q", tt.name, got, total, tt.want)
+		if !slices.Equal(got, tt.want) || page.Older != 0 || page.Newer != 0 {
+			t.Errorf("%s: %q (older %d, newer %d), want %q on one page", tt.name, got, page.Older, page.Newer, tt.want)
 		}
 	}
 
-	entries, _, err := audit.Entries(ctx, e.db, audit.Filter{Action: "unit.update"})
+	page, err := audit.Entries(ctx, e.db, audit.Filter{Action: "unit.update"})
+	entries := page.Entries
 	if err != nil || len(entries) != 1 {
 		t.Fatalf("unit.update entries: %v, %v", entries, err)
 	}
@@ -329,20 +330,22 @@ func TestEntriesDateRange(t *testing.T) {
 		{"empty range", d("01/04/2026"), d("01/05/2026"), nil},
 	}
 	for _, tt := range tests {
-		entries, total, err := audit.Entries(ctx, e.db, audit.Filter{From: tt.from, To: tt.to})
+		page, err := audit.Entries(ctx, e.db, audit.Filter{From: tt.from, To: tt.to})
 		if err != nil {
 			t.Fatal(err)
 		}
 		var got []string
-		for _, en := range entries {
+		for _, en := range page.Entries {
 			got = append(got, en.Action)
 		}
-		if !slices.Equal(got, tt.want) || total != len(tt.want) {
-			t.Errorf("%s: %q (total %d), want %q", tt.name, got, total, tt.want)
+		if !slices.Equal(got, tt.want) || page.Older != 0 {
+			t.Errorf("%s: %q (older %d), want %q", tt.name, got, page.Older, tt.want)
 		}
 	}
 }
 
+// TestEntriesPages walks the log by its cursors: older pages from the
+// newest, newer pages back, and the last page without an older one.
 func TestEntriesPages(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -353,33 +356,39 @@ func TestEntriesPages(t *testing.T) {
 		e.record(t, a, audit.Event{Action: action, UnitID: a.UnitID})
 		all = append([]string{action}, all...)
 	}
-	tests := []struct {
-		page, perPage int
-		want          []string
-	}{
-		{1, 3, all[0:3]},
-		{2, 3, all[3:6]},
-		{3, 3, all[6:7]},
-		{4, 3, nil},
-		{0, 3, all[0:3]},   // page 0 is page 1
-		{-2, 3, all[0:3]},  // so is a negative page
-		{1, 0, all},        // 50 per page by default
-		{2, 0, nil},        // … so there is no second page
-		{1, 100, all[0:7]}, // more per page than there are
-	}
-	for _, tt := range tests {
-		entries, total, err := audit.Entries(ctx, e.db, audit.Filter{Page: tt.page, PerPage: tt.perPage, WithinUnit: a.UnitID})
+	read := func(f audit.Filter) ([]string, audit.Page) {
+		t.Helper()
+		f.WithinUnit = a.UnitID
+		page, err := audit.Entries(ctx, e.db, f)
 		if err != nil {
 			t.Fatal(err)
 		}
 		var got []string
-		for _, en := range entries {
+		for _, en := range page.Entries {
 			got = append(got, en.Action)
 		}
-		if !slices.Equal(got, tt.want) || total != 7 {
-			t.Errorf("page %d of %d per page: %q (total %d), want %q (total 7)", tt.page, tt.perPage, got, total, tt.want)
+		return got, page
+	}
+	check := func(name string, got, want []string, page audit.Page, older, newer bool) {
+		t.Helper()
+		if !slices.Equal(got, want) || (page.Older != 0) != older || (page.Newer != 0) != newer {
+			t.Errorf("%s: %q older %d newer %d, want %q older %v newer %v", name, got, page.Older, page.Newer, want, older, newer)
 		}
 	}
+	got, p1 := read(audit.Filter{PerPage: 3})
+	check("newest", got, all[0:3], p1, true, false)
+	got, p2 := read(audit.Filter{PerPage: 3, Before: p1.Older})
+	check("second", got, all[3:6], p2, true, true)
+	got, p3 := read(audit.Filter{PerPage: 3, Before: p2.Older})
+	check("last", got, all[6:7], p3, false, true)
+	got, back := read(audit.Filter{PerPage: 3, After: p3.Newer})
+	check("back from the last", got, all[3:6], back, true, true)
+	got, back = read(audit.Filter{PerPage: 3, After: back.Newer})
+	check("back to the newest", got, all[0:3], back, true, false)
+	got, p := read(audit.Filter{})
+	check("50 per page by default", got, all, p, false, false)
+	got, p = read(audit.Filter{PerPage: 7})
+	check("exactly one page", got, all, p, false, false)
 }
 
 func TestPurgeKeepsTheRetentionPeriod(t *testing.T) {

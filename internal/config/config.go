@@ -15,9 +15,13 @@ import (
 
 // Config holds every setting of a baocao server.
 type Config struct {
-	DatabaseURL string   // DATABASE_URL; empty in development: a local cluster is started
-	ListenAddr  string   // LISTEN_ADDR, default 127.0.0.1:8080
-	BaseURL     *url.URL // BASE_URL, e.g. https://baocao.khanhhoa.gov.vn
+	DatabaseURL string // DATABASE_URL; empty in development: a local cluster is started
+	// DatabaseReplicaURL (DATABASE_REPLICA_URL): a streaming replica of
+	// DATABASE_URL serving dashboards, exports, archives and API reads;
+	// empty: everything reads from the primary.
+	DatabaseReplicaURL string
+	ListenAddr         string   // LISTEN_ADDR, default 127.0.0.1:8080
+	BaseURL            *url.URL // BASE_URL, e.g. https://baocao.khanhhoa.gov.vn
 	// VGCAPluginFile is where vgcaplugin.js (distributed to agencies by Ban
 	// Cơ yếu Chính phủ, not public) lies on the server; empty without it.
 	VGCAPluginFile string
@@ -60,12 +64,13 @@ func (c *Config) Secure() bool { return c.BaseURL.Scheme == "https" }
 // FromEnv reads the configuration through getenv.
 func FromEnv(getenv func(string) string) (*Config, error) {
 	c := &Config{
-		DatabaseURL:    getenv("DATABASE_URL"),
-		ListenAddr:     or(getenv("LISTEN_ADDR"), "127.0.0.1:8080"),
-		Development:    getenv("DEV") == "1",
-		VGCAPluginFile: getenv("VGCA_PLUGIN_FILE"),
-		InactiveAfter:  45 * 24 * time.Hour,
-		TSAURL:         getenv("TSA_URL"),
+		DatabaseURL:        getenv("DATABASE_URL"),
+		DatabaseReplicaURL: getenv("DATABASE_REPLICA_URL"),
+		ListenAddr:         or(getenv("LISTEN_ADDR"), "127.0.0.1:8080"),
+		Development:        getenv("DEV") == "1",
+		VGCAPluginFile:     getenv("VGCA_PLUGIN_FILE"),
+		InactiveAfter:      45 * 24 * time.Hour,
+		TSAURL:             getenv("TSA_URL"),
 	}
 	var errs []error
 	base, err := url.Parse(or(getenv("BASE_URL"), "http://"+c.ListenAddr))

@@ -206,8 +206,10 @@ var consolidateSQL = func() (out [8]string) {
 // are accepted, and also those sent but not yet accepted when
 // includeSent. Drafts and returned reports never count.
 //
-// Every input cell is combined by its rule (see Rule) in one SQL query;
-// then every formula cell is computed from the consolidated inputs. The
+// Every input cell is combined by its rule (see Rule) from the aggregates
+// that the database maintains per cell (see maintainedSQL), a few
+// thousand rows whatever the number of reports; then every formula cell
+// is computed from the consolidated inputs. The
 // formulas' prev(…) and lastyear(…) read blanks for now: consolidating the
 // previous period and the same period last year is left to the caller
 // that needs them, so year-to-date columns of the form prev(c4) + c3 show
@@ -225,7 +227,7 @@ func Compute(ctx context.Context, q database.Querier, form *forms.Form, periodID
 		return nil, err
 	}
 	res := &Result{FormKey: form.Key, ReportIDs: ids}
-	if res.Cells, err = inputs(ctx, q, form, newPlan(form), ids, 0); err != nil {
+	if res.Cells, err = maintained(ctx, q, form, newPlan(form), periodID, receiverUnitID, includeSent, ids); err != nil {
 		return nil, fmt.Errorf("consolidate form %s of period %d: %w", form.Key, periodID, err)
 	}
 	for cell, r := range prog.Evaluate(consolidated(res.Cells)) {

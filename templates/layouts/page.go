@@ -17,6 +17,7 @@ type Page struct {
 	Flash   string    // a one-time success message
 	Unread  int       // the account's unread notifications, on the bell
 	Nav     []NavItem // the entries of NavItems the account may open
+	Refresh int       // > 0: the page reloads itself after this many seconds (a meta refresh, no script)
 }
 
 // Crumb is a breadcrumb link.

@@ -17,7 +17,7 @@ import (
 
 type AuditView struct {
 	Entries []audit.Entry
-	Pager   components.Pager
+	Pager   components.KeysetPager
 	Actor   string
 	Actions []components.Option
 	Units   []components.Option
@@ -226,7 +226,7 @@ func Audit(p layouts.Page, v AuditView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = components.Pagination(v.Pager).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.KeysetPagination(v.Pager).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

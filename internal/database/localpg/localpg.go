@@ -70,6 +70,10 @@ type Cluster struct {
 	Dir    string
 	BinDir string    // default /usr/lib/postgresql/15/bin
 	Log    io.Writer // progress lines, may be nil
+	// Standby, when set, is the URL of a primary: the first Start copies
+	// it (pg_basebackup -R) instead of running initdb, so the cluster is
+	// its read-only streaming replica, and Start creates no database.
+	Standby string
 }
 
 // account is the system user the server programs run as (root case only).
@@ -146,7 +150,11 @@ func (c *Cluster) Start(ctx context.Context) (string, error) {
 			}
 			havePort = true
 		}
-		if err := c.initialise(ctx, l); err != nil {
+		init := c.initialise
+		if c.Standby != "" {
+			init = c.copyPrimary
+		}
+		if err := init(ctx, l); err != nil {
 			return "", err
 		}
 		fresh = true
@@ -177,10 +185,38 @@ func (c *Cluster) Start(ctx context.Context) (string, error) {
 	if err := l.waitReady(ctx, port); err != nil {
 		return "", err
 	}
-	if err := c.ensureDatabase(ctx, l, port, appDatabase); err != nil {
-		return "", err
+	if c.Standby == "" {
+		if err := c.ensureDatabase(ctx, l, port, appDatabase); err != nil {
+			return "", err
+		}
 	}
 	return buildURL(port, appDatabase)
+}
+
+// copyPrimary makes the data directory a streaming standby of c.Standby:
+// a base backup with its WAL, standby.signal and primary_conninfo (-R).
+// The copied settings file is rewritten with this cluster's port on start.
+func (c *Cluster) copyPrimary(ctx context.Context, l *layout) error {
+	tmp := l.dataDir + ".init"
+	if err := os.RemoveAll(tmp); err != nil {
+		return fmt.Errorf("localpg: %w", err)
+	}
+	if err := os.Mkdir(tmp, 0o700); err != nil {
+		return fmt.Errorf("localpg: %w", err)
+	}
+	if err := l.own(tmp); err != nil {
+		return err
+	}
+	c.logf("pg_basebackup of %s in %s", c.Standby, l.dataDir)
+	out, err := l.run(ctx, "pg_basebackup", "-d", c.Standby, "-D", tmp, "-R", "-X", "stream", "-c", "fast")
+	if err != nil {
+		_ = os.RemoveAll(tmp)
+		return fmt.Errorf("localpg: pg_basebackup failed: %w\n%s", err, out)
+	}
+	if err := os.Rename(tmp, l.dataDir); err != nil {
+		return fmt.Errorf("localpg: moving the standby into %s: %w", l.dataDir, err)
+	}
+	return nil
 }
 
 // Stop stops the cluster if it is running (pg_ctl stop -m fast); no error if
