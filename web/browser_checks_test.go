@@ -72,11 +72,13 @@ func seen(t *testing.T, name string) chromedp.Action[chromedp.Void] {
 }
 
 // coveredCellsJS lists the value cells whose centre shows another element
-// (a sticky column or header on top of it). Cells scrolled out of the
-// window are scrolled to first: only what a person can bring into view
+// (a sticky column, header or save bar on top of it). Cells scrolled out
+// of the window are scrolled to first, to its middle and to its bottom edge
+// (as the keyboard brings them): only what a person can bring into view
 // counts, the first ones of each column.
 const coveredCellsJS = `(() => {
 	const out = [];
+	const scrolled = [...document.querySelectorAll('.grid-wrap')].map(w => [w, w.scrollLeft, w.scrollTop]);
 	const cells = [...document.querySelectorAll('.grid td input, .grid td output, .grid td .cell-value')];
 	const byCol = new Map();
 	for (const c of cells) {
@@ -84,14 +86,19 @@ const coveredCellsJS = `(() => {
 		const key = td.cellIndex;
 		if ((byCol.get(key) || 0) >= 3) continue;
 		byCol.set(key, (byCol.get(key) || 0) + 1);
-		c.scrollIntoView({block: 'center', inline: 'center'});
-		const r = c.getBoundingClientRect();
-		if (r.width === 0 || r.height === 0) continue;
-		const el = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-		if (el && (el === c || c.contains(el) || el.contains(c) && el === td)) continue;
-		out.push((c.name || c.id || td.cellIndex) + ' under ' + (el ? el.tagName.toLowerCase() + (el.className ? '.' + el.className : '') : 'nothing'));
+		// In the middle of the window, and at its bottom edge, where a
+		// cell lands when the keyboard moves to it (the sticky save bar).
+		for (const block of ['center', 'end']) {
+			c.scrollIntoView({block, inline: 'center'});
+			const r = c.getBoundingClientRect();
+			if (r.width === 0 || r.height === 0) continue;
+			const el = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+			if (el && (el === c || c.contains(el) || el.contains(c) && el === td)) continue;
+			out.push((c.name || c.id || td.cellIndex) + ' (' + block + ') under ' + (el ? el.tagName.toLowerCase() + (el.className ? '.' + el.className : '') : 'nothing'));
+		}
 	}
 	window.scrollTo(0, 0);
+	for (const [w, left, top] of scrolled) { w.scrollLeft = left; w.scrollTop = top; }
 	return out;
 })()`
 

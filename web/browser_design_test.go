@@ -28,11 +28,16 @@ func acceptConfirm() chromedp.Action[chromedp.Void] {
 	})
 }
 
+// signInWithCode signs an admin in with the code of the moment the step
+// runs (a long run of steps outlasts a code read when they were built).
 func signInWithCode(base, username string, t *testing.T) chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(
 		signInActions(base, username, testPassword),
 		chromedp.WaitVisible(chromedp.ID("code")),
-		chromedp.SendKeys(chromedp.ID("code"), mustCode(t)),
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := chromedp.SendKeys(chromedp.ID("code"), mustCode(t))(ctx, tg)
+			return err
+		}),
 		submitAndLoad(chromedp.ID("code")),
 		chromedp.WaitVisible(chromedp.CSS(`.card-grid`)),
 	)

@@ -49,12 +49,16 @@ func startBrowser(t *testing.T) context.Context {
 func run(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
 	for i, step := range steps {
-		stepCtx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		// Generous: axe-core on a long page of a loaded machine takes a while.
+		stepCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
 		err := chromedp.Do(stepCtx, step)
 		cancel()
 		if err != nil {
-			location, _ := chromedp.Run(ctx, chromedp.Location())
-			if png, shotErr := chromedp.Run(ctx, chromedp.FullScreenshot(100)); shotErr == nil {
+			// A page stuck (in a dialog, say) must not hang the test.
+			lookCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			defer cancel()
+			location, _ := chromedp.Run(lookCtx, chromedp.Location())
+			if png, shotErr := chromedp.Run(lookCtx, chromedp.FullScreenshot(100)); shotErr == nil {
 				dir := filepath.Join("..", "var", "screenshots", t.Name())
 				_ = os.MkdirAll(dir, 0o755)
 				_ = os.WriteFile(filepath.Join(dir, "failure.png"), png, 0o644)

@@ -5,9 +5,12 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"baocao/internal/accounts"
 	"baocao/internal/apiclients"
+	"baocao/internal/reports"
+	"baocao/internal/vn"
 )
 
 // TestIrreversibleStepsConfirmed: each irreversible step posted without
@@ -82,5 +85,43 @@ func TestIrreversibleStepsConfirmed(t *testing.T) {
 	_ = h.db.QueryRow(h.ctx, `SELECT status FROM reports WHERE id = $1`, id).Scan(&status)
 	if res.StatusCode != http.StatusSeeOther || status != "draft" {
 		t.Errorf("confirmed return: %d, %s", res.StatusCode, status)
+	}
+}
+
+// TestEOfficeSendingConfirmed: recording a report as sent by E-Office
+// during an outage is confirmed on the server like sending; the page
+// names the document's number and date and posts them again.
+func TestEOfficeSendingConfirmed(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	sender := h.account("vanthu.nhatrang", "xa-22366", accounts.User, accounts.Send)
+	id := h.report("xa-22366", "so-y-te")
+	today := vn.Today(time.Now())
+	if _, err := h.db.Exec(h.ctx, `UPDATE reports SET status = 'signed', deadline = $2 WHERE id = $1`, id, today); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.s.reports.RecordOutage(h.ctx, reports.Outage{Start: vn.Day(today), End: vn.Day(today).Add(2 * time.Hour),
+		GraceUntil: vn.Day(today).AddDate(0, 0, 2), Description: "Mất điện"}, 0); err != nil {
+		t.Fatal(err)
+	}
+	cookie, csrf := h.sessionFor(sender)
+	form := url.Values{"csrf_token": {csrf}, "eoffice_number": {"215/UBND-VP"}, "eoffice_date": {vn.Date(today)}}
+	rec := h.do(http.MethodPost, reportPath(id)+"/send-eoffice", cookie, form)
+	page := rec.Body.String()
+	if rec.Code != http.StatusOK || !strings.Contains(page, "Ghi nhận đã gửi qua E-Office?") || !strings.Contains(page, "văn bản số 215/UBND-VP ngày "+vn.Date(today)) ||
+		!strings.Contains(page, `name="eoffice_number" value="215/UBND-VP"`) || !strings.Contains(page, `name="confirmed" value="yes"`) {
+		t.Fatalf("unconfirmed E-Office sending: %d %.400s", rec.Code, page)
+	}
+	status := func() string {
+		var s string
+		_ = h.db.QueryRow(h.ctx, `SELECT status FROM reports WHERE id = $1`, id).Scan(&s)
+		return s
+	}
+	if s := status(); s != "signed" {
+		t.Fatalf("unconfirmed E-Office sending changed the report: %s", s)
+	}
+	form.Set("confirmed", "yes")
+	if rec := h.do(http.MethodPost, reportPath(id)+"/send-eoffice", cookie, form); rec.Code != http.StatusSeeOther || status() != "sent" {
+		t.Fatalf("confirmed E-Office sending: %d, %s", rec.Code, status())
 	}
 }

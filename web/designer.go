@@ -158,6 +158,19 @@ func lineCount(r *http.Request, limit int) int {
 	return min(max(n, 0), limit)
 }
 
+// addingLines tells a post of "Thêm dòng" without JavaScript: the editor
+// comes back with what was typed and more blank lines, nothing saved.
+func addingLines(r *http.Request) bool { return r.PostFormValue("more") != "" }
+
+// blankLines is how many blank lines an editor ends with: n, and five
+// more when the official asked for them.
+func blankLines(r *http.Request, n int) int {
+	if addingLines(r) {
+		return n + 5
+	}
+	return n
+}
+
 func levelOf(raw string) int {
 	n, err := strconv.Atoi(strings.TrimSpace(raw))
 	if err != nil || n < 1 {
@@ -232,11 +245,15 @@ func (s *Server) outlineSave(w http.ResponseWriter, r *http.Request) {
 			Guidance: l.Guidance, Required: l.Required, MaxChars: maxChars, DraftRows: draftRowsOf(v.Template, l.Key)})
 	}
 	rerender := func(status int, e map[string]string) {
-		for range 3 {
+		for range blankLines(r, 3) {
 			lines = append(lines, pages.SectionLine{Level: 1})
 		}
 		s.render(w, r, status, pages.OutlineEditor(s.designerPage(r, reg, "Sửa đề cương"),
 			pages.OutlineView{Regime: reg, Version: v, Seen: r.PostFormValue("seen"), Lines: lines, Errors: e}))
+	}
+	if addingLines(r) {
+		rerender(http.StatusOK, nil)
+		return
 	}
 	if len(errs) > 0 {
 		rerender(http.StatusUnprocessableEntity, errs)
@@ -411,11 +428,15 @@ func (s *Server) formSave(w http.ResponseWriter, r *http.Request) {
 		errs["renumber-"+strconv.Itoa(i)] = problem
 	}
 	rerender := func(status int, e map[string]string) {
-		for range 2 {
+		for range blankLines(r, 2) {
 			view.Columns = append(view.Columns, pages.ColumnLine{Type: forms.Number, Aggregation: forms.Sum})
 		}
 		view.Errors = e
 		s.render(w, r, status, pages.FormEditor(s.designerPage(r, reg, or(view.Title, f.Title)), view))
+	}
+	if addingLines(r) {
+		rerender(http.StatusOK, nil)
+		return
 	}
 	if len(errs) > 0 {
 		rerender(http.StatusUnprocessableEntity, errs)
@@ -509,6 +530,20 @@ func (s *Server) rowsSave(w http.ResponseWriter, r *http.Request) {
 		if l.Level == 1 {
 			l.Kind, l.Bold = forms.Heading, true // I, II …: a section of the form
 		}
+		// "- …" and "Trong đó: …" lines are parts of the numbered line above
+		// them, one level below it, whatever its level.
+		ofWhich := strings.HasPrefix(strings.ToLower(l.Label), "trong đó")
+		if ofWhich {
+			l.Kind = forms.OfWhich
+		}
+		if ofWhich || dashSTT(l.STT) {
+			for i := len(lines) - 1; i >= 0; i-- {
+				if !dashSTT(lines[i].STT) && lines[i].Kind != forms.OfWhich {
+					l.Level = min(lines[i].Level+1, 6)
+					break
+				}
+			}
+		}
 		if len(cells) > 2 {
 			l.Unit = vn.Clean(cells[2])
 		}
@@ -556,11 +591,15 @@ func (s *Server) rowsSave(w http.ResponseWriter, r *http.Request) {
 		updated.Rows = append(updated.Rows, row)
 	}
 	rerender := func(status int, e map[string]string) {
-		for range 5 {
+		for range blankLines(r, 5) {
 			lines = append(lines, pages.RowLine{Kind: forms.Indicator, Level: 1})
 		}
 		s.render(w, r, status, pages.RowsEditor(s.designerPage(r, reg, "Các dòng"),
 			pages.RowsView{Regime: reg, Version: v, Seen: r.PostFormValue("seen"), Form: f, Lines: lines, Paste: paste, Errors: e}))
+	}
+	if addingLines(r) {
+		rerender(http.StatusOK, nil)
+		return
 	}
 	if len(errs) > 0 {
 		rerender(http.StatusUnprocessableEntity, errs)
@@ -568,6 +607,9 @@ func (s *Server) rowsSave(w http.ResponseWriter, r *http.Request) {
 	}
 	s.saveDraft(w, r, v, v.Template.WithForm(updated), templateURL(reg)+"/forms/"+f.Key+"/rows", "Đã lưu các dòng.", rerender)
 }
+
+// dashSTT tells the STT of a part of the line above: "-", "+", "*".
+func dashSTT(stt string) bool { return stt == "-" || stt == "+" || stt == "*" }
 
 // aggregationWords are the consolidation rules as a designer writes them.
 var aggregationWords = map[string]string{

@@ -11,6 +11,54 @@
     el.hidden = false;
   });
 
+  // A table that scrolls sideways (on a phone) takes the keyboard's focus,
+  // so that it can be scrolled without a mouse.
+  function focusableScrolls() {
+    document.querySelectorAll('.table-wrap').forEach(function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth + 1) wrap.setAttribute('tabindex', '0');
+      else if (wrap.getAttribute('tabindex') === '0' && !wrap.hasAttribute('aria-label')) wrap.removeAttribute('tabindex');
+    });
+  }
+  focusableScrolls();
+  window.addEventListener('resize', focusableScrolls);
+
+  // [data-add-lines]: the designer's editors (outline, columns, rows) get a
+  // blank line in the page, a copy of their last line (the page always ends
+  // with blank ones) with the next index in its field names and in the
+  // form's count n. Without this script the button posts the form back for
+  // more blank lines. As a plain button it is no longer the form's default:
+  // Enter in a field saves.
+  document.querySelectorAll('[data-add-lines]').forEach(function (button) {
+    var form = button.form;
+    var body = form && form.querySelector('[data-lines]');
+    var count = form && form.querySelector('input[name="n"]');
+    if (!body || !count) return;
+    button.type = 'button';
+    button.addEventListener('click', function () {
+      var lines = body.querySelectorAll('[data-line]');
+      var last = lines[lines.length - 1];
+      var n = parseInt(count.value, 10) || lines.length;
+      var parts = [last];
+      if (last.nextElementSibling && last.nextElementSibling.hasAttribute('data-line-more')) parts.push(last.nextElementSibling);
+      var focus = null;
+      parts.forEach(function (part) {
+        var copy = part.cloneNode(true);
+        copy.querySelectorAll('[name]').forEach(function (el) {
+          el.name = el.name.replace(/_\d+$/, '_' + n);
+          if (el.type === 'checkbox') el.checked = el.defaultChecked;
+          else if (el.tagName === 'SELECT') [].forEach.call(el.options, function (o) { o.selected = o.defaultSelected; });
+          else el.value = el.defaultValue;
+          if (!focus && el.type === 'text' && !el.classList.contains('input--tiny')) focus = el;
+        });
+        var number = copy.querySelector('[data-line-number]');
+        if (number) number.textContent = String(n + 1);
+        body.appendChild(copy);
+      });
+      count.value = String(n + 1);
+      if (focus) focus.focus();
+    });
+  });
+
   // htmx runs its init on DOMContentLoaded, after every deferred script, so
   // this config is in place before it starts. Its injected <style> would be
   // blocked by the CSP; the indicator rules are in app.css instead.
