@@ -237,9 +237,15 @@ func (s *Server) reportSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := reportDraft(r)
+	htmx := r.Header.Get("HX-Request") == "true"
+	switch {
+	case htmx:
+		d.Source = reports.SourceAutosave
+	case r.PostFormValue("source") == string(reports.SourceImport):
+		d.Source = reports.SourceImport // the Excel preview's Áp dụng
+	}
 	saved, err := s.reports.SaveChanges(r.Context(), rep, d, a.ID)
 	problems := saved.Problems
-	htmx := r.Header.Get("HX-Request") == "true"
 	var conflict *reports.ConflictError
 	switch {
 	case errors.As(err, &conflict):

@@ -56,6 +56,8 @@ commands:
   loadtest -url URL [-officials N] [-receivers N] [-duration D] [-pid PID]
                        a deadline surge against a running server on loopback (DATABASE_URL for set-up and checks)
   pg start|stop|url   manage the project-local PostgreSQL cluster in var/pg
+  outliers [-regime NAME]  measure the outlier checks: known errors injected into copies of the accepted
+                       reports in DATABASE_URL (and into generated series), detection and false-flag rates
 `
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
@@ -97,6 +99,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return backupCommand(ctx, args, getenv, stdout)
 	case "loadtest":
 		return loadtestCommand(ctx, args[1:], getenv, stdout)
+	case "outliers": // the outlier checks' measurement (issue 18)
+		return outliersCommand(ctx, args[1:], getenv, stdout)
 	case "backup-key":
 		key, err := backup.NewKey()
 		if err != nil {

@@ -78,6 +78,10 @@ type Column struct {
 	Max         *decimal.Decimal `json:"max,omitempty"`
 	NonNegative bool             `json:"non_negative,omitempty"`
 	Prefill     string           `json:"prefill,omitempty"` // "previous": copied from the previous period (plan figures); "usage": the rows' Metric over the period (the usage report)
+	// Outlier is how typed figures are checked against the unit's own
+	// history (outliers.Kind: count, money, percent, off); empty follows
+	// the column's type.
+	Outlier string `json:"outlier,omitempty"`
 }
 
 // Kinds of row.

@@ -25,6 +25,10 @@ type Draft struct {
 	Numbers  map[string]decimal.Decimal
 	Sections map[string]string // section key → HTML, sanitised by the caller
 	Revision int
+	// Source says how the values came (SourceAutosave, SourceSave,
+	// SourceImport, SourceAPI, SourcePrefill) for the cells' history;
+	// empty is SourceSave.
+	Source Source
 }
 
 // ConflictError says someone else saved the report after the page was
@@ -192,7 +196,11 @@ func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64) ([]Probl
 		if err != nil {
 			return err
 		}
-		if changed, err = writeValues(ctx, tx, r.ID, numbers, texts, computed); err != nil {
+		var edits []cellEdit
+		if changed, edits, err = writeValues(ctx, tx, r.ID, numbers, texts, computed); err != nil {
+			return err
+		}
+		if err := recordCellChanges(ctx, tx, r, d.Source, by, edits); err != nil {
 			return err
 		}
 		for key, html := range d.Sections {
@@ -227,8 +235,9 @@ var errStale = errors.New("stale revision")
 // writeValues makes the report's stored cells exactly numbers, texts and
 // computed, writing only the cells that changed: an autosave changes a
 // few cells of a form of thousands. It returns the computed cells it
-// wrote or removed.
-func writeValues(ctx context.Context, tx pgx.Tx, reportID int64, numbers map[string]decimal.Decimal, texts map[string]string, computed map[string]decimal.Decimal) ([]string, error) {
+// wrote or removed, and every input cell it changed with its stored text
+// before and after (for the cells' history).
+func writeValues(ctx context.Context, tx pgx.Tx, reportID int64, numbers map[string]decimal.Decimal, texts map[string]string, computed map[string]decimal.Decimal) ([]string, []cellEdit, error) {
 	type value struct {
 		num      *string // canonical text, as PostgreSQL reads numeric
 		txt      *string
@@ -253,15 +262,22 @@ func writeValues(ctx context.Context, tx pgx.Tx, reportID int64, numbers map[str
 	var isComputed bool
 	var gone [3][]string
 	var changed []string
+	var edits []cellEdit
 	same := map[string]bool{}
+	before := map[string]*string{} // input cells as stored, for the history
 	_, err := pgx.ForEachRow(rows, []any{&form, &row, &col, &num, &txt, &isComputed}, func() error {
 		key := CellKey(form, row, col)
+		if !isComputed {
+			before[key] = storedText(num, txt)
+		}
 		w, ok := want[key]
 		switch {
 		case !ok:
 			gone[0], gone[1], gone[2] = append(gone[0], form), append(gone[1], row), append(gone[2], col)
 			if isComputed {
 				changed = append(changed, key)
+			} else {
+				edits = append(edits, cellEdit{Key: key, Before: before[key]})
 			}
 		case w.computed == isComputed && sameNumber(w.num, num) && equalPtr(w.txt, txt):
 			same[key] = true
@@ -269,13 +285,13 @@ func writeValues(ctx context.Context, tx pgx.Tx, reportID int64, numbers map[str
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(gone[0]) > 0 {
 		if _, err := tx.Exec(ctx, `DELETE FROM report_values WHERE report_id = $1
 			AND (form_key, row_key, col_code) IN (SELECT * FROM unnest($2::text[], $3::text[], $4::text[]))`,
 			reportID, gone[0], gone[1], gone[2]); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	var forms, rowKeys, cols []string
@@ -288,13 +304,15 @@ func writeValues(ctx context.Context, tx pgx.Tx, reportID int64, numbers map[str
 		}
 		if w.computed {
 			changed = append(changed, key)
+		} else {
+			edits = append(edits, cellEdit{Key: key, Before: before[key], After: storedText(w.num, w.txt)})
 		}
 		f, r, c := splitKey(key)
 		forms, rowKeys, cols = append(forms, f), append(rowKeys, r), append(cols, c)
 		nums, txts, comp = append(nums, w.num), append(txts, w.txt), append(comp, w.computed)
 	}
 	if len(forms) == 0 {
-		return changed, nil
+		return changed, edits, nil
 	}
 	_, err = tx.Exec(ctx, `
 		INSERT INTO report_values (report_id, form_key, row_key, col_code, num, txt, computed)
@@ -302,7 +320,7 @@ func writeValues(ctx context.Context, tx pgx.Tx, reportID int64, numbers map[str
 		ON CONFLICT (report_id, form_key, row_key, col_code)
 		DO UPDATE SET num = EXCLUDED.num, txt = EXCLUDED.txt, computed = EXCLUDED.computed`,
 		reportID, forms, rowKeys, cols, nums, txts, comp)
-	return changed, err
+	return changed, edits, err
 }
 
 // storedNumbers reads the typed (not computed) numbers of a report.
