@@ -167,7 +167,6 @@ func TestFlagsAgainstOwnHistory(t *testing.T) {
 	}
 }
 
-
 func mustDecimal(tb testing.TB, s string) decimal.Decimal {
 	tb.Helper()
 	x, err := decimal.ParseCanonical(s)
