@@ -107,8 +107,11 @@ func (s *Server) reportView(r *http.Request, rep *reports.Report) (pages.ReportV
 	}
 	if v.Editable {
 		v.Problems = typedProblems(problems, content.Values, rep.Revision > 0)
+		if v.Locks, err = s.reports.Locks(ctx, rep); err != nil {
+			return v, err
+		}
 	}
-	return v, err
+	return v, s.qualityView(r, rep, content, &v)
 }
 
 // typedProblems keeps, of a draft's problems as the page opens, those of
@@ -358,6 +361,9 @@ func (s *Server) reportMove(action reports.Action) http.HandlerFunc {
 				return
 			}
 		}
+		if action == reports.Submit && rep.Allowed(action) && !s.explainBeforeSubmit(w, r, rep) {
+			return // asked for the explanations of flagged cells first
+		}
 		if v, ok := confirmMove(rep, action); ok && rep.Allowed(action) {
 			crumbs := append(s.reportCrumbs(rep), layouts.Crumb{Label: rep.PeriodLabel + " – " + rep.Unit, Href: reportPath(rep.ID)})
 			if !s.confirmed(w, r, v, crumbs...) {
@@ -419,6 +425,7 @@ func (s *Server) returnMarks(r *http.Request, rep *reports.Report) (reports.Mark
 	for _, sec := range tpl.Outline {
 		sections[sec.Key] = true
 	}
+	marks.All = r.PostFormValue("mark_all") == "yes"
 	for _, key := range r.PostForm["mark_section"] {
 		if !sections[key] {
 			return marks, bad
@@ -429,11 +436,22 @@ func (s *Server) returnMarks(r *http.Request, rep *reports.Report) (reports.Mark
 	for _, c := range strings.FieldsFunc(r.PostFormValue("mark_cols"), func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
 		cols = append(cols, strings.Trim(c, "()cC"))
 	}
+	for _, raw := range r.PostForm["mark_cell"] {
+		if !reports.IsCell(tpl, raw) {
+			return marks, apperr.New(apperr.Invalid, "Ô được chỉ ra để mở sửa không thuộc mẫu của báo cáo.")
+		}
+		marks.Cells = append(marks.Cells, raw)
+	}
 	for _, raw := range r.PostForm["mark_rows"] {
 		formKey, rowKey, _ := strings.Cut(raw, "|")
 		f, ok := tpl.FormByKey(formKey)
 		if !ok {
 			return marks, bad
+		}
+		for _, code := range cols {
+			if _, ok := f.Column(code); !ok {
+				return marks, apperr.New(apperr.Invalid, "Biểu "+f.Title+" không có cột ("+code+") để chỉ ra.")
+			}
 		}
 		found := false
 		for _, row := range f.Rows {

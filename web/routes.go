@@ -168,6 +168,9 @@ func (s *Server) routes() chi.Router {
 		s.handle(r, http.MethodPost, "/reports/{reportID}/return", policy.ReceiveReport, s.reportMove(reports.Return))
 		s.handle(r, http.MethodPost, "/reports/{reportID}/gov-retry", policy.ReceiveReport, s.govRetry)
 		s.handle(r, http.MethodPost, "/reports/{reportID}/supplement", policy.EditReport, s.reportMove(reports.Supplement))
+		// Figures a receiver can trust (issue 18): a cell's page, the unit's explanations.
+		s.handle(r, http.MethodGet, "/reports/{reportID}/cell", policy.ViewReport, s.reportCell)
+		s.handle(r, http.MethodPost, "/reports/{reportID}/note", policy.EditReport, s.reportNote)
 		s.handle(r, http.MethodGet, "/received", policy.ViewReceived, s.receivedPage)
 		s.handle(r, http.MethodGet, "/received/{periodID}", policy.ViewReceived, s.receivedPeriodPage)
 		s.handle(r, http.MethodGet, "/received/{periodID}/cell", policy.ViewReceived, s.drillDownPage)

@@ -2,12 +2,14 @@ package reports
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"baocao/internal/audit"
 	"baocao/internal/decimal"
+	"baocao/internal/forms"
 )
 
 // Source is how a save's values came to the report, for the cells' history.
@@ -59,7 +61,7 @@ func storedText(num, txt *string) *string {
 // recordCellChanges writes the history of the cells a save changed, in
 // the save's transaction: a value never changes without its line here.
 // The audit log gets one event per save naming the cells.
-func recordCellChanges(ctx context.Context, tx pgx.Tx, r *Report, source Source, by int64, edits []cellEdit) error {
+func recordCellChanges(ctx context.Context, tx pgx.Tx, r *Report, tpl *forms.Template, source Source, by int64, edits []cellEdit) error {
 	if len(edits) == 0 {
 		return nil
 	}
@@ -72,13 +74,13 @@ func recordCellChanges(ctx context.Context, tx pgx.Tx, r *Report, source Source,
 	}
 	var forms, rows, cols []string
 	var befores, afters []*string
-	cells := make([]map[string]any, 0, min(len(edits), 50))
+	cells := make([]string, 0, min(len(edits), 50))
 	for _, e := range edits {
 		f, row, c := splitKey(e.Key)
 		forms, rows, cols = append(forms, f), append(rows, row), append(cols, c)
 		befores, afters = append(befores, e.Before), append(afters, e.After)
 		if len(cells) < 50 {
-			cells = append(cells, map[string]any{"cell": e.Key, "from": e.Before, "to": e.After})
+			cells = append(cells, CellName(tpl, e.Key)+": "+shownText(tpl, e.Key, e.Before)+" → "+shownText(tpl, e.Key, e.After))
 		}
 	}
 	if _, err := tx.Exec(ctx, `
@@ -90,6 +92,41 @@ func recordCellChanges(ctx context.Context, tx pgx.Tx, r *Report, source Source,
 	}
 	return audit.Record(ctx, tx, audit.Event{Action: "report.cells", ObjectType: "report", ObjectID: r.ID, UnitID: r.UnitID,
 		Detail: map[string]any{"source": string(source), "version": r.Version, "count": len(edits), "cells": cells}})
+}
+
+// CellName names a cell for a person: "Dòng 1 Số lượt khám bệnh, cột (1)".
+func CellName(tpl *forms.Template, key string) string {
+	form, row, col := splitKey(key)
+	f, ok := tpl.FormByKey(form)
+	if !ok {
+		return key
+	}
+	name := "dòng " + row
+	for _, r := range f.Rows {
+		if r.Key == row {
+			name = "Dòng " + strings.TrimSpace(r.STT+" "+r.Label)
+		}
+	}
+	if len(tpl.Forms) > 1 {
+		name = f.Title + ", " + name
+	}
+	return name + ", cột (" + col + ")"
+}
+
+// shownText writes a stored cell text as the page shows it, "—" for blank.
+func shownText(tpl *forms.Template, key string, t *string) string {
+	if t == nil {
+		return "—"
+	}
+	form, _, col := splitKey(key)
+	if x, err := decimal.ParseCanonical(*t); err == nil {
+		if f, ok := tpl.FormByKey(form); ok {
+			if c, ok := f.Column(col); ok && c.Type != forms.Text {
+				return c.Format(x)
+			}
+		}
+	}
+	return *t
 }
 
 // CellChange is a line of a cell's history.
@@ -131,23 +168,17 @@ func (s *Store) cellChanges(ctx context.Context, r *Report, limit int, where str
 	var at time.Time
 	var out []CellChange
 	_, err = pgx.ForEachRow(rows, []any{&form, &row, &col, &before, &after, &source, &version, &by, &at}, func() error {
+		key := CellKey(form, row, col)
 		shown := func(t *string) string {
 			if t == nil {
 				return ""
 			}
-			if x, err := decimal.ParseCanonical(*t); err == nil {
-				if f, ok := tpl.FormByKey(form); ok {
-					if c, ok := f.Column(col); ok && c.Type != "text" {
-						return c.Format(x)
-					}
-				}
-			}
-			return *t
+			return shownText(tpl, key, t)
 		}
 		if by == "" && Source(source) == SourceAPI {
 			by = "phần mềm kết nối (API)"
 		}
-		out = append(out, CellChange{Key: CellKey(form, row, col), Before: shown(before), After: shown(after), Source: Source(source),
+		out = append(out, CellChange{Key: key, Before: shown(before), After: shown(after), Source: Source(source),
 			Version: version, By: by, At: at})
 		return nil
 	})

@@ -9,6 +9,7 @@ import (
 
 	"baocao/internal/apperr"
 	"baocao/internal/audit"
+	"baocao/internal/forms"
 	"baocao/internal/vn"
 )
 
@@ -34,7 +35,8 @@ func (s *Store) SetNote(ctx context.Context, r *Report, key, body string) error 
 	if !r.Editable() {
 		return apperr.New(apperr.Conflict, "Báo cáo đang ở trạng thái "+r.Status.Label()+" nên không sửa giải trình được; giải trình là một phần của báo cáo đã gửi.")
 	}
-	if err := s.checkInputCell(ctx, r, key); err != nil {
+	tpl, err := s.checkInputCell(ctx, r, key)
+	if err != nil {
 		return err
 	}
 	actor := audit.ActorFrom(ctx)
@@ -53,39 +55,39 @@ func (s *Store) SetNote(ctx context.Context, r *Report, key, body string) error 
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Event{Action: "report.note", ObjectType: "report", ObjectID: r.ID, UnitID: r.UnitID,
-			Detail: map[string]any{"cell": key, "note": body}})
+			Detail: map[string]any{"cell": CellName(tpl, key), "note": body}})
 	})
 }
 
 // checkInputCell refuses a key that is not an input cell of the report's
 // template, naming why.
-func (s *Store) checkInputCell(ctx context.Context, r *Report, key string) error {
+func (s *Store) checkInputCell(ctx context.Context, r *Report, key string) (*forms.Template, error) {
 	tpl, _, err := s.Template(ctx, r.TemplateVersionID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	form, row, col := splitKey(key)
 	f, ok := tpl.FormByKey(form)
 	if !ok {
-		return apperr.New(apperr.Invalid, "Ô được chọn không thuộc biểu mẫu của báo cáo này.")
+		return nil, apperr.New(apperr.Invalid, "Ô được chọn không thuộc biểu mẫu của báo cáo này.")
 	}
 	c, ok := f.Column(col)
 	if !ok {
-		return apperr.New(apperr.Invalid, "Ô được chọn không thuộc biểu mẫu của báo cáo này.")
+		return nil, apperr.New(apperr.Invalid, "Ô được chọn không thuộc biểu mẫu của báo cáo này.")
 	}
 	for _, rw := range f.Rows {
 		if rw.Key != row {
 			continue
 		}
 		if !rw.HasValues() {
-			return apperr.New(apperr.Invalid, "Dòng tiêu đề không có số liệu nên không giải trình được.")
+			return nil, apperr.New(apperr.Invalid, "Dòng tiêu đề không có số liệu nên không giải trình được.")
 		}
 		if f.IsFormula(rw, c) {
-			return apperr.New(apperr.Invalid, "Ô "+rw.Label+", cột ("+c.Code+") tự tính theo công thức; hãy giải trình ở các ô nhập số liệu của nó.")
+			return nil, apperr.New(apperr.Invalid, "Ô "+rw.Label+", cột ("+c.Code+") tự tính theo công thức; hãy giải trình ở các ô nhập số liệu của nó.")
 		}
-		return nil
+		return tpl, nil
 	}
-	return apperr.New(apperr.Invalid, "Ô được chọn không thuộc biểu mẫu của báo cáo này.")
+	return nil, apperr.New(apperr.Invalid, "Ô được chọn không thuộc biểu mẫu của báo cáo này.")
 }
 
 // Notes reads the explanations of a report's cells, by CellKey.
@@ -103,4 +105,23 @@ func (s *Store) Notes(ctx context.Context, reportID int64) (map[string]Note, err
 		return nil
 	})
 	return out, err
+}
+
+// IsCell reports whether key names a cell with values (typed or computed)
+// of a form of tpl.
+func IsCell(tpl *forms.Template, key string) bool {
+	form, row, col := splitKey(key)
+	f, ok := tpl.FormByKey(form)
+	if !ok {
+		return false
+	}
+	if _, ok := f.Column(col); !ok {
+		return false
+	}
+	for _, r := range f.Rows {
+		if r.Key == row {
+			return r.HasValues()
+		}
+	}
+	return false
 }

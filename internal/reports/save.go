@@ -102,6 +102,23 @@ func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64) ([]Probl
 		}
 	}
 
+	locks, err := s.Locks(ctx, r)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	if locks != nil {
+		stored, err := s.Content(ctx, r)
+		if err != nil {
+			return nil, 0, nil, err
+		}
+		if d.Values == nil {
+			d.Values = map[string]string{}
+		}
+		if err := keepLocked(tpl, locks, &d, stored); err != nil {
+			return nil, 0, nil, err
+		}
+	}
+
 	var problems []Problem
 	numbers := map[string]decimal.Decimal{}
 	texts := map[string]string{}
@@ -200,7 +217,7 @@ func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64) ([]Probl
 		if changed, edits, err = writeValues(ctx, tx, r.ID, numbers, texts, computed); err != nil {
 			return err
 		}
-		if err := recordCellChanges(ctx, tx, r, d.Source, by, edits); err != nil {
+		if err := recordCellChanges(ctx, tx, r, tpl, d.Source, by, edits); err != nil {
 			return err
 		}
 		for key, html := range d.Sections {

@@ -76,6 +76,9 @@ type EOffice struct {
 type Marks struct {
 	Cells    []string `json:"cells,omitempty"`    // CellKeys
 	Sections []string `json:"sections,omitempty"` // section keys
+	// All ("trả lại toàn bộ") opens the whole report to correction; else
+	// only the cells and sections pointed at may change (Locks).
+	All bool `json:"all,omitempty"`
 }
 
 // Move applies action a to the report, recording who, when, from where and
