@@ -7,6 +7,7 @@ import (
 
 	"baocao/internal/apperr"
 	"baocao/internal/decimal"
+	"baocao/internal/forms"
 	"baocao/internal/policy"
 	"baocao/internal/reports"
 	"baocao/templates/layouts"
@@ -212,4 +213,12 @@ func (s *Server) explainPage(w http.ResponseWriter, r *http.Request, rep *report
 		status = http.StatusUnprocessableEntity
 	}
 	s.render(w, r, status, pages.ExplainSubmit(s.page(r, "Giải trình số liệu khác thường", "home", s.cellCrumbs(rep)...), v))
+}
+
+// noteOf gives the workbook the unit's explanations of a form's cells.
+func noteOf(f *forms.Form, notes map[string]reports.Note) func(row, col string) (string, bool) {
+	return func(row, col string) (string, bool) {
+		n, ok := notes[reports.CellKey(f.Key, row, col)]
+		return n.Body, ok
+	}
 }

@@ -74,6 +74,9 @@ type ExportOptions struct {
 	// Value returns the stored value of a cell, a number or text. Nil: an
 	// empty form.
 	Value func(rowKey, colCode string) (CellValue, bool)
+	// Note returns the reporting unit's explanation of a cell, written as
+	// the cell's comment (notes.go). Nil: none.
+	Note func(rowKey, colCode string) (string, bool)
 }
 
 // CellValue is what a cell of an export holds: an exact number, or text.
@@ -491,6 +494,7 @@ func (e *exporter) data() {
 			case strings.TrimSpace(v.Text) != "":
 				e.set(col, row, v.Text) // text, or a figure that was refused as typed
 			}
+			e.note(col, row, r.Key, c.Code)
 		}
 		e.set(keyCol, row, r.Key)
 		e.row++
