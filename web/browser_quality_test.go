@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -114,9 +115,19 @@ func TestBrowserFiguresAReceiverCanTrust(t *testing.T) {
 	act := func(action string) chromedp.Action[chromedp.Void] {
 		return chromedp.Steps(acceptConfirm(), clickAndLoad(chromedp.CSS(`form[action$="/`+action+`"] button`)))
 	}
+	// retype replaces a cell's figure as an official selecting it and typing would.
+	retype := func(id, value string) chromedp.Action[chromedp.Void] {
+		return chromedp.Steps(
+			into(new(any), chromedp.Evaluate[any](`(() => { const el = document.getElementById(`+strconv.Quote(id)+`); el.focus(); el.select(); })()`)),
+			chromedp.KeyEvent("\b"),
+			chromedp.SendKeys(chromedp.CSS(`[id="`+id+`"]`), value),
+		)
+	}
 	confirm := clickAndLoad(chromedp.CSS(`form.confirm-step button[type=submit]`))
 	waitSaved := into(new(bool), chromedp.Poll[bool](`document.getElementById("save-status").textContent.indexOf("Đã lưu") >= 0 &&
 		!document.querySelector("form[data-autosave][data-unsaved]")`))
+	pregnant, _ := last["r4"].Mul(decimal.FromInt(1000))
+	var typedFlag, afterFix string
 	var flagged, history, note, explain, receiverFlags, locked, returned string
 	var r1Editable, r7Editable bool
 	run(t, bctx,
@@ -126,6 +137,15 @@ func TestBrowserFiguresAReceiverCanTrust(t *testing.T) {
 		chromedp.ScrollIntoView(chromedp.CSS(`[id="v.b1.r1.1"]`)),
 		shots.take("flagged-cells"),
 		seen(t, "report with flagged cells (enter)"),
+		// Typing a figure far off marks it as soon as the autosave answers.
+		retype("v.b1.r4.1", pregnant.Format()),
+		waitSaved,
+		into(new(bool), chromedp.Poll[bool](`document.getElementById("v.b1.r4.1").closest("td").classList.contains("grid__cell--flagged")`)),
+		into(&typedFlag, chromedp.Evaluate[string](`document.getElementById("v.b1.r4.1").title`)),
+		shots.take("flagged-on-entry"),
+		retype("v.b1.r4.1", last["r4"].Format()),
+		waitSaved,
+		into(new(bool), chromedp.Poll[bool](`!document.getElementById("v.b1.r4.1").closest("td").classList.contains("grid__cell--flagged")`)),
 		clickAndLoad(chromedp.CSS(`#flagged-cells a[href$="b1|r1|1"], #flagged-cells a[href$="b1%7Cr1%7C1"]`)),
 		chromedp.WaitVisible(chromedp.ID("note")),
 		chromedp.SendKeys(chromedp.ID("note"), "Tăng do khám sàng lọc cho học sinh toàn phường đầu năm học."),
@@ -178,11 +198,13 @@ func TestBrowserFiguresAReceiverCanTrust(t *testing.T) {
 		into(&r7Editable, chromedp.Evaluate[bool](`document.querySelector('input[id="v.b1.r7.1"]') !== null`)),
 		shots.take("selectively-unlocked"),
 		seen(t, "report returned for one cell (enter)"),
-		chromedp.Clear(chromedp.CSS(`[id="v.b1.r1.1"]`)),
-		chromedp.SendKeys(chromedp.CSS(`[id="v.b1.r1.1"]`), last["r1"].Format()),
+		retype("v.b1.r1.1", last["r1"].Format()),
 		waitSaved,
-		act("submit"),
+		// Submitted through the form itself: the sticky save bar may cover the button.
+		submitAndLoad(chromedp.CSS(`form[action$="/submit"] button`)),
 		chromedp.WaitVisible(chromedp.CSS(`h1.page-title`)),
+		shots.take("corrected-submitted"),
+		into(&afterFix, chromedp.Text(chromedp.CSS(`main`))),
 		signOutActions(),
 		openReport("lanhdao.nhatrang"),
 		act("approve"),
@@ -205,6 +227,9 @@ func TestBrowserFiguresAReceiverCanTrust(t *testing.T) {
 			t.Errorf("flagged cells do not say %q:\n%s", want, flagged)
 		}
 	}
+	if !strings.Contains(typedFlag, "Khác thường: gấp") {
+		t.Errorf("a figure typed ×1000: title %q", typedFlag)
+	}
 	if !strings.Contains(history, "tự động lưu") || !strings.Contains(history, visits.Format()) || !strings.Contains(note, "Tăng do khám sàng lọc") {
 		t.Errorf("the cell's page lacks its history or explanation:\n%s", history)
 	}
@@ -216,6 +241,9 @@ func TestBrowserFiguresAReceiverCanTrust(t *testing.T) {
 			t.Errorf("the receiver does not see the explanation %q:\n%s", want, receiverFlags)
 		}
 	}
+	if !strings.Contains(afterFix, "Chờ duyệt") {
+		t.Errorf("after the corrected submission:\n%s", afterFix)
+	}
 	if !r1Editable || r7Editable {
 		t.Errorf("after returning row 1 only: row 1 editable %v (want true), row 6 editable %v (want false)\n%s", r1Editable, r7Editable, locked)
 	}
@@ -223,8 +251,14 @@ func TestBrowserFiguresAReceiverCanTrust(t *testing.T) {
 		t.Errorf("the receiver's view of the corrected cell lacks old → new (%s → %s):\n%s", visits.Format(), last["r1"].Format(), returned)
 	}
 
-	// The workbook carries the explanations as cell comments.
+	// The consolidation's drill-down shows the unit's explanation beside its figure.
 	cookie, _ := h.sessionFor(receiver)
+	drill := h.do(http.MethodGet, "/received/"+itoa64(rep.PeriodID)+"/cell?form=b1&row=r7&col=1&sent=1", cookie, nil)
+	if !strings.Contains(drill.Body.String(), "Chiến dịch lập hồ sơ sức khỏe điện tử cho toàn bộ người cao tuổi.") {
+		t.Errorf("drill-down (%d) lacks the explanation", drill.Code)
+	}
+
+	// The workbook carries the explanations as cell comments.
 	rec := h.do(http.MethodGet, path+"/forms/b1/xlsx", cookie, nil)
 	book, err := excelize.OpenReader(bytes.NewReader(rec.Body.Bytes()))
 	if err != nil {

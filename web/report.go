@@ -253,13 +253,13 @@ func (s *Server) reportSave(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.As(err, &conflict):
 		if htmx {
-			s.render(w, r, http.StatusOK, pages.SaveAnswer("Chưa lưu: "+conflict.By+" vừa lưu báo cáo lúc "+vn.DateTime(conflict.At)+". Bấm Lưu để xem khác biệt.", true, 0, nil, nil))
+			s.render(w, r, http.StatusOK, pages.SaveAnswer("Chưa lưu: "+conflict.By+" vừa lưu báo cáo lúc "+vn.DateTime(conflict.At)+". Bấm Lưu để xem khác biệt.", true, 0, nil, nil, nil))
 			return
 		}
 		s.renderReportAgain(w, r, rep, d, nil, conflictView(rep, d, conflict))
 		return
 	case err != nil && htmx:
-		s.render(w, r, http.StatusOK, pages.SaveAnswer("Chưa lưu: "+apperr.Message(asOutage(err)), true, 0, nil, nil))
+		s.render(w, r, http.StatusOK, pages.SaveAnswer("Chưa lưu: "+apperr.Message(asOutage(err)), true, 0, nil, nil, nil))
 		return
 	case err != nil:
 		s.fail(w, r, err)
@@ -274,9 +274,12 @@ func (s *Server) reportSave(w http.ResponseWriter, r *http.Request) {
 	if len(problems) > 0 {
 		msg += " · " + vn.Int(int64(len(problems))) + " ô cần xem lại"
 	}
+	if len(saved.Flags) > 0 {
+		msg += " · " + vn.Int(int64(len(saved.Flags))) + " ô khác thường so với các kỳ trước"
+	}
 	if htmx {
 		s.render(w, r, http.StatusOK, pages.SaveAnswer(msg, len(problems) > 0, saved.Revision, changedOutputs(saved.Computed),
-			problemCells(typedProblems(problems, d.Values, false))))
+			problemCells(typedProblems(problems, d.Values, false)), flagCells(saved.Flags)))
 		return
 	}
 	s.redirect(w, r, reportPath(rep.ID), msg+".")

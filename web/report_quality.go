@@ -222,3 +222,12 @@ func noteOf(f *forms.Form, notes map[string]reports.Note) func(row, col string) 
 		return n.Body, ok
 	}
 }
+
+// flagCells are the flagged cells keyed by the cells' element ids.
+func flagCells(flags map[string]string) map[string]string {
+	out := make(map[string]string, len(flags))
+	for key, why := range flags {
+		out[cellAnchor(key)] = "Khác thường: " + why + "."
+	}
+	return out
+}

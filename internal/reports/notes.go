@@ -125,3 +125,19 @@ func IsCell(tpl *forms.Template, key string) bool {
 	}
 	return false
 }
+
+// CellNotes reads the explanations of one cell in several reports (a
+// consolidation's drill-down), by report id.
+func (s *Store) CellNotes(ctx context.Context, reportIDs []int64, key string) (map[int64]string, error) {
+	form, row, col := splitKey(key)
+	rows, _ := s.db.Query(ctx, `SELECT report_id, body FROM report_notes
+		WHERE report_id = ANY($1) AND form_key = $2 AND row_key = $3 AND col_code = $4`, reportIDs, form, row, col)
+	out := map[int64]string{}
+	var id int64
+	var body string
+	_, err := pgx.ForEachRow(rows, []any{&id, &body}, func() error {
+		out[id] = body
+		return nil
+	})
+	return out, err
+}

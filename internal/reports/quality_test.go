@@ -175,3 +175,66 @@ func mustDecimal(tb testing.TB, s string) decimal.Decimal {
 	}
 	return x
 }
+
+// TestSelectiveReturnLocksTheRest: after a return pointing at one cell,
+// only that cell (and the formula cells computed from it) may change;
+// the others keep their figures whether a save leaves them out or not,
+// and a save changing one is refused naming it. "Trả lại toàn bộ" opens
+// everything.
+func TestSelectiveReturnLocksTheRest(t *testing.T) {
+	t.Parallel()
+	db, s, r := demoReport(t)
+	ctx := context.Background()
+	values := map[string]string{"b1|r1|1": "1.200", "b1|r3|1": "30", "b1|r5|1": "14"}
+	if _, _, err := s.Save(ctx, r, reports.Draft{Values: values}, 0); err != nil {
+		t.Fatal(err)
+	}
+	returnWith := func(marks reports.Marks) *reports.Report {
+		t.Helper()
+		// Sent as the workflow would after signing; the return is the store's own.
+		if _, err := db.Exec(ctx, `UPDATE reports SET status = 'sent', sent_at = now() WHERE id = $1`, r.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(ctx, `INSERT INTO report_snapshots (report_id, version, content) VALUES ($1, $2, '{"values": {}}')
+			ON CONFLICT DO NOTHING`, r.ID, r.Version); err != nil {
+			t.Fatal(err)
+		}
+		sent, _ := s.Report(ctx, r.ID)
+		if err := s.Move(ctx, sent, reports.Return, "Kiểm tra lại số lượt khám", marks); err != nil {
+			t.Fatal(err)
+		}
+		back, _ := s.Report(ctx, r.ID)
+		return back
+	}
+	back := returnWith(reports.Marks{Cells: []string{"b1|r1|1"}})
+	locks, err := s.Locks(ctx, back)
+	if err != nil || locks == nil || !locks.Open("b1|r1|1") || locks.Open("b1|r3|1") {
+		t.Fatalf("locks = %+v, %v", locks, err)
+	}
+	// The page posts only the open cell: the others keep their figures.
+	if _, _, err := s.Save(ctx, back, reports.Draft{Values: map[string]string{"b1|r1|1": "1.150"}, Revision: back.Revision}, 0); err != nil {
+		t.Fatal(err)
+	}
+	back, _ = s.Report(ctx, r.ID)
+	c, _ := s.Content(ctx, back)
+	if c.Values["b1|r1|1"] != "1.150" || c.Values["b1|r3|1"] != "30" || c.Values["b1|r5|1"] != "14" {
+		t.Errorf("after saving the open cell: %v", c.Values)
+	}
+	// Changing a locked one is refused, naming it, and changes nothing.
+	_, _, err = s.Save(ctx, back, reports.Draft{Values: map[string]string{"b1|r1|1": "1.150", "b1|r3|1": "31", "b1|r5|1": "14"}, Revision: back.Revision}, 0)
+	if apperr.Code(err) != apperr.Conflict || !strings.Contains(apperr.Message(err), "Số trẻ em dưới 1 tuổi") {
+		t.Errorf("changing a locked cell: %v", err)
+	}
+	if c, _ := s.Content(ctx, back); c.Values["b1|r3|1"] != "30" {
+		t.Errorf("a refused save changed a locked cell: %v", c.Values["b1|r3|1"])
+	}
+
+	// A whole return opens every cell.
+	if _, err := db.Exec(ctx, `UPDATE reports SET status = 'sent' WHERE id = $1`, r.ID); err != nil {
+		t.Fatal(err)
+	}
+	back = returnWith(reports.Marks{Cells: []string{"b1|r1|1"}, All: true})
+	if locks, err := s.Locks(ctx, back); err != nil || locks != nil {
+		t.Errorf("trả lại toàn bộ: locks %+v, %v", locks, err)
+	}
+}

@@ -50,8 +50,8 @@ const maxText = 2000
 // lost) and returned as problems; a cell that is not an input cell of the
 // report's template refuses the whole save.
 func (s *Store) Save(ctx context.Context, r *Report, d Draft, by int64) ([]Problem, int, error) {
-	saved, err := s.SaveChanges(ctx, r, d, by)
-	return saved.Problems, saved.Revision, err
+	problems, revision, _, _, err := s.save(ctx, r, d, by)
+	return problems, revision, err
 }
 
 // Saved is what a save did.
@@ -63,33 +63,45 @@ type Saved struct {
 	// blank). The save only succeeds from the revision the page was
 	// loaded at, so these are exactly the cells the page shows stale.
 	Computed map[string]string
+	// Flags are the typed figures that look wrong against the unit's own
+	// history (CellKey → why), for the page to mark as the official types.
+	Flags map[string]string
 }
 
 // SaveChanges is Save, telling also which formula cells changed: an
 // autosave of one cell answers with those, not with every formula cell of
 // the form.
 func (s *Store) SaveChanges(ctx context.Context, r *Report, d Draft, by int64) (Saved, error) {
-	problems, revision, changed, err := s.save(ctx, r, d, by)
-	return Saved{Problems: problems, Revision: revision, Computed: changed}, err
+	problems, revision, changed, numbers, err := s.save(ctx, r, d, by)
+	saved := Saved{Problems: problems, Revision: revision, Computed: changed}
+	if err != nil {
+		return saved, err
+	}
+	flags, err := s.Flags(ctx, r, numbers)
+	saved.Flags = map[string]string{}
+	for key, f := range flags {
+		saved.Flags[key] = f.Reason
+	}
+	return saved, err
 }
 
-func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64) ([]Problem, int, map[string]string, error) {
+func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64) ([]Problem, int, map[string]string, map[string]decimal.Decimal, error) {
 	if !r.Editable() {
-		return nil, 0, nil, apperr.New(apperr.Conflict, "Báo cáo đang ở trạng thái "+r.Status.Label()+" nên không sửa được.")
+		return nil, 0, nil, nil, apperr.New(apperr.Conflict, "Báo cáo đang ở trạng thái "+r.Status.Label()+" nên không sửa được.")
 	}
 	tpl, programs, err := s.Template(ctx, r.TemplateVersionID)
 	if err != nil {
-		return nil, 0, nil, err
+		return nil, 0, nil, nil, err
 	}
 	inputs := inputCells(tpl)
 	for key := range d.Numbers {
 		if _, ok := inputs[key]; !ok {
-			return nil, 0, nil, apperr.New(apperr.Invalid, "Dữ liệu gửi lên có ô không thuộc biểu mẫu của báo cáo này. Hãy tải lại trang rồi nhập lại.")
+			return nil, 0, nil, nil, apperr.New(apperr.Invalid, "Dữ liệu gửi lên có ô không thuộc biểu mẫu của báo cáo này. Hãy tải lại trang rồi nhập lại.")
 		}
 	}
 	for key := range d.Values {
 		if _, ok := inputs[key]; !ok {
-			return nil, 0, nil, apperr.New(apperr.Invalid, "Dữ liệu gửi lên có ô không thuộc biểu mẫu của báo cáo này. Hãy tải lại trang rồi nhập lại.")
+			return nil, 0, nil, nil, apperr.New(apperr.Invalid, "Dữ liệu gửi lên có ô không thuộc biểu mẫu của báo cáo này. Hãy tải lại trang rồi nhập lại.")
 		}
 	}
 	sections := map[string]forms.Section{}
@@ -98,24 +110,24 @@ func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64) ([]Probl
 	}
 	for key := range d.Sections {
 		if _, ok := sections[key]; !ok {
-			return nil, 0, nil, apperr.New(apperr.Invalid, "Dữ liệu gửi lên có mục không thuộc đề cương của báo cáo này.")
+			return nil, 0, nil, nil, apperr.New(apperr.Invalid, "Dữ liệu gửi lên có mục không thuộc đề cương của báo cáo này.")
 		}
 	}
 
 	locks, err := s.Locks(ctx, r)
 	if err != nil {
-		return nil, 0, nil, err
+		return nil, 0, nil, nil, err
 	}
 	if locks != nil {
 		stored, err := s.Content(ctx, r)
 		if err != nil {
-			return nil, 0, nil, err
+			return nil, 0, nil, nil, err
 		}
 		if d.Values == nil {
 			d.Values = map[string]string{}
 		}
 		if err := keepLocked(tpl, locks, &d, stored); err != nil {
-			return nil, 0, nil, err
+			return nil, 0, nil, nil, err
 		}
 	}
 
@@ -124,7 +136,7 @@ func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64) ([]Probl
 	texts := map[string]string{}
 	stored, err := s.storedNumbers(ctx, r.ID)
 	if err != nil {
-		return nil, 0, nil, err
+		return nil, 0, nil, nil, err
 	}
 	for key, x := range d.Numbers {
 		if inputs[key].Type == forms.Text {
@@ -174,7 +186,7 @@ func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64) ([]Probl
 
 	previous, err := s.neighbourNumbers(ctx, r)
 	if err != nil {
-		return nil, 0, nil, err
+		return nil, 0, nil, nil, err
 	}
 	computed := map[string]decimal.Decimal{}
 	for _, f := range tpl.Forms {
@@ -197,7 +209,7 @@ func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64) ([]Probl
 		}
 	}
 	if err := checkSectionSizes(sections, d.Sections); err != nil {
-		return nil, 0, nil, err
+		return nil, 0, nil, nil, err
 	}
 
 	revision := 0
@@ -230,10 +242,10 @@ func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64) ([]Probl
 		return nil
 	})
 	if errors.Is(err, errStale) {
-		return nil, 0, nil, s.conflict(ctx, r.ID)
+		return nil, 0, nil, nil, s.conflict(ctx, r.ID)
 	}
 	if err != nil {
-		return nil, 0, nil, err
+		return nil, 0, nil, nil, err
 	}
 	shown := make(map[string]string, len(changed))
 	for _, key := range changed {
@@ -244,7 +256,7 @@ func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64) ([]Probl
 			shown[key] = ""
 		}
 	}
-	return problems, revision, shown, nil
+	return problems, revision, shown, numbers, nil
 }
 
 var errStale = errors.New("stale revision")
