@@ -68,6 +68,10 @@ func recordCellChanges(ctx context.Context, tx pgx.Tx, r *Report, tpl *forms.Tem
 	if source == "" {
 		source = SourceSave
 	}
+	version := r.Version
+	if r.Status == StatusReturned {
+		version++ // the corrections of a returned report make its next version
+	}
 	actor := audit.ActorFrom(ctx)
 	if actor.AccountID == 0 {
 		actor.AccountID = by
@@ -87,11 +91,11 @@ func recordCellChanges(ctx context.Context, tx pgx.Tx, r *Report, tpl *forms.Tem
 		INSERT INTO report_cell_changes (report_id, form_key, row_key, col_code, before, after, source, version, actor_id, actor_name)
 		SELECT $1, f, rw, c, b, a, $7, $8, nullif($9, 0), $10
 		FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS x (f, rw, c, b, a)`,
-		r.ID, forms, rows, cols, befores, afters, string(source), r.Version, actor.AccountID, actor.Name); err != nil {
+		r.ID, forms, rows, cols, befores, afters, string(source), version, actor.AccountID, actor.Name); err != nil {
 		return err
 	}
 	return audit.Record(ctx, tx, audit.Event{Action: "report.cells", ObjectType: "report", ObjectID: r.ID, UnitID: r.UnitID,
-		Detail: map[string]any{"source": string(source), "version": r.Version, "count": len(edits), "cells": cells}})
+		Detail: map[string]any{"source": string(source), "version": version, "count": len(edits), "cells": cells}})
 }
 
 // CellName names a cell for a person: "Dòng 1 Số lượt khám bệnh, cột (1)".
