@@ -359,7 +359,7 @@ func (s *Server) apiReportValues(w http.ResponseWriter, r *http.Request) {
 		apiError(w, err)
 		return
 	}
-	d := reports.Draft{Values: map[string]string{}, Sections: map[string]string{}, Revision: *in.Revision}
+	d := reports.Draft{Values: map[string]string{}, Sections: map[string]string{}, Revision: *in.Revision, Source: reports.SourceAPI}
 	for key, v := range current.Values {
 		if !current.Computed[key] {
 			d.Values[key] = v

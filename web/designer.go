@@ -1,6 +1,7 @@
 package web
 
 import (
+	"baocao/internal/outliers"
 	"net/http"
 	"slices"
 	"strconv"
@@ -310,7 +311,7 @@ func columnLines(f *forms.Form) []pages.ColumnLine {
 	for _, c := range f.Columns {
 		l := pages.ColumnLine{Code: c.Code, Label: c.Label, Groups: strings.Join(c.Groups, " > "), Type: c.Type,
 			Decimals: itoaIf(c.Decimals), Formula: c.Formula, Aggregation: c.Aggregation, WeightBy: c.WeightBy,
-			Required: c.Required, NonNegative: c.NonNegative, Prefill: c.Prefill}
+			Required: c.Required, NonNegative: c.NonNegative, Prefill: c.Prefill, Outlier: c.Outlier}
 		if c.Min != nil {
 			l.Min = c.Min.Format()
 		}
@@ -372,7 +373,7 @@ func (s *Server) formSave(w http.ResponseWriter, r *http.Request) {
 		l := pages.ColumnLine{Label: vn.Clean(get("label")), Groups: vn.Clean(get("groups")), Type: get("type"),
 			Decimals: strings.TrimSpace(get("decimals")), Formula: strings.TrimSpace(get("formula")), Aggregation: get("aggregation"),
 			WeightBy: strings.TrimSpace(get("weight")), Min: strings.TrimSpace(get("min")), Max: strings.TrimSpace(get("max")),
-			NonNegative: get("nonneg") == "1", Required: get("required") == "1", Prefill: get("prefill")}
+			NonNegative: get("nonneg") == "1", Required: get("required") == "1", Prefill: get("prefill"), Outlier: get("outlier")}
 		if l.Label == "" {
 			continue
 		}
@@ -381,7 +382,10 @@ func (s *Server) formSave(w http.ResponseWriter, r *http.Request) {
 		renumber[original] = l.Code
 		view.Columns = append(view.Columns, l)
 		c := forms.Column{Code: original, Label: l.Label, Type: l.Type, Formula: l.Formula, Aggregation: l.Aggregation,
-			WeightBy: l.WeightBy, Required: l.Required, NonNegative: l.NonNegative, Prefill: l.Prefill, Role: roleOf(f, original)}
+			WeightBy: l.WeightBy, Required: l.Required, NonNegative: l.NonNegative, Prefill: l.Prefill, Role: roleOf(f, original), Outlier: l.Outlier}
+		if !outliers.Valid(outliers.Kind(l.Outlier)) {
+			errs["outlier-"+original] = "Cột (" + original + "): cách kiểm tra số liệu bất thường không hợp lệ."
+		}
 		for _, g := range strings.Split(l.Groups, ">") {
 			if g = strings.TrimSpace(g); g != "" {
 				c.Groups = append(c.Groups, g)

@@ -154,8 +154,17 @@ func (s *Server) drillDownPage(w http.ResponseWriter, r *http.Request) {
 	if val := res.Cells[formula.Cell{Row: q.Get("row"), Col: q.Get("col")}]; val.OK {
 		total = col.Format(val.Value)
 	}
+	ids := make([]int64, len(values))
+	for i, u := range values {
+		ids[i] = u.ReportID
+	}
+	notes, err := s.reports.CellNotes(ctx, ids, reports.CellKey(f.Key, q.Get("row"), q.Get("col")))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, pages.DrillDown(s.page(r, "Chi tiết ô", "received", crumbHome, crumbReceived),
-		pages.DrillDownView{Period: p, Form: f, Row: label, Col: q.Get("col"), Values: values, Total: total}))
+		pages.DrillDownView{Period: p, Form: f, Row: label, Col: q.Get("col"), Values: values, Total: total, Notes: notes}))
 }
 
 // prefill fills the unit's own report of the period with the consolidated

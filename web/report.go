@@ -110,8 +110,11 @@ func (s *Server) reportView(r *http.Request, rep *reports.Report) (pages.ReportV
 	}
 	if v.Editable {
 		v.Problems = typedProblems(problems, content.Values, rep.Revision > 0)
+		if v.Locks, err = s.reports.Locks(ctx, rep); err != nil {
+			return v, err
+		}
 	}
-	return v, err
+	return v, s.qualityView(r, rep, content, &v)
 }
 
 // typedProblems keeps, of a draft's problems as the page opens, those of
@@ -238,20 +241,26 @@ func (s *Server) reportSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := reportDraft(r)
+	htmx := r.Header.Get("HX-Request") == "true"
+	switch {
+	case htmx:
+		d.Source = reports.SourceAutosave
+	case r.PostFormValue("source") == string(reports.SourceImport):
+		d.Source = reports.SourceImport // the Excel preview's Áp dụng
+	}
 	saved, err := s.reports.SaveChanges(r.Context(), rep, d, a.ID)
 	problems := saved.Problems
-	htmx := r.Header.Get("HX-Request") == "true"
 	var conflict *reports.ConflictError
 	switch {
 	case errors.As(err, &conflict):
 		if htmx {
-			s.render(w, r, http.StatusOK, pages.SaveAnswer("Chưa lưu: "+conflict.By+" vừa lưu báo cáo lúc "+vn.DateTime(conflict.At)+". Bấm Lưu để xem khác biệt.", true, 0, nil, nil, nil))
+			s.render(w, r, http.StatusOK, pages.SaveAnswer("Chưa lưu: "+conflict.By+" vừa lưu báo cáo lúc "+vn.DateTime(conflict.At)+". Bấm Lưu để xem khác biệt.", true, 0, nil, nil, nil, nil))
 			return
 		}
 		s.renderReportAgain(w, r, rep, d, nil, conflictView(rep, d, conflict))
 		return
 	case err != nil && htmx:
-		s.render(w, r, http.StatusOK, pages.SaveAnswer("Chưa lưu: "+apperr.Message(asOutage(err)), true, 0, nil, nil, nil))
+		s.render(w, r, http.StatusOK, pages.SaveAnswer("Chưa lưu: "+apperr.Message(asOutage(err)), true, 0, nil, nil, nil, nil))
 		return
 	case err != nil:
 		s.fail(w, r, err)
@@ -266,9 +275,12 @@ func (s *Server) reportSave(w http.ResponseWriter, r *http.Request) {
 	if len(problems) > 0 {
 		msg += " · " + vn.Int(int64(len(problems))) + " ô cần xem lại"
 	}
+	if len(saved.Flags) > 0 {
+		msg += " · " + vn.Int(int64(len(saved.Flags))) + " ô khác thường so với các kỳ trước"
+	}
 	if htmx {
 		s.render(w, r, http.StatusOK, pages.SaveAnswer(msg, len(problems) > 0, saved.Revision, changedOutputs(saved.Computed),
-			problemCells(typedProblems(problems, d.Values, false)), saved.Figures))
+			problemCells(typedProblems(problems, d.Values, false)), saved.Figures, flagCells(saved.Flags)))
 		return
 	}
 	s.redirect(w, r, reportPath(rep.ID), msg+".")
@@ -353,6 +365,9 @@ func (s *Server) reportMove(action reports.Action) http.HandlerFunc {
 				return
 			}
 		}
+		if action == reports.Submit && rep.Allowed(action) && !s.explainBeforeSubmit(w, r, rep) {
+			return // asked for the explanations of flagged cells first
+		}
 		if v, ok := confirmMove(rep, action); ok && rep.Allowed(action) {
 			crumbs := append(s.reportCrumbs(rep), layouts.Crumb{Label: rep.PeriodLabel + " – " + rep.Unit, Href: reportPath(rep.ID)})
 			if !s.confirmed(w, r, v, crumbs...) {
@@ -414,6 +429,7 @@ func (s *Server) returnMarks(r *http.Request, rep *reports.Report) (reports.Mark
 	for _, sec := range tpl.Outline {
 		sections[sec.Key] = true
 	}
+	marks.All = r.PostFormValue("mark_all") == "yes"
 	for _, key := range r.PostForm["mark_section"] {
 		if !sections[key] {
 			return marks, bad
@@ -424,11 +440,22 @@ func (s *Server) returnMarks(r *http.Request, rep *reports.Report) (reports.Mark
 	for _, c := range strings.FieldsFunc(r.PostFormValue("mark_cols"), func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
 		cols = append(cols, strings.Trim(c, "()cC"))
 	}
+	for _, raw := range r.PostForm["mark_cell"] {
+		if !reports.IsCell(tpl, raw) {
+			return marks, apperr.New(apperr.Invalid, "Ô được chỉ ra để mở sửa không thuộc mẫu của báo cáo.")
+		}
+		marks.Cells = append(marks.Cells, raw)
+	}
 	for _, raw := range r.PostForm["mark_rows"] {
 		formKey, rowKey, _ := strings.Cut(raw, "|")
 		f, ok := tpl.FormByKey(formKey)
 		if !ok {
 			return marks, bad
+		}
+		for _, code := range cols {
+			if _, ok := f.Column(code); !ok {
+				return marks, apperr.New(apperr.Invalid, "Biểu "+f.Title+" không có cột ("+code+") để chỉ ra.")
+			}
 		}
 		found := false
 		for _, row := range f.Rows {

@@ -49,9 +49,14 @@ func (s *Server) reportXLSX(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	notes, err := s.reports.Notes(r.Context(), rep.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	var buf bytes.Buffer
-	err := xlsx.ExportForm(&buf, f, xlsx.ExportOptions{UnitName: rep.Unit, PeriodLabel: rep.PeriodLabel + " (" + rep.Window() + ")",
-		TemplateVersion: rep.TemplateVersionID, ReportID: rep.ID, Value: contentValue(f, content), Figures: s.xlsxFigures(r.Context(), rep, f, content)})
+	err = xlsx.ExportForm(&buf, f, xlsx.ExportOptions{UnitName: rep.Unit, PeriodLabel: rep.PeriodLabel + " (" + rep.Window() + ")",
+		TemplateVersion: rep.TemplateVersionID, ReportID: rep.ID, Value: contentValue(f, content), Note: noteOf(f, notes), Figures: s.xlsxFigures(r.Context(), rep, f, content)})
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -179,6 +179,9 @@ func (s *Server) routes() chi.Router {
 		s.handle(r, http.MethodGet, "/reports/{reportID}/sections/{sectionKey}/draft", policy.EditReport, s.sectionDraft)
 		s.handle(r, http.MethodGet, "/regimes/{regimeID}/template/drafts", policy.ManageRegime, s.draftsPage)
 		s.handle(r, http.MethodPost, "/regimes/{regimeID}/template/drafts", policy.ManageRegime, s.draftsSave)
+		// Figures a receiver can trust (issue 18): a cell's page, the unit's explanations.
+		s.handle(r, http.MethodGet, "/reports/{reportID}/cell", policy.ViewReport, s.reportCell)
+		s.handle(r, http.MethodPost, "/reports/{reportID}/note", policy.EditReport, s.reportNote)
 		s.handle(r, http.MethodGet, "/received", policy.ViewReceived, s.receivedPage)
 		s.handle(r, http.MethodGet, "/received/{periodID}", policy.ViewReceived, s.receivedPeriodPage)
 		s.handle(r, http.MethodGet, "/received/{periodID}/cell", policy.ViewReceived, s.drillDownPage)

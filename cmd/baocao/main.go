@@ -60,6 +60,8 @@ commands:
                        a deadline surge against a running server on loopback (DATABASE_URL for set-up and checks)
   pg start|stop|url   manage the project-local PostgreSQL cluster in var/pg
   check-consolidation  compare the maintained consolidation with a full recomputation (non-zero exit on a difference)
+  outliers [-regime NAME]  measure the outlier checks: known errors injected into copies of the accepted
+                       reports in DATABASE_URL (and into generated series), detection and false-flag rates
 `
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
@@ -103,6 +105,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return loadtestCommand(ctx, args[1:], getenv, stdout)
 	case "check-consolidation":
 		return withDB(ctx, getenv, func(db *database.DB) error { return checkConsolidation(ctx, db, stdout) })
+	case "outliers": // the outlier checks' measurement (issue 18)
+		return outliersCommand(ctx, args[1:], getenv, stdout)
 	case "backup-key":
 		key, err := backup.NewKey()
 		if err != nil {

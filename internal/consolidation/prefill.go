@@ -28,7 +28,8 @@ func Prefill(ctx context.Context, q database.Querier, store *reports.Store, own 
 	if err != nil {
 		return err
 	}
-	d := reports.Draft{Values: map[string]string{}, Numbers: map[string]decimal.Decimal{}, Sections: content.Sections, Revision: own.Revision}
+	d := reports.Draft{Values: map[string]string{}, Numbers: map[string]decimal.Decimal{}, Sections: content.Sections, Revision: own.Revision,
+		Source: reports.SourcePrefill}
 	for key, val := range content.Values {
 		if !content.Computed[key] {
 			d.Values[key] = val

@@ -123,8 +123,16 @@ func (s *Store) Render(ctx context.Context, r *reports.Report, number string, si
 	if err != nil {
 		return nil, pdf.Layout{}, err
 	}
+	explained, err := s.reports.Notes(ctx, r.ID)
+	if err != nil {
+		return nil, pdf.Layout{}, err
+	}
+	notes := make(map[string]string, len(explained))
+	for key, n := range explained {
+		notes[key] = n.Body
+	}
 	parent, body := lh.Parent, lh.Body
-	doc := pdf.Document{
+	doc := pdf.Document{Notes: notes,
 		ParentAgency: parent, Unit: body, UnitLinesAsTyped: lh.Custom, Number: number, Place: place, Date: date,
 		Title: "BÁO CÁO", Summary: Summary(r.Regime, r.PeriodLabel), Recipients: []string{r.Receiver},
 		Template: *tpl, Sections: content.Sections, Values: content.Values,

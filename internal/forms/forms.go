@@ -85,6 +85,10 @@ type Column struct {
 	// outline (internal/narrative): RoleCurrent, RoleYearToDate,
 	// RoleLastYear or RolePlan; "" for none.
 	Role string `json:"role,omitempty"`
+	// Outlier is how typed figures are checked against the unit's own
+	// history (outliers.Kind: count, money, percent, off); empty follows
+	// the column's type.
+	Outlier string `json:"outlier,omitempty"`
 }
 
 // Roles of a column in drafted sentences.

@@ -52,6 +52,7 @@ type Document struct {
 	Template         forms.Template
 	Sections         map[string]string // section key → sanitised HTML
 	Values           map[string]string // "form|row|col" → formatted value
+	Notes            map[string]string // "form|row|col" → the unit's explanation, numbered under the table (notes.go)
 	Distribution     []string          // "Nơi nhận" lines, without the "- "
 	SignerOnBehalf   string            // "TM. ỦY BAN NHÂN DÂN"
 	SignerFor        string            // "KT. CHỦ TỊCH": signed for the head (KT., TL., TUQ.)
@@ -166,8 +167,11 @@ func Render(w io.Writer, d Document) (Layout, error) {
 	r.header(d)
 	r.title(d)
 	r.narrative(d)
+	noteCount := 0
 	for i := range d.Template.Forms {
-		r.table(&d.Template.Forms[i], d.Values)
+		values, notes := formNotes(&d.Template.Forms[i], d.Values, d.Notes, &noteCount)
+		r.table(&d.Template.Forms[i], values)
+		r.notes(notes)
 	}
 	var lay Layout
 	r.closing(d, &lay)

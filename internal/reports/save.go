@@ -25,6 +25,10 @@ type Draft struct {
 	Numbers  map[string]decimal.Decimal
 	Sections map[string]string // section key → HTML, sanitised by the caller
 	Revision int
+	// Source says how the values came (SourceAutosave, SourceSave,
+	// SourceImport, SourceAPI, SourcePrefill) for the cells' history;
+	// empty is SourceSave.
+	Source Source
 }
 
 // ConflictError says someone else saved the report after the page was
@@ -46,8 +50,9 @@ const maxText = 2000
 // lost) and returned as problems; a cell that is not an input cell of the
 // report's template refuses the whole save.
 func (s *Store) Save(ctx context.Context, r *Report, d Draft, by int64) ([]Problem, int, error) {
-	saved, err := s.SaveChanges(ctx, r, d, by)
-	return saved.Problems, saved.Revision, err
+	var figures map[string]string
+	problems, revision, _, _, err := s.save(ctx, r, d, by, &figures)
+	return problems, revision, err
 }
 
 // Saved is what a save did.
@@ -62,6 +67,9 @@ type Saved struct {
 	// Figures holds the text each live figure of the narrative shows
 	// after the save (reference → text, "" for an empty cell).
 	Figures map[string]string
+	// Flags are the typed figures that look wrong against the unit's own
+	// history (CellKey → why), for the page to mark as the official types.
+	Flags map[string]string
 }
 
 // SaveChanges is Save, telling also which formula cells changed: an
@@ -69,27 +77,36 @@ type Saved struct {
 // the form.
 func (s *Store) SaveChanges(ctx context.Context, r *Report, d Draft, by int64) (Saved, error) {
 	var figures map[string]string
-	problems, revision, changed, err := s.save(ctx, r, d, by, &figures)
-	return Saved{Problems: problems, Revision: revision, Computed: changed, Figures: figures}, err
+	problems, revision, changed, numbers, err := s.save(ctx, r, d, by, &figures)
+	saved := Saved{Problems: problems, Revision: revision, Computed: changed, Figures: figures}
+	if err != nil {
+		return saved, err
+	}
+	flags, err := s.Flags(ctx, r, numbers)
+	saved.Flags = map[string]string{}
+	for key, f := range flags {
+		saved.Flags[key] = f.Reason
+	}
+	return saved, err
 }
 
-func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64, figures *map[string]string) ([]Problem, int, map[string]string, error) {
+func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64, figures *map[string]string) ([]Problem, int, map[string]string, map[string]decimal.Decimal, error) {
 	if !r.Editable() {
-		return nil, 0, nil, apperr.New(apperr.Conflict, "Báo cáo đang ở trạng thái "+r.Status.Label()+" nên không sửa được.")
+		return nil, 0, nil, nil, apperr.New(apperr.Conflict, "Báo cáo đang ở trạng thái "+r.Status.Label()+" nên không sửa được.")
 	}
 	tpl, programs, err := s.Template(ctx, r.TemplateVersionID)
 	if err != nil {
-		return nil, 0, nil, err
+		return nil, 0, nil, nil, err
 	}
 	inputs := inputCells(tpl)
 	for key := range d.Numbers {
 		if _, ok := inputs[key]; !ok {
-			return nil, 0, nil, apperr.New(apperr.Invalid, "Dữ liệu gửi lên có ô không thuộc biểu mẫu của báo cáo này. Hãy tải lại trang rồi nhập lại.")
+			return nil, 0, nil, nil, apperr.New(apperr.Invalid, "Dữ liệu gửi lên có ô không thuộc biểu mẫu của báo cáo này. Hãy tải lại trang rồi nhập lại.")
 		}
 	}
 	for key := range d.Values {
 		if _, ok := inputs[key]; !ok {
-			return nil, 0, nil, apperr.New(apperr.Invalid, "Dữ liệu gửi lên có ô không thuộc biểu mẫu của báo cáo này. Hãy tải lại trang rồi nhập lại.")
+			return nil, 0, nil, nil, apperr.New(apperr.Invalid, "Dữ liệu gửi lên có ô không thuộc biểu mẫu của báo cáo này. Hãy tải lại trang rồi nhập lại.")
 		}
 	}
 	sections := map[string]forms.Section{}
@@ -98,7 +115,24 @@ func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64, figures 
 	}
 	for key := range d.Sections {
 		if _, ok := sections[key]; !ok {
-			return nil, 0, nil, apperr.New(apperr.Invalid, "Dữ liệu gửi lên có mục không thuộc đề cương của báo cáo này.")
+			return nil, 0, nil, nil, apperr.New(apperr.Invalid, "Dữ liệu gửi lên có mục không thuộc đề cương của báo cáo này.")
+		}
+	}
+
+	locks, err := s.Locks(ctx, r)
+	if err != nil {
+		return nil, 0, nil, nil, err
+	}
+	if locks != nil {
+		stored, err := s.Content(ctx, r)
+		if err != nil {
+			return nil, 0, nil, nil, err
+		}
+		if d.Values == nil {
+			d.Values = map[string]string{}
+		}
+		if err := keepLocked(tpl, locks, &d, stored); err != nil {
+			return nil, 0, nil, nil, err
 		}
 	}
 
@@ -107,7 +141,7 @@ func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64, figures 
 	texts := map[string]string{}
 	stored, err := s.storedNumbers(ctx, r.ID)
 	if err != nil {
-		return nil, 0, nil, err
+		return nil, 0, nil, nil, err
 	}
 	for key, x := range d.Numbers {
 		if inputs[key].Type == forms.Text {
@@ -157,7 +191,7 @@ func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64, figures 
 
 	previous, err := s.neighbourNumbers(ctx, r)
 	if err != nil {
-		return nil, 0, nil, err
+		return nil, 0, nil, nil, err
 	}
 	computed := map[string]decimal.Decimal{}
 	for _, f := range tpl.Forms {
@@ -180,14 +214,14 @@ func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64, figures 
 		}
 	}
 	if err := checkSectionSizes(sections, d.Sections); err != nil {
-		return nil, 0, nil, err
+		return nil, 0, nil, nil, err
 	}
 	if err := checkFigures(tpl, d.Sections); err != nil {
-		return nil, 0, nil, err
+		return nil, 0, nil, nil, err
 	}
 	writeSections, shownFigures, err := s.resolveSections(ctx, r, tpl, d.Sections, numbers, texts, computed)
 	if err != nil {
-		return nil, 0, nil, err
+		return nil, 0, nil, nil, err
 	}
 	*figures = shownFigures
 
@@ -204,7 +238,11 @@ func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64, figures 
 		if err != nil {
 			return err
 		}
-		if changed, err = writeValues(ctx, tx, r.ID, numbers, texts, computed); err != nil {
+		var edits []cellEdit
+		if changed, edits, err = writeValues(ctx, tx, r.ID, numbers, texts, computed); err != nil {
+			return err
+		}
+		if err := recordCellChanges(ctx, tx, r, tpl, d.Source, by, edits); err != nil {
 			return err
 		}
 		for key, html := range writeSections {
@@ -217,10 +255,10 @@ func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64, figures 
 		return nil
 	})
 	if errors.Is(err, errStale) {
-		return nil, 0, nil, s.conflict(ctx, r.ID)
+		return nil, 0, nil, nil, s.conflict(ctx, r.ID)
 	}
 	if err != nil {
-		return nil, 0, nil, err
+		return nil, 0, nil, nil, err
 	}
 	shown := make(map[string]string, len(changed))
 	for _, key := range changed {
@@ -231,7 +269,7 @@ func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64, figures 
 			shown[key] = ""
 		}
 	}
-	return problems, revision, shown, nil
+	return problems, revision, shown, numbers, nil
 }
 
 var errStale = errors.New("stale revision")
@@ -239,8 +277,9 @@ var errStale = errors.New("stale revision")
 // writeValues makes the report's stored cells exactly numbers, texts and
 // computed, writing only the cells that changed: an autosave changes a
 // few cells of a form of thousands. It returns the computed cells it
-// wrote or removed.
-func writeValues(ctx context.Context, tx pgx.Tx, reportID int64, numbers map[string]decimal.Decimal, texts map[string]string, computed map[string]decimal.Decimal) ([]string, error) {
+// wrote or removed, and every input cell it changed with its stored text
+// before and after (for the cells' history).
+func writeValues(ctx context.Context, tx pgx.Tx, reportID int64, numbers map[string]decimal.Decimal, texts map[string]string, computed map[string]decimal.Decimal) ([]string, []cellEdit, error) {
 	type value struct {
 		num      *string // canonical text, as PostgreSQL reads numeric
 		txt      *string
@@ -265,15 +304,22 @@ func writeValues(ctx context.Context, tx pgx.Tx, reportID int64, numbers map[str
 	var isComputed bool
 	var gone [3][]string
 	var changed []string
+	var edits []cellEdit
 	same := map[string]bool{}
+	before := map[string]*string{} // input cells as stored, for the history
 	_, err := pgx.ForEachRow(rows, []any{&form, &row, &col, &num, &txt, &isComputed}, func() error {
 		key := CellKey(form, row, col)
+		if !isComputed {
+			before[key] = storedText(num, txt)
+		}
 		w, ok := want[key]
 		switch {
 		case !ok:
 			gone[0], gone[1], gone[2] = append(gone[0], form), append(gone[1], row), append(gone[2], col)
 			if isComputed {
 				changed = append(changed, key)
+			} else {
+				edits = append(edits, cellEdit{Key: key, Before: before[key]})
 			}
 		case w.computed == isComputed && sameNumber(w.num, num) && equalPtr(w.txt, txt):
 			same[key] = true
@@ -281,13 +327,13 @@ func writeValues(ctx context.Context, tx pgx.Tx, reportID int64, numbers map[str
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(gone[0]) > 0 {
 		if _, err := tx.Exec(ctx, `DELETE FROM report_values WHERE report_id = $1
 			AND (form_key, row_key, col_code) IN (SELECT * FROM unnest($2::text[], $3::text[], $4::text[]))`,
 			reportID, gone[0], gone[1], gone[2]); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	var forms, rowKeys, cols []string
@@ -300,13 +346,15 @@ func writeValues(ctx context.Context, tx pgx.Tx, reportID int64, numbers map[str
 		}
 		if w.computed {
 			changed = append(changed, key)
+		} else {
+			edits = append(edits, cellEdit{Key: key, Before: before[key], After: storedText(w.num, w.txt)})
 		}
 		f, r, c := splitKey(key)
 		forms, rowKeys, cols = append(forms, f), append(rowKeys, r), append(cols, c)
 		nums, txts, comp = append(nums, w.num), append(txts, w.txt), append(comp, w.computed)
 	}
 	if len(forms) == 0 {
-		return changed, nil
+		return changed, edits, nil
 	}
 	_, err = tx.Exec(ctx, `
 		INSERT INTO report_values (report_id, form_key, row_key, col_code, num, txt, computed)
@@ -314,7 +362,7 @@ func writeValues(ctx context.Context, tx pgx.Tx, reportID int64, numbers map[str
 		ON CONFLICT (report_id, form_key, row_key, col_code)
 		DO UPDATE SET num = EXCLUDED.num, txt = EXCLUDED.txt, computed = EXCLUDED.computed`,
 		reportID, forms, rowKeys, cols, nums, txts, comp)
-	return changed, err
+	return changed, edits, err
 }
 
 // storedNumbers reads the typed (not computed) numbers of a report.

@@ -78,6 +78,9 @@ type EOffice struct {
 type Marks struct {
 	Cells    []string `json:"cells,omitempty"`    // CellKeys
 	Sections []string `json:"sections,omitempty"` // section keys
+	// All ("trả lại toàn bộ") opens the whole report to correction; else
+	// only the cells and sections pointed at may change (Locks).
+	All bool `json:"all,omitempty"`
 }
 
 // Move applies action a to the report, recording who, when, from where and
@@ -352,7 +355,9 @@ func snapshot(ctx context.Context, tx pgx.Tx, reportID int64, version int) error
 		SELECT $1, $2, jsonb_build_object(
 			'values', coalesce((SELECT jsonb_object_agg(form_key || '|' || row_key || '|' || col_code, coalesce(num::text, txt))
 			                    FROM report_values WHERE report_id = $1), '{}'),
-			'sections', coalesce((SELECT jsonb_object_agg(section_key, html) FROM report_sections WHERE report_id = $1), '{}'))
+			'sections', coalesce((SELECT jsonb_object_agg(section_key, html) FROM report_sections WHERE report_id = $1), '{}'),
+			'notes', coalesce((SELECT jsonb_object_agg(form_key || '|' || row_key || '|' || col_code, body)
+			                   FROM report_notes WHERE report_id = $1), '{}'))
 		ON CONFLICT (report_id, version) DO UPDATE SET content = EXCLUDED.content, created_at = now()`, reportID, version)
 	return err
 }

@@ -77,6 +77,9 @@ type ExportOptions struct {
 	// Figures are the narrative's live figures from this form, written to
 	// NarrativeSheet (narrative.go); none: no such sheet.
 	Figures []NarrativeFigure
+	// Note returns the reporting unit's explanation of a cell, written as
+	// the cell's comment (notes.go). Nil: none.
+	Note func(rowKey, colCode string) (string, bool)
 }
 
 // CellValue is what a cell of an export holds: an exact number, or text.
@@ -497,6 +500,7 @@ func (e *exporter) data() {
 			case strings.TrimSpace(v.Text) != "":
 				e.set(col, row, v.Text) // text, or a figure that was refused as typed
 			}
+			e.note(col, row, r.Key, c.Code)
 		}
 		e.set(keyCol, row, r.Key)
 		e.row++

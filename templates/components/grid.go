@@ -16,10 +16,33 @@ type Grid struct {
 	Drill    string          // read-only cells link to this URL + "&row=…&col=…" for a drill-down
 	Marked   map[string]bool // "row|col": cells a return pointed at
 	Changed  map[string]bool // "row|col": cells changed since the returned version
+	// Figures a receiver can trust (issue 18): "row|col" → the unit's
+	// explanation, the reason a figure looks wrong; CellLink + "row|col"
+	// is the cell's page (history, explanation).
+	Notes    map[string]string
+	Flags    map[string]string
+	CellLink string
+	Locked   map[string]bool // "row|col": input cells a selective return keeps read-only
+}
+
+// cellNote is what the cell's marker says: the reason it looks wrong and
+// the unit's explanation.
+func (g Grid) cellNote(key string) string {
+	note := ""
+	if f := g.Flags[key]; f != "" {
+		note = "Khác thường: " + f + "."
+	}
+	if n := g.Notes[key]; n != "" {
+		if note != "" {
+			note += " "
+		}
+		note += "Giải trình: " + n
+	}
+	return note
 }
 
 func (g Grid) marks(row, col string) string {
-	cls := ""
+	cls := g.qualityClass(row + "|" + col)
 	if g.Marked[row+"|"+col] {
 		cls += " grid__cell--marked"
 	}
@@ -44,6 +67,17 @@ func (g Grid) inputClass(key string, c forms.Column, msg string) string {
 	}
 	if g.Changed[key] {
 		cls += " grid__cell--changed"
+	}
+	return cls + g.qualityClass(key)
+}
+
+func (g Grid) qualityClass(key string) string {
+	cls := ""
+	if g.Flags[key] != "" {
+		cls += " grid__cell--flagged"
+	}
+	if g.Notes[key] != "" {
+		cls += " grid__cell--noted"
 	}
 	return cls
 }

@@ -2,6 +2,7 @@ package pages
 
 import (
 	"baocao/internal/forms"
+	"baocao/internal/outliers"
 	"baocao/internal/regimes"
 	"baocao/templates/components"
 )
@@ -33,6 +34,7 @@ type OutlineView struct {
 type ColumnLine struct {
 	Code, Label, Groups, Type, Decimals, Formula, Aggregation, WeightBy, Min, Max, Prefill string
 	Required, NonNegative                                                                  bool
+	Outlier                                                                                string // outliers.Kind (issue 18)
 }
 
 // FormEditorView edits a form's header, columns and rules.
@@ -90,6 +92,16 @@ func rowKindOptions(selected string) []components.Option {
 
 func prefillOptions(selected string) []components.Option {
 	return optionList(selected, [][2]string{{"", "Không"}, {"previous", "Lấy từ kỳ trước"}, {"usage", "Số liệu sử dụng hệ thống"}})
+}
+
+// outlierOptions are the ways a column's figures are checked against the
+// unit's own history (issue 18).
+func outlierOptions(selected string) []components.Option {
+	var pairs [][2]string
+	for _, k := range outliers.Kinds {
+		pairs = append(pairs, [2]string{string(k.Kind), k.Label})
+	}
+	return optionList(selected, pairs)
 }
 
 func optionList(selected string, pairs [][2]string) []components.Option {

@@ -170,6 +170,11 @@ var ActionNames = map[string]string{
 	"api.get":                  "Phần mềm đọc qua API",
 	"api.put":                  "Phần mềm ghi qua API",
 	"audit.purge":              "Xóa nhật ký quá thời hạn lưu",
+	// Figures a receiver can trust (issue 18).
+	"report.cells":    "Sửa số liệu báo cáo",
+	"report.note":     "Giải trình số liệu",
+	"report.question": "Đề nghị giải trình số liệu",
+	"report.answer":   "Trả lời đề nghị giải trình",
 }
 
 // AuditRow is an entry as the export writes it, in the words of the page.
@@ -204,6 +209,8 @@ var detailLabels = map[string]string{
 	"description": "Mô tả", "responsible_unit_id": "Đơn vị chịu trách nhiệm", "date": "Ngày", "working": "Làm bù",
 	"status": "Trạng thái", "frequency": "Tần suất", "regime_id": "Chế độ báo cáo", "receiver_unit_id": "Cơ quan nhận",
 	"pending": "Chờ xác nhận", "version": "Phiên bản", "label": "Tên kỳ", "window": "Thời gian",
+	// Figures a receiver can trust (issue 18).
+	"cells": "Các ô", "count": "Số ô", "cell": "Ô", "note": "Giải trình", "question": "Câu hỏi", "answer": "Trả lời",
 }
 
 var detailValues = map[string]string{
@@ -211,6 +218,8 @@ var detailValues = map[string]string{
 	"locked": "tài khoản đang bị khóa", "disabled": "tài khoản đã bị vô hiệu hóa",
 	"system_admin": "quản trị hệ thống", "unit_admin": "quản trị đơn vị", "user": "người dùng",
 	"enter": "nhập liệu", "consolidate": "tổng hợp", "approve": "duyệt", "send": "gửi",
+	// How a report's cells were saved (reports.Source).
+	"autosave": "tự động lưu", "save": "bấm Lưu", "import": "nhập từ Excel", "api": "phần mềm kết nối (API)", "prefill": "điền từ số liệu tổng hợp",
 }
 
 // detailText writes an audit event's detail for a person: "Họ và tên: A → B; Quyền: nhập liệu".

@@ -7,6 +7,7 @@ import (
 	"baocao/internal/documents"
 	"baocao/internal/forms"
 	"baocao/internal/govexport"
+	"baocao/internal/outliers"
 	"baocao/internal/reports"
 	"baocao/internal/signing"
 	"baocao/internal/vn"
@@ -41,6 +42,12 @@ type ReportView struct {
 	GovRetry       bool                    // the viewer may queue a failed delivery again
 	Now            time.Time
 	Origins        []reports.Origin // earlier periods taken from the unit's old units (issue 17)
+	// Figures a receiver can trust (issue 18).
+	Notes   map[string]reports.Note  // CellKey → the unit's explanation
+	Flags   map[string]outliers.Flag // CellKey → why the figure looks wrong
+	Flagged []string                 // the flagged cells, worst first
+	Changes []reports.CellChange     // the latest changes of the cells
+	Locks   *reports.Locks           // a selective return: what may change
 }
 
 // lastPart is what follows the last slash of a path.
@@ -77,8 +84,29 @@ type ConflictCell struct {
 
 // Grid is the entry grid of one form of the report.
 func (v ReportView) Grid(f *forms.Form) components.Grid {
-	g := components.Grid{Form: f, Values: map[string]string{}, Errors: map[string]string{}, ReadOnly: !v.Editable}
+	g := components.Grid{Form: f, Values: map[string]string{}, Errors: map[string]string{}, ReadOnly: !v.Editable,
+		Notes: map[string]string{}, Flags: map[string]string{}, CellLink: "/reports/" + itoa(v.Report.ID) + "/cell?key=" + f.Key + "|"}
 	prefix := f.Key + "|"
+	for key, n := range v.Notes {
+		if rest, ok := strings.CutPrefix(key, prefix); ok {
+			g.Notes[rest] = n.Body
+		}
+	}
+	for key, fl := range v.Flags {
+		if rest, ok := strings.CutPrefix(key, prefix); ok {
+			g.Flags[rest] = fl.Reason
+		}
+	}
+	if v.Locks != nil && v.Editable {
+		g.Locked = map[string]bool{}
+		for _, row := range f.Rows {
+			for _, c := range f.Columns {
+				if key := f.Key + "|" + row.Key + "|" + c.Code; row.HasValues() && !f.IsFormula(row, c) && !v.Locks.Open(key) {
+					g.Locked[row.Key+"|"+c.Code] = true
+				}
+			}
+		}
+	}
 	for key, val := range v.Values {
 		if rest, ok := strings.CutPrefix(key, prefix); ok {
 			g.Values[rest] = val

@@ -1,0 +1,259 @@
+// Package outliers flags a typed figure that is far from the unit's own
+// history: robust rules (median and median absolute deviation of the
+// previous periods, the change from one period to the next, the ratio to
+// the same period last year) that adapt to how much a series varies, so
+// that zero-heavy and skewed columns do not cry wolf. The scores are
+// statistics for a warning, computed in float64; no figure is changed or
+// stored from them.
+package outliers
+
+import (
+	"math"
+	"slices"
+
+	"baocao/internal/decimal"
+	"baocao/internal/vn"
+)
+
+// Kind is how a column's figures behave; the designer may choose it per
+// column (forms.Column.Outlier), the default follows the column's type.
+type Kind string
+
+const (
+	Count   Kind = "count"   // counts: people, cases, records
+	Money   Kind = "money"   // amounts: skewed, may be large
+	Percent Kind = "percent" // rates and shares
+	Off     Kind = "off"     // never checked
+)
+
+// Kinds lists the choices of the designer, with their Vietnamese labels.
+var Kinds = []struct {
+	Kind  Kind
+	Label string
+}{
+	{"", "Theo kiểu cột (mặc định)"},
+	{Count, "Số đếm (người, ca, lượt)"},
+	{Money, "Số tiền, giá trị"},
+	{Percent, "Tỷ lệ (%)"},
+	{Off, "Không kiểm tra"},
+}
+
+// Valid reports whether k is a kind the designer may choose ("" is the default).
+func Valid(k Kind) bool {
+	for _, c := range Kinds {
+		if c.Kind == k {
+			return true
+		}
+	}
+	return false
+}
+
+// History is what a unit reported in one cell before: the previous
+// periods, oldest first (at most a couple of years), and the same period
+// last year when there was one.
+type History struct {
+	Previous []decimal.Decimal
+	LastYear *decimal.Decimal
+	Yearly   int // periods in a year (12 for monthly reports), 0 when not periodic
+}
+
+// Flag is a figure that looks wrong, with the reason in words.
+type Flag struct {
+	Reason string
+	Score  float64 // how far, in robust deviations (for ordering)
+}
+
+// Parameters of the rules; Measure reports how they do.
+const (
+	minHistory = 6   // fewer previous periods: nothing is judged
+	threshold  = 4.0 // robust deviations beyond which a figure is flagged
+	// A figure must also differ by at least this share of what was
+	// expected: a very steady series does not flag an ordinary 10 %.
+	minRelative = 0.25
+)
+
+// Check judges x against h for a column of kind k; ok is false when x is
+// unremarkable or there is too little history.
+func Check(k Kind, x decimal.Decimal, h History) (Flag, bool) {
+	if k == Off || len(h.Previous) < minHistory {
+		return Flag{}, false
+	}
+	prev := make([]float64, len(h.Previous))
+	nonNegative := true
+	for i, p := range h.Previous {
+		prev[i] = p.Float64()
+		nonNegative = nonNegative && prev[i] >= 0
+	}
+	v := x.Float64()
+	if v < 0 && nonNegative {
+		return Flag{Reason: "là số âm, trong khi các kỳ trước đều không âm", Score: 100}, true
+	}
+	if k == Percent && v > 100 && slices.Max(prev) <= 100 {
+		return Flag{Reason: "vượt 100%, trong khi các kỳ trước đều không quá 100%", Score: 100}, true
+	}
+	if v < 0 || !nonNegative {
+		return Flag{}, false // series that go negative are not judged by ratios
+	}
+	if k == Count && !x.IsInteger() {
+		return Flag{Reason: "không phải số nguyên, trong khi cột này đếm (người, ca, lượt)", Score: 100}, true
+	}
+	if k == Count && median(prev) < 5 {
+		return rareCount(x, v, prev, h)
+	}
+	offset := offsetOf(k, prev)
+	y := math.Log(v + offset)
+	logs := make([]float64, len(prev))
+	for i, p := range prev {
+		logs[i] = math.Log(p + offset)
+	}
+	// Three ways to expect the figure: the level of the series, its last
+	// value with the usual change from one period to the next, and the
+	// same period last year with the usual change over a year. The one
+	// that explained the unit's past best (the smallest robust spread of
+	// its misses) judges the figure, so a season's rise that the series
+	// always has, or a level that moved, is not flagged.
+	level := median(logs)
+	expect, spread := level, robustSpread(logs)
+	steps := make([]float64, len(logs)-1)
+	for i := 1; i < len(logs); i++ {
+		steps[i-1] = logs[i] - logs[i-1]
+	}
+	if sp := robustSpread(steps); len(steps) >= minHistory && sp < 0.75*spread {
+		expect, spread = logs[len(logs)-1]+median(steps), sp
+	}
+	if h.LastYear != nil && h.LastYear.Sign() >= 0 && h.Yearly > 0 {
+		var years []float64
+		for i := h.Yearly; i < len(logs); i++ {
+			years = append(years, logs[i]-logs[i-h.Yearly])
+		}
+		// A year's change is seen only a few times in two years: it
+		// competes from three, its spread widened for so few.
+		if sp := robustSpread(years) * (1 + 3/float64(len(years))); sp < 0.75*spread {
+			expect, spread = math.Log(h.LastYear.Float64()+offset)+median(years), sp
+		}
+	}
+	z := math.Abs(y-expect) / math.Max(spread, floorOf(k))
+	expected := math.Exp(expect) - offset
+	if z < threshold || math.Abs(v-expected) < minRelative*math.Max(expected, offset) {
+		return Flag{}, false
+	}
+	return Flag{Reason: reason(x, h), Score: z}, true
+}
+
+// rareCount judges a count of rare events (a few a period, often none)
+// by how unlikely it is for a Poisson count of the series' rate, made
+// generous for counts that vary more than Poisson's: 0, 1, 0, 2, 3 is
+// ordinary, 20 is not. Too few to judge the other way.
+func rareCount(x decimal.Decimal, v float64, prev []float64, h History) (Flag, bool) {
+	sum := 0.0
+	for _, p := range prev {
+		sum += p
+	}
+	lambda := 1.5*sum/float64(len(prev)) + 0.5
+	if v <= lambda {
+		return Flag{}, false
+	}
+	// P(X ≥ v) for X ~ Poisson(lambda), summed from v upwards.
+	n := math.Floor(v)
+	term := math.Exp(-lambda + n*math.Log(lambda) - lgamma(n+1))
+	tail := 0.0
+	for i := n; term > 1e-300 && i < n+1000; i++ {
+		tail += term
+		term *= lambda / (i + 1)
+	}
+	if tail >= 1e-4 {
+		return Flag{}, false
+	}
+	return Flag{Reason: reason(x, h), Score: -math.Log10(tail)}, true
+}
+
+func lgamma(x float64) float64 {
+	r, _ := math.Lgamma(x)
+	return r
+}
+
+// offsetOf is added before taking logarithms so that zeros and small
+// counts do not make huge ratios: 0 → 2 cases is not "infinitely more".
+func offsetOf(k Kind, prev []float64) float64 {
+	typical := median(prev)
+	switch k {
+	case Percent:
+		return math.Max(1, 0.05*typical)
+	case Money:
+		return math.Max(0.01*typical, 1e-9)
+	}
+	return math.Max(3, 0.05*typical)
+}
+
+// floorOf is the least spread assumed in log units: a series that never
+// moved still allows some change.
+func floorOf(k Kind) float64 {
+	if k == Percent {
+		return 0.05
+	}
+	return 0.1
+}
+
+// reason says in words how x compares: to the same period last year when
+// there is one, else to the median of the previous periods.
+func reason(x decimal.Decimal, h History) string {
+	ref, what := median10(h.Previous), "trung vị "+vn.Int(int64(len(h.Previous)))+" kỳ trước ("+median10(h.Previous).Format()+")"
+	if h.LastYear != nil && !h.LastYear.IsZero() {
+		ref, what = *h.LastYear, "cùng kỳ năm trước ("+h.LastYear.Format()+")"
+	}
+	if ref.IsZero() {
+		return "khác thường so với " + what
+	}
+	q, ok := x.Quo(ref)
+	if !ok {
+		return "khác thường so với " + what
+	}
+	if q.Cmp(decimal.FromInt(1)) >= 0 {
+		return "gấp " + q.Round(1).Format() + " lần " + what
+	}
+	pct, _ := q.Mul(decimal.FromInt(100))
+	if pct.Cmp(decimal.FromInt(1)) < 0 {
+		return "chỉ bằng " + pct.RoundDigits(2).Format() + "% " + what
+	}
+	return "chỉ bằng " + pct.Round(1).Format() + "% " + what
+}
+
+// median10 is the median of exact figures (the lower middle one): a
+// figure that was reported, not an average.
+func median10(xs []decimal.Decimal) decimal.Decimal {
+	s := slices.Clone(xs)
+	slices.SortFunc(s, decimal.Decimal.Cmp)
+	return s[(len(s)-1)/2]
+}
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// robustSpread is the spread of misses estimated from the median
+// absolute deviation, widened for few of them (a handful of periods
+// can look steadier than the series is); fewer than three tell nothing.
+func robustSpread(xs []float64) float64 {
+	if len(xs) < 3 {
+		return math.Inf(1)
+	}
+	return 1.4826 * mad(xs) * (1 + 2/float64(len(xs)))
+}
+
+func mad(xs []float64) float64 {
+	m := median(xs)
+	d := make([]float64, len(xs))
+	for i, x := range xs {
+		d[i] = math.Abs(x - m)
+	}
+	return median(d)
+}
