@@ -299,6 +299,13 @@ func TestBrowserEveryTier(t *testing.T) {
 		enter(soYTe),
 		l.both("own report pre-filled (department receiver)"),
 		step("submit"),
+		// Pre-filled from the few communes accepted so far, the figures are
+		// far below the department's own history: submitting asks for an
+		// explanation of each (issue 18), and never blocks.
+		chromedp.WaitVisible(chromedp.CSS(`form:has(input[name="explained"]) textarea`)),
+		chromedp.SendKeys(chromedp.CSS(`form:has(input[name="explained"]) textarea`), "Mới tổng hợp các xã đã được tiếp nhận."),
+		l.both("explain flagged figures (department receiver)"),
+		clickAndLoad(chromedp.CSS(`form:has(input[name="explained"]) button[type=submit]`)),
 		status("syte submitted"),
 		signOutActions(),
 

@@ -203,6 +203,18 @@
     count();
   });
 
+  // The report's save bar: its height, however many lines its message
+  // takes, is what the grid's box and the keyboard's scrolling keep clear
+  // (app.css, --save-bar).
+  var bar = document.querySelector('.sticky-actions');
+  if (bar) {
+    var measure = function () {
+      document.documentElement.style.setProperty('--save-bar', bar.offsetHeight + 'px');
+    };
+    measure();
+    if (window.ResizeObserver) new ResizeObserver(measure).observe(bar);
+  }
+
   // .error-summary: move focus to it so screen readers announce the errors.
   function focusErrorSummary(scope) {
     var summary = scope.matches && scope.matches('.error-summary')
