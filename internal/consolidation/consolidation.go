@@ -17,6 +17,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
+
 	"baocao/internal/database"
 	"baocao/internal/decimal"
 	"baocao/internal/forms"
@@ -287,23 +289,30 @@ func inputs(ctx context.Context, q database.Querier, form *forms.Form, p plan, i
 	}
 	rows, _ := q.Query(ctx, consolidateSQL[p.minMax|variant], ids, form.Key, p.rows, p.cols, p.codes, p.weights)
 	defer rows.Close()
+	return cells, p.read(rows, form, cells)
+}
+
+// read fills cells from rows of (input number, reports counted, value as
+// numeric text), the answer of the consolidation's SQL and of the
+// maintained aggregates alike. An average keeps its column's places.
+func (p *plan) read(rows pgx.Rows, form *forms.Form, cells map[formula.Cell]Value) error {
 	var (
 		i, n int64
 		v    *string
 	)
 	for rows.Next() {
 		if err := rows.Scan(&i, &n, &v); err != nil {
-			return nil, err
+			return err
 		}
 		if i < 1 || int(i) > len(p.inputs) {
-			return nil, fmt.Errorf("consolidation: input %d out of range", i)
+			return fmt.Errorf("consolidation: input %d out of range", i)
 		}
 		in := p.inputs[i-1]
 		val := Value{Rule: in.rule, Reports: int(n)}
 		if v != nil {
 			x, err := decimal.ParseCanonical(*v)
 			if err != nil {
-				return nil, fmt.Errorf("consolidation: cell %s: %w", in.cell, err)
+				return fmt.Errorf("consolidation: cell %s: %w", in.cell, err)
 			}
 			if in.rule == forms.Average || in.rule == forms.WeightedAvg {
 				c, _ := form.Column(in.cell.Col)
@@ -313,7 +322,7 @@ func inputs(ctx context.Context, q database.Querier, form *forms.Form, p plan, i
 		}
 		cells[in.cell] = val
 	}
-	return cells, rows.Err()
+	return rows.Err()
 }
 
 // consolidated gives the formulas the consolidated inputs; earlier

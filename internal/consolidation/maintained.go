@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"baocao/internal/database"
-	"baocao/internal/decimal"
 	"baocao/internal/forms"
 	"baocao/internal/formula"
 )
@@ -69,33 +68,7 @@ func maintained(ctx context.Context, q database.Querier, form *forms.Form, p pla
 	}
 	rows, _ := q.Query(ctx, maintainedSQL, periodID, receiverUnitID, statusesFor(includeSent), form.Key, p.rows, p.cols, p.codes)
 	defer rows.Close()
-	var (
-		i, n int64
-		v    *string
-	)
-	for rows.Next() {
-		if err := rows.Scan(&i, &n, &v); err != nil {
-			return nil, err
-		}
-		if i < 1 || int(i) > len(p.inputs) {
-			return nil, fmt.Errorf("consolidation: input %d out of range", i)
-		}
-		in := p.inputs[i-1]
-		val := Value{Rule: in.rule, Reports: int(n)}
-		if v != nil {
-			x, err := decimal.ParseCanonical(*v)
-			if err != nil {
-				return nil, fmt.Errorf("consolidation: cell %s: %w", in.cell, err)
-			}
-			if in.rule == forms.Average || in.rule == forms.WeightedAvg {
-				c, _ := form.Column(in.cell.Col)
-				x = c.Computed(x)
-			}
-			val.Value, val.OK = x, true
-		}
-		cells[in.cell] = val
-	}
-	if err := rows.Err(); err != nil {
+	if err := p.read(rows, form, cells); err != nil {
 		return nil, err
 	}
 	rows.Close()
