@@ -39,7 +39,7 @@ staticcheck:
 REDOCLY_VERSION := 2.77.0
 REDOCLY := var/node/node_modules/.bin/redocly
 lint-openapi: $(REDOCLY)
-	@REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true $(REDOCLY) lint web/openapi.json
+	@REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true $(REDOCLY) lint web/api/openapi.json
 
 $(REDOCLY):
 	@command -v npm >/dev/null || { echo "npm is missing: run 'sudo apt-get install -y nodejs npm' (Node.js 20 or later)"; exit 1; }

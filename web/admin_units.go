@@ -3,9 +3,9 @@ package web
 import (
 	"net/http"
 
-	"baocao/internal/accounts"
 	"strconv"
 
+	"baocao/internal/accounts"
 	"baocao/internal/apperr"
 	"baocao/internal/units"
 	"baocao/internal/vn"

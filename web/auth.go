@@ -8,6 +8,7 @@ import (
 	"baocao/internal/apperr"
 	"baocao/internal/audit"
 	"baocao/templates/pages"
+	"baocao/web/response"
 )
 
 // pendingFor is how long a password check waits for its TOTP code.
@@ -54,7 +55,7 @@ func (s *Server) signedInAs(w http.ResponseWriter, r *http.Request, username str
 func (s *Server) signInFailed(w http.ResponseWriter, r *http.Request, username string, err error) {
 	switch apperr.Code(err) {
 	case apperr.Unauthorized, apperr.Forbidden:
-		s.render(w, r, statusOf[apperr.Code(err)], pages.SignIn(s.page(r, "Đăng nhập", ""),
+		s.render(w, r, response.Status(err), pages.SignIn(s.page(r, "Đăng nhập", ""),
 			pages.SignInView{Username: username, Error: apperr.Message(err)}))
 	default:
 		s.fail(w, r, err)

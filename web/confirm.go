@@ -9,6 +9,7 @@ import (
 	"baocao/templates/components"
 	"baocao/templates/layouts"
 	"baocao/templates/pages"
+	"baocao/web/request"
 )
 
 // confirmed answers whether an irreversible step (sending, returning,
@@ -21,7 +22,7 @@ import (
 // false the answer has been written.
 func (s *Server) confirmed(w http.ResponseWriter, r *http.Request, v pages.ConfirmView, crumbs ...layouts.Crumb) bool {
 	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, formError(err, s.cfg.MaxBodyBytes))
+		s.fail(w, r, request.BodyError(err, s.cfg.MaxBodyBytes))
 		return false
 	}
 	reason := vn.Clean(r.PostFormValue("reason"))

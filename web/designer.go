@@ -1,7 +1,6 @@
 package web
 
 import (
-	"baocao/internal/outliers"
 	"net/http"
 	"slices"
 	"strconv"
@@ -13,6 +12,7 @@ import (
 	"baocao/internal/apperr"
 	"baocao/internal/decimal"
 	"baocao/internal/forms"
+	"baocao/internal/outliers"
 	"baocao/internal/regimes"
 	"baocao/internal/vn"
 	"baocao/templates/components"

@@ -9,6 +9,7 @@ import (
 	"baocao/internal/regimes"
 	"baocao/templates/components"
 	"baocao/templates/pages"
+	"baocao/web/request"
 )
 
 // The designer's page of drafted sentences: which rows each outline
@@ -88,7 +89,7 @@ func (s *Server) draftsSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, formError(err, s.cfg.MaxBodyBytes))
+		s.fail(w, r, request.BodyError(err, s.cfg.MaxBodyBytes))
 		return
 	}
 	tpl := v.Template

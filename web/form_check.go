@@ -1,14 +1,13 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"unicode/utf8"
 
-	"baocao/internal/apperr"
+	"baocao/web/request"
 )
 
 // multiValued are the form fields sent once per ticked box or chosen
@@ -40,7 +39,7 @@ func (s *Server) checkForm(next http.Handler) http.Handler {
 			err = r.ParseForm()
 		}
 		if err != nil {
-			s.fail(w, r, formError(err, s.cfg.MaxBodyBytes))
+			s.fail(w, r, request.BodyError(err, s.cfg.MaxBodyBytes))
 			return
 		}
 		if err := badField(r.PostForm, true); err != nil {
@@ -51,7 +50,7 @@ func (s *Server) checkForm(next http.Handler) http.Handler {
 			for name, files := range r.MultipartForm.File {
 				for _, f := range files {
 					if !cleanText(f.Filename) {
-						s.fail(w, r, fieldError(name, "Tên tệp của trường “%s” có ký tự không hợp lệ (ký tự NUL hoặc không phải UTF-8). Hãy đổi tên tệp rồi gửi lại."))
+						s.fail(w, r, request.FieldError(name, "Tên tệp của trường “%s” có ký tự không hợp lệ (ký tự NUL hoặc không phải UTF-8). Hãy đổi tên tệp rồi gửi lại."))
 						return
 					}
 				}
@@ -66,15 +65,15 @@ func (s *Server) checkForm(next http.Handler) http.Handler {
 func badField(values url.Values, once bool) error {
 	for name, vs := range values {
 		if !cleanText(name) {
-			return fieldError(strings.ToValidUTF8(strings.ReplaceAll(name, "\x00", ""), "?"),
+			return request.FieldError(strings.ToValidUTF8(strings.ReplaceAll(name, "\x00", ""), "?"),
 				"Tên trường “%s” có ký tự không hợp lệ (ký tự NUL hoặc không phải UTF-8).")
 		}
 		if once && len(vs) > 1 && !multiValued[name] && slices.ContainsFunc(vs[1:], func(v string) bool { return v != vs[0] }) {
-			return fieldError(name, "Trường “%s” được gửi nhiều lần. Hãy tải lại trang rồi gửi lại.")
+			return request.FieldError(name, "Trường “%s” được gửi nhiều lần. Hãy tải lại trang rồi gửi lại.")
 		}
 		for _, v := range vs {
 			if !cleanText(v) {
-				return fieldError(name, "Trường “%s” có ký tự không hợp lệ (ký tự NUL hoặc không phải UTF-8). Hãy xóa ký tự lạ, gõ lại rồi gửi lại.")
+				return request.FieldError(name, "Trường “%s” có ký tự không hợp lệ (ký tự NUL hoặc không phải UTF-8). Hãy xóa ký tự lạ, gõ lại rồi gửi lại.")
 			}
 		}
 	}
@@ -82,8 +81,3 @@ func badField(values url.Values, once bool) error {
 }
 
 func cleanText(s string) bool { return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 }
-
-func fieldError(name, format string) error {
-	msg := fmt.Sprintf(format, name)
-	return &apperr.Error{Code: apperr.Invalid, Message: msg, Fields: map[string]string{name: msg}}
-}

@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"runtime/debug"
 	"strconv"
@@ -26,6 +25,7 @@ import (
 	"baocao/internal/regimes"
 	"baocao/internal/reports"
 	"baocao/internal/units"
+	"baocao/web/request"
 )
 
 type ctxKey int
@@ -120,7 +120,7 @@ func (s *Server) requestLog(next http.Handler) http.Handler {
 			slog.String("request_id", middleware.GetReqID(r.Context())),
 			slog.String("method", r.Method), slog.String("path", r.URL.Path),
 			slog.Int("status", ww.Status()), slog.Int("bytes", ww.BytesWritten()),
-			slog.Duration("duration", time.Since(start)), slog.String("ip", clientIP(r)))
+			slog.Duration("duration", time.Since(start)), slog.String("ip", request.ClientIP(r)))
 	})
 }
 
@@ -172,7 +172,7 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 			limit = signedUploadLimit
 		}
 		if r.ContentLength > limit {
-			s.fail(w, r, errTooLarge(limit))
+			s.fail(w, r, request.TooLarge(limit))
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
@@ -186,13 +186,6 @@ const signedUploadLimit = documents.MaxSignedFile + 512<<10
 func uploadPath(p string) bool {
 	return strings.HasSuffix(p, "/import") || strings.HasSuffix(p, "/attachments") ||
 		strings.HasSuffix(p, "/upload") || strings.HasPrefix(p, "/sign/uploads/")
-}
-
-func errTooLarge(limit int64) error {
-	if limit >= 1<<20 {
-		return apperr.New(apperr.TooLarge, fmt.Sprintf("Dữ liệu gửi lên quá lớn (tối đa %d MB).", limit>>20))
-	}
-	return apperr.New(apperr.TooLarge, fmt.Sprintf("Dữ liệu gửi lên quá lớn (tối đa %d KB).", limit/1024))
 }
 
 // clientAddress finds the caller's address. Behind the reverse proxies of
@@ -210,19 +203,6 @@ func (s *Server) clientAddress(next http.Handler) http.Handler {
 		cidrs[i] = p.String()
 	}
 	return middleware.ClientIPFromXFF(cidrs...)(next)
-}
-
-// clientIP is the caller's address as clientAddress found it; when a
-// trusted proxy sent no usable X-Forwarded-For, the proxy's own.
-func clientIP(r *http.Request) string {
-	if ip := middleware.GetClientIP(r.Context()); ip != "" {
-		return ip
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // Session keys.
@@ -243,7 +223,7 @@ const (
 func (s *Server) loadAccount(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		actor := audit.Actor{IP: clientIP(r), UserAgent: r.UserAgent()}
+		actor := audit.Actor{IP: request.ClientIP(r), UserAgent: r.UserAgent()}
 		if id := s.sessions.GetInt64(ctx, sessAccountID); id != 0 {
 			a, err := s.accounts.Account(ctx, id)
 			switch {
@@ -351,7 +331,7 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 				err = r.ParseForm()
 			}
 			if err != nil {
-				s.fail(w, r, formError(err, s.cfg.MaxBodyBytes))
+				s.fail(w, r, request.BodyError(err, s.cfg.MaxBodyBytes))
 				return
 			}
 			got = r.PostFormValue("csrf_token")

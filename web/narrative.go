@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"sort"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
@@ -17,6 +16,7 @@ import (
 	"baocao/internal/reports"
 	"baocao/internal/richtext"
 	"baocao/internal/xlsx"
+	"baocao/web/response"
 )
 
 // Drafted sentences of the narrative ("Gợi ý nội dung"): the page asks for
@@ -130,34 +130,7 @@ func (s *Server) sectionDraft(w http.ResponseWriter, r *http.Request) {
 		out.Paragraphs = append(out.Paragraphs, segs)
 		out.Text = append(out.Text, narrative.Text(p))
 	}
-	writeJSON(w, http.StatusOK, out)
-}
-
-// apiFigure is a live figure of a report's narrative in the JSON API.
-type apiFigure struct {
-	Section string `json:"section"`
-	Cell    string `json:"cell"` // form|row|col, as the keys of values
-	Text    string `json:"text"`
-	Missing bool   `json:"missing,omitempty"`
-}
-
-func apiFigures(sections map[string]string) []apiFigure {
-	out := []apiFigure{}
-	keys := make([]string, 0, len(sections))
-	for key := range sections {
-		keys = append(keys, key)
-	}
-	sort.Strings(keys)
-	for _, key := range keys {
-		for _, f := range richtext.Figures(sections[key]) {
-			text := f.Text
-			if f.Missing {
-				text = ""
-			}
-			out = append(out, apiFigure{Section: key, Cell: f.Ref, Text: text, Missing: f.Missing})
-		}
-	}
-	return out
+	response.JSON(w, http.StatusOK, out)
 }
 
 // xlsxFigures are the narrative's live figures from form f, for the

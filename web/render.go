@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -12,9 +11,9 @@ import (
 
 	"baocao/internal/accounts"
 	"baocao/internal/apperr"
-	"baocao/internal/database"
 	"baocao/templates/layouts"
 	"baocao/templates/pages"
+	"baocao/web/response"
 )
 
 // page builds the frame of a page for the request.
@@ -72,18 +71,6 @@ func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to, flash stri
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
-var statusOf = map[string]int{
-	apperr.Invalid:      http.StatusUnprocessableEntity,
-	apperr.NotFound:     http.StatusNotFound,
-	apperr.Conflict:     http.StatusConflict,
-	apperr.Forbidden:    http.StatusForbidden,
-	apperr.Unauthorized: http.StatusUnauthorized,
-	apperr.TooLarge:     http.StatusRequestEntityTooLarge,
-	apperr.RateLimited:  http.StatusTooManyRequests,
-	apperr.Unavailable:  http.StatusServiceUnavailable,
-	apperr.Internal:     http.StatusInternalServerError,
-}
-
 var titleOf = map[int]string{
 	http.StatusUnprocessableEntity:   "Thông tin chưa hợp lệ",
 	http.StatusNotFound:              "Không tìm thấy trang",
@@ -96,25 +83,13 @@ var titleOf = map[int]string{
 	http.StatusInternalServerError:   "Hệ thống gặp lỗi",
 }
 
-// errOutage is what an official reads when the database did not answer.
-const errOutage = "Hệ thống đang gián đoạn, dữ liệu đã nhập vẫn được giữ. Vui lòng thử lại sau ít phút; nếu vẫn chưa được, hãy báo bộ phận hỗ trợ kèm mã yêu cầu bên dưới."
-
-// asOutage turns a database that did not answer (down, frozen, too slow)
-// into an Unavailable error.
-func asOutage(err error) error {
-	if apperr.Code(err) == apperr.Internal && database.Unavailable(err) {
-		return apperr.Wrap(apperr.Unavailable, errOutage, err)
-	}
-	return err
-}
-
 // fail is the one place where an error becomes an HTTP answer: its status
 // comes from its code, the official reads its Vietnamese message, and
 // unexpected errors are logged with the request ID and never shown.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	err = asOutage(err)
+	err = response.Outage(err)
 	code := apperr.Code(err)
-	status := statusOf[code]
+	status := response.Status(err)
 	if code == apperr.Internal || code == apperr.Unavailable {
 		s.log.ErrorContext(r.Context(), "request failed", "error", err.Error(),
 			"request_id", middleware.GetReqID(r.Context()), "path", r.URL.Path)
@@ -134,15 +109,6 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	s.render(w, r, status, pages.Error(p, pages.ErrorView{Status: status, Title: titleOf[status], Message: apperr.Message(err),
 		RequestID: middleware.GetReqID(r.Context())}))
-}
-
-// formError turns a failed ParseForm into a clear refusal.
-func formError(err error, limit int64) error {
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return errTooLarge(limit)
-	}
-	return apperr.Wrap(apperr.Invalid, "Dữ liệu gửi lên không đọc được.", err)
 }
 
 // localPath keeps a return address on this site.

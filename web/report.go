@@ -20,6 +20,8 @@ import (
 	"baocao/templates/components"
 	"baocao/templates/layouts"
 	"baocao/templates/pages"
+	"baocao/web/request"
+	"baocao/web/response"
 )
 
 func reportPath(id int64) string { return "/reports/" + strconv.FormatInt(id, 10) }
@@ -237,7 +239,7 @@ func (s *Server) reportSave(w http.ResponseWriter, r *http.Request) {
 	rep := targetReport(r)
 	a := currentAccount(r)
 	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, formError(err, s.cfg.MaxBodyBytes))
+		s.fail(w, r, request.BodyError(err, s.cfg.MaxBodyBytes))
 		return
 	}
 	d := reportDraft(r)
@@ -260,7 +262,7 @@ func (s *Server) reportSave(w http.ResponseWriter, r *http.Request) {
 		s.renderReportAgain(w, r, rep, d, nil, conflictView(rep, d, conflict))
 		return
 	case err != nil && htmx:
-		s.render(w, r, http.StatusOK, pages.SaveAnswer("Chưa lưu: "+apperr.Message(asOutage(err)), true, 0, nil, nil, nil, nil))
+		s.render(w, r, http.StatusOK, pages.SaveAnswer("Chưa lưu: "+apperr.Message(response.Outage(err)), true, 0, nil, nil, nil, nil))
 		return
 	case err != nil:
 		s.fail(w, r, err)

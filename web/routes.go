@@ -12,6 +12,8 @@ import (
 	"baocao/internal/policy"
 	"baocao/internal/reports"
 	"baocao/static"
+	"baocao/web/api"
+	"baocao/web/request"
 )
 
 // routes lists every route with the action the policy must allow for it,
@@ -21,14 +23,14 @@ func (s *Server) routes() chi.Router {
 	r.Use(s.clientAddress, requestID, s.requestLog, s.noStore, adapt(compress()), s.recoverPanics, s.deadline, s.securityHeaders, s.limitBody)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/api/") {
-			apiError(w, apperr.New(apperr.NotFound, "Không có đường dẫn API này; xem /api/v1/openapi.json."))
+			api.Error(w, apperr.New(apperr.NotFound, "Không có đường dẫn API này; xem /api/v1/openapi.json."))
 			return
 		}
 		s.fail(w, r, apperr.New(apperr.NotFound, "Trang bạn tìm không có hoặc đã được chuyển đi. Hãy kiểm tra lại địa chỉ."))
 	})
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/api/") {
-			apiError(w, apperr.New(apperr.NotFound, "Đường dẫn API này không nhận phương thức "+r.Method+"; xem /api/v1/openapi.json."))
+			api.Error(w, apperr.New(apperr.NotFound, "Đường dẫn API này không nhận phương thức "+r.Method+"; xem /api/v1/openapi.json."))
 			return
 		}
 		s.fail(w, r, apperr.New(apperr.NotFound, "Trang bạn tìm không có hoặc đã được chuyển đi."))
@@ -42,14 +44,14 @@ func (s *Server) routes() chi.Router {
 	s.handle(r, http.MethodGet, "/sign/files/{token}", policy.Public, s.tokenFile)
 	s.handle(r, http.MethodPost, "/sign/uploads/{token}", policy.Public, s.tokenUpload)
 	s.handle(r, http.MethodGet, "/vgca/plugin.js", policy.Public, s.vgcaPlugin)
-	s.apiRoutes(r)
+	s.api.Routes(r, s.handle)
 
 	r.Group(func(r chi.Router) {
 		r.Use(s.loadSession, s.loadAccount, s.checkCSRF, s.checkForm, s.gate)
 
 		// Counted per client address as clientAddress found it, never by a
 		// header the client chose.
-		signInLimit := httprate.LimitBy(s.cfg.SignInRate, time.Minute, func(r *http.Request) (string, error) { return clientIP(r), nil },
+		signInLimit := httprate.LimitBy(s.cfg.SignInRate, time.Minute, func(r *http.Request) (string, error) { return request.ClientIP(r), nil },
 			httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
 				s.fail(w, r, apperr.New(apperr.RateLimited, "Có quá nhiều lần đăng nhập từ địa chỉ này. Vui lòng đợi một phút rồi thử lại."))
 			}))

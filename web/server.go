@@ -28,6 +28,7 @@ import (
 	"baocao/internal/reports"
 	"baocao/internal/secretbox"
 	"baocao/internal/units"
+	"baocao/web/api"
 )
 
 // Server holds the dependencies of every handler.
@@ -47,6 +48,7 @@ type Server struct {
 	indicators  *indicators.Store
 	holidays    *holidays.Store
 	notify      *notify.Store
+	api         *api.Server // the JSON API, /api/v1
 	policy      *policy.Policy
 	sessions    *scs.SessionManager
 	box         *secretbox.Box
@@ -83,6 +85,7 @@ func New(a *app.App, log *slog.Logger) *Server {
 	// A session that cannot be loaded or saved (the database down) gets the
 	// outage page, not scs's bare English 500.
 	sessions.ErrorFunc = s.sessionError
+	s.api = api.New(a, log, s.read)
 	s.router = s.routes()
 	return s
 }

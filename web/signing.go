@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/json"
 	"io"
 	"mime"
 	"net/http"
@@ -19,6 +18,8 @@ import (
 	"baocao/internal/documents"
 	"baocao/internal/policy"
 	"baocao/internal/reports"
+	"baocao/web/request"
+	"baocao/web/response"
 )
 
 // signStep is one of the two signatures on a report's document: the
@@ -115,11 +116,11 @@ func (s *Server) signTokens(st signStep) http.HandlerFunc {
 		rep := targetReport(r)
 		dl, ul, err := s.documents.Tokens(r.Context(), rep, currentAccount(r), st.stage)
 		if err != nil {
-			writeJSON(w, statusOf[apperr.Code(err)], map[string]any{"error": apperr.Message(err)})
+			response.JSON(w, response.Status(err), map[string]any{"error": apperr.Message(err)})
 			return
 		}
 		base := strings.TrimSuffix(s.cfg.BaseURL.String(), "/")
-		writeJSON(w, http.StatusOK, map[string]any{
+		response.JSON(w, http.StatusOK, map[string]any{
 			"FileName":          base + "/sign/files/" + dl,
 			"FileUploadHandler": base + "/sign/uploads/" + ul,
 			"SessionId":         "",
@@ -134,7 +135,7 @@ func (s *Server) tokenFile(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	tok, err := s.documents.Redeem(ctx, chi.URLParam(r, "token"), "download")
 	if err != nil {
-		http.Error(w, apperr.Message(err), statusOf[apperr.Code(err)])
+		http.Error(w, apperr.Message(err), response.Status(err))
 		return
 	}
 	rep, _, err := s.tokenHolder(ctx, tok)
@@ -145,7 +146,7 @@ func (s *Server) tokenFile(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	http.Error(w, apperr.Message(err), statusOf[apperr.Code(err)])
+	http.Error(w, apperr.Message(err), response.Status(err))
 }
 
 // vgcaAnswer is the JSON the VGCA Sign Service expects back from a
@@ -167,7 +168,7 @@ func (s *Server) tokenUpload(w http.ResponseWriter, r *http.Request) {
 		if apperr.Code(err) == apperr.Internal {
 			s.log.ErrorContext(ctx, "signed upload failed", "error", err.Error())
 		}
-		writeJSON(w, statusOf[apperr.Code(err)], vgcaAnswer{Message: apperr.Message(err)})
+		response.JSON(w, response.Status(err), vgcaAnswer{Message: apperr.Message(err)})
 	}
 	tok, err := s.documents.Redeem(ctx, chi.URLParam(r, "token"), "upload")
 	if err != nil {
@@ -188,12 +189,12 @@ func (s *Server) tokenUpload(w http.ResponseWriter, r *http.Request) {
 		refuse(err)
 		return
 	}
-	ctx = audit.WithActor(ctx, audit.Actor{AccountID: a.ID, Name: a.Username, UnitID: a.UnitID, IP: clientIP(r), UserAgent: r.UserAgent()})
+	ctx = audit.WithActor(ctx, audit.Actor{AccountID: a.ID, Name: a.Username, UnitID: a.UnitID, IP: request.ClientIP(r), UserAgent: r.UserAgent()})
 	if err := s.documents.Attach(ctx, rep, a, tok.Stage, data, tok.IssuedSHA); err != nil {
 		refuse(err)
 		return
 	}
-	writeJSON(w, http.StatusOK, vgcaAnswer{Status: true, Message: "Đã nhận văn bản đã ký số.",
+	response.JSON(w, http.StatusOK, vgcaAnswer{Status: true, Message: "Đã nhận văn bản đã ký số.",
 		FileName: "bao-cao-" + strconv.FormatInt(rep.ID, 10) + ".pdf", FileServer: s.cfg.BaseURL.String() + reportPath(rep.ID)})
 }
 
@@ -225,7 +226,7 @@ func uploadedPDF(r *http.Request) ([]byte, error) {
 	var src io.Reader = r.Body
 	if ct == "multipart/form-data" {
 		if err := r.ParseMultipartForm(8 << 20); err != nil {
-			return nil, formError(err, documents.MaxSignedFile)
+			return nil, request.BodyError(err, documents.MaxSignedFile)
 		}
 		for _, files := range r.MultipartForm.File {
 			if len(files) == 0 {
@@ -247,10 +248,10 @@ func uploadedPDF(r *http.Request) ([]byte, error) {
 	}
 	data, err := io.ReadAll(io.LimitReader(src, documents.MaxSignedFile+1))
 	if err != nil {
-		return nil, formError(err, documents.MaxSignedFile)
+		return nil, request.BodyError(err, documents.MaxSignedFile)
 	}
 	if len(data) > documents.MaxSignedFile {
-		return nil, errTooLarge(documents.MaxSignedFile)
+		return nil, request.TooLarge(documents.MaxSignedFile)
 	}
 	if len(data) == 0 {
 		return nil, bad
@@ -278,11 +279,4 @@ func (s *Server) vgcaPlugin(w http.ResponseWriter, r *http.Request) {
 func sha(data []byte) []byte {
 	sum := sha256.Sum256(data)
 	return sum[:]
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
 }

@@ -1,4 +1,10 @@
-package web
+// Package api is the JSON API (/api/v1): it serves sector software and
+// the provincial operations centre. A client authenticates with its bearer
+// token; the session policy does not apply (no account), so every route is
+// Public to it and the client's scope (its unit subtrees, read or
+// read-write) is checked here, on every object. Errors are JSON with a
+// code and a Vietnamese message; every request is audited.
+package api
 
 import (
 	"context"
@@ -6,7 +12,9 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -16,30 +24,52 @@ import (
 	"github.com/go-chi/httprate"
 
 	"baocao/internal/apiclients"
+	"baocao/internal/app"
 	"baocao/internal/apperr"
 	"baocao/internal/audit"
+	"baocao/internal/config"
 	"baocao/internal/consolidation"
+	"baocao/internal/database"
 	"baocao/internal/decimal"
 	"baocao/internal/forms"
+	"baocao/internal/indicators"
 	"baocao/internal/policy"
 	"baocao/internal/regimes"
 	"baocao/internal/reports"
 	"baocao/internal/richtext"
 	"baocao/internal/vn"
+	"baocao/web/request"
+	"baocao/web/response"
 )
-
-// The JSON API (/api/v1) serves sector software and the provincial
-// operations centre. A client authenticates with its bearer token; the
-// session policy does not apply (no account), so every route is Public to
-// it and the client's scope (its unit subtrees, read or read-write) is
-// checked here, on every object. Errors are JSON with a code and a
-// Vietnamese message; every request is audited.
 
 //go:embed openapi.json
 var openAPI []byte
 
-func (s *Server) apiRoutes(r chi.Router) {
-	s.handle(r, http.MethodGet, "/api/v1/openapi.json", policy.Public, func(w http.ResponseWriter, r *http.Request) {
+// Server holds what the API's handlers need.
+type Server struct {
+	cfg        *config.Config
+	db         *database.DB
+	read       func(*http.Request) database.Querier // where a GET reads (the replica while it keeps up)
+	apiClients *apiclients.Store
+	regimes    *regimes.Store
+	reports    *reports.Store
+	indicators *indicators.Store
+	log        *slog.Logger
+}
+
+// New builds the API on the stores of a; read says where a request reads.
+func New(a *app.App, log *slog.Logger, read func(*http.Request) database.Querier) *Server {
+	return &Server{cfg: a.Config, db: a.DB, read: read, apiClients: a.APIClients, regimes: a.Regimes, reports: a.Reports,
+		indicators: a.Indicators, log: log}
+}
+
+// Handle registers a route with the action the policy must allow for it,
+// as the HTML routes are, so that the authorization matrix sees every route.
+type Handle func(r chi.Router, method, pattern string, act policy.Action, h http.HandlerFunc)
+
+// Routes registers the API's routes on r.
+func (s *Server) Routes(r chi.Router, handle Handle) {
+	handle(r, http.MethodGet, "/api/v1/openapi.json", policy.Public, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		_, _ = w.Write(openAPI)
 	})
@@ -47,15 +77,15 @@ func (s *Server) apiRoutes(r chi.Router) {
 		r.Use(s.apiAuth, s.checkJSONBody, httprate.LimitBy(s.cfg.APIRate, time.Minute,
 			func(r *http.Request) (string, error) { return strconv.FormatInt(apiClient(r).ID, 10), nil },
 			httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
-				apiError(w, apperr.New(apperr.RateLimited, "Quá nhiều yêu cầu trong một phút. Hãy gửi chậm lại."))
+				Error(w, apperr.New(apperr.RateLimited, "Quá nhiều yêu cầu trong một phút. Hãy gửi chậm lại."))
 			})))
-		s.handle(r, http.MethodGet, "/api/v1/regimes", policy.Public, s.apiRegimes)
-		s.handle(r, http.MethodGet, "/api/v1/regimes/{regime}/templates", policy.Public, s.apiTemplates)
-		s.handle(r, http.MethodGet, "/api/v1/regimes/{regime}/periods", policy.Public, s.apiPeriods)
-		s.handle(r, http.MethodGet, "/api/v1/units/{unit}/reports", policy.Public, s.apiUnitReports)
-		s.handle(r, http.MethodGet, "/api/v1/reports/{report}", policy.Public, s.apiReport)
-		s.handle(r, http.MethodPut, "/api/v1/reports/{report}/values", policy.Public, s.apiReportValues)
-		s.handle(r, http.MethodGet, "/api/v1/indicators/{code}/values", policy.Public, s.apiIndicatorValues)
+		handle(r, http.MethodGet, "/api/v1/regimes", policy.Public, s.apiRegimes)
+		handle(r, http.MethodGet, "/api/v1/regimes/{regime}/templates", policy.Public, s.apiTemplates)
+		handle(r, http.MethodGet, "/api/v1/regimes/{regime}/periods", policy.Public, s.apiPeriods)
+		handle(r, http.MethodGet, "/api/v1/units/{unit}/reports", policy.Public, s.apiUnitReports)
+		handle(r, http.MethodGet, "/api/v1/reports/{report}", policy.Public, s.apiReport)
+		handle(r, http.MethodPut, "/api/v1/reports/{report}/values", policy.Public, s.apiReportValues)
+		handle(r, http.MethodGet, "/api/v1/indicators/{code}/values", policy.Public, s.apiIndicatorValues)
 	})
 }
 
@@ -72,11 +102,11 @@ func (s *Server) apiAuth(next http.Handler) http.Handler {
 		c, err := s.apiClients.Authenticate(r.Context(), strings.TrimSpace(token))
 		if err != nil {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="baocao"`)
-			apiError(w, err)
+			Error(w, err)
 			return
 		}
 		ctx := audit.WithActor(context.WithValue(r.Context(), apiClientKey{}, c),
-			audit.Actor{Name: "api:" + c.Name, IP: clientIP(r), UserAgent: r.UserAgent()})
+			audit.Actor{Name: "api:" + c.Name, IP: request.ClientIP(r), UserAgent: r.UserAgent()})
 		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
 		next.ServeHTTP(ww, r.WithContext(ctx))
 		if err := audit.Record(ctx, s.db, audit.Event{Action: "api." + strings.ToLower(r.Method), ObjectType: "api_client", ObjectID: c.ID,
@@ -86,14 +116,14 @@ func (s *Server) apiAuth(next http.Handler) http.Handler {
 	})
 }
 
-// apiError answers err as JSON: {"error": {"code", "message", "fields"}}.
-func apiError(w http.ResponseWriter, err error) {
-	err = asOutage(err)
+// Error answers err as JSON: {"error": {"code", "message", "fields"}}.
+func Error(w http.ResponseWriter, err error) {
+	err = response.Outage(err)
 	body := map[string]any{"code": apperr.Code(err), "message": apperr.Message(err)}
 	if fields := apperr.FieldErrors(err); fields != nil {
 		body["fields"] = fields
 	}
-	writeJSON(w, statusOf[apperr.Code(err)], map[string]any{"error": body})
+	response.JSON(w, response.Status(err), map[string]any{"error": body})
 }
 
 var errAPINotFound = apperr.New(apperr.NotFound, "Không tìm thấy, hoặc phần mềm không được phép truy cập đối tượng này.")
@@ -147,14 +177,14 @@ type apiRegime struct {
 func (s *Server) apiRegimes(w http.ResponseWriter, r *http.Request) {
 	list, err := s.regimes.Regimes(r.Context(), regimes.Filter{})
 	if err != nil {
-		apiError(w, err)
+		Error(w, err)
 		return
 	}
 	out := make([]apiRegime, 0, len(list))
 	for _, g := range list {
 		out = append(out, apiRegime{g.ID, g.Name, g.Frequency, g.ReceivingUnitID, g.ReceivingUnit, g.LegalNumber, g.PublishedVersion})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"regimes": out})
+	response.JSON(w, http.StatusOK, map[string]any{"regimes": out})
 }
 
 func (s *Server) apiRegime(r *http.Request) (*regimes.Regime, error) {
@@ -172,12 +202,12 @@ func (s *Server) apiRegime(r *http.Request) (*regimes.Regime, error) {
 func (s *Server) apiTemplates(w http.ResponseWriter, r *http.Request) {
 	g, err := s.apiRegime(r)
 	if err != nil {
-		apiError(w, err)
+		Error(w, err)
 		return
 	}
 	versions, err := s.regimes.PublishedVersions(r.Context(), g.ID)
 	if err != nil {
-		apiError(w, err)
+		Error(w, err)
 		return
 	}
 	type version struct {
@@ -190,18 +220,18 @@ func (s *Server) apiTemplates(w http.ResponseWriter, r *http.Request) {
 	for _, v := range versions {
 		out = append(out, version{v.ID, v.Number, apiTime(v.PublishedAt), v.Template})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"regime_id": g.ID, "versions": out})
+	response.JSON(w, http.StatusOK, map[string]any{"regime_id": g.ID, "versions": out})
 }
 
 func (s *Server) apiPeriods(w http.ResponseWriter, r *http.Request) {
 	g, err := s.apiRegime(r)
 	if err != nil {
-		apiError(w, err)
+		Error(w, err)
 		return
 	}
 	list, err := s.reports.Periods(r.Context(), g.ID)
 	if err != nil {
-		apiError(w, err)
+		Error(w, err)
 		return
 	}
 	type period struct {
@@ -215,7 +245,7 @@ func (s *Server) apiPeriods(w http.ResponseWriter, r *http.Request) {
 	for _, p := range list {
 		out = append(out, period{p.ID, p.Key, p.Label, apiDate(p.Start), apiDate(p.End)})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"regime_id": g.ID, "periods": out})
+	response.JSON(w, http.StatusOK, map[string]any{"regime_id": g.ID, "periods": out})
 }
 
 func (s *Server) apiUnitReports(w http.ResponseWriter, r *http.Request) {
@@ -224,12 +254,12 @@ func (s *Server) apiUnitReports(w http.ResponseWriter, r *http.Request) {
 		err = s.apiReach(r, id)
 	}
 	if err != nil {
-		apiError(w, err)
+		Error(w, err)
 		return
 	}
 	list, err := s.reports.Mine(r.Context(), id)
 	if err != nil {
-		apiError(w, err)
+		Error(w, err)
 		return
 	}
 	type summary struct {
@@ -244,7 +274,7 @@ func (s *Server) apiUnitReports(w http.ResponseWriter, r *http.Request) {
 	for _, m := range list {
 		out = append(out, summary{m.ID, m.RegimeID, m.Regime, m.PeriodLabel, apiDate(m.Deadline), m.Status})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"unit_id": id, "reports": out})
+	response.JSON(w, http.StatusOK, map[string]any{"unit_id": id, "reports": out})
 }
 
 // apiTarget loads the report of the path, within the client's scope.
@@ -291,15 +321,15 @@ type apiReportBody struct {
 func (s *Server) apiReport(w http.ResponseWriter, r *http.Request) {
 	rep, err := s.apiTarget(r)
 	if err != nil {
-		apiError(w, err)
+		Error(w, err)
 		return
 	}
 	body, err := s.apiReportOf(r.Context(), rep)
 	if err != nil {
-		apiError(w, err)
+		Error(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, body)
+	response.JSON(w, http.StatusOK, body)
 }
 
 func (s *Server) apiReportOf(ctx context.Context, rep *reports.Report) (*apiReportBody, error) {
@@ -334,29 +364,29 @@ type apiDraft struct {
 // report was saved since the revision given.
 func (s *Server) apiReportValues(w http.ResponseWriter, r *http.Request) {
 	if apiClient(r).Access != apiclients.ReadWrite {
-		apiError(w, apperr.New(apperr.Forbidden, "Phần mềm này chỉ được cấp quyền đọc."))
+		Error(w, apperr.New(apperr.Forbidden, "Phần mềm này chỉ được cấp quyền đọc."))
 		return
 	}
 	rep, err := s.apiTarget(r)
 	if err != nil {
-		apiError(w, err)
+		Error(w, err)
 		return
 	}
 	var in apiDraft
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&in); err != nil || dec.Decode(new(json.RawMessage)) != io.EOF {
-		apiError(w, apperr.New(apperr.Invalid, "Nội dung gửi lên không phải JSON hợp lệ theo mô tả API (trường lạ, sai kiểu hoặc thừa dữ liệu): "+jsonProblem(err)))
+		Error(w, apperr.New(apperr.Invalid, "Nội dung gửi lên không phải JSON hợp lệ theo mô tả API (trường lạ, sai kiểu hoặc thừa dữ liệu): "+jsonProblem(err)))
 		return
 	}
 	if in.Revision == nil {
-		apiError(w, apperr.InvalidFields(map[string]string{"revision": "Cần gửi revision của báo cáo đã đọc (để không ghi đè thay đổi của người khác)."}))
+		Error(w, apperr.InvalidFields(map[string]string{"revision": "Cần gửi revision của báo cáo đã đọc (để không ghi đè thay đổi của người khác)."}))
 		return
 	}
 	// The cells sent change; the others keep what is stored (null clears a cell).
 	current, err := s.reports.Content(r.Context(), rep)
 	if err != nil {
-		apiError(w, err)
+		Error(w, err)
 		return
 	}
 	d := reports.Draft{Values: map[string]string{}, Sections: map[string]string{}, Revision: *in.Revision, Source: reports.SourceAPI}
@@ -371,7 +401,7 @@ func (s *Server) apiReportValues(w http.ResponseWriter, r *http.Request) {
 			// A JSON number: exactly its digits, never read as typed text.
 			var x decimal.Decimal
 			if err := x.UnmarshalJSON([]byte(t)); err != nil {
-				apiError(w, apperr.InvalidFields(map[string]string{key: "Giá trị phải là số hoặc chuỗi."}))
+				Error(w, apperr.InvalidFields(map[string]string{key: "Giá trị phải là số hoặc chuỗi."}))
 				return
 			}
 			d.Numbers[key] = x
@@ -380,7 +410,7 @@ func (s *Server) apiReportValues(w http.ResponseWriter, r *http.Request) {
 		}
 		text, ok := apiCell(raw)
 		if !ok {
-			apiError(w, apperr.InvalidFields(map[string]string{key: "Giá trị phải là số hoặc chuỗi."}))
+			Error(w, apperr.InvalidFields(map[string]string{key: "Giá trị phải là số hoặc chuỗi."}))
 			return
 		}
 		d.Values[key] = text
@@ -392,10 +422,10 @@ func (s *Server) apiReportValues(w http.ResponseWriter, r *http.Request) {
 	var conflict *reports.ConflictError
 	switch {
 	case errors.As(err, &conflict):
-		apiError(w, apperr.New(apperr.Conflict, "Báo cáo vừa được "+conflict.By+" lưu lúc "+vn.DateTime(conflict.At)+"; hãy đọc lại rồi gửi với revision mới."))
+		Error(w, apperr.New(apperr.Conflict, "Báo cáo vừa được "+conflict.By+" lưu lúc "+vn.DateTime(conflict.At)+"; hãy đọc lại rồi gửi với revision mới."))
 		return
 	case err != nil:
-		apiError(w, err)
+		Error(w, err)
 		return
 	}
 	type problem struct {
@@ -406,7 +436,7 @@ func (s *Server) apiReportValues(w http.ResponseWriter, r *http.Request) {
 	for _, p := range problems {
 		out = append(out, problem{p.Key, p.Message})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"revision": revision, "problems": out})
+	response.JSON(w, http.StatusOK, map[string]any{"revision": revision, "problems": out})
 }
 
 // apiCell reads a JSON string (text, or a number written as an official
@@ -437,20 +467,20 @@ func (s *Server) apiIndicatorValues(w http.ResponseWriter, r *http.Request) {
 	unitID, err1 := strconv.ParseInt(r.URL.Query().Get("unit"), 10, 64)
 	periodID, err2 := strconv.ParseInt(r.URL.Query().Get("period"), 10, 64)
 	if err1 != nil || err2 != nil {
-		apiError(w, apperr.InvalidFields(map[string]string{"unit": "Cần tham số unit và period là số.", "period": "Cần tham số unit và period là số."}))
+		Error(w, apperr.InvalidFields(map[string]string{"unit": "Cần tham số unit và period là số.", "period": "Cần tham số unit và period là số."}))
 		return
 	}
 	if err := s.apiReach(r, unitID); err != nil {
-		apiError(w, err)
+		Error(w, err)
 		return
 	}
 	found, err := s.indicators.ByCode(ctx, chi.URLParam(r, "code"))
 	if err != nil {
-		apiError(w, err)
+		Error(w, err)
 		return
 	}
 	if len(found) == 0 {
-		apiError(w, apperr.New(apperr.NotFound, "Không có chỉ tiêu mã "+chi.URLParam(r, "code")+" trong danh mục."))
+		Error(w, apperr.New(apperr.NotFound, "Không có chỉ tiêu mã "+chi.URLParam(r, "code")+" trong danh mục."))
 		return
 	}
 	ids := make([]int64, 0, len(found))
@@ -459,22 +489,22 @@ func (s *Server) apiIndicatorValues(w http.ResponseWriter, r *http.Request) {
 	}
 	period, err := s.reports.ReceivedPeriod(ctx, unitID, periodID)
 	if apperr.Code(err) == apperr.NotFound {
-		apiError(w, apperr.New(apperr.NotFound, "Đơn vị không nhận báo cáo nào trong kỳ này."))
+		Error(w, apperr.New(apperr.NotFound, "Đơn vị không nhận báo cáo nào trong kỳ này."))
 		return
 	}
 	if err != nil {
-		apiError(w, err)
+		Error(w, err)
 		return
 	}
 	tpl, _, err := s.reports.Template(ctx, period.TemplateVersionID)
 	if err != nil {
-		apiError(w, err)
+		Error(w, err)
 		return
 	}
 	includeSent := r.URL.Query().Get("include_sent") == "true"
 	rows, err := consolidation.ByIndicator(ctx, s.read(r), tpl, ids, periodID, unitID, includeSent)
 	if err != nil {
-		apiError(w, err)
+		Error(w, err)
 		return
 	}
 	type column struct {
@@ -504,6 +534,33 @@ func (s *Server) apiIndicatorValues(w http.ResponseWriter, r *http.Request) {
 		}
 		out = append(out, o)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"indicator": chi.URLParam(r, "code"), "unit_id": unitID, "period_id": periodID,
+	response.JSON(w, http.StatusOK, map[string]any{"indicator": chi.URLParam(r, "code"), "unit_id": unitID, "period_id": periodID,
 		"period": period.Label, "reports_total": period.Total, "reports_accepted": period.Accepted, "include_sent": includeSent, "rows": out})
+}
+
+// apiFigure is a live figure of a report's narrative in the JSON API.
+type apiFigure struct {
+	Section string `json:"section"`
+	Cell    string `json:"cell"` // form|row|col, as the keys of values
+	Text    string `json:"text"`
+	Missing bool   `json:"missing,omitempty"`
+}
+
+func apiFigures(sections map[string]string) []apiFigure {
+	out := []apiFigure{}
+	keys := make([]string, 0, len(sections))
+	for key := range sections {
+		keys = append(keys, key)
+	}
+	sort.Strings(keys)
+	for _, key := range keys {
+		for _, f := range richtext.Figures(sections[key]) {
+			text := f.Text
+			if f.Missing {
+				text = ""
+			}
+			out = append(out, apiFigure{Section: key, Cell: f.Ref, Text: text, Missing: f.Missing})
+		}
+	}
+	return out
 }

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"baocao/internal/apperr"
+	"baocao/web/request"
 )
 
 // checkJSONBody refuses, before the handler decodes it, a JSON body that
@@ -24,17 +25,17 @@ func (s *Server) checkJSONBody(next http.Handler) http.Handler {
 		}
 		body, err := io.ReadAll(r.Body)
 		if err != nil {
-			apiError(w, formError(err, s.cfg.MaxBodyBytes))
+			Error(w, request.BodyError(err, s.cfg.MaxBodyBytes))
 			return
 		}
 		if !utf8.Valid(body) {
-			apiError(w, apperr.New(apperr.Invalid, "Nội dung gửi lên không phải văn bản UTF-8."))
+			Error(w, apperr.New(apperr.Invalid, "Nội dung gửi lên không phải văn bản UTF-8."))
 			return
 		}
 		var v any
 		if json.Unmarshal(body, &v) == nil {
 			if field, bad := nulField(v, ""); bad {
-				apiError(w, fieldError(field, "Trường “%s” có ký tự NUL, không được nhận."))
+				Error(w, request.FieldError(field, "Trường “%s” có ký tự NUL, không được nhận."))
 				return
 			}
 		}
