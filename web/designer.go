@@ -1,6 +1,7 @@
 package web
 
 import (
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -10,9 +11,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"baocao/internal/apperr"
-	"baocao/internal/decimal"
 	"baocao/internal/forms"
-	"baocao/internal/outliers"
 	"baocao/internal/regimes"
 	"baocao/internal/vn"
 	"baocao/templates/components"
@@ -127,33 +126,6 @@ func (s *Server) saveDraft(w http.ResponseWriter, r *http.Request, v *regimes.Ve
 	}
 }
 
-// parentsByLevel turns the "level" of each line into parent keys: a line's
-// parent is the nearest line above it with a smaller level.
-func parentsByLevel(keys []string, levels []int) []string {
-	parents := make([]string, len(keys))
-	var stack []int // indexes of open ancestors
-	for i := range keys {
-		for len(stack) > 0 && levels[stack[len(stack)-1]] >= levels[i] {
-			stack = stack[:len(stack)-1]
-		}
-		if len(stack) > 0 {
-			parents[i] = keys[stack[len(stack)-1]]
-		}
-		stack = append(stack, i)
-	}
-	return parents
-}
-
-// nextKey returns prefix+N for the smallest N above every key in use.
-func nextKey(prefix string, used map[string]bool) string {
-	n := len(used) + 1
-	for used[prefix+strconv.Itoa(n)] {
-		n++
-	}
-	used[prefix+strconv.Itoa(n)] = true
-	return prefix + strconv.Itoa(n)
-}
-
 func lineCount(r *http.Request, limit int) int {
 	n, _ := strconv.Atoi(r.PostFormValue("n"))
 	return min(max(n, 0), limit)
@@ -172,6 +144,7 @@ func blankLines(r *http.Request, n int) int {
 	return n
 }
 
+// levelOf reads a line's level as the editors post it: 1 to 6.
 func levelOf(raw string) int {
 	n, err := strconv.Atoi(strings.TrimSpace(raw))
 	if err != nil || n < 1 {
@@ -182,16 +155,11 @@ func levelOf(raw string) int {
 
 // Outline.
 
-func outlineLines(t forms.Template) []pages.SectionLine {
-	level := map[string]int{}
-	var lines []pages.SectionLine
-	for _, sct := range t.Outline {
-		level[sct.Key] = level[sct.Parent] + 1
-		lines = append(lines, pages.SectionLine{Key: sct.Key, Number: sct.Number, Heading: sct.Heading, Guidance: sct.Guidance,
-			Required: sct.Required, MaxChars: itoaIf(sct.MaxChars), Level: level[sct.Key]})
-	}
+// outlineLines are t's sections and three blank lines.
+func outlineLines(t forms.Template) []forms.SectionLine {
+	lines := forms.OutlineLines(t)
 	for range 3 {
-		lines = append(lines, pages.SectionLine{Level: 1})
+		lines = append(lines, forms.SectionLine{Level: 1})
 	}
 	return lines
 }
@@ -212,42 +180,16 @@ func (s *Server) outlineSave(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	var lines []pages.SectionLine
-	used := map[string]bool{}
+	var posted []forms.SectionLine
 	for i := range lineCount(r, forms.MaxSections+3) {
 		get := func(name string) string { return r.PostFormValue(name + "_" + strconv.Itoa(i)) }
-		l := pages.SectionLine{Key: get("key"), Number: vn.Clean(get("number")), Heading: vn.Clean(get("heading")),
-			Guidance: vn.Clean(get("guidance")), Required: get("required") == "1", MaxChars: strings.TrimSpace(get("max")), Level: levelOf(get("level"))}
-		if l.Heading == "" {
-			continue
-		}
-		if l.Key != "" {
-			used[l.Key] = true
-		}
-		lines = append(lines, l)
+		posted = append(posted, forms.SectionLine{Key: get("key"), Number: vn.Clean(get("number")), Heading: vn.Clean(get("heading")),
+			Guidance: vn.Clean(get("guidance")), Required: get("required") == "1", MaxChars: strings.TrimSpace(get("max")), Level: levelOf(get("level"))})
 	}
-	errs := map[string]string{}
-	keys, levels := make([]string, len(lines)), make([]int, len(lines))
-	for i := range lines {
-		if lines[i].Key == "" || !strings.HasPrefix(lines[i].Key, "s") {
-			lines[i].Key = nextKey("s", used)
-		}
-		keys[i], levels[i] = lines[i].Key, lines[i].Level
-	}
-	parents := parentsByLevel(keys, levels)
-	tpl := v.Template
-	tpl.Outline = nil
-	for i, l := range lines {
-		maxChars, err := strconv.Atoi(or(l.MaxChars, "0"))
-		if err != nil || maxChars < 0 {
-			errs["max-"+strconv.Itoa(i)] = "Mục " + or(l.Number, l.Heading) + ": giới hạn ký tự là một số không âm."
-		}
-		tpl.Outline = append(tpl.Outline, forms.Section{Key: l.Key, Parent: parents[i], Number: l.Number, Heading: l.Heading,
-			Guidance: l.Guidance, Required: l.Required, MaxChars: maxChars, DraftRows: draftRowsOf(v.Template, l.Key)})
-	}
+	tpl, lines, errs := v.Template.WithOutlineLines(posted)
 	rerender := func(status int, e map[string]string) {
 		for range blankLines(r, 3) {
-			lines = append(lines, pages.SectionLine{Level: 1})
+			lines = append(lines, forms.SectionLine{Level: 1})
 		}
 		s.render(w, r, status, pages.OutlineEditor(s.designerPage(r, reg, "Sửa đề cương"),
 			pages.OutlineView{Regime: reg, Version: v, Seen: r.PostFormValue("seen"), Lines: lines, Errors: e}))
@@ -282,7 +224,7 @@ func (s *Server) formAdd(w http.ResponseWriter, r *http.Request) {
 		used[f.Key] = true
 	}
 	tpl := v.Template
-	key := nextKey("b", used)
+	key := forms.NextKey("b", used)
 	tpl.Forms = append(append([]forms.Form(nil), tpl.Forms...), forms.Form{Key: key, Title: title, Code: vn.Clean(r.PostFormValue("code"))})
 	err := s.regimes.SaveDraft(r.Context(), v, tpl, v.UpdatedAt)
 	if err != nil {
@@ -306,37 +248,16 @@ func (s *Server) draftForm(w http.ResponseWriter, r *http.Request, reg *regimes.
 	return v, f, true
 }
 
-func columnLines(f *forms.Form) []pages.ColumnLine {
-	var lines []pages.ColumnLine
-	for _, c := range f.Columns {
-		l := pages.ColumnLine{Code: c.Code, Label: c.Label, Groups: strings.Join(c.Groups, " > "), Type: c.Type,
-			Decimals: itoaIf(c.Decimals), Formula: c.Formula, Aggregation: c.Aggregation, WeightBy: c.WeightBy,
-			Required: c.Required, NonNegative: c.NonNegative, Prefill: c.Prefill, Outlier: c.Outlier}
-		if c.Min != nil {
-			l.Min = c.Min.Format()
-		}
-		if c.Max != nil {
-			l.Max = c.Max.Format()
-		}
-		lines = append(lines, l)
-	}
-	for range 2 {
-		lines = append(lines, pages.ColumnLine{Type: forms.Number, Aggregation: forms.Sum})
-	}
-	return lines
+// columnLines are f's columns and two blank lines.
+func columnLines(f *forms.Form) []forms.ColumnLine {
+	return append(forms.ColumnLines(f), blankColumn, blankColumn)
 }
 
-func rulesText(f *forms.Form) string {
-	var b strings.Builder
-	for _, rule := range f.Rules {
-		b.WriteString(rule.Expr + " | " + rule.Message + "\n")
-	}
-	return b.String()
-}
+var blankColumn = forms.ColumnLine{Type: forms.Number, Aggregation: forms.Sum}
 
 func (s *Server) formEditorView(reg *regimes.Regime, v *regimes.Version, f *forms.Form) pages.FormEditorView {
 	return pages.FormEditorView{Regime: reg, Version: v, Seen: seenOf(v), FormKey: f.Key, Code: f.Code, Title: f.Title,
-		IssuedBy: f.IssuedBy, Unit: f.Unit, Columns: columnLines(f), Rules: rulesText(f)}
+		IssuedBy: f.IssuedBy, Unit: f.Unit, Columns: columnLines(f), Rules: forms.RulesText(f)}
 }
 
 func (s *Server) formEditorPage(w http.ResponseWriter, r *http.Request) {
@@ -361,79 +282,21 @@ func (s *Server) formSave(w http.ResponseWriter, r *http.Request) {
 	if view.Title == "" {
 		errs["title"] = "Nhập tên biểu."
 	}
-	updated := *f
-	updated.Code, updated.Title, updated.IssuedBy, updated.Unit = view.Code, view.Title, view.IssuedBy, view.Unit
-	updated.Columns = nil
-	// Formulas typed on the page use the numbers the page shows, (1), (2)…
-	// by line; after lines are deleted the columns are numbered again and
-	// every formula follows its column.
-	renumber := map[string]string{}
+	var posted []forms.ColumnLine
 	for i := range lineCount(r, forms.MaxColumns+2) {
 		get := func(name string) string { return r.PostFormValue(name + "_" + strconv.Itoa(i)) }
-		l := pages.ColumnLine{Label: vn.Clean(get("label")), Groups: vn.Clean(get("groups")), Type: get("type"),
+		posted = append(posted, forms.ColumnLine{Label: vn.Clean(get("label")), Groups: vn.Clean(get("groups")), Type: get("type"),
 			Decimals: strings.TrimSpace(get("decimals")), Formula: strings.TrimSpace(get("formula")), Aggregation: get("aggregation"),
 			WeightBy: strings.TrimSpace(get("weight")), Min: strings.TrimSpace(get("min")), Max: strings.TrimSpace(get("max")),
-			NonNegative: get("nonneg") == "1", Required: get("required") == "1", Prefill: get("prefill"), Outlier: get("outlier")}
-		if l.Label == "" {
-			continue
-		}
-		original := strconv.Itoa(i + 1)
-		l.Code = strconv.Itoa(len(updated.Columns) + 1)
-		renumber[original] = l.Code
-		view.Columns = append(view.Columns, l)
-		c := forms.Column{Code: original, Label: l.Label, Type: l.Type, Formula: l.Formula, Aggregation: l.Aggregation,
-			WeightBy: l.WeightBy, Required: l.Required, NonNegative: l.NonNegative, Prefill: l.Prefill, Role: roleOf(f, original), Outlier: l.Outlier}
-		if !outliers.Valid(outliers.Kind(l.Outlier)) {
-			errs["outlier-"+original] = "Cột (" + original + "): cách kiểm tra số liệu bất thường không hợp lệ."
-		}
-		for _, g := range strings.Split(l.Groups, ">") {
-			if g = strings.TrimSpace(g); g != "" {
-				c.Groups = append(c.Groups, g)
-			}
-		}
-		if l.Decimals != "" {
-			d, err := strconv.Atoi(l.Decimals)
-			if err != nil {
-				errs["decimals-"+l.Code] = "Cột (" + l.Code + "): số chữ số thập phân là một số."
-			}
-			c.Decimals = d
-		}
-		for _, bound := range []struct {
-			raw string
-			dst **decimal.Decimal
-			msg string
-		}{{l.Min, &c.Min, "giá trị nhỏ nhất"}, {l.Max, &c.Max, "giá trị lớn nhất"}} {
-			if bound.raw == "" {
-				continue
-			}
-			x, err := decimal.Parse(bound.raw)
-			if err != nil {
-				errs["bound-"+l.Code] = "Cột (" + l.Code + "), " + bound.msg + ": " + vn.LowerFirst(err.Error())
-				continue
-			}
-			*bound.dst = &x
-		}
-		updated.Columns = append(updated.Columns, c)
+			NonNegative: get("nonneg") == "1", Required: get("required") == "1", Prefill: get("prefill"), Outlier: get("outlier")})
 	}
-	updated.Rules = nil
-	for n, line := range strings.Split(view.Rules, "\n") {
-		if line = strings.TrimSpace(line); line == "" {
-			continue
-		}
-		expr, msg, found := strings.Cut(line, "|")
-		if !found || strings.TrimSpace(expr) == "" || strings.TrimSpace(msg) == "" {
-			errs["rules"] = "Kiểm tra chéo, dòng " + strconv.Itoa(n+1) + ": cần dạng \"biểu thức | thông báo\"."
-			continue
-		}
-		updated.Rules = append(updated.Rules, forms.Rule{Expr: strings.TrimSpace(expr), Message: vn.Clean(msg)})
-	}
-	updated.Rows = append([]forms.Row(nil), f.Rows...)
-	for i, problem := range updated.RenumberColumns(renumber) {
-		errs["renumber-"+strconv.Itoa(i)] = problem
-	}
+	updated, kept, problems := f.WithColumnLines(posted, view.Rules)
+	updated.Code, updated.Title, updated.IssuedBy, updated.Unit = view.Code, view.Title, view.IssuedBy, view.Unit
+	view.Columns = kept
+	maps.Copy(errs, problems)
 	rerender := func(status int, e map[string]string) {
 		for range blankLines(r, 2) {
-			view.Columns = append(view.Columns, pages.ColumnLine{Type: forms.Number, Aggregation: forms.Sum})
+			view.Columns = append(view.Columns, blankColumn)
 		}
 		view.Errors = e
 		s.render(w, r, status, pages.FormEditor(s.designerPage(r, reg, or(view.Title, f.Title)), view))
@@ -464,29 +327,13 @@ func (s *Server) formDelete(w http.ResponseWriter, r *http.Request) {
 
 // Rows.
 
-func rowLines(f *forms.Form) []pages.RowLine {
-	depths := f.Depths()
-	var lines []pages.RowLine
-	for _, row := range f.Rows {
-		l := pages.RowLine{Key: row.Key, STT: row.STT, Label: row.Label, Kind: row.Kind, Unit: row.Unit, Bold: row.Bold,
-			Level: depths[row.Key] + 1, Formulas: formulasText(row.Formulas), Aggregation: aggregationText(row.Aggregation)}
-		if row.IndicatorID != 0 {
-			l.Indicator = strconv.FormatInt(row.IndicatorID, 10)
-		}
-		lines = append(lines, l)
-	}
+// rowLines are f's rows and five blank lines.
+func rowLines(f *forms.Form) []forms.RowLine {
+	lines := forms.RowLines(f)
 	for range 5 {
-		lines = append(lines, pages.RowLine{Kind: forms.Indicator, Level: 1})
+		lines = append(lines, forms.RowLine{Kind: forms.Indicator, Level: 1})
 	}
 	return lines
-}
-
-func formulasText(m map[string]string) string {
-	var parts []string
-	for _, c := range sortedKeys(m) {
-		parts = append(parts, "c"+c+" = "+m[c])
-	}
-	return strings.Join(parts, "; ")
 }
 
 func (s *Server) rowsPage(w http.ResponseWriter, r *http.Request) {
@@ -505,98 +352,26 @@ func (s *Server) rowsSave(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	errs := map[string]string{}
-	var lines []pages.RowLine
-	used := map[string]bool{}
+	var posted []forms.RowLine
 	for i := range lineCount(r, forms.MaxRows+5) {
 		get := func(name string) string { return r.PostFormValue(name + "_" + strconv.Itoa(i)) }
-		l := pages.RowLine{Key: get("key"), STT: vn.Clean(get("stt")), Label: vn.Clean(get("label")), Kind: get("kind"),
-			Unit: vn.Clean(get("unit")), Indicator: strings.TrimSpace(get("indicator")), Formulas: strings.TrimSpace(get("formulas")), Aggregation: strings.TrimSpace(get("aggregation")),
-			Bold: get("bold") == "1", Level: levelOf(get("level"))}
-		if l.Label == "" {
-			continue
-		}
-		if l.Key != "" {
-			used[l.Key] = true
-		}
-		lines = append(lines, l)
+		posted = append(posted, forms.RowLine{Key: get("key"), STT: vn.Clean(get("stt")), Label: vn.Clean(get("label")), Kind: get("kind"),
+			Unit: vn.Clean(get("unit")), Indicator: strings.TrimSpace(get("indicator")), Formulas: strings.TrimSpace(get("formulas")),
+			Aggregation: strings.TrimSpace(get("aggregation")), Bold: get("bold") == "1", Level: levelOf(get("level"))})
 	}
+	posted = slices.DeleteFunc(posted, func(l forms.RowLine) bool { return l.Label == "" })
 	paste := r.PostFormValue("paste")
-	for _, line := range strings.Split(paste, "\n") {
-		cells := strings.Split(strings.TrimRight(line, "\r"), "\t")
-		if len(cells) < 2 || vn.Clean(cells[1]) == "" {
-			if strings.TrimSpace(line) != "" {
-				errs["paste"] = "Dòng dán vào \"" + vn.Truncate(strings.TrimSpace(line), 60) + "\" cần có STT và tên chỉ tiêu cách nhau bởi phím Tab."
-			}
-			continue
-		}
-		l := pages.RowLine{STT: vn.Clean(cells[0]), Label: vn.Clean(cells[1]), Kind: forms.Indicator, Level: forms.LevelOfSTT(cells[0])}
-		if l.Level == 1 {
-			l.Kind, l.Bold = forms.Heading, true // I, II …: a section of the form
-		}
-		// "- …" and "Trong đó: …" lines are parts of the numbered line above
-		// them, one level below it, whatever its level.
-		ofWhich := strings.HasPrefix(strings.ToLower(l.Label), "trong đó")
-		if ofWhich {
-			l.Kind = forms.OfWhich
-		}
-		if ofWhich || dashSTT(l.STT) {
-			for i := len(lines) - 1; i >= 0; i-- {
-				if !dashSTT(lines[i].STT) && lines[i].Kind != forms.OfWhich {
-					l.Level = min(lines[i].Level+1, 6)
-					break
-				}
-			}
-		}
-		if len(cells) > 2 {
-			l.Unit = vn.Clean(cells[2])
-		}
-		lines = append(lines, l)
-	}
-	if len(lines) > forms.MaxRows {
-		errs["paste"] = "Biểu có quá " + strconv.Itoa(forms.MaxRows) + " dòng."
-	}
-	keys, levels := make([]string, len(lines)), make([]int, len(lines))
-	for i := range lines {
-		if lines[i].Key == "" || !strings.HasPrefix(lines[i].Key, "r") {
-			lines[i].Key = nextKey("r", used)
-		}
-		keys[i], levels[i] = lines[i].Key, lines[i].Level
-	}
-	parents := parentsByLevel(keys, levels)
-	updated := *f
-	updated.Rows = nil
-	metrics := map[string]string{} // not on the grid: kept by row key
-	for _, row := range f.Rows {
-		metrics[row.Key] = row.Metric
-	}
-	for i, l := range lines {
-		row := forms.Row{Key: l.Key, Parent: parents[i], STT: l.STT, Label: l.Label, Kind: l.Kind, Unit: l.Unit, Bold: l.Bold, Metric: metrics[l.Key]}
-		if l.Indicator != "" {
-			id, err := strconv.ParseInt(l.Indicator, 10, 64)
-			if err != nil || id <= 0 {
-				errs["indicator-"+l.Key] = "Dòng \"" + l.Label + "\": số hiệu chỉ tiêu là một số trong danh mục chỉ tiêu."
-			}
-			row.IndicatorID = id
-			if _, err := s.indicators.Indicator(r.Context(), id); err != nil && id > 0 {
-				errs["indicator-"+l.Key] = "Dòng \"" + l.Label + "\": không có chỉ tiêu số hiệu " + l.Indicator + " trong danh mục."
-			}
-		}
-		aggregation, aggErr := parseRowAggregation(l.Aggregation)
-		if aggErr != "" {
-			errs["aggregation-"+l.Key] = "Dòng \"" + l.Label + "\": " + aggErr
-		}
-		row.Aggregation = aggregation
-		formulas, err := parseRowFormulas(l.Formulas)
-		if err != "" {
-			errs["formulas-"+l.Key] = "Dòng \"" + l.Label + "\": " + err
-		}
-		row.Formulas = formulas
-		updated.Rows = append(updated.Rows, row)
+	posted, pasteProblem := forms.PasteRows(posted, paste)
+	updated, lines, errs := f.WithRowLines(posted, func(id int64) bool {
+		_, err := s.indicators.Indicator(r.Context(), id)
+		return err == nil
+	})
+	if pasteProblem != "" && errs["paste"] == "" {
+		errs["paste"] = pasteProblem
 	}
 	rerender := func(status int, e map[string]string) {
 		for range blankLines(r, 5) {
-			lines = append(lines, pages.RowLine{Kind: forms.Indicator, Level: 1})
+			lines = append(lines, forms.RowLine{Kind: forms.Indicator, Level: 1})
 		}
 		s.render(w, r, status, pages.RowsEditor(s.designerPage(r, reg, "Các dòng"),
 			pages.RowsView{Regime: reg, Version: v, Seen: r.PostFormValue("seen"), Form: f, Lines: lines, Paste: paste, Errors: e}))
@@ -610,68 +385,6 @@ func (s *Server) rowsSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.saveDraft(w, r, v, v.Template.WithForm(updated), templateURL(reg)+"/forms/"+f.Key+"/rows", "Đã lưu các dòng.", rerender)
-}
-
-// dashSTT tells the STT of a part of the line above: "-", "+", "*".
-func dashSTT(stt string) bool { return stt == "-" || stt == "+" || stt == "*" }
-
-// aggregationWords are the consolidation rules as a designer writes them.
-var aggregationWords = map[string]string{
-	"cộng": forms.Sum, "tổng": forms.Sum, "trung bình": forms.Average, "bình quân gia quyền": forms.WeightedAvg,
-	"nhỏ nhất": forms.Min, "lớn nhất": forms.Max, "không": forms.NoAggregate, "không tổng hợp": forms.NoAggregate,
-	forms.Sum: forms.Sum, forms.Average: forms.Average, forms.WeightedAvg: forms.WeightedAvg, forms.Min: forms.Min,
-	forms.Max: forms.Max, forms.NoAggregate: forms.NoAggregate,
-}
-
-// parseRowAggregation reads "c3 = trung bình; c5 = không" into column → rule.
-func parseRowAggregation(text string) (map[string]string, string) {
-	out := map[string]string{}
-	for _, part := range strings.Split(text, ";") {
-		if strings.TrimSpace(part) == "" {
-			continue
-		}
-		lhs, rhs, found := strings.Cut(part, "=")
-		col := strings.TrimPrefix(strings.ToLower(strings.TrimSpace(lhs)), "c")
-		rule := aggregationWords[strings.ToLower(vn.Clean(rhs))]
-		if _, err := strconv.Atoi(col); !found || err != nil || rule == "" {
-			return nil, "tổng hợp riêng viết theo dạng \"c3 = trung bình\" (cộng, trung bình, bình quân gia quyền, nhỏ nhất, lớn nhất, không)."
-		}
-		out[col] = rule
-	}
-	if len(out) == 0 {
-		return nil, ""
-	}
-	return out, ""
-}
-
-func aggregationText(m map[string]string) string {
-	names := map[string]string{forms.Sum: "cộng", forms.Average: "trung bình", forms.WeightedAvg: "bình quân gia quyền",
-		forms.Min: "nhỏ nhất", forms.Max: "lớn nhất", forms.NoAggregate: "không"}
-	var parts []string
-	for _, c := range sortedKeys(m) {
-		parts = append(parts, "c"+c+" = "+names[m[c]])
-	}
-	return strings.Join(parts, "; ")
-}
-
-// parseRowFormulas reads "c3 = c1 - c2; c4 = …" into column → formula.
-func parseRowFormulas(text string) (map[string]string, string) {
-	if strings.TrimSpace(text) == "" {
-		return nil, ""
-	}
-	out := map[string]string{}
-	for _, part := range strings.Split(text, ";") {
-		if strings.TrimSpace(part) == "" {
-			continue
-		}
-		lhs, rhs, found := strings.Cut(part, "=")
-		col := strings.TrimPrefix(strings.ToLower(strings.TrimSpace(lhs)), "c")
-		if _, err := strconv.Atoi(col); !found || err != nil || strings.TrimSpace(rhs) == "" {
-			return nil, "công thức riêng viết theo dạng \"c3 = c1 - c2\", nhiều công thức cách nhau bởi dấu chấm phẩy."
-		}
-		out[col] = strings.TrimSpace(rhs)
-	}
-	return out, ""
 }
 
 // Preview.
@@ -701,17 +414,4 @@ func (s *Server) previewPage(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, http.StatusOK, pages.Preview(s.designerPage(r, reg, "Xem trước: "+f.Title),
 		pages.PreviewView{Regime: reg, Version: v, Form: f, Grid: components.Grid{Form: f}}))
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, b string) int {
-		x, _ := strconv.Atoi(a)
-		y, _ := strconv.Atoi(b)
-		return x - y
-	})
-	return keys
 }

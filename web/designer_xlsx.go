@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"baocao/internal/apperr"
+	"baocao/internal/forms"
 	"baocao/internal/xlsx"
 	"baocao/templates/pages"
 )
@@ -85,7 +86,7 @@ func (s *Server) formImport(w http.ResponseWriter, r *http.Request) {
 	for _, existing := range v.Template.Forms {
 		used[existing.Key] = true
 	}
-	f.Key = nextKey("b", used)
+	f.Key = forms.NextKey("b", used)
 	tpl := v.Template.WithForm(*f)
 	if err := s.regimes.SaveDraft(r.Context(), v, tpl, v.UpdatedAt); err != nil {
 		if apperr.Code(err) == apperr.Invalid || apperr.Code(err) == apperr.Conflict {

@@ -14,27 +14,13 @@ type TemplateView struct {
 	Errors  map[string]string
 }
 
-// SectionLine is one line of the outline editor.
-type SectionLine struct {
-	Key, Number, Heading, Guidance, MaxChars string
-	Level                                    int
-	Required                                 bool
-}
-
 // OutlineView is the outline editor.
 type OutlineView struct {
 	Regime  *regimes.Regime
 	Version *regimes.Version
 	Seen    string // the version's UpdatedAt, for conflicts
-	Lines   []SectionLine
+	Lines   []forms.SectionLine
 	Errors  map[string]string
-}
-
-// ColumnLine is one line of the column editor.
-type ColumnLine struct {
-	Code, Label, Groups, Type, Decimals, Formula, Aggregation, WeightBy, Min, Max, Prefill string
-	Required, NonNegative                                                                  bool
-	Outlier                                                                                string // outliers.Kind (issue 18)
 }
 
 // FormEditorView edits a form's header, columns and rules.
@@ -47,16 +33,9 @@ type FormEditorView struct {
 	Title    string
 	IssuedBy string
 	Unit     string
-	Columns  []ColumnLine
+	Columns  []forms.ColumnLine
 	Rules    string
 	Errors   map[string]string
-}
-
-// RowLine is one line of the row editor.
-type RowLine struct {
-	Key, STT, Label, Kind, Unit, Formulas, Aggregation, Indicator string
-	Level                                                         int
-	Bold                                                          bool
 }
 
 // RowsView edits a form's rows.
@@ -65,7 +44,7 @@ type RowsView struct {
 	Version *regimes.Version
 	Seen    string
 	Form    *forms.Form
-	Lines   []RowLine
+	Lines   []forms.RowLine
 	Paste   string
 	Errors  map[string]string
 }
