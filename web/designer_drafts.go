@@ -16,24 +16,6 @@ import (
 // section's draft speaks of, the columns' roles, and the sentences on
 // sample figures. The other designer pages keep what is set here.
 
-// roleOf is the role of form f's column code, kept when the column editor
-// saves the columns again.
-func roleOf(f *forms.Form, code string) string {
-	c, _ := f.Column(code)
-	return c.Role
-}
-
-// draftRowsOf is the draft rows of the section key, kept when the outline
-// editor saves the sections again.
-func draftRowsOf(t forms.Template, key string) []string {
-	for _, sec := range t.Outline {
-		if sec.Key == key {
-			return sec.DraftRows
-		}
-	}
-	return nil
-}
-
 func draftsView(reg *regimes.Regime, v *regimes.Version, tpl forms.Template, seen string, errs map[string]string) pages.DraftsView {
 	view := pages.DraftsView{Regime: reg, Version: v, Seen: seen, Errors: errs}
 	for _, f := range tpl.Forms {
