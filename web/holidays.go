@@ -6,6 +6,7 @@ import (
 
 	"baocao/internal/apperr"
 	"baocao/internal/holidays"
+	"baocao/internal/periods"
 	"baocao/internal/vn"
 	"baocao/templates/components"
 	"baocao/templates/pages"
@@ -38,7 +39,7 @@ func (s *Server) holidaysPage(w http.ResponseWriter, r *http.Request) {
 	s.renderHolidays(w, r, http.StatusOK, year, form, nil)
 }
 
-func holidayForm(d holidays.Day) pages.HolidayForm {
+func holidayForm(d periods.Day) pages.HolidayForm {
 	f := pages.HolidayForm{Date: vn.Date(d.Date), Name: d.Name, Working: "0", Status: d.Status}
 	if d.Working {
 		f.Working = "1"
@@ -68,7 +69,7 @@ func (s *Server) holidaySet(w http.ResponseWriter, r *http.Request) {
 	if form.Working != "0" && form.Working != "1" {
 		err = apperr.InvalidFields(map[string]string{"working": "Chọn loại ngày: nghỉ lễ hoặc làm bù."})
 	} else {
-		err = s.holidays.SetDay(r.Context(), holidays.Day{Date: date, Name: form.Name, Working: form.Working == "1", Status: form.Status})
+		err = s.holidays.SetDay(r.Context(), periods.Day{Date: date, Name: form.Name, Working: form.Working == "1", Status: form.Status})
 	}
 	if fields := apperr.FieldErrors(err); fields != nil {
 		year := s.holidayYear(r.PostFormValue("year"))

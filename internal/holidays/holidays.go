@@ -7,16 +7,9 @@ import (
 	"time"
 
 	"baocao/internal/apperr"
+	"baocao/internal/periods"
 	"baocao/internal/vn"
 )
-
-// Day is a date that departs from the Monday-to-Friday week.
-type Day struct {
-	Date    time.Time // midnight in Vietnam
-	Name    string
-	Working bool   // a compensatory working day on a weekend; else a day off
-	Status  string // one of Statuses
-}
 
 // Statuses say how sure a date is: fixed by the Labour Code, announced by
 // the Government, or expected and still to be confirmed (lunar dates of
@@ -48,9 +41,10 @@ func Weekend(t time.Time) bool {
 	return wd == time.Saturday || wd == time.Sunday
 }
 
-// Validate checks the day and normalises its text. A holiday may fall on a
-// weekend (it is then only informational); a compensatory working day must.
-func (d *Day) Validate() error {
+// Validate checks a day of the calendar and normalises its text. A
+// holiday may fall on a weekend (it is then only informational); a
+// compensatory working day must.
+func Validate(d *periods.Day) error {
 	d.Name = vn.Clean(d.Name)
 	d.Date = vn.Day(d.Date)
 	if d.Status == "" {

@@ -27,37 +27,32 @@ const selectDay = `SELECT day, name, working, status FROM holidays`
 // Calendar is the holiday calendar for counting working days (periods'
 // deadlines), read inside q (a transaction or the pool).
 func Calendar(ctx context.Context, q database.Querier) (periods.Calendar, error) {
-	rows, _ := q.Query(ctx, `SELECT day, name, working FROM holidays`)
-	days, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (periods.Day, error) {
-		var d periods.Day
-		err := row.Scan(&d.Date, &d.Name, &d.Working)
-		d.Date = vn.Day(d.Date)
-		return d, err
-	})
+	rows, _ := q.Query(ctx, selectDay)
+	days, err := pgx.CollectRows(rows, scanDay)
 	return periods.NewCalendar(days), err
 }
 
-func scanDay(row pgx.CollectableRow) (Day, error) {
-	var d Day
+func scanDay(row pgx.CollectableRow) (periods.Day, error) {
+	var d periods.Day
 	err := row.Scan(&d.Date, &d.Name, &d.Working, &d.Status)
 	d.Date = vn.Day(d.Date)
 	return d, err
 }
 
 // Days lists the days of year in date order.
-func (s *Store) Days(ctx context.Context, year int) ([]Day, error) {
+func (s *Store) Days(ctx context.Context, year int) ([]periods.Day, error) {
 	rows, _ := s.db.Query(ctx, selectDay+` WHERE day >= make_date($1, 1, 1) AND day < make_date($1 + 1, 1, 1) ORDER BY day`, year)
 	return pgx.CollectRows(rows, scanDay)
 }
 
 // All lists every day of the calendar in date order.
-func (s *Store) All(ctx context.Context) ([]Day, error) {
+func (s *Store) All(ctx context.Context) ([]periods.Day, error) {
 	rows, _ := s.db.Query(ctx, selectDay+` ORDER BY day`)
 	return pgx.CollectRows(rows, scanDay)
 }
 
 // Day returns the calendar's entry for date.
-func (s *Store) Day(ctx context.Context, date time.Time) (*Day, error) {
+func (s *Store) Day(ctx context.Context, date time.Time) (*periods.Day, error) {
 	rows, _ := s.db.Query(ctx, selectDay+` WHERE day = $1`, vn.Day(date))
 	d, err := pgx.CollectExactlyOneRow(rows, scanDay)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -70,8 +65,8 @@ func (s *Store) Day(ctx context.Context, date time.Time) (*Day, error) {
 }
 
 // SetDay adds a day to the calendar or changes the one on the same date.
-func (s *Store) SetDay(ctx context.Context, d Day) error {
-	if err := d.Validate(); err != nil {
+func (s *Store) SetDay(ctx context.Context, d periods.Day) error {
+	if err := Validate(&d); err != nil {
 		return err
 	}
 	return s.db.Tx(ctx, func(tx pgx.Tx) error {

@@ -9,6 +9,7 @@ import (
 	"baocao/internal/apperr"
 	"baocao/internal/database"
 	"baocao/internal/database/dbtest"
+	"baocao/internal/periods"
 	"baocao/internal/vn"
 )
 
@@ -42,25 +43,25 @@ func TestValidate(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		name  string
-		d     Day
+		d     periods.Day
 		field string
 		want  string
 	}{
-		{"no date", Day{Name: "Tết Dương lịch"}, "date", "Nhập ngày theo dạng ngày/tháng/năm, ví dụ 01/01/2026."},
-		{"no name", Day{Date: day(2026, 1, 1), Name: " "}, "name", "Nhập tên ngày nghỉ lễ hoặc lý do làm bù."},
-		{"a compensatory Wednesday", Day{Date: day(2026, 4, 15), Name: "Làm bù", Working: true}, "working",
+		{"no date", periods.Day{Name: "Tết Dương lịch"}, "date", "Nhập ngày theo dạng ngày/tháng/năm, ví dụ 01/01/2026."},
+		{"no name", periods.Day{Date: day(2026, 1, 1), Name: " "}, "name", "Nhập tên ngày nghỉ lễ hoặc lý do làm bù."},
+		{"a compensatory Wednesday", periods.Day{Date: day(2026, 4, 15), Name: "Làm bù", Working: true}, "working",
 			"Ngày làm bù phải là thứ Bảy hoặc Chủ nhật; ngày 15/04/2026 là Thứ Tư."},
-		{"an unknown status", Day{Date: day(2026, 1, 1), Name: "Tết", Status: "maybe"}, "status", "Trạng thái không hợp lệ."},
+		{"an unknown status", periods.Day{Date: day(2026, 1, 1), Name: "Tết", Status: "maybe"}, "status", "Trạng thái không hợp lệ."},
 	}
 	for _, c := range cases {
-		if got := apperr.FieldErrors(c.d.Validate())[c.field]; got != c.want {
+		if got := apperr.FieldErrors(Validate(&c.d))[c.field]; got != c.want {
 			t.Errorf("%s: %s = %q, want %q", c.name, c.field, got, c.want)
 		}
 	}
 	// A holiday on a weekend is allowed (it only informs); so is a
 	// compensatory Saturday. The status defaults to announced.
-	for _, d := range []Day{{Date: day(2026, 5, 2), Name: "Ngày Quốc tế Lao động (bù)"}, {Date: day(2025, 4, 26), Name: "Làm bù", Working: true}} {
-		if err := d.Validate(); err != nil || d.Status != "announced" {
+	for _, d := range []periods.Day{{Date: day(2026, 5, 2), Name: "Ngày Quốc tế Lao động (bù)"}, {Date: day(2025, 4, 26), Name: "Làm bù", Working: true}} {
+		if err := Validate(&d); err != nil || d.Status != "announced" {
 			t.Errorf("%s: %v, status %q", vn.Date(d.Date), err, d.Status)
 		}
 	}
@@ -73,7 +74,7 @@ func TestSetAndDeleteDays(t *testing.T) {
 	t.Parallel()
 	s, db := newStore(t)
 	ctx := context.Background()
-	for _, d := range []Day{
+	for _, d := range []periods.Day{
 		{Date: day(2026, 1, 1), Name: "Tết Dương lịch", Status: "legal"},
 		{Date: day(2026, 4, 30), Name: "Ngày Chiến thắng"},
 		{Date: day(2027, 1, 1), Name: "Tết Dương lịch", Status: "legal"},
@@ -95,7 +96,7 @@ func TestSetAndDeleteDays(t *testing.T) {
 	if all, err := s.All(ctx); err != nil || len(all) != 3 || all[2].Date.Year() != 2027 {
 		t.Errorf("All: %+v, %v", all, err)
 	}
-	err = s.SetDay(ctx, Day{Date: day(2026, 4, 15), Name: "Làm bù", Working: true})
+	err = s.SetDay(ctx, periods.Day{Date: day(2026, 4, 15), Name: "Làm bù", Working: true})
 	if apperr.FieldErrors(err)["working"] == "" {
 		t.Errorf("a compensatory Wednesday: %v", err)
 	}
