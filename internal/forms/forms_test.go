@@ -196,3 +196,28 @@ func TestColumnCheckAndComputed(t *testing.T) {
 		}
 	}
 }
+
+// TestRuleCellsCannotBeNamed: the hidden cells of the cross-checks are
+// out of reach of formulas, whatever number a designer types, and a
+// failing rule is said as the cross-check it is.
+func TestRuleCellsCannotBeNamed(t *testing.T) {
+	t.Parallel()
+	for _, ref := range []string{"c1001", "c1000", "c1002"} {
+		f := smallForm()
+		f.Columns[3].Formula = ref + " + 0"
+		tpl := Template{Forms: []Form{f}}
+		if err := tpl.Check(); apperr.Code(err) != apperr.Invalid {
+			t.Errorf("a formula naming %s was accepted (%v)", ref, err)
+		}
+	}
+	f := smallForm()
+	if rule, ok := f.Rule(RuleCell("r2", 0)); !ok || rule.Expr != "c4 <= c1" {
+		t.Errorf("Rule(RuleCell(r2, 0)) = %+v, %v", rule, ok)
+	}
+	if _, ok := f.Rule(RuleCell("r2", 1)); ok {
+		t.Error("a second rule the form does not have")
+	}
+	if _, ok := f.Rule(formula.Cell{Row: "r2", Col: "4"}); ok {
+		t.Error("a form's own column taken for a rule")
+	}
+}

@@ -8,23 +8,32 @@ import (
 	"baocao/internal/formula"
 )
 
-// ruleColumn is the first code of the hidden columns that hold the
-// cross-cell rules, so that one program computes both.
-const ruleColumn = 1001
+// The cross-cell rules are computed by the same program as the formulas,
+// in hidden columns after the form's own: rule i's column is ruleColumn+i
+// ("!0", "!1" …), a code no formula can name (a reference is c<digits>)
+// and no column of a form can have.
+const ruleColumn = "!"
 
 // RuleCell is the hidden cell that checks rule i on row.
 func RuleCell(row string, i int) formula.Cell {
-	return formula.Cell{Row: row, Col: strconv.Itoa(ruleColumn + i)}
+	return formula.Cell{Row: row, Col: ruleColumn + strconv.Itoa(i)}
+}
+
+// ruleIndex says which rule a hidden column checks.
+func ruleIndex(col string) (int, bool) {
+	digits, found := strings.CutPrefix(col, ruleColumn)
+	n, err := strconv.Atoi(digits)
+	return n, found && err == nil && n >= 0
 }
 
 // Rule reports whether cell is the hidden cell of a cross-cell rule, and
 // which rule of the form it checks.
 func (f *Form) Rule(cell formula.Cell) (Rule, bool) {
-	n, err := strconv.Atoi(cell.Col)
-	if err != nil || n < ruleColumn || n-ruleColumn >= len(f.Rules) {
+	n, ok := ruleIndex(cell.Col)
+	if !ok || n >= len(f.Rules) {
 		return Rule{}, false
 	}
-	return f.Rules[n-ruleColumn], true
+	return f.Rules[n], true
 }
 
 // sheet adapts a form to the formula engine.
@@ -55,7 +64,7 @@ func (f *Form) Compile() (*formula.Program, []formula.Problem) {
 		s.cols = append(s.cols, c.Code)
 	}
 	for i := range f.Rules {
-		s.cols = append(s.cols, strconv.Itoa(ruleColumn+i))
+		s.cols = append(s.cols, RuleCell("", i).Col)
 	}
 	cells := map[formula.Cell]string{}
 	for _, r := range f.Rows {
@@ -109,8 +118,8 @@ func (f *Form) checkFormulas() []string {
 	var out []string
 	for _, p := range problems {
 		where := "cột (" + p.Cell.Col + ")"
-		if col, _ := strconv.Atoi(p.Cell.Col); col >= ruleColumn {
-			where = "kiểm tra chéo " + strconv.Itoa(col-ruleColumn+1)
+		if n, ok := ruleIndex(p.Cell.Col); ok {
+			where = "kiểm tra chéo " + strconv.Itoa(n+1)
 		}
 		// The engine names the cell ("Công thức ô r1.c3: …") and may list the
 		// columns, hidden rule columns included; the designer reads rows by label.
