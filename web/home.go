@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"baocao/internal/accounts"
+	"baocao/internal/policy"
 	"baocao/internal/vn"
 	"baocao/templates/components"
 	"baocao/templates/pages"
@@ -23,8 +24,56 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		v.Mine = mine
+	} else {
+		for _, c := range homeCards(a) {
+			if s.opens(r.Context(), a, c.route, c.obj) {
+				v.Cards = append(v.Cards, c.HomeCard)
+			}
+		}
 	}
 	s.render(w, r, http.StatusOK, pages.Home(s.page(r, "Trang chủ", "home"), v))
+}
+
+type homeCard struct {
+	route string         // its page's route, as routes.go names it
+	obj   *policy.Object // the object of the route's {unitID}, if any
+	pages.HomeCard
+}
+
+// homeCards are every card an admin's home page can have, worded for
+// a's tier; the page shows those the policy lets a open.
+func homeCards(a *accounts.Account) []homeCard {
+	province := a.Tier == accounts.SystemAdmin
+	say := func(whole, own string) string {
+		if province {
+			return whole
+		}
+		return own
+	}
+	unit := "/admin/units/" + strconv.FormatInt(a.UnitID, 10)
+	own := &policy.Object{UnitID: a.UnitID}
+	return []homeCard{
+		{"/dashboards", nil, pages.HomeCard{Href: "/dashboards", Title: "Tổng quan", Text: say(
+			"Tình hình gửi báo cáo của toàn tỉnh, đơn vị quá hạn, chỉ tiêu qua các kỳ, hoạt động của hệ thống.",
+			"Tình hình gửi báo cáo của "+a.UnitName+" và các đơn vị trực thuộc, chỉ tiêu qua các kỳ.")}},
+		{"/admin/units", nil, pages.HomeCard{Href: "/admin/units", Title: "Cơ quan, đơn vị",
+			Text: "Cây đơn vị của tỉnh: thêm, đổi tên, chuyển, giải thể hoặc sáp nhập đơn vị."}},
+		{"/admin/accounts", nil, pages.HomeCard{Href: "/admin/accounts", Title: "Tài khoản", Text: say(
+			"Quản trị đơn vị và người dùng của toàn tỉnh: tạo, khóa, mở khóa, cấp lại mật khẩu.",
+			"Người dùng của "+a.UnitName+" và các đơn vị trực thuộc.")}},
+		{"/admin/audit", nil, pages.HomeCard{Href: "/admin/audit", Title: "Nhật ký hệ thống",
+			Text: "Đăng nhập, thay đổi tài khoản và quyền, thay đổi đơn vị."}},
+		{"/usage", nil, pages.HomeCard{Href: "/usage", Title: "Tình hình sử dụng",
+			Text: "Tài khoản, đăng nhập, báo cáo đúng hạn, muộn, chưa gửi; xếp hạng đơn vị (Quyết định 2838/QĐ-UBND)."}},
+		{"/admin/trust", nil, pages.HomeCard{Href: "/admin/trust", Title: "Tổ chức chứng thực tin cậy",
+			Text: "Chứng thư gốc và trung gian mà chữ ký số trên báo cáo phải được cấp bởi."}},
+		{"/admin/api-clients", nil, pages.HomeCard{Href: "/admin/api-clients", Title: "Phần mềm kết nối (API)",
+			Text: "Cấp, thu hồi mã truy cập cho phần mềm chuyên ngành và Trung tâm điều hành."}},
+		{"/admin/units/{unitID}/seal", own, pages.HomeCard{Href: unit + "/seal", Title: "Con dấu số",
+			Text: "Chứng thư số của " + a.UnitName + " để văn thư đóng dấu số lên báo cáo trước khi gửi."}},
+		{"/admin/units/{unitID}/letterhead", own, pages.HomeCard{Href: unit + "/letterhead", Title: "Văn bản của đơn vị",
+			Text: "Dòng tiêu đề, ảnh con dấu và hình thức ký (KT., Q., TL., TUQ.) của lãnh đạo in trên báo cáo."}},
+	}
 }
 
 // myReports builds "Báo cáo của tôi" for the account's unit.

@@ -40,3 +40,37 @@ func TestNavigationFollowsThePolicy(t *testing.T) {
 		}
 	}
 }
+
+var homeCardLinks = regexp.MustCompile(`<a class="card" href="([^"]+)"`)
+
+// TestHomeCardsFollowThePolicy: an admin's home page shows a card
+// exactly when its page opens for that admin.
+func TestHomeCardsFollowThePolicy(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	for name, a := range map[string]*accounts.Account{
+		"system admin":         h.account("qtht", "so-kh-cn", accounts.SystemAdmin),
+		"department admin":     h.account("qt.syte", "so-y-te", accounts.UnitAdmin),
+		"commune admin":        h.account("qt.camlam", "xa-22453", accounts.UnitAdmin),
+		"admin of no children": h.account("qt.vpubnd", "vp-ubnd", accounts.UnitAdmin),
+	} {
+		cookie, _ := h.sessionFor(a)
+		home := h.do(http.MethodGet, "/", cookie, nil)
+		if home.Code != http.StatusOK {
+			t.Fatalf("%s: home %d", name, home.Code)
+		}
+		shown := map[string]bool{}
+		for _, m := range homeCardLinks.FindAllStringSubmatch(home.Body.String(), -1) {
+			shown[m[1]] = true
+		}
+		if len(shown) == 0 {
+			t.Errorf("%s: no cards", name)
+		}
+		for _, c := range homeCards(a) {
+			code := h.do(http.MethodGet, c.Href, cookie, nil).Code
+			if opens := code == http.StatusOK; shown[c.Href] != opens {
+				t.Errorf("%s: card %q shown %v, but its page answers %d", name, c.Title, shown[c.Href], code)
+			}
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 
 	"baocao/internal/accounts"
 	"baocao/internal/apperr"
+	"baocao/internal/policy"
 	"baocao/templates/layouts"
 	"baocao/templates/pages"
 	"baocao/web/response"
@@ -36,12 +37,18 @@ func (s *Server) page(r *http.Request, title, section string, crumbs ...layouts.
 func (s *Server) nav(ctx context.Context, a *accounts.Account) []layouts.NavItem {
 	var out []layouts.NavItem
 	for _, item := range layouts.NavItems {
-		act, ok := s.actions[http.MethodGet+" "+item.Href]
-		if ok && s.policy.Authorize(ctx, a, act, nil) == nil {
+		if s.opens(ctx, a, item.Href, nil) {
 			out = append(out, item)
 		}
 	}
 	return out
+}
+
+// opens tells whether the policy lets a open the page of route (a GET
+// route as routes.go names it) on obj: what a link to it is shown by.
+func (s *Server) opens(ctx context.Context, a *accounts.Account, route string, obj *policy.Object) bool {
+	act, ok := s.actions[http.MethodGet+" "+route]
+	return ok && s.policy.Authorize(ctx, a, act, obj) == nil
 }
 
 // render writes a component with a status. Session changes are saved by
