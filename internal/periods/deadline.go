@@ -1,8 +1,10 @@
 package periods
 
 import (
-	"baocao/internal/apperr"
+	"strconv"
 	"time"
+
+	"baocao/internal/apperr"
 )
 
 // DefaultWorkingDays is Khánh Hòa's rule: a report is due 2 working days
@@ -40,18 +42,19 @@ func StoredRule(workingDays, fixedDay *int) Rule {
 	return DefaultRule()
 }
 
-// Validate checks the rule; its errors are in Vietnamese.
+// Validate checks the rule; its errors are in Vietnamese, as the regime
+// form shows them beside the level's deadline.
 func (r Rule) Validate() error {
 	switch {
-	case r.WorkingDays == 0 && r.FixedDay == 0:
-		return apperr.New(apperr.Invalid, "Chưa chọn cách tính hạn gửi báo cáo: số ngày làm việc sau ngày chốt số liệu hoặc một ngày cố định trong tháng")
 	case r.WorkingDays != 0 && r.FixedDay != 0:
-		return apperr.New(apperr.Invalid, "Chỉ chọn một cách tính hạn gửi báo cáo: số ngày làm việc sau ngày chốt số liệu hoặc một ngày cố định trong tháng")
-	case r.WorkingDays != 0 && (r.WorkingDays < 1 || r.WorkingDays > MaxWorkingDays):
-		// ND 09 Điều 8: the deadline comes after the cut-off, so at least 1.
-		return apperr.New(apperr.Invalid, "Hạn gửi báo cáo phải từ 1 đến 60 ngày làm việc sau ngày chốt số liệu")
+		return apperr.New(apperr.Invalid, "Chọn một trong hai: số ngày làm việc hoặc ngày cố định.")
 	case r.FixedDay != 0 && (r.FixedDay < 1 || r.FixedDay > 31):
-		return apperr.New(apperr.Invalid, "Ngày gửi báo cáo cố định phải từ ngày 1 đến ngày 31 của tháng")
+		return apperr.New(apperr.Invalid, "Ngày cố định từ 1 đến 31.")
+	case r.FixedDay == 0 && r.WorkingDays < 1:
+		// ND 09 Điều 8: the deadline comes after the cut-off, so at least 1.
+		return apperr.New(apperr.Invalid, "Thời hạn gửi ít nhất 1 ngày làm việc sau ngày chốt số liệu (Nghị định 09/2019/NĐ-CP, Điều 8).")
+	case r.WorkingDays > MaxWorkingDays:
+		return apperr.New(apperr.Invalid, "Thời hạn gửi không quá "+strconv.Itoa(MaxWorkingDays)+" ngày làm việc sau ngày chốt số liệu.")
 	}
 	return nil
 }

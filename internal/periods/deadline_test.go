@@ -115,12 +115,12 @@ func TestRuleValidate(t *testing.T) {
 		rule Rule
 		want string
 	}{
-		{Rule{}, "Chưa chọn cách tính hạn gửi"},
-		{Rule{WorkingDays: 2, FixedDay: 20}, "Chỉ chọn một cách"},
-		{Rule{WorkingDays: -1}, "từ 1 đến 60 ngày làm việc"},
-		{Rule{WorkingDays: 61}, "từ 1 đến 60 ngày làm việc"},
-		{Rule{FixedDay: 32}, "từ ngày 1 đến ngày 31"},
-		{Rule{FixedDay: -5}, "từ ngày 1 đến ngày 31"},
+		{Rule{}, "ít nhất 1 ngày làm việc"},
+		{Rule{WorkingDays: 2, FixedDay: 20}, "Chọn một trong hai"},
+		{Rule{WorkingDays: -1}, "ít nhất 1 ngày làm việc"},
+		{Rule{WorkingDays: 61}, "không quá 60 ngày làm việc"},
+		{Rule{FixedDay: 32}, "từ 1 đến 31"},
+		{Rule{FixedDay: -5}, "từ 1 đến 31"},
 	}
 	for _, c := range cases {
 		err := c.rule.Validate()

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"baocao/internal/apperr"
+	"baocao/internal/periods"
 	"baocao/internal/vn"
 )
 
@@ -59,6 +60,11 @@ type Deadline struct {
 	Level       int
 	WorkingDays int // N working days after the cut-off; or
 	FixedDay    int // a fixed day of the following month
+}
+
+// Rule is the level's rule for computing deadlines.
+func (d Deadline) Rule() periods.Rule {
+	return periods.Rule{WorkingDays: d.WorkingDays, FixedDay: d.FixedDay}
 }
 
 // Describe writes the rule in Vietnamese.
@@ -122,12 +128,10 @@ func (in *Input) Validate() error {
 			fields["deadline_1"] = "Cấp báo cáo từ 1 đến 5."
 		case levels[d.Level]:
 			fields[key] = "Mỗi cấp chỉ có một thời hạn gửi."
-		case d.WorkingDays > 0 && d.FixedDay > 0:
-			fields[key] = "Chọn một trong hai: số ngày làm việc hoặc ngày cố định."
-		case d.FixedDay > 31 || d.FixedDay < 0:
-			fields[key] = "Ngày cố định từ 1 đến 31."
-		case d.FixedDay == 0 && (d.WorkingDays < 1 || d.WorkingDays > 60):
-			fields[key] = "Thời hạn gửi ít nhất 1 ngày làm việc sau ngày chốt số liệu (Nghị định 09/2019/NĐ-CP, Điều 8)."
+		default:
+			if err := d.Rule().Validate(); err != nil {
+				fields[key] = apperr.Message(err)
+			}
 		}
 		levels[d.Level] = true
 	}
