@@ -17,7 +17,6 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"baocao/internal/decimal"
-	"baocao/internal/richtext"
 	"baocao/internal/vn"
 )
 
@@ -278,23 +277,3 @@ func Text(segs []Segment) string {
 	}
 	return b.String()
 }
-
-// HTML writes paragraphs of sentences as narrative HTML, cell figures as
-// live figures (canonical, as richtext.Sanitize writes them).
-func HTML(paragraphs [][]Segment) string {
-	var b strings.Builder
-	for _, p := range paragraphs {
-		b.WriteString("<p>")
-		for _, s := range p {
-			if s.Ref != "" {
-				b.WriteString(richtext.FigureHTML(s.Ref, s.Text))
-			} else {
-				b.WriteString(escape(s.Text))
-			}
-		}
-		b.WriteString("</p>")
-	}
-	return richtext.Sanitize(b.String())
-}
-
-var escape = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace

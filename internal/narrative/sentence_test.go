@@ -1,7 +1,6 @@
 package narrative
 
 import (
-	"strings"
 	"testing"
 
 	"golang.org/x/text/unicode/norm"
@@ -88,19 +87,5 @@ func TestSentenceContributors(t *testing.T) {
 	want := "Số lượt khám bệnh đạt 1.150 lượt, tăng 15,0% so với cùng kỳ năm trước, tăng chủ yếu ở phường Nha Trang (+8,2%) và xã Cam Lâm (+5,1%)."
 	if got := Text(Sentence(r)); got != want {
 		t.Fatalf("\n got %q\nwant %q", got, want)
-	}
-}
-
-func TestHTMLCarriesLiveFigures(t *testing.T) {
-	t.Parallel()
-	r := Row{Label: "Số lượt khám <bệnh>", Unit: "lượt", Current: Figure{Ref: "b1|r2|1", Value: decimal.MustParse("1234"), OK: true},
-		LastYear: Figure{Ref: "b1|r2|3", Value: decimal.MustParse("1000"), OK: true}}
-	html := HTML([][]Segment{Sentence(r)})
-	want := `<p>Số lượt khám &lt;bệnh&gt; đạt <span data-figure="b1|r2|1">1.234</span> lượt, tăng 23,4% so với cùng kỳ năm trước.</p>`
-	if html != want {
-		t.Fatalf("\n got %s\nwant %s", html, want)
-	}
-	if strings.Contains(html, "b1|r2|3") {
-		t.Fatal("the base is not shown, so it is no figure")
 	}
 }

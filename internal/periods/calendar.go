@@ -73,27 +73,6 @@ func (c Calendar) AddWorkingDays(day time.Time, n int) time.Time {
 	return day
 }
 
-// WorkingDaysBetween counts the working days met going from a to b, day by
-// day, counting b but not a: those in (a, b] when b is after a, and minus
-// those in [b, a) when b is before a. So WorkingDaysBetween(a,
-// AddWorkingDays(a, n)) == n for every n, and a report sent on day b is
-// WorkingDaysBetween(deadline, b) working days late when that is positive.
-func (c Calendar) WorkingDaysBetween(a, b time.Time) int {
-	a, b = dayOf(a), dayOf(b)
-	step := 1
-	if b.Before(a) {
-		step = -1
-	}
-	n := 0
-	for d := a; !d.Equal(b); {
-		d = Date(d.Year(), d.Month(), d.Day()+step)
-		if c.IsWorkingDay(d) {
-			n += step
-		}
-	}
-	return n
-}
-
 // ParseHolidaysCSV reads the holiday list the application is seeded from
 // (data/vn-holidays-2025-2027.csv): a header line naming the columns date,
 // name and kind (and optionally status; other columns are ignored), then one line

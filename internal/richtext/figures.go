@@ -26,9 +26,6 @@ const (
 // template designer's keys are written (b1|r12|3).
 var refRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,40}\|[A-Za-z0-9_-]{1,40}\|[A-Za-z0-9_-]{1,20}$`)
 
-// ValidRef reports whether ref is a well-formed cell reference.
-func ValidRef(ref string) bool { return refRe.MatchString(ref) }
-
 func figureRef(n *html.Node) string {
 	for _, a := range n.Attr {
 		if a.Namespace == "" && a.Key == figureAttr && refRe.MatchString(a.Val) {
@@ -75,17 +72,6 @@ func writeFigure(b *strings.Builder, r run) {
 	b.WriteString(">" + escape(r.text) + "</span>")
 }
 
-// FigureHTML is the canonical HTML of a figure showing text ("" for an
-// empty cell), as Sanitize writes it.
-func FigureHTML(ref, text string) string {
-	var b strings.Builder
-	r := run{figure: ref, text: text}
-	if text == "" {
-		r.text, r.missing = MissingText, true
-	}
-	writeFigure(&b, r)
-	return b.String()
-}
 
 // Figure is a live figure found in a narrative.
 type Figure struct {

@@ -1,7 +1,6 @@
 package richtext
 
 import (
-	"strings"
 	"testing"
 )
 
@@ -52,8 +51,5 @@ func TestFiguresAndResolve(t *testing.T) {
 	}
 	if !Figures(out)[1].Missing || Figures(out)[0].Missing {
 		t.Fatalf("missing marks wrong: %+v", Figures(out))
-	}
-	if got := FigureHTML("b1|r3|2", "5"); got != `<span data-figure="b1|r3|2">5</span>` || !strings.Contains(FigureHTML("b1|r3|2", ""), "data-missing") {
-		t.Fatalf("FigureHTML = %s", got)
 	}
 }
