@@ -31,7 +31,6 @@ import (
 	"baocao/internal/jobs"
 	"baocao/internal/loadtest"
 	"baocao/internal/notify"
-	"baocao/internal/secretbox"
 	"baocao/internal/seed"
 	"baocao/web"
 )
@@ -84,14 +83,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
 		}
-		var box *secretbox.Box
-		if cfg, err := config.FromEnv(getenv); err == nil {
-			box = secretbox.New(cfg.SecretKey)
-		}
+		cfg, cfgErr := config.FromEnv(getenv)
 		return withDB(ctx, getenv, func(db *database.DB) error {
-			list, err := seedAll(ctx, db, *demo, box)
+			// Without a configuration the demo has no signing certificates:
+			// their keys are sealed with SECRET_KEY.
+			var docs *documents.Store
+			if cfgErr == nil {
+				docs = app.New(cfg, db).Documents
+			}
+			list, err := seedAll(ctx, db, *demo, docs)
 			if err == nil && *demo {
-				printDemoAccounts(stdout, list, box != nil)
+				printDemoAccounts(stdout, list, docs != nil)
 			}
 			return err
 		})
@@ -207,7 +209,7 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, lo
 		a.UseReplica(replica)
 		go a.Reads.Watch(ctx, time.Second)
 	}
-	demoAccounts, err := seedAll(ctx, db, demo, a.Box) // migrates first
+	demoAccounts, err := seedAll(ctx, db, demo, a.Documents) // migrates first
 	if err != nil {
 		return err
 	}
@@ -291,9 +293,9 @@ func withDB(ctx context.Context, getenv func(string) string, fn func(*database.D
 const demoCertDir = "var/demo-certs"
 
 // seedAll migrates and loads the reference data; with demo, the demo
-// province too (accounts, regimes and their past), and (when box can seal
-// keys) demo signing certificates. It returns the demo accounts.
-func seedAll(ctx context.Context, db *database.DB, demo bool, box *secretbox.Box) ([]seed.DemoAccount, error) {
+// province too (accounts, regimes and their past), and (when docs is not
+// nil) demo signing certificates. It returns the demo accounts.
+func seedAll(ctx context.Context, db *database.DB, demo bool, docs *documents.Store) ([]seed.DemoAccount, error) {
 	if err := database.Migrate(ctx, db); err != nil {
 		return nil, err
 	}
@@ -316,8 +318,8 @@ func seedAll(ctx context.Context, db *database.DB, demo bool, box *secretbox.Box
 	if _, err := seed.DemoHistory(ctx, db, time.Now()); err != nil {
 		return nil, fmt.Errorf("seed demo history: %w", err)
 	}
-	if box != nil {
-		if err := documents.NewStore(db, nil, nil, nil, box).DemoCertificates(ctx, demoCertDir, seed.DemoPassword); err != nil {
+	if docs != nil {
+		if err := docs.DemoCertificates(ctx, demoCertDir, seed.DemoPassword); err != nil {
 			return nil, fmt.Errorf("seed demo certificates: %w", err)
 		}
 	}
