@@ -220,7 +220,7 @@ func Compute(ctx context.Context, q database.Querier, form *forms.Form, periodID
 	if form == nil {
 		return nil, errors.New("consolidation: no form")
 	}
-	prog, err := program(form)
+	prog, err := form.Compiled()
 	if err != nil {
 		return nil, err
 	}

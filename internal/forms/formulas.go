@@ -1,9 +1,11 @@
 package forms
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"baocao/internal/formula"
 )
@@ -143,4 +145,42 @@ func (f *Form) checkFormulas() []string {
 		out = append(out, msg)
 	}
 	return out
+}
+
+// compiledForms remembers the programs of the last few forms compiled by
+// Compiled, by the form's JSON, which holds everything Compile reads:
+// compiling the 300-row form costs ten times more than encoding it, and a
+// form in use by a period never changes. A receiver works on a handful of
+// forms at a time.
+var compiledForms struct {
+	sync.Mutex
+	byJSON map[string]*formula.Program
+}
+
+const maxCompiledForms = 16
+
+// Compiled is the program of f, compiled once for the forms in use; a
+// form that does not compile is an error naming its first problem.
+func (f *Form) Compiled() (*formula.Program, error) {
+	key, err := json.Marshal(f)
+	if err != nil {
+		return nil, err
+	}
+	compiledForms.Lock()
+	prog, ok := compiledForms.byJSON[string(key)]
+	compiledForms.Unlock()
+	if ok {
+		return prog, nil
+	}
+	prog, problems := f.Compile()
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("form %s does not compile: %s", f.Key, problems[0].Message)
+	}
+	compiledForms.Lock()
+	if compiledForms.byJSON == nil || len(compiledForms.byJSON) >= maxCompiledForms {
+		compiledForms.byJSON = make(map[string]*formula.Program, maxCompiledForms)
+	}
+	compiledForms.byJSON[string(key)] = prog
+	compiledForms.Unlock()
+	return prog, nil
 }

@@ -16,10 +16,7 @@ package rebase
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"sort"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -214,16 +211,6 @@ func (c current) Value(cell formula.Cell, p formula.Period) (decimal.Decimal, bo
 // ratios compiles the formulas of form that are computed again from the
 // re-based figures: the additive computed columns become inputs.
 func ratios(form *forms.Form) (*formula.Program, error) {
-	key, err := json.Marshal(form)
-	if err != nil {
-		return nil, err
-	}
-	programs.Lock()
-	prog, ok := programs.byForm[string(key)]
-	programs.Unlock()
-	if ok {
-		return prog, nil
-	}
 	f := *form
 	f.Columns = append([]forms.Column(nil), form.Columns...)
 	for i, c := range f.Columns {
@@ -231,22 +218,7 @@ func ratios(form *forms.Form) (*formula.Program, error) {
 			f.Columns[i].Formula = ""
 		}
 	}
-	prog, problems := f.Compile()
-	if len(problems) > 0 {
-		return nil, fmt.Errorf("rebase: form %s does not compile: %s", form.Key, problems[0].Message)
-	}
-	programs.Lock()
-	if programs.byForm == nil || len(programs.byForm) >= 16 {
-		programs.byForm = map[string]*formula.Program{}
-	}
-	programs.byForm[string(key)] = prog
-	programs.Unlock()
-	return prog, nil
-}
-
-var programs struct {
-	sync.Mutex
-	byForm map[string]*formula.Program
+	return f.Compiled()
 }
 
 // Statuses are the report statuses whose figures count when re-basing:
