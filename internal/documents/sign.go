@@ -159,7 +159,8 @@ func (s *Store) SignOnServer(ctx context.Context, r *reports.Report, a *accounts
 // signature in it is intact and chains to a trusted root; the new one
 // covers the whole file; and it was made with the certificate registered
 // for a (the leader) or for the unit (the seal), valid now. The leader's
-// signature moves the report to "signed".
+// signature moves the report to "signed"; after the seal the signatures'
+// validation data is appended (signing.AddValidationData).
 func (s *Store) Attach(ctx context.Context, r *reports.Report, a *accounts.Account, stage Stage, signed, issuedSHA []byte) error {
 	d, err := s.Current(ctx, r)
 	if err != nil && !errors.Is(err, ErrNoDocument) {
@@ -215,6 +216,15 @@ func (s *Store) Attach(ctx context.Context, r *reports.Report, a *accounts.Accou
 		return apperr.New(apperr.Forbidden, "Chữ ký số được tạo bằng chứng thư “"+last.Name+"”, không phải chứng thư đã đăng ký (“"+reg.Subject+"”).")
 	case reg.Expired(s.Now()):
 		return apperr.New(apperr.Conflict, "Chứng thư số đã đăng ký hết hiệu lực ("+reg.Validity()+").")
+	}
+	if stage == Organisation {
+		// The seal is the last signature: the validation data of both
+		// (certificates, OCSP answers or CRLs of the signers and the TSA)
+		// follows it in a DSS, so they stay verifiable once the
+		// certificates expire (PAdES B-LT).
+		if signed, err = signing.AddValidationData(signed, roots, inter); err != nil {
+			return apperr.Wrap(apperr.Invalid, "Không thêm được dữ liệu xác thực chữ ký (DSS): "+err.Error(), err)
+		}
 	}
 
 	store := func(tx pgx.Tx) error {

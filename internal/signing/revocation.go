@@ -168,11 +168,6 @@ func revocationOf(ee *x509.Certificate, issuers []*x509.Certificate, sources ...
 	return st
 }
 
-// publishesRevocation reports whether c names where its status is published.
-func publishesRevocation(c *x509.Certificate) bool {
-	return len(c.OCSPServer) > 0 || len(c.CRLDistributionPoints) > 0
-}
-
 // issuerOf is the certificate of issuers that signed c, or nil.
 func issuerOf(c *x509.Certificate, issuers []*x509.Certificate) *x509.Certificate {
 	for _, is := range issuers {

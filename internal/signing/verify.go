@@ -61,8 +61,9 @@ type SignatureInfo struct {
 	// data (a /VRI entry keyed by its /Contents).
 	InDSS bool
 	// LongTerm: time-stamped, its validation data in the DSS, and the
-	// revocation status of the signer's and the TSA's certificates (those
-	// that publish one) answered by embedded data: PAdES B-LT.
+	// revocation status of the signer's and the TSA's certificates answered
+	// by embedded data (a certificate that names no OCSP responder or CRL
+	// cannot have it): PAdES B-LT.
 	LongTerm bool
 	contents []byte // the decoded /Contents string, which names it in the DSS
 }
@@ -82,6 +83,8 @@ func (in SignatureInfo) Profile() string {
 		return "PDF/CMS (" + in.SubFilter + ")"
 	case in.LongTerm:
 		return "PAdES B-LT"
+	case in.TimeStamped && in.InDSS:
+		return "PAdES B-T, kèm dữ liệu xác thực (DSS) nhưng thiếu tình trạng thu hồi của chứng thư người ký hoặc đơn vị cấp dấu thời gian"
 	case in.TimeStamped && in.Revocation != "":
 		return "PAdES B-T, kèm dữ liệu thu hồi chứng thư (CRL/OCSP) trong chữ ký"
 	case in.TimeStamped:
@@ -298,8 +301,7 @@ func checkSignature(file []byte, v pdf.Value, roots, intermediates *x509.CertPoo
 		}
 	}
 	info.CertValid = true
-	info.LongTerm = info.TimeStamped && info.InDSS && (st.checked || !publishesRevocation(ee)) &&
-		(info.TSARevocation != "" || !publishesRevocation(info.TSAChain[0]))
+	info.LongTerm = info.TimeStamped && info.InDSS && st.checked && info.TSARevocation != ""
 	return info
 }
 
