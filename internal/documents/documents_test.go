@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -370,6 +371,11 @@ func TestAttachRefusesForgedUploads(t *testing.T) {
 			register(mine)
 			return f.forge(t, r, mine, func(b []byte) []byte { return rewritePage1(t, b) })
 		}, apperr.Invalid},
+		{"page content rewritten after signing", func() ([]byte, []byte) {
+			register(mine)
+			signed, sum := f.forge(t, r, mine, nil)
+			return rewritePage1(t, signed), sum
+		}, apperr.Invalid},
 		{"another certificate", func() ([]byte, []byte) {
 			register(mine)
 			return f.forge(t, r, issue(trusted, 24*time.Hour), nil)
@@ -414,10 +420,16 @@ func TestAttachRefusesForgedUploads(t *testing.T) {
 			t.Errorf("%s: status %s", c.name, st)
 		}
 	}
-	// The genuine one passes, once.
+	// The genuine one passes, once, with the validation data (DSS) the
+	// signing software may append after its signature.
 	f.store.Now = time.Now
 	register(mine)
 	signed, sum := f.forge(t, r, mine, nil)
+	pool := x509.NewCertPool()
+	pool.AddCert(trusted.Cert)
+	if signed, err = signing.AddValidationData(signed, pool, nil); err != nil {
+		t.Fatal(err)
+	}
 	if err := f.store.Attach(f.ctx, r, f.leader, documents.Personal, signed, sum); err != nil {
 		t.Fatal(err)
 	}

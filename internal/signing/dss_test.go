@@ -60,7 +60,7 @@ type ltFixture struct {
 	person, org        Signer
 	tsaCert            *x509.Certificate
 	roots              *x509.CertPool
-	unsigned, sigOnly1 []byte
+	unsigned           []byte
 }
 
 func newLTFixture(t *testing.T) *ltFixture {

@@ -50,7 +50,7 @@ func coverage(in signing.SignatureInfo) string {
 	if in.CoversWholeDocument {
 		return s + "; bao phủ toàn bộ tệp."
 	}
-	return s + "; bao phủ trọn phiên bản văn bản khi ký, phần sau là các chữ ký được thêm bằng cập nhật gia tăng."
+	return s + "; bao phủ trọn phiên bản văn bản khi ký, phần sau là các chữ ký (và dữ liệu xác thực chữ ký) được thêm bằng cập nhật gia tăng."
 }
 
 func allValid(sigs []signing.SignatureInfo) bool {
