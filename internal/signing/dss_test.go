@@ -55,12 +55,12 @@ func (o *ocspServer) revoke(serial *big.Int, at time.Time, reason int) {
 // ltFixture: a signing CA and a TSA CA, each with an OCSP responder their
 // certificates name; the leader's and the seal's certificates; a TSA.
 type ltFixture struct {
-	ca, tsaCA          *CA
-	ocsp, tsaOCSP      *ocspServer
-	person, org        Signer
-	tsaCert            *x509.Certificate
-	roots              *x509.CertPool
-	unsigned           []byte
+	ca, tsaCA     *CA
+	ocsp, tsaOCSP *ocspServer
+	person, org   Signer
+	tsaCert       *x509.Certificate
+	roots         *x509.CertPool
+	unsigned      []byte
 }
 
 func newLTFixture(t *testing.T) *ltFixture {
