@@ -157,7 +157,7 @@ func TestLetterheadThenSignedReportVerification(t *testing.T) {
 	code, _, body = h.getAs(leader, reportPath(id)+"/verification")
 	page := string(body)
 	for _, want := range []string{"Kết quả kiểm tra chữ ký số", "Tất cả chữ ký số hợp lệ", leader.FullName, "Sở Y tế",
-		"Dấu thời gian RFC 3161 của TSA kiểm thử", "PAdES B-LT", "OCSP kèm trong chữ ký (CMS)", "OCSP trong kho dữ liệu xác thực DSS", "SHA-256", "phần sau chỉ là dữ liệu xác thực chữ ký (DSS)", "Có trong kho dữ liệu xác thực (DSS)", "+07:00"} {
+		"Dấu thời gian RFC 3161 của TSA kiểm thử", "PAdES B-LT", "OCSP kèm trong chữ ký CMS; OCSP trong kho dữ liệu xác thực DSS", "OCSP trong kho dữ liệu xác thực DSS", "SHA-256", "phần sau chỉ là dữ liệu xác thực chữ ký (DSS)", "Có trong kho dữ liệu xác thực (DSS)", "+07:00"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("verification report lacks %q", want)
 		}

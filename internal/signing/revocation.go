@@ -9,6 +9,7 @@ import (
 	"io"
 	"math/big"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/digitorus/pdfsign/revocation"
@@ -104,11 +105,11 @@ func fetch(url string) ([]byte, error) {
 // document security store (DSS).
 type revocationSource struct {
 	rev   revocation.InfoArchival
-	where string // "kèm trong chữ ký (CMS)", "trong kho dữ liệu xác thực DSS"
+	where string // "kèm trong chữ ký CMS", "trong kho dữ liệu xác thực DSS của tệp"
 }
 
 const (
-	inCMS = "kèm trong chữ ký (CMS)"
+	inCMS = "kèm trong chữ ký CMS"
 	inDSS = "trong kho dữ liệu xác thực DSS của tệp"
 )
 
@@ -121,6 +122,16 @@ type revocationStatus struct {
 	source    string    // "OCSP trong kho dữ liệu xác thực DSS của tệp"
 }
 
+// saw notes an answer about the certificate from source.
+func (st *revocationStatus) saw(source string) {
+	switch {
+	case !st.checked:
+		st.checked, st.source = true, source
+	case !strings.Contains(st.source, source):
+		st.source += "; " + source
+	}
+}
+
 // compromised reports whether the revocation says the key was compromised
 // (its owner's, or its CA's): then nothing it signed can be trusted, before
 // the revocation either.
@@ -130,7 +141,8 @@ func (st revocationStatus) compromised() bool {
 
 // revocationOf reads the sources for ee, whose issuer is among issuers;
 // data not signed by ee's issuer is ignored. A revocation found anywhere
-// wins over answers that say "good".
+// wins over answers that say "good"; source names every answer that covers
+// ee ("OCSP kèm trong chữ ký (CMS); OCSP trong kho … DSS …").
 func revocationOf(ee *x509.Certificate, issuers []*x509.Certificate, sources ...revocationSource) revocationStatus {
 	var st revocationStatus
 	is := issuerOf(ee, issuers)
@@ -143,9 +155,7 @@ func revocationOf(ee *x509.Certificate, issuers []*x509.Certificate, sources ...
 			if err != nil || r.Status == ocsp.Unknown {
 				continue
 			}
-			if !st.checked {
-				st.checked, st.source = true, "OCSP "+src.where
-			}
+			st.saw("OCSP " + src.where)
 			if r.Status == ocsp.Revoked {
 				return revocationStatus{true, true, r.RevokedAt, r.RevocationReason, "OCSP " + src.where}
 			}
@@ -155,9 +165,7 @@ func revocationOf(ee *x509.Certificate, issuers []*x509.Certificate, sources ...
 			if err != nil || crl.CheckSignatureFrom(is) != nil {
 				continue
 			}
-			if !st.checked {
-				st.checked, st.source = true, "CRL "+src.where
-			}
+			st.saw("CRL " + src.where)
 			for _, e := range crl.RevokedCertificateEntries {
 				if e.SerialNumber.Cmp(ee.SerialNumber) == 0 {
 					return revocationStatus{true, true, e.RevocationTime, e.ReasonCode, "CRL " + src.where}
