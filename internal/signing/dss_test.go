@@ -2,7 +2,9 @@ package signing
 
 import (
 	"bytes"
+	"crypto/sha1"
 	"crypto/x509"
+	"encoding/hex"
 	"fmt"
 	"math/big"
 	"net/http/httptest"
@@ -142,6 +144,19 @@ func TestLongTermValidationData(t *testing.T) {
 		var st time.Time
 		if err := p7.UnmarshalSignedAttribute(pkcs7.OIDAttributeSigningTime, &st); err == nil {
 			t.Errorf("signature %d has the signing-time attribute PAdES baseline forbids (%v)", i+1, st)
+		}
+	}
+	// Each VRI entry is named by the SHA-1 of the signature's /Contents
+	// string (ETSI EN 319 142-1 §5.4.2.2), read here from the bytes.
+	for i, in := range infos {
+		r := in.ByteRange
+		contents, err := hex.DecodeString(string(lt[r[1]+1 : r[2]-1]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha1.Sum(contents)
+		if key := strings.ToUpper(hex.EncodeToString(sum[:])); !bytes.Contains(lt, []byte("/"+key+" << /Type /VRI /Cert [")) {
+			t.Errorf("no VRI entry %s for signature %d", key, i+1)
 		}
 	}
 	if last := infos[1]; !last.CoversWholeDocument || !last.ValidationDataAfter {
@@ -359,5 +374,39 @@ func TestOnlyValidationDataAfterSigning(t *testing.T) {
 	}
 	if infos, err := Verify(two, f.roots, nil); err != nil || infos[0].Valid || !infos[1].Valid || !strings.Contains(infos[0].Problem, "không chỉ thêm chữ ký số") {
 		t.Errorf("a page changed between the signatures: %+v %v", infos, err)
+	}
+}
+
+// With a CRL instead of OCSP: the DSS keeps the CRL fetched after the
+// seal, which lists the leader's certificate as revoked after the
+// time-stamp; the CMS keeps the one fetched at signing. Both are read.
+func TestCRLInTheDSS(t *testing.T) {
+	f := newLTFixture(t)
+	crl := startCRL(t, f.ca)
+	cert, key, err := f.ca.IssueWithCRL("Trần Văn Ĩnh", orgName, time.Hour, crl.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := f.person
+	s.Cert, s.Key, s.Name = cert, key, "Trần Văn Ĩnh"
+	signed, err := Sign(f.unsigned, s, time.Now(), Placement{Page: 1, X: 330, Y: 80, W: 200, H: 60})
+	if err != nil {
+		t.Fatal(err)
+	}
+	infos, err := Verify(signed, f.roots, nil)
+	if err != nil || len(infos) != 1 || !strings.Contains(infos[0].Revocation, "CRL kèm trong chữ ký CMS") || infos[0].Profile() == "PAdES B-LT" {
+		t.Fatalf("before the DSS: %+v %v", infos, err)
+	}
+	crl.revoke(cert.SerialNumber, infos[0].TimeStampAt.Add(2*time.Second).Truncate(time.Second))
+	lt, err := AddValidationData(signed, f.roots, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	infos, err = Verify(lt, f.roots, nil)
+	if err != nil || len(infos) != 1 {
+		t.Fatal(infos, err)
+	}
+	if in := infos[0]; !in.CertValid || !in.LongTerm || !strings.Contains(in.Revocation, "sau thời điểm ký có dấu thời gian (CRL trong kho dữ liệu xác thực DSS") {
+		t.Errorf("%s: %+v", in.Profile(), in)
 	}
 }
