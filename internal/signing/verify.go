@@ -24,8 +24,9 @@ type SignatureInfo struct {
 	Organization string    // signer certificate's O
 	SignedAt     time.Time // the time-stamp's time, else the CMS signingTime attribute, else the dictionary's /M
 	// Valid: the CMS signature is mathematically correct and its digest
-	// matches exactly the bytes named by /ByteRange, and /ByteRange covers the
-	// whole revision except the /Contents hole.
+	// matches exactly the bytes named by /ByteRange, /ByteRange covers the
+	// whole revision except the /Contents hole, and the updates after it add
+	// only later signatures and validation data (DSS).
 	Valid bool
 	// CertValid: the signer certificate chains to one of roots, was valid at
 	// SignedAt and allows document signing.
