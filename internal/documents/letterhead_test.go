@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"math/big"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -61,22 +62,48 @@ func TestSignatureBlockByCapacity(t *testing.T) {
 // withTSA makes the store time-stamp its signatures with a TSA served on a
 // loopback port, whose root the system trusts and whose certificate names
 // its CA's OCSP responder.
-func (f *fixture) withTSA(tb testing.TB) {
+func (f *fixture) withTSA(tb testing.TB) { f.withTSARevoked(tb, nil) }
+
+// withTSARevoked is withTSA whose OCSP responder answers revoked.
+func (f *fixture) withTSARevoked(tb testing.TB, revoked func(*big.Int) (time.Time, int, bool)) {
 	tb.Helper()
 	ca, err := signing.NewDemoCA("Tổ chức cấp dấu thời gian thử nghiệm")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	cert, key, err := ca.IssueTSAWith("TSA thử nghiệm Khánh Hòa", 24*time.Hour, signing.Pointers{OCSP: startOCSP(tb, ca)})
+	srv := httptest.NewServer(&signing.OCSPResponder{CA: ca, Revoked: revoked})
+	tb.Cleanup(srv.Close)
+	cert, key, err := ca.IssueTSAWith("TSA thử nghiệm Khánh Hòa", 24*time.Hour, signing.Pointers{OCSP: srv.URL})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	srv := httptest.NewServer(&signing.TSA{Cert: cert, Key: key})
-	tb.Cleanup(srv.Close)
+	tsa := httptest.NewServer(&signing.TSA{Cert: cert, Key: key})
+	tb.Cleanup(tsa.Close)
 	if _, err := f.store.AddAnchors(f.ctx, documents.PEM(ca.Cert)); err != nil {
 		tb.Fatal(err)
 	}
-	f.store.TSAURL = srv.URL
+	f.store.TSAURL = tsa.URL
+}
+
+// A TSA whose certificate was revoked before it stamped: the seal's
+// validation data shows it, the seal is refused and the document stays as
+// the leader signed it.
+func TestSealRefusedWhenTheTSAWasRevoked(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.withTSARevoked(t, func(*big.Int) (time.Time, int, bool) { return time.Now().Add(-time.Hour), 0, true })
+	r := f.approved(t, 0)
+	if err := f.store.SignOnServer(f.ctx, r, f.leader, documents.Personal); err != nil {
+		t.Fatal(err)
+	}
+	r = f.report(t, r.ID)
+	err := f.store.SignOnServer(f.ctx, r, f.clerk, documents.Organisation)
+	if apperr.Code(err) != apperr.Conflict || !strings.Contains(apperr.Message(err), "đơn vị cấp dấu thời gian") || !strings.Contains(apperr.Message(err), "đã bị thu hồi") {
+		t.Fatalf("seal: %v", err)
+	}
+	if d, err := f.store.Current(f.ctx, f.report(t, r.ID)); err != nil || d.Stage != documents.Personal {
+		t.Errorf("the document after the refused seal: %+v %v", d, err)
+	}
 }
 
 // startOCSP serves an OCSP responder for ca's certificates (none revoked)

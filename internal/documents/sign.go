@@ -225,6 +225,16 @@ func (s *Store) Attach(ctx context.Context, r *reports.Report, a *accounts.Accou
 		if signed, err = signing.AddValidationData(signed, roots, inter); err != nil {
 			return apperr.Wrap(apperr.Invalid, "Không thêm được dữ liệu xác thực chữ ký (DSS): "+err.Error(), err)
 		}
+		// The answers fetched now may say what those at signing did not
+		// (the TSA's certificate revoked): the file stored must verify.
+		if infos, err = signing.Verify(signed, roots, inter); err != nil {
+			return err
+		}
+		for i, in := range infos {
+			if !in.Valid || !in.CertValid {
+				return apperr.New(apperr.Conflict, "Chữ ký số thứ "+strconv.Itoa(i+1)+" không hợp lệ theo dữ liệu xác thực vừa tra cứu: "+in.Problem+". Văn bản chưa được đóng dấu.")
+			}
+		}
 	}
 
 	store := func(tx pgx.Tx) error {
