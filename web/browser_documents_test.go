@@ -21,7 +21,7 @@ func TestBrowserLetterheadAndVerification(t *testing.T) {
 	h.account("qt.syte", "so-y-te", accounts.UnitAdmin)
 	leader := h.account("lanhdao.syte", "so-y-te", accounts.User, accounts.Approve)
 	clerk := h.account("vanthu.syte", "so-y-te", accounts.User, accounts.Send)
-	h.certify([]*accounts.Account{leader}, "so-y-te")
+	h.certifyLongTerm([]*accounts.Account{leader}, "so-y-te")
 	syte := h.unit("so-y-te")
 	docs := h.s.documents
 	if err := docs.SetSignatureImage(h.ctx, leader, signing.DemoSignature()); err != nil {
@@ -90,7 +90,7 @@ func TestBrowserLetterheadAndVerification(t *testing.T) {
 	if !strings.Contains(signature, "KT. GIÁM ĐỐC") || !strings.Contains(signature, "KT. – cấp phó ký thay cấp trưởng") {
 		t.Errorf("signature page: %s", signature)
 	}
-	for _, want := range []string{"Tất cả chữ ký số hợp lệ", "Chữ ký số thứ 2", "PAdES B-B", "Đồng hồ máy tính của người ký"} {
+	for _, want := range []string{"Tất cả chữ ký số hợp lệ", "Chữ ký số thứ 2", "PAdES B-LT", "Dấu thời gian RFC 3161 của TSA kiểm thử", "Dữ liệu xác thực dài hạn"} {
 		if !strings.Contains(verification, want) {
 			t.Errorf("verification report lacks %q", want)
 		}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"crypto/x509"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -9,7 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"software.sslmate.com/src/go-pkcs12"
+
 	"baocao/internal/accounts"
+	"baocao/internal/audit"
 	"baocao/internal/documents"
 	"baocao/internal/signing"
 )
@@ -30,6 +34,55 @@ func (h *harness) post(a *accounts.Account, target string, form url.Values) *htt
 	return h.do(http.MethodPost, target, cookie, form)
 }
 
+// certifyLongTerm is certify with certificates that name their CA's OCSP
+// responder, and a TSA ("TSA kiểm thử") whose certificate does too, all
+// served on loopback ports: the signed reports reach PAdES B-LT.
+func (h *harness) certifyLongTerm(leaders []*accounts.Account, unitKeys ...string) {
+	h.t.Helper()
+	ctx := audit.WithActor(h.ctx, audit.Actor{Name: "kiemthu"})
+	newCA := func(name string) (*signing.CA, string) {
+		ca, err := signing.NewDemoCA(name)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		if _, err := h.s.documents.AddAnchors(ctx, documents.PEM(ca.Cert)); err != nil {
+			h.t.Fatal(err)
+		}
+		srv := httptest.NewServer(&signing.OCSPResponder{CA: ca})
+		h.t.Cleanup(srv.Close)
+		return ca, srv.URL
+	}
+	ca, ocspURL := newCA("CA kiểm thử")
+	issue := func(o documents.Owner, name, org string) {
+		cert, key, err := ca.IssueWith(name, org, 24*time.Hour, signing.Pointers{OCSP: ocspURL})
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		p12, err := pkcs12.Modern.Encode(key, cert, []*x509.Certificate{ca.Cert}, testPassword)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		if err := h.s.documents.ImportPKCS12(ctx, o, p12, testPassword); err != nil {
+			h.t.Fatal(err)
+		}
+	}
+	for _, a := range leaders {
+		issue(documents.Owner{AccountID: a.ID}, a.FullName, a.UnitName)
+	}
+	for _, key := range unitKeys {
+		u := h.unit(key)
+		issue(documents.Owner{UnitID: u.ID}, u.Name, u.Name)
+	}
+	tsaCA, tsaOCSP := newCA("CA dấu thời gian kiểm thử")
+	cert, key, err := tsaCA.IssueTSAWith("TSA kiểm thử", time.Hour, signing.Pointers{OCSP: tsaOCSP})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	tsa := httptest.NewServer(&signing.TSA{Cert: cert, Key: key})
+	h.t.Cleanup(tsa.Close)
+	h.s.documents.TSAURL = tsa.URL
+}
+
 // TestLetterheadThenSignedReportVerification: Sở Y tế's unit admin corrects
 // the header and uploads the seal, sets the deputy's capacity; the leader
 // uploads a signature image; the signed, time-stamped report's verification
@@ -41,21 +94,7 @@ func TestLetterheadThenSignedReportVerification(t *testing.T) {
 	admin := h.account("qt.syte", "so-y-te", accounts.UnitAdmin)
 	leader := h.account("lanhdao.syte", "so-y-te", accounts.User, accounts.Approve)
 	clerk := h.account("vanthu.syte", "so-y-te", accounts.User, accounts.Send)
-	h.certify([]*accounts.Account{leader}, "so-y-te")
-	tsaCA, err := signing.NewDemoCA("CA dấu thời gian kiểm thử")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, key, err := tsaCA.IssueTSA("TSA kiểm thử", time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tsa := httptest.NewServer(&signing.TSA{Cert: cert, Key: key})
-	t.Cleanup(tsa.Close)
-	if _, err := h.s.documents.AddAnchors(h.ctx, documents.PEM(tsaCA.Cert)); err != nil {
-		t.Fatal(err)
-	}
-	h.s.documents.TSAURL = tsa.URL
+	h.certifyLongTerm([]*accounts.Account{leader}, "so-y-te")
 	syte := h.unit("so-y-te")
 	lh := "/admin/units/" + strconv.FormatInt(syte.ID, 10) + "/letterhead"
 
@@ -118,7 +157,7 @@ func TestLetterheadThenSignedReportVerification(t *testing.T) {
 	code, _, body = h.getAs(leader, reportPath(id)+"/verification")
 	page := string(body)
 	for _, want := range []string{"Kết quả kiểm tra chữ ký số", "Tất cả chữ ký số hợp lệ", leader.FullName, "Sở Y tế",
-		"Dấu thời gian RFC 3161 của TSA kiểm thử", "PAdES B-T", "SHA-256", "bao phủ toàn bộ tệp", "+07:00"} {
+		"Dấu thời gian RFC 3161 của TSA kiểm thử", "PAdES B-LT", "OCSP kèm trong chữ ký CMS; OCSP trong kho dữ liệu xác thực DSS", "OCSP trong kho dữ liệu xác thực DSS", "SHA-256", "phần sau chỉ là dữ liệu xác thực chữ ký (DSS)", "Có trong kho dữ liệu xác thực (DSS)", "+07:00"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("verification report lacks %q", want)
 		}

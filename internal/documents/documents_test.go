@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -136,8 +137,22 @@ func verifyElsewhere(tb testing.TB, data []byte, want int) {
 	}
 	out, _ := exec.Command("pdfsig", file).CombinedOutput()
 	text := string(out)
-	if n := strings.Count(text, "Signature Validation: Signature is Valid."); n != want || !strings.Contains(text, "Total document signed") {
-		tb.Fatalf("pdfsig: %d valid signatures, want %d, the last covering the whole file:\n%s", n, want, text)
+	if n := strings.Count(text, "Signature Validation: Signature is Valid."); n != want {
+		tb.Fatalf("pdfsig: %d valid signatures, want %d:\n%s", n, want, text)
+	}
+	// pdfsig calls a signature followed by validation data (DSS) "Not
+	// total document signed"; the revision it signs is the whole file up
+	// to that update, which our verifier checks adds nothing else.
+	infos, err := signing.Verify(data, nil, nil)
+	if err != nil || len(infos) != want || !infos[want-1].CoversWholeDocument {
+		tb.Fatalf("the last signature does not cover the file: %+v %v", infos, err)
+	}
+	r := infos[want-1].ByteRange
+	if err := os.WriteFile(file, data[:r[2]+r[3]], 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	if out, _ := exec.Command("pdfsig", file).CombinedOutput(); !strings.Contains(string(out), "Total document signed") {
+		tb.Fatalf("pdfsig on the last signed revision:\n%s", out)
 	}
 	opts := verify.DefaultVerifyOptions()
 	opts.TrustSignatureTime = true
@@ -356,6 +371,11 @@ func TestAttachRefusesForgedUploads(t *testing.T) {
 			register(mine)
 			return f.forge(t, r, mine, func(b []byte) []byte { return rewritePage1(t, b) })
 		}, apperr.Invalid},
+		{"page content rewritten after signing", func() ([]byte, []byte) {
+			register(mine)
+			signed, sum := f.forge(t, r, mine, nil)
+			return rewritePage1(t, signed), sum
+		}, apperr.Invalid},
 		{"another certificate", func() ([]byte, []byte) {
 			register(mine)
 			return f.forge(t, r, issue(trusted, 24*time.Hour), nil)
@@ -400,10 +420,16 @@ func TestAttachRefusesForgedUploads(t *testing.T) {
 			t.Errorf("%s: status %s", c.name, st)
 		}
 	}
-	// The genuine one passes, once.
+	// The genuine one passes, once, with the validation data (DSS) the
+	// signing software may append after its signature.
 	f.store.Now = time.Now
 	register(mine)
 	signed, sum := f.forge(t, r, mine, nil)
+	pool := x509.NewCertPool()
+	pool.AddCert(trusted.Cert)
+	if signed, err = signing.AddValidationData(signed, pool, nil); err != nil {
+		t.Fatal(err)
+	}
 	if err := f.store.Attach(f.ctx, r, f.leader, documents.Personal, signed, sum); err != nil {
 		t.Fatal(err)
 	}

@@ -2,9 +2,11 @@ package documents_test
 
 import (
 	"bytes"
+	"crypto/x509"
 	"fmt"
 	"image"
 	"image/png"
+	"math/big"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -12,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"software.sslmate.com/src/go-pkcs12"
 
 	"baocao/internal/apperr"
 	"baocao/internal/documents"
@@ -56,23 +60,86 @@ func TestSignatureBlockByCapacity(t *testing.T) {
 }
 
 // withTSA makes the store time-stamp its signatures with a TSA served on a
-// loopback port, whose root the system trusts.
-func (f *fixture) withTSA(tb testing.TB) {
+// loopback port, whose root the system trusts and whose certificate names
+// its CA's OCSP responder.
+func (f *fixture) withTSA(tb testing.TB) { f.withTSARevoked(tb, nil) }
+
+// withTSARevoked is withTSA whose OCSP responder answers revoked.
+func (f *fixture) withTSARevoked(tb testing.TB, revoked func(*big.Int) (time.Time, int, bool)) {
 	tb.Helper()
 	ca, err := signing.NewDemoCA("Tổ chức cấp dấu thời gian thử nghiệm")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	cert, key, err := ca.IssueTSA("TSA thử nghiệm Khánh Hòa", 24*time.Hour)
+	srv := httptest.NewServer(&signing.OCSPResponder{CA: ca, Revoked: revoked})
+	tb.Cleanup(srv.Close)
+	cert, key, err := ca.IssueTSAWith("TSA thử nghiệm Khánh Hòa", 24*time.Hour, signing.Pointers{OCSP: srv.URL})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	srv := httptest.NewServer(&signing.TSA{Cert: cert, Key: key})
-	tb.Cleanup(srv.Close)
+	tsa := httptest.NewServer(&signing.TSA{Cert: cert, Key: key})
+	tb.Cleanup(tsa.Close)
 	if _, err := f.store.AddAnchors(f.ctx, documents.PEM(ca.Cert)); err != nil {
 		tb.Fatal(err)
 	}
-	f.store.TSAURL = srv.URL
+	f.store.TSAURL = tsa.URL
+}
+
+// A TSA whose certificate was revoked before it stamped: the seal's
+// validation data shows it, the seal is refused and the document stays as
+// the leader signed it.
+func TestSealRefusedWhenTheTSAWasRevoked(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.withTSARevoked(t, func(*big.Int) (time.Time, int, bool) { return time.Now().Add(-time.Hour), 0, true })
+	r := f.approved(t, 0)
+	if err := f.store.SignOnServer(f.ctx, r, f.leader, documents.Personal); err != nil {
+		t.Fatal(err)
+	}
+	r = f.report(t, r.ID)
+	err := f.store.SignOnServer(f.ctx, r, f.clerk, documents.Organisation)
+	if apperr.Code(err) != apperr.Conflict || !strings.Contains(apperr.Message(err), "đơn vị cấp dấu thời gian") || !strings.Contains(apperr.Message(err), "đã bị thu hồi") {
+		t.Fatalf("seal: %v", err)
+	}
+	if d, err := f.store.Current(f.ctx, f.report(t, r.ID)); err != nil || d.Stage != documents.Personal {
+		t.Errorf("the document after the refused seal: %+v %v", d, err)
+	}
+}
+
+// startOCSP serves an OCSP responder for ca's certificates (none revoked)
+// on a loopback port and returns its URL.
+func startOCSP(tb testing.TB, ca *signing.CA) string {
+	srv := httptest.NewServer(&signing.OCSPResponder{CA: ca})
+	tb.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// withOCSPCertificates gives the owners new certificates (with their keys,
+// as a PKCS#12 upload) from a trusted CA whose OCSP responder they name,
+// so their signatures can reach PAdES B-LT.
+func (f *fixture) withOCSPCertificates(tb testing.TB, owners map[string]documents.Owner) {
+	tb.Helper()
+	ca, err := signing.NewDemoCA("CA thử nghiệm có OCSP")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := f.store.AddAnchors(f.ctx, documents.PEM(ca.Cert)); err != nil {
+		tb.Fatal(err)
+	}
+	url := startOCSP(tb, ca)
+	for name, o := range owners {
+		cert, key, err := ca.IssueWith(name, "Sở Y tế tỉnh Khánh Hòa", 24*time.Hour, signing.Pointers{OCSP: url})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		p12, err := pkcs12.Modern.Encode(key, cert, []*x509.Certificate{ca.Cert}, "matkhau")
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if err := f.store.ImportPKCS12(f.ctx, o, p12, "matkhau"); err != nil {
+			tb.Fatal(err)
+		}
+	}
 }
 
 func (f *fixture) unit(tb testing.TB, key string) *units.Unit {
@@ -91,12 +158,14 @@ func (f *fixture) unit(tb testing.TB, key string) *units.Unit {
 // TestSignedReportWithImagesAndTimeStamp signs Sở Y tế's report as its
 // deputy director (KT.) with a signature image, seals it with the seal
 // image, time-stamped, under header lines the unit admin corrected: the
-// text, the signatures and the page image are checked.
+// text, the signatures (PAdES B-LT: the seal is followed by the OCSP
+// answers about the signers and the TSA) and the page image are checked.
 func TestSignedReportWithImagesAndTimeStamp(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	f.withTSA(t)
 	syte := f.unit(t, "so-y-te")
+	f.withOCSPCertificates(t, map[string]documents.Owner{"Nguyễn Văn Nghĩa": {AccountID: f.leader.ID}, "Sở Y tế tỉnh Khánh Hòa": {UnitID: syte.ID}})
 	if _, err := f.db.Exec(f.ctx, `UPDATE accounts SET position = 'Phó Giám đốc Sở' WHERE id = $1`, f.leader.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +200,8 @@ func TestSignedReportWithImagesAndTimeStamp(t *testing.T) {
 		t.Fatalf("%d signatures", len(infos))
 	}
 	for i, in := range infos {
-		if !in.Valid || !in.CertValid || !in.TimeStamped || in.TSA != "TSA thử nghiệm Khánh Hòa" || in.Profile() != "PAdES B-T" {
+		if !in.Valid || !in.CertValid || !in.TimeStamped || in.TSA != "TSA thử nghiệm Khánh Hòa" || in.Profile() != "PAdES B-LT" ||
+			!strings.Contains(in.Revocation, "OCSP") || !strings.Contains(in.TSARevocation, "OCSP trong kho dữ liệu xác thực DSS") {
 			t.Errorf("signature %d: %+v (%s)", i+1, in, in.Profile())
 		}
 		if !strings.Contains(in.Reason, "thời gian ký "+signing.ISOTime(in.SignedAt)[:16]) {

@@ -159,7 +159,8 @@ func (s *Store) SignOnServer(ctx context.Context, r *reports.Report, a *accounts
 // signature in it is intact and chains to a trusted root; the new one
 // covers the whole file; and it was made with the certificate registered
 // for a (the leader) or for the unit (the seal), valid now. The leader's
-// signature moves the report to "signed".
+// signature moves the report to "signed"; after the seal the signatures'
+// validation data is appended (signing.AddValidationData).
 func (s *Store) Attach(ctx context.Context, r *reports.Report, a *accounts.Account, stage Stage, signed, issuedSHA []byte) error {
 	d, err := s.Current(ctx, r)
 	if err != nil && !errors.Is(err, ErrNoDocument) {
@@ -215,6 +216,25 @@ func (s *Store) Attach(ctx context.Context, r *reports.Report, a *accounts.Accou
 		return apperr.New(apperr.Forbidden, "Chữ ký số được tạo bằng chứng thư “"+last.Name+"”, không phải chứng thư đã đăng ký (“"+reg.Subject+"”).")
 	case reg.Expired(s.Now()):
 		return apperr.New(apperr.Conflict, "Chứng thư số đã đăng ký hết hiệu lực ("+reg.Validity()+").")
+	}
+	if stage == Organisation {
+		// The seal is the last signature: the validation data of both
+		// (certificates, OCSP answers or CRLs of the signers and the TSA)
+		// follows it in a DSS, so they stay verifiable once the
+		// certificates expire (PAdES B-LT).
+		if signed, err = signing.AddValidationData(signed, roots, inter); err != nil {
+			return apperr.Wrap(apperr.Invalid, "Không thêm được dữ liệu xác thực chữ ký (DSS): "+err.Error(), err)
+		}
+		// The answers fetched now may say what those at signing did not
+		// (the TSA's certificate revoked): the file stored must verify.
+		if infos, err = signing.Verify(signed, roots, inter); err != nil {
+			return err
+		}
+		for i, in := range infos {
+			if !in.Valid || !in.CertValid {
+				return apperr.New(apperr.Conflict, "Chữ ký số thứ "+strconv.Itoa(i+1)+" không hợp lệ theo dữ liệu xác thực vừa tra cứu: "+in.Problem+". Văn bản chưa được đóng dấu.")
+			}
+		}
 	}
 
 	store := func(tx pgx.Tx) error {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 
 	"github.com/digitorus/pdf"
@@ -18,13 +19,23 @@ var errChanged = errors.New("phần thêm vào sau văn bản được cấp kh�
 // what they change: every object of issued, as a reader resolves it in the
 // signed file, must be what it was (a stream the same bytes at the same
 // place), except the catalog, which may differ only in /AcroForm (signature
-// fields), and the pages, which may differ only in /Annots, whose new
-// entries must be signature widgets covering together at most a quarter of
-// the page. Updates that readers disagree on (a hybrid /XRefStm, which this
-// reader ignores and others follow) are refused. A signature covering the
-// whole file proves the bytes were not altered after signing; this proves
-// the signer did not alter the document while signing it.
-func CheckAppended(issued, signed []byte) (err error) {
+// fields) and /DSS (validation data), and the pages, which may differ only
+// in /Annots, whose new entries must be signature widgets covering together
+// at most a quarter of the page. Updates that readers disagree on (a
+// hybrid /XRefStm, which this reader ignores and others follow) are
+// refused. A signature covering the whole file proves the bytes were not
+// altered after signing; this proves the signer did not alter the document
+// while signing it.
+func CheckAppended(issued, signed []byte) error { return checkUpdates(issued, signed, false) }
+
+// checkValidationData makes sure that extended is signed followed by
+// incremental updates that only add validation data: every object of signed
+// is what it was, pages included, and the catalog differs only in a /DSS
+// holding certificates, CRLs, OCSP answers and VRI entries, nothing shown.
+func checkValidationData(signed, extended []byte) error { return checkUpdates(signed, extended, true) }
+
+// checkUpdates is CheckAppended, or with dssOnly checkValidationData.
+func checkUpdates(issued, signed []byte, dssOnly bool) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%w (%v)", errChanged, r)
@@ -47,12 +58,15 @@ func CheckAppended(issued, signed []byte) (err error) {
 	if !after.Trailer().Key("Encrypt").IsNull() {
 		return errChanged
 	}
+	if info := after.Trailer().Key("Info"); dssOnly && !info.IsNull() && info.GetPtr() != before.Trailer().Key("Info").GetPtr() {
+		return errChanged
+	}
 	n := before.NumPage()
 	if after.NumPage() != n {
 		return errChanged
 	}
 	pages := map[uint32]bool{}
-	for i := 1; i <= n; i++ {
+	for i := 1; i <= n && !dssOnly; i++ {
 		pages[idOf(before.Page(i).V)] = true
 	}
 	root := idOf(before.Trailer().Key("Root"))
@@ -66,7 +80,16 @@ func CheckAppended(issued, signed []byte) (err error) {
 		}
 	}
 	oldRoot, newRoot := before.Trailer().Key("Root"), after.Trailer().Key("Root")
-	if !sameExcept(oldRoot, newRoot, "AcroForm") || !onlySignatureFields(newRoot.Key("AcroForm")) {
+	if !validDSS(newRoot.Key("DSS")) {
+		return errChanged
+	}
+	if dssOnly {
+		if !sameExcept(oldRoot, newRoot, "DSS") {
+			return errChanged
+		}
+		return nil
+	}
+	if !sameExcept(oldRoot, newRoot, "AcroForm", "DSS") || !onlySignatureFields(newRoot.Key("AcroForm")) {
 		return errChanged
 	}
 	for i := 1; i <= n; i++ {
@@ -110,6 +133,86 @@ func onlySignatureFields(form pdf.Value) bool {
 	for _, k := range form.Keys() {
 		switch k {
 		case "Fields", "SigFlags", "DA", "DR":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// validDSS accepts a document security store (ISO 32000-2 §12.8.4.3)
+// that holds only validation data: arrays of streams (certificates, CRLs,
+// OCSP answers) and VRI entries referring to such streams; dss may be absent.
+func validDSS(dss pdf.Value) bool {
+	if dss.IsNull() {
+		return true
+	}
+	streams := func(a pdf.Value) bool {
+		if a.Kind() != pdf.Array {
+			return false
+		}
+		for i := 0; i < a.Len(); i++ {
+			if a.Index(i).Kind() != pdf.Stream {
+				return false
+			}
+		}
+		return true
+	}
+	if dss.Kind() != pdf.Dict {
+		return false
+	}
+	for _, k := range dss.Keys() {
+		v := dss.Key(k)
+		switch k {
+		case "Type":
+			if v.Name() != "DSS" {
+				return false
+			}
+		case "Certs", "CRLs", "OCSPs":
+			if !streams(v) {
+				return false
+			}
+		case "VRI":
+			if v.Kind() != pdf.Dict {
+				return false
+			}
+			for _, sig := range v.Keys() {
+				if !validVRI(v.Key(sig), streams) {
+					return false
+				}
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// validVRI accepts one signature's VRI entry: its validation data and,
+// optionally, the time (/TU) or time-stamp (/TS) it was gathered at.
+func validVRI(e pdf.Value, streams func(pdf.Value) bool) bool {
+	if e.Kind() != pdf.Dict {
+		return false
+	}
+	for _, k := range e.Keys() {
+		v := e.Key(k)
+		switch k {
+		case "Type":
+			if v.Name() != "VRI" {
+				return false
+			}
+		case "Cert", "CRL", "OCSP":
+			if !streams(v) {
+				return false
+			}
+		case "TU":
+			if v.Kind() != pdf.String {
+				return false
+			}
+		case "TS":
+			if v.Kind() != pdf.Stream {
+				return false
+			}
 		default:
 			return false
 		}
@@ -172,16 +275,16 @@ func unescapeNames(b []byte) []byte {
 var hexEscape = regexp.MustCompile(`#[0-9A-Fa-f]{2}`)
 
 // sameExcept reports whether two dictionaries hold the same entries,
-// except the key allowed to differ: the same indirect objects, or equal
+// except the keys allowed to differ: the same indirect objects, or equal
 // direct values.
-func sameExcept(old, now pdf.Value, allowed string) bool {
+func sameExcept(old, now pdf.Value, allowed ...string) bool {
 	if old.Kind() != pdf.Dict || now.Kind() != pdf.Dict {
 		return false
 	}
 	keys := func(v pdf.Value) map[string]bool {
 		m := map[string]bool{}
 		for _, k := range v.Keys() {
-			if k != allowed {
+			if !slices.Contains(allowed, k) {
 				m[k] = true
 			}
 		}

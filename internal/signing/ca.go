@@ -60,18 +60,42 @@ func (ca *CA) Issue(commonName, organization string, validFor time.Duration) (*x
 	return ca.issue(commonName, organization, now.Add(-5*time.Minute), now.Add(validFor))
 }
 
+// Pointers are where a certificate says its revocation status is
+// published: a CRL distribution point and an OCSP responder (authority
+// information access); either may be empty.
+type Pointers struct{ CRL, OCSP string }
+
+func (p Pointers) apply(t *x509.Certificate) {
+	if p.CRL != "" {
+		t.CRLDistributionPoints = []string{p.CRL}
+	}
+	if p.OCSP != "" {
+		t.OCSPServer = []string{p.OCSP}
+	}
+}
+
 // IssueWithCRL is Issue for a certificate that names crlURL as its CRL
 // distribution point, so that signing fetches and embeds its revocation status.
 func (ca *CA) IssueWithCRL(commonName, organization string, validFor time.Duration, crlURL string) (*x509.Certificate, crypto.Signer, error) {
+	return ca.IssueWith(commonName, organization, validFor, Pointers{CRL: crlURL})
+}
+
+// IssueWith is Issue for a certificate that publishes its revocation
+// status where p says.
+func (ca *CA) IssueWith(commonName, organization string, validFor time.Duration, p Pointers) (*x509.Certificate, crypto.Signer, error) {
 	now := time.Now()
-	return ca.issueWith(commonName, organization, now.Add(-5*time.Minute), now.Add(validFor), func(t *x509.Certificate) {
-		t.CRLDistributionPoints = []string{crlURL}
-	})
+	return ca.issueWith(commonName, organization, now.Add(-5*time.Minute), now.Add(validFor), p.apply)
 }
 
 // IssueTSA makes the certificate of a time-stamping authority (extended key
 // usage timeStamping only, as RFC 3161 §2.3 requires).
 func (ca *CA) IssueTSA(commonName string, validFor time.Duration) (*x509.Certificate, crypto.Signer, error) {
+	return ca.IssueTSAWith(commonName, validFor, Pointers{})
+}
+
+// IssueTSAWith is IssueTSA for a TSA certificate that publishes its
+// revocation status where p says.
+func (ca *CA) IssueTSAWith(commonName string, validFor time.Duration, p Pointers) (*x509.Certificate, crypto.Signer, error) {
 	now := time.Now()
 	return ca.issueWith(commonName, commonName, now.Add(-5*time.Minute), now.Add(validFor), func(t *x509.Certificate) {
 		t.KeyUsage = x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment
@@ -80,6 +104,7 @@ func (ca *CA) IssueTSA(commonName string, validFor time.Duration) (*x509.Certifi
 		eku, _ := asn1.Marshal([]asn1.ObjectIdentifier{{1, 3, 6, 1, 5, 5, 7, 3, 8}})
 		t.ExtKeyUsage = nil
 		t.ExtraExtensions = []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 37}, Critical: true, Value: eku}}
+		p.apply(t)
 	})
 }
 

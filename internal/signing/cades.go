@@ -2,12 +2,15 @@ package signing
 
 import (
 	"bytes"
+	"crypto"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/asn1"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -161,8 +164,25 @@ func buildCMS(content []byte, s Signer, rev revocation.InfoArchival) ([]byte, er
 		return nil, fmt.Errorf("signing: tạo chữ ký CMS: %w", err)
 	}
 	sd.Detach()
+	// PAdES baseline signatures shall not have the signing-time attribute
+	// digitorus/pkcs7 always writes (ETSI EN 319 142-1 §5.3: the time is
+	// the dictionary's /M, and the time-stamp's): it is taken out and the
+	// rest signed again. The attributes keep their DER order (pkcs7 sorts
+	// them), so the signature is over exactly the SET a verifier rebuilds.
+	si := &sd.GetSignedData().SignerInfos[0]
+	var kept []any
+	for i := 0; i < len(si.AuthenticatedAttributes); {
+		if si.AuthenticatedAttributes[i].Type.Equal(pkcs7.OIDAttributeSigningTime) {
+			si.AuthenticatedAttributes = slices.Delete(si.AuthenticatedAttributes, i, i+1)
+			continue
+		}
+		kept = append(kept, si.AuthenticatedAttributes[i])
+		i++
+	}
+	if si.EncryptedDigest, err = signSet(s.Key, kept); err != nil {
+		return nil, err
+	}
 	if s.TSAURL != "" {
-		si := &sd.GetSignedData().SignerInfos[0]
 		token, err := timeStamp(s.TSAURL, si.EncryptedDigest)
 		if err != nil {
 			return nil, err
@@ -172,6 +192,31 @@ func buildCMS(content []byte, s Signer, rev revocation.InfoArchival) ([]byte, er
 		}
 	}
 	return sd.Finish()
+}
+
+// signSet signs the DER SET of elems (signed attributes) with key, SHA-256.
+func signSet(key crypto.Signer, elems []any) ([]byte, error) {
+	var b cryptobyte.Builder
+	b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
+		for _, e := range elems {
+			der, err := asn1.Marshal(e)
+			if err != nil {
+				b.SetError(err)
+				return
+			}
+			b.AddBytes(der)
+		}
+	})
+	set, err := b.Bytes()
+	if err != nil {
+		return nil, fmt.Errorf("signing: thuộc tính được ký: %w", err)
+	}
+	digest := sha256.Sum256(set)
+	sig, err := key.Sign(rand.Reader, digest[:], crypto.SHA256)
+	if err != nil {
+		return nil, fmt.Errorf("signing: tạo chữ ký CMS: %w", err)
+	}
+	return sig, nil
 }
 
 // reservation is revocation data of n bytes that only makes pdfsign keep

@@ -62,13 +62,13 @@ var ErrRevoked = errors.New("signing: chứng thư số đã bị thu hồi")
 // Sign adds one approval signature as an incremental update, so earlier
 // signatures stay valid: SubFilter ETSI.CAdES.detached, a CMS with the ESS
 // signing-certificate-v2 attribute, the revocation data the certificates
-// publish (CRLs, embedded as adbe-revocationInfoArchival) and, with
+// publish (OCSP answers, else CRLs, embedded as adbe-revocationInfoArchival) and, with
 // s.TSAURL, an RFC 3161 signature time-stamp (PAdES B-T; see cades.go).
 // The dictionary's Name, Reason, Location and ContactInfo are UTF-16 text
 // strings. The visible appearance is a PNG (stamp.go) giving the signing
 // time in Vietnam time as ISO 8601. at is written as /M and on the stamp;
-// the CMS signingTime attribute is the machine's clock (digitorus/pkcs7
-// sets it).
+// the CMS has no signing-time attribute (PAdES baseline). AddValidationData
+// then makes the signed file long-term (B-LT).
 func Sign(pdfBytes []byte, s Signer, at time.Time, where Placement) ([]byte, error) {
 	if s.Cert == nil || s.Key == nil {
 		return nil, errors.New("signing: thiếu chứng thư số hoặc khóa bí mật")
@@ -83,7 +83,8 @@ func Sign(pdfBytes []byte, s Signer, at time.Time, where Placement) ([]byte, err
 	if s.Cert.KeyUsage != 0 && s.Cert.KeyUsage&(x509.KeyUsageDigitalSignature|x509.KeyUsageContentCommitment) == 0 {
 		return nil, errors.New("signing: chứng thư số không được phép dùng để ký văn bản")
 	}
-	if st := revocationOf(s.Cert, s.Chain, fetchRevocation(append([]*x509.Certificate{s.Cert}, s.Chain...))); st.revoked && !st.revokedAt.After(now) {
+	published := revocationSource{fetchRevocation(append([]*x509.Certificate{s.Cert}, s.Chain...)), "của nơi công bố"}
+	if st := revocationOf(s.Cert, s.Chain, published); st.revoked && !st.revokedAt.After(now) {
 		return nil, fmt.Errorf("%w lúc %s (%s)", ErrRevoked, ISOTime(st.revokedAt), st.source)
 	}
 	return signPDF(pdfBytes, s, at, where)

@@ -22,18 +22,24 @@ import (
 type SignatureInfo struct {
 	Name         string    // signer's CN (from the certificate, real Vietnamese text)
 	Organization string    // signer certificate's O
-	SignedAt     time.Time // CMS signingTime attribute, else the dictionary's /M
+	SignedAt     time.Time // the time-stamp's time, else the CMS signingTime attribute, else the dictionary's /M
 	// Valid: the CMS signature is mathematically correct and its digest
-	// matches exactly the bytes named by /ByteRange, and /ByteRange covers the
-	// whole revision except the /Contents hole.
+	// matches exactly the bytes named by /ByteRange, /ByteRange covers the
+	// whole revision except the /Contents hole, and the updates after it add
+	// only later signatures and validation data (DSS).
 	Valid bool
 	// CertValid: the signer certificate chains to one of roots, was valid at
 	// SignedAt and allows document signing.
 	CertValid bool
-	// CoversWholeDocument: this signature covers the entire file (no data was
-	// appended after it). Only the last signature normally has it; earlier ones
-	// are followed by incremental updates (later signatures).
+	// CoversWholeDocument: this signature covers the entire file, or all
+	// that follows it is validation data (ValidationDataAfter). Only the
+	// last signature has it; earlier ones are followed by incremental
+	// updates that add the later signatures, and nothing else (Verify
+	// checks each with CheckAppended).
 	CoversWholeDocument bool
+	// ValidationDataAfter: the file goes on after this, the last,
+	// signature with an update that only adds validation data (a DSS).
+	ValidationDataAfter bool
 	Problem             string // Vietnamese explanation when !Valid || !CertValid
 	Certificate         *x509.Certificate
 	Chain               []*x509.Certificate // the verified path, signer first, when CertValid
@@ -47,9 +53,20 @@ type SignatureInfo struct {
 	TimeStamped bool
 	TimeStampAt time.Time
 	TSA         string
-	// Revocation says what embedded revocation data (CRL/OCSP) says of the
-	// signer's certificate at the signing time; empty when there is none.
-	Revocation string
+	TSAChain    []*x509.Certificate // the TSA's verified path, TSA first
+	// Revocation says what embedded revocation data (CRL/OCSP, in the CMS
+	// or the DSS) says of the signer's certificate at the signing time, and
+	// TSARevocation of the TSA's; empty when there is none.
+	Revocation, TSARevocation string
+	// InDSS: the document security store has this signature's validation
+	// data (a /VRI entry keyed by its /Contents).
+	InDSS bool
+	// LongTerm: time-stamped, its validation data in the DSS, and the
+	// revocation status of the signer's and the TSA's certificates answered
+	// by embedded data (a certificate that names no OCSP responder or CRL
+	// cannot have it): PAdES B-LT.
+	LongTerm bool
+	contents []byte // the decoded /Contents string, which names it in the DSS
 }
 
 // TimeSource says in words where SignedAt comes from.
@@ -65,6 +82,10 @@ func (in SignatureInfo) Profile() string {
 	switch {
 	case in.SubFilter != "ETSI.CAdES.detached":
 		return "PDF/CMS (" + in.SubFilter + ")"
+	case in.LongTerm:
+		return "PAdES B-LT"
+	case in.TimeStamped && in.InDSS:
+		return "PAdES B-T, kèm dữ liệu xác thực (DSS) nhưng thiếu tình trạng thu hồi của chứng thư người ký hoặc đơn vị cấp dấu thời gian"
 	case in.TimeStamped && in.Revocation != "":
 		return "PAdES B-T, kèm dữ liệu thu hồi chứng thư (CRL/OCSP) trong chữ ký"
 	case in.TimeStamped:
@@ -114,13 +135,35 @@ func Verify(pdfBytes []byte, roots, intermediates *x509.CertPool) (infos []Signa
 		sigs = append(sigs, found{v, end})
 	}
 	sort.SliceStable(sigs, func(i, j int) bool { return sigs[i].end < sigs[j].end })
+	dss := readDSS(rdr)
 	for _, s := range sigs {
-		infos = append(infos, checkSignature(pdfBytes, s.v, roots, intermediates))
+		infos = append(infos, checkSignature(pdfBytes, s.v, roots, intermediates, dss))
+	}
+	// What was added after each signature: the next signature and nothing
+	// else, and after the last one validation data at most.
+	n := int64(len(pdfBytes))
+	for i := range infos {
+		end := sigs[i].end
+		switch {
+		case !infos[i].Valid:
+		case i+1 < len(sigs):
+			if next := sigs[i+1].end; next > end && next <= n && revisionEndsAt(pdfBytes, next) && CheckAppended(pdfBytes[:end], pdfBytes[:next]) != nil {
+				infos[i].Valid = false
+				infos[i].Problem = "Văn bản đã bị thay đổi sau chữ ký này: lần cập nhật tiếp theo không chỉ thêm chữ ký số"
+			}
+		case end < n:
+			if err := checkValidationData(pdfBytes[:end], pdfBytes); err != nil {
+				infos[i].Valid = false
+				infos[i].Problem = "Văn bản đã bị thay đổi sau khi ký: phần thêm vào sau chữ ký cuối cùng không chỉ là dữ liệu xác thực chữ ký (DSS)"
+			} else {
+				infos[i].CoversWholeDocument, infos[i].ValidationDataAfter = true, true
+			}
+		}
 	}
 	return infos, nil
 }
 
-func checkSignature(file []byte, v pdf.Value, roots, intermediates *x509.CertPool) SignatureInfo {
+func checkSignature(file []byte, v pdf.Value, roots, intermediates *x509.CertPool, dss dssData) SignatureInfo {
 	info := SignatureInfo{Reason: v.Key("Reason").Text(), Location: v.Key("Location").Text(),
 		ContactInfo: v.Key("ContactInfo").Text(), SubFilter: v.Key("SubFilter").Name(), FileSize: int64(len(file))}
 	info.Name = v.Key("Name").Text()
@@ -151,6 +194,8 @@ func checkSignature(file []byte, v pdf.Value, roots, intermediates *x509.CertPoo
 	if err != nil {
 		return fail("Vùng chứa chữ ký có dữ liệu lạ ngoài mã chữ ký")
 	}
+	info.contents = der
+	info.InDSS = dss.vri[vriKey(der)]
 	end := r[2] + r[3]
 	info.CoversWholeDocument = end == n
 	if !info.CoversWholeDocument && !revisionEndsAt(file, end) {
@@ -171,9 +216,9 @@ func checkSignature(file []byte, v pdf.Value, roots, intermediates *x509.CertPoo
 	if len(ee.Subject.Organization) > 0 {
 		info.Organization = ee.Subject.Organization[0]
 	}
-	var st time.Time
-	if err := p7.UnmarshalSignedAttribute(pkcs7.OIDAttributeSigningTime, &st); err == nil && !st.IsZero() {
-		info.SignedAt = st
+	var claimed time.Time // signatures of other tools may have it
+	if err := p7.UnmarshalSignedAttribute(pkcs7.OIDAttributeSigningTime, &claimed); err == nil && !claimed.IsZero() {
+		info.SignedAt = claimed
 	}
 	p7.Content = make([]byte, 0, r[1]+r[3])
 	p7.Content = append(p7.Content, file[:r[1]]...)
@@ -191,8 +236,20 @@ func checkSignature(file []byte, v pdf.Value, roots, intermediates *x509.CertPoo
 	}
 	info.Valid = true
 
-	// 3. A signature time-stamp fixes the signing time, if a trusted TSA made it.
-	if msg := checkTimeStamp(p7, &info, roots, intermediates); msg != "" {
+	// 3. A signature time-stamp fixes the signing time, if a trusted TSA
+	//    made it; revocation data may be in the CMS and in the DSS, whose
+	//    certificates also help build the chains.
+	inter := x509.NewCertPool()
+	if intermediates != nil {
+		inter = intermediates.Clone()
+	}
+	for _, c := range dss.certs {
+		inter.AddCert(c)
+	}
+	var rev revocation.InfoArchival
+	_ = p7.UnmarshalSignedAttribute(oidRevocationInfoArchival, &rev)
+	sources := []revocationSource{{rev, inCMS}, {dss.rev, inDSS}}
+	if msg := checkTimeStamp(p7, &info, roots, inter, sources); msg != "" {
 		return fail(msg)
 	}
 
@@ -206,10 +263,6 @@ func checkSignature(file []byte, v pdf.Value, roots, intermediates *x509.CertPoo
 	}
 	if at.Before(ee.NotBefore) || at.After(ee.NotAfter) {
 		return fail(certTimeProblem(ee, at))
-	}
-	inter := x509.NewCertPool()
-	if intermediates != nil {
-		inter = intermediates.Clone()
 	}
 	for _, c := range p7.Certificates {
 		if !c.Equal(ee) {
@@ -235,21 +288,21 @@ func checkSignature(file []byte, v pdf.Value, roots, intermediates *x509.CertPoo
 	info.Chain = chains[0]
 
 	// 5. Revocation: what the embedded CRL/OCSP answers say at signing time.
-	var rev revocation.InfoArchival
-	_ = p7.UnmarshalSignedAttribute(oidRevocationInfoArchival, &rev)
-	if st := revocationOf(ee, chains[0][1:], rev); st.checked {
+	st := revocationOf(ee, chains[0][1:], sources...)
+	if st.checked {
 		switch {
 		case st.revoked && !st.revokedAt.After(at):
-			return fail("Chứng thư số đã bị thu hồi lúc " + StampTime(st.revokedAt) + ", trước thời điểm ký " + StampTime(at) + " (theo " + st.source + " kèm trong chữ ký)")
+			return fail("Chứng thư số đã bị thu hồi lúc " + StampTime(st.revokedAt) + ", trước thời điểm ký " + StampTime(at) + " (theo " + st.source + ")")
 		case st.revoked && !info.TimeStamped:
 			return fail("Chứng thư số đã bị thu hồi lúc " + StampTime(st.revokedAt) + "; chữ ký không có dấu thời gian tin cậy nên không chứng minh được đã ký trước đó")
 		case st.revoked:
 			info.Revocation = "Bị thu hồi lúc " + StampTime(st.revokedAt) + ", sau thời điểm ký có dấu thời gian (" + st.source + ")"
 		default:
-			info.Revocation = "Chưa bị thu hồi tại thời điểm ký (" + st.source + " kèm trong chữ ký)"
+			info.Revocation = "Chưa bị thu hồi tại thời điểm ký (" + st.source + ")"
 		}
 	}
 	info.CertValid = true
+	info.LongTerm = info.TimeStamped && info.InDSS && st.checked && info.TSARevocation != ""
 	return info
 }
 
@@ -257,7 +310,7 @@ func checkSignature(file []byte, v pdf.Value, roots, intermediates *x509.CertPoo
 // its token must be intact, cover this signature's value, and come from a
 // time-stamping certificate that chains to roots at the stamped time. It
 // returns a Vietnamese problem, or "" (info then carries the stamp).
-func checkTimeStamp(p7 *pkcs7.PKCS7, info *SignatureInfo, roots, intermediates *x509.CertPool) string {
+func checkTimeStamp(p7 *pkcs7.PKCS7, info *SignatureInfo, roots, intermediates *x509.CertPool, sources []revocationSource) string {
 	var token []byte
 	si := p7.Signers[0]
 	for _, a := range si.UnauthenticatedAttributes {
@@ -294,10 +347,23 @@ func checkTimeStamp(p7 *pkcs7.PKCS7, info *SignatureInfo, roots, intermediates *
 	if tsaCert == nil {
 		return "Dấu thời gian không kèm chứng thư của đơn vị cấp dấu thời gian"
 	}
-	if _, err := tsaCert.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: ts.Time,
-		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageTimeStamping}}); err != nil {
+	chains, err := tsaCert.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: ts.Time,
+		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageTimeStamping}})
+	if err != nil {
 		return "Dấu thời gian do “" + tsaCert.Subject.CommonName + "” cấp, không phải đơn vị cấp dấu thời gian tin cậy"
 	}
+	// A TSA certificate revoked before the stamp, or for a compromised
+	// key at any time, proves no time.
+	st := revocationOf(tsaCert, chains[0][1:], sources...)
+	switch {
+	case st.revoked && (!st.revokedAt.After(ts.Time) || st.compromised()):
+		return "Chứng thư của đơn vị cấp dấu thời gian “" + tsaCert.Subject.CommonName + "” đã bị thu hồi lúc " + StampTime(st.revokedAt) + " (theo " + st.source + "), dấu thời gian không được công nhận"
+	case st.revoked:
+		info.TSARevocation = "Bị thu hồi lúc " + StampTime(st.revokedAt) + ", sau thời điểm cấp dấu thời gian (" + st.source + ")"
+	case st.checked:
+		info.TSARevocation = "Chưa bị thu hồi tại thời điểm cấp dấu thời gian (" + st.source + ")"
+	}
+	info.TSAChain = chains[0]
 	info.TimeStamped, info.TimeStampAt, info.SignedAt, info.TSA = true, ts.Time, ts.Time, tsaCert.Subject.CommonName
 	return ""
 }
