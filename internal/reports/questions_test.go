@@ -7,6 +7,7 @@ import (
 
 	"baocao/internal/apperr"
 	"baocao/internal/audit"
+	"baocao/internal/decimal"
 	"baocao/internal/reports"
 )
 
@@ -101,5 +102,55 @@ func TestQuestionsWithoutAReturn(t *testing.T) {
 	}
 	if err := db.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind IN ('report_question_asked', 'report_question_answered')`).Scan(&queued); err != nil || queued != 2 {
 		t.Errorf("%d question events queued, %v; want 2", queued, err)
+	}
+}
+
+// TestCellFlagsOfADrillDown: in a consolidation's drill-down each unit's
+// figure is judged against its own history: a unit's ×10 is flagged with
+// the reason in words, another unit's usual figure is not.
+func TestCellFlagsOfADrillDown(t *testing.T) {
+	t.Parallel()
+	db, s, r := demoReport(t)
+	ctx := context.Background()
+	usual := map[int64]string{}
+	rows, _ := db.Query(ctx, `SELECT x.unit_id, v.num::text FROM report_values v JOIN reports x ON x.id = v.report_id JOIN periods p ON p.id = x.period_id
+		WHERE p.regime_id = $1 AND p.key = '2026-M11' AND x.status = 'accepted' AND v.form_key = 'b1' AND v.row_key = 'r1' AND v.col_code = '1'
+		ORDER BY x.unit_id <> $2, x.unit_id LIMIT 2`, r.RegimeID, r.UnitID)
+	for rows.Next() {
+		var unit int64
+		var num string
+		if err := rows.Scan(&unit, &num); err != nil {
+			t.Fatal(err)
+		}
+		usual[unit] = num
+	}
+	if len(usual) != 2 || usual[r.UnitID] == "" {
+		t.Fatalf("November figures = %v", usual)
+	}
+	figures := map[int64]decimal.Decimal{}
+	var other int64
+	for unit, num := range usual {
+		figures[unit] = mustDecimal(t, num)
+		if unit != r.UnitID {
+			other = unit
+		}
+	}
+	figures[r.UnitID], _ = figures[r.UnitID].Mul(mustDecimal(t, "10"))
+	tpl, _, err := s.Template(ctx, r.TemplateVersionID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flags, err := s.CellFlags(ctx, r.PeriodID, tpl, "b1|r1|1", figures)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f, ok := flags[r.UnitID]; !ok || !strings.Contains(f.Reason, "lần cùng kỳ năm trước") {
+		t.Errorf("the unit's ×10: %+v", flags)
+	}
+	if _, ok := flags[other]; ok {
+		t.Errorf("another unit's usual figure flagged: %+v", flags[other])
+	}
+	if flags, _ := s.CellFlags(ctx, r.PeriodID, tpl, "b1|r5|2", figures); len(flags) != 0 {
+		t.Errorf("a computed cell judged: %+v", flags)
 	}
 }
