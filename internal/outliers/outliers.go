@@ -101,36 +101,36 @@ func Check(k Kind, x decimal.Decimal, h History) (Flag, bool) {
 		return rareCount(x, v, prev, h)
 	}
 	offset := offsetOf(k, prev)
-	y := math.Log(v + offset)
 	logs := make([]float64, len(prev))
 	for i, p := range prev {
 		logs[i] = math.Log(p + offset)
 	}
 	ms := expectations(logs, h, offset)
 	// The model that explained the unit's past best judges the figure,
-	// with every model about as good (a spread within twice the best's):
-	// a figure is flagged only when all of them find it far. Choosing the
-	// best of a few spreads measured on a handful of periods favours one
-	// that looks steadier than the series is by chance; asking the others
-	// too keeps that chance from flagging ordinary figures.
+	// with every model about as good (a spread within consensus times
+	// the best's): a figure is flagged only when all of them find it far.
+	// Choosing the best of a few spreads measured on a handful of periods
+	// favours one that looks steadier than the series is by chance;
+	// asking the others too keeps that chance from flagging ordinary
+	// figures.
 	best := ms[0]
 	for _, m := range ms[1:] {
 		if m.spread < best.spread {
 			best = m
 		}
 	}
-	z := math.Inf(1)
-	for _, m := range ms {
-		if m.spread <= consensus*best.spread {
-			z = min(z, math.Abs(y-m.expect)/math.Max(m.spread, floorOf(k)))
+	distance := func(w float64) float64 {
+		z := math.Inf(1)
+		for _, m := range ms {
+			if m.spread <= consensus*best.spread {
+				z = min(z, math.Abs(math.Log(w+offset)-m.expect)/math.Max(m.spread, floorOf(k)))
+			}
 		}
+		return z
 	}
+	z := distance(v)
 	expected := math.Exp(best.expect) - offset
 	far := z >= threshold && math.Abs(v-expected) >= minRelative*math.Max(expected, offset)
-	// Without last year's figure a count's fall is often its season
-	// ending (dengue after the rains): it is flagged only below a quarter
-	// of the least the unit ever reported. A count divided by a thousand
-	// is still caught, as it stops being a whole number.
 	// Unless a season explains the series far better than its level (a
 	// year's change spreads less than half as much), a figure must also
 	// leave the range the unit itself reported, by half its largest
@@ -141,6 +141,10 @@ func Check(k Kind, x decimal.Decimal, h History) (Flag, bool) {
 	if far && !seasonal && (v+offset < expected && (v+offset)*rangeOut >= lo || v+offset >= expected && v+offset <= rangeOut*hi) {
 		far = false
 	}
+	// Without last year's figure a count's fall is often its season
+	// ending (dengue after the rains): it is flagged only below a quarter
+	// of the least the unit ever reported. A count divided by a thousand
+	// is still caught, as it stops being a whole number.
 	if far && k == Count && !best.yearly && v < expected && (v+offset)*4 >= lo {
 		far = false
 	}
@@ -150,34 +154,25 @@ func Check(k Kind, x decimal.Decimal, h History) (Flag, bool) {
 	if !far && (v+offset) > 4*hi && math.Abs(v-expected) >= minRelative*math.Max(expected, offset) {
 		far, z = true, math.Max(z, threshold)
 	}
-	if far {
-		return Flag{Reason: reason(x, h), Score: z}, true
-	}
 	// Two digits typed the wrong way round: a figure outside a tighter
 	// band that one exchange of neighbouring digits brings close to what
-	// was expected.
-	// Amounts carry many digits, one of whose exchanges often fits by
-	// chance: they must be farther and fit closer.
+	// was expected. Amounts carry many digits, one of whose exchanges
+	// often fits by chance: they must be farther and fit closer.
 	band, fit := swapBand, swapFit
 	if k == Money {
 		band, fit = swapBand+0.5, swapFit-0.1
 	}
-	if z >= band {
-		if w, ok := swapped(x, func(c decimal.Decimal) bool {
-			cv := c.Float64()
-			if cv < 0 {
-				return false
-			}
-			zc := math.Inf(1)
-			for _, m := range ms {
-				if m.spread <= consensus*best.spread {
-					zc = min(zc, math.Abs(math.Log(cv+offset)-m.expect)/math.Max(m.spread, floorOf(k)))
-				}
-			}
-			return zc <= fit
-		}); ok {
-			return Flag{Reason: "có thể gõ đảo hai chữ số (" + w.Format() + " mới gần với các kỳ trước); " + reason(x, h), Score: z}, true
-		}
+	var swap decimal.Decimal
+	swappedFits := z >= band && func() bool {
+		var ok bool
+		swap, ok = swapped(x, func(c decimal.Decimal) bool { return c.Sign() >= 0 && distance(c.Float64()) <= fit })
+		return ok
+	}()
+	switch {
+	case swappedFits:
+		return Flag{Reason: "có thể gõ đảo hai chữ số (" + swap.Format() + " mới gần với các kỳ trước); " + reason(x, h), Score: z}, true
+	case far:
+		return Flag{Reason: reason(x, h), Score: z}, true
 	}
 	return Flag{}, false
 }
