@@ -287,8 +287,9 @@ func TestBrowserFiguresAReceiverCanTrust(t *testing.T) {
 	// board lists the open question.
 	cookie, _ := h.sessionFor(receiver)
 	drill := h.do(http.MethodGet, "/received/"+itoa64(rep.PeriodID)+"/cell?form=b1&row=r7&col=1&sent=1", cookie, nil)
-	if !strings.Contains(drill.Body.String(), "Chiến dịch lập hồ sơ sức khỏe điện tử cho toàn bộ người cao tuổi.") {
-		t.Errorf("drill-down (%d) lacks the explanation", drill.Code)
+	if body := drill.Body.String(); !strings.Contains(body, "Chiến dịch lập hồ sơ sức khỏe điện tử cho toàn bộ người cao tuổi.") ||
+		!strings.Contains(body, "row--flagged") || !strings.Contains(body, "lần cùng kỳ năm trước") {
+		t.Errorf("drill-down (%d) lacks the unit's flag or its explanation", drill.Code)
 	}
 	drill = h.do(http.MethodGet, "/received/"+itoa64(rep.PeriodID)+"/cell?form=b1&row=r3&col=1&sent=1", cookie, nil)
 	if !strings.Contains(drill.Body.String(), question) || !strings.Contains(drill.Body.String(), answer) {
