@@ -241,6 +241,10 @@ var matrix = map[string]allow{
 	// Figures a receiver can trust (issue 18).
 	"GET /reports/{reportID}/cell":  readReport,
 	"POST /reports/{reportID}/note": editReport,
+	// Questions without a return (issue 18).
+	"POST /reports/{reportID}/questions":                     receiveReport,
+	"POST /reports/{reportID}/questions/{questionID}/answer": editReport,
+	"POST /reports/{reportID}/questions/{questionID}/close":  receiveReport,
 }
 
 // TestAuthorizationMatrix tries every registered route with every tier and

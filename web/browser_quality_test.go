@@ -130,6 +130,9 @@ func TestBrowserFiguresAReceiverCanTrust(t *testing.T) {
 	var typedFlag, afterFix string
 	var flagged, history, note, explain, receiverFlags, locked, returned string
 	var r1Editable, r7Editable bool
+	question := "Số trẻ được tiêm chủng đầy đủ giảm so với tháng trước, đề nghị giải trình."
+	answer := "Một số trẻ chuyển tiêm tại bệnh viện tỉnh, đã có danh sách đối chiếu."
+	var asked, answered string
 	run(t, bctx,
 		openReport("nhaplieu.nhatrang"),
 		chromedp.WaitVisible(chromedp.ID("flagged-cells")),
@@ -221,7 +224,35 @@ func TestBrowserFiguresAReceiverCanTrust(t *testing.T) {
 		into(&returned, chromedp.Text(chromedp.ID("returned-cells"))),
 		shots.take("receiver-old-new"),
 		seen(t, "corrected report back (receiver)"),
+
+		// A question without a return: the department asks about a cell
+		// of the sent report; the clerk answers it on the cell.
+		chromedp.Navigate(base+cellPath(rep.ID, "b1|r3|1")),
+		chromedp.WaitVisible(chromedp.ID("question")),
+		chromedp.SendKeys(chromedp.ID("question"), question),
+		submitAndLoad(chromedp.ID("question")),
+		chromedp.WaitVisible(chromedp.CSS(`.question--open`)),
+		signOutActions(),
+		openReport("nhaplieu.nhatrang"),
+		chromedp.WaitVisible(chromedp.CSS(`#questions a[href*="r3"]`)),
+		clickAndLoad(chromedp.CSS(`#questions a[href*="r3"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`textarea[name="answer"]`)),
+		chromedp.SendKeys(chromedp.CSS(`textarea[name="answer"]`), answer),
+		submitAndLoad(chromedp.CSS(`textarea[name="answer"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`textarea[name="answer"]`)),
+		into(&asked, chromedp.Text(chromedp.CSS(`.question`))),
+		into(&answered, chromedp.Evaluate[string](`document.querySelector('textarea[name="answer"]').value`)),
+		chromedp.ScrollIntoView(chromedp.CSS(`.question`)),
+		shots.take("question-answered"),
+		seen(t, "a cell's question and its answer (enter)"),
 	)
+	if !strings.Contains(asked, question) || answered != answer {
+		t.Errorf("the unit's cell page: question %q, answer %q", asked, answered)
+	}
+	after, _ := h.s.reports.Report(h.ctx, rep.ID)
+	if after.Status != reports.StatusSent {
+		t.Errorf("after a question and its answer the report is %s", after.Status)
+	}
 	for _, want := range []string{"Số lượt khám bệnh tại trạm y tế", "Số người dân được lập hồ sơ sức khỏe điện tử", "lần cùng kỳ năm trước"} {
 		if !strings.Contains(flagged, want) {
 			t.Errorf("flagged cells do not say %q:\n%s", want, flagged)
@@ -251,11 +282,21 @@ func TestBrowserFiguresAReceiverCanTrust(t *testing.T) {
 		t.Errorf("the receiver's view of the corrected cell lacks old → new (%s → %s):\n%s", visits.Format(), last["r1"].Format(), returned)
 	}
 
-	// The consolidation's drill-down shows the unit's explanation beside its figure.
+	// The consolidation's drill-down shows the unit's explanation beside
+	// its figure, and the question asked with its answer; the period's
+	// board lists the open question.
 	cookie, _ := h.sessionFor(receiver)
 	drill := h.do(http.MethodGet, "/received/"+itoa64(rep.PeriodID)+"/cell?form=b1&row=r7&col=1&sent=1", cookie, nil)
-	if !strings.Contains(drill.Body.String(), "Chiến dịch lập hồ sơ sức khỏe điện tử cho toàn bộ người cao tuổi.") {
-		t.Errorf("drill-down (%d) lacks the explanation", drill.Code)
+	if body := drill.Body.String(); !strings.Contains(body, "Chiến dịch lập hồ sơ sức khỏe điện tử cho toàn bộ người cao tuổi.") ||
+		!strings.Contains(body, "row--flagged") || !strings.Contains(body, "lần cùng kỳ năm trước") {
+		t.Errorf("drill-down (%d) lacks the unit's flag or its explanation", drill.Code)
+	}
+	drill = h.do(http.MethodGet, "/received/"+itoa64(rep.PeriodID)+"/cell?form=b1&row=r3&col=1&sent=1", cookie, nil)
+	if !strings.Contains(drill.Body.String(), question) || !strings.Contains(drill.Body.String(), answer) {
+		t.Errorf("drill-down (%d) lacks the question and its answer", drill.Code)
+	}
+	if board := h.do(http.MethodGet, "/received/"+itoa64(rep.PeriodID), cookie, nil).Body.String(); !strings.Contains(board, "Đề nghị giải trình đang mở (1)") || !strings.Contains(board, answer) {
+		t.Errorf("the board does not list the open question")
 	}
 
 	// The workbook carries the explanations as cell comments.

@@ -24,7 +24,7 @@ func (s *Server) formXLSX(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := xlsx.ExportForm(&buf, f, xlsx.ExportOptions{TemplateVersion: v.ID}); err != nil {
+	if err := xlsx.ExportForm(&buf, f, xlsx.ExportOptions{TemplateVersion: v.ID, Design: true}); err != nil {
 		s.fail(w, r, err)
 		return
 	}

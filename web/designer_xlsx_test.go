@@ -5,6 +5,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -105,6 +106,56 @@ func TestDesignerExcelHostileUploadsChangeNothing(t *testing.T) {
 		if rec.Code != c.status || !strings.Contains(rec.Body.String(), c.says) {
 			t.Errorf("%s: %d, want %d with %q", c.name, rec.Code, c.status, c.says)
 		}
+	}
+	if d.stored() != before {
+		t.Error("a refused upload changed the draft")
+	}
+}
+
+// TestDesignerExcelKeepsOutlierChecks: the designer's workbook carries
+// each column's outlier check; imported back unchanged, the new form has
+// the same settings as the one downloaded, and a choice the system does
+// not know is refused naming its cell, changing nothing.
+func TestDesignerExcelKeepsOutlierChecks(t *testing.T) {
+	t.Parallel()
+	d := newDesignerClient(t)
+	form := threeColumnForm()
+	form.Columns[1].Outlier, form.Columns[2].Outlier = "count", "off"
+	d.saveTemplate(forms.Template{Forms: []forms.Form{form}})
+	rec := d.get("/forms/b1/xlsx")
+	if rec.Code != http.StatusOK {
+		t.Fatalf("download: %d", rec.Code)
+	}
+	if rec := d.upload("bieu.xlsx", rec.Body.Bytes()); rec.Code != http.StatusSeeOther {
+		t.Fatalf("import: %d %s", rec.Code, rec.Body.String())
+	}
+	imported, ok := d.draft().Template.FormByKey("b2")
+	if !ok || len(imported.Columns) != 3 {
+		t.Fatalf("imported form: %+v", imported)
+	}
+	for i, c := range imported.Columns {
+		if c.Outlier != form.Columns[i].Outlier {
+			t.Errorf("column (%s): outlier %q, want %q", c.Code, c.Outlier, form.Columns[i].Outlier)
+		}
+	}
+	before := d.stored()
+	book, err := excelize.OpenReader(bytes.NewReader(d.get("/forms/b1/xlsx").Body.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheet := book.GetSheetName(0)
+	cells, _ := book.SearchSheet(sheet, xlsx.OutlierLine)
+	if len(cells) != 1 {
+		t.Fatalf("the designer's workbook has no outlier line: %v", cells)
+	}
+	_, row, _ := excelize.SplitCellName(cells[0])
+	cell := "E" + strconv.Itoa(row)
+	_ = book.SetCellValue(sheet, cell, "Tùy ý")
+	var edited bytes.Buffer
+	_ = book.Write(&edited)
+	rec = d.upload("bieu.xlsx", edited.Bytes())
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "Ô "+cell+" (Kiểm tra số liệu khác thường của cột (2))") {
+		t.Errorf("an unknown outlier check: %d", rec.Code)
 	}
 	if d.stored() != before {
 		t.Error("a refused upload changed the draft")

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 
 	"github.com/go-chi/chi/v5"
@@ -10,6 +11,7 @@ import (
 	"baocao/internal/accounts"
 	"baocao/internal/apperr"
 	"baocao/internal/consolidation"
+	"baocao/internal/decimal"
 	"baocao/internal/formula"
 	"baocao/internal/policy"
 	"baocao/internal/reports"
@@ -92,6 +94,11 @@ func (s *Server) receivedPeriodPage(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Forms = append(v.Forms, pages.ConsolidatedForm{Form: f, Grid: grid, N: len(res.ReportIDs)})
 	}
+	v.Template = tpl
+	if v.Questions, err = s.reports.OpenQuestions(ctx, p.PeriodID, a.UnitID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if own, err := s.reports.OwnReport(ctx, a.UnitID, p.PeriodID); err == nil && own.Editable() && a.Has(accounts.Consolidate) {
 		v.OwnReportID = own.ID
 	}
@@ -158,13 +165,46 @@ func (s *Server) drillDownPage(w http.ResponseWriter, r *http.Request) {
 	for i, u := range values {
 		ids[i] = u.ReportID
 	}
-	notes, err := s.reports.CellNotes(ctx, ids, reports.CellKey(f.Key, q.Get("row"), q.Get("col")))
+	key := reports.CellKey(f.Key, q.Get("row"), q.Get("col"))
+	notes, err := s.reports.CellNotes(ctx, ids, key)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, pages.DrillDown(s.page(r, "Chi tiết ô", "received", crumbHome, crumbReceived),
-		pages.DrillDownView{Period: p, Form: f, Row: label, Col: q.Get("col"), Values: values, Total: total, Notes: notes}))
+	// Each unit's figure judged against its own history, flagged units
+	// first (worst first), and the questions asked on the cell (issue 18).
+	figures := map[int64]decimal.Decimal{}
+	for _, u := range values {
+		if u.OK {
+			figures[u.UnitID] = u.Value
+		}
+	}
+	flags, err := s.reports.CellFlags(ctx, p.PeriodID, tpl, key, figures)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	questions, err := s.reports.CellQuestions(ctx, ids, key)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := pages.DrillDownView{Period: p, Form: f, Row: label, Col: q.Get("col"), Values: values, Total: total, Notes: notes,
+		Key: key, Flags: map[int64]string{}, Questions: questions}
+	for _, u := range values {
+		if fl, ok := flags[u.UnitID]; ok {
+			v.Flags[u.ReportID] = fl.Reason
+		}
+	}
+	sort.SliceStable(v.Values, func(i, j int) bool {
+		fi, oki := flags[v.Values[i].UnitID]
+		fj, okj := flags[v.Values[j].UnitID]
+		if oki != okj {
+			return oki
+		}
+		return oki && fi.Score > fj.Score
+	})
+	s.render(w, r, http.StatusOK, pages.DrillDown(s.page(r, "Chi tiết ô", "received", crumbHome, crumbReceived), v))
 }
 
 // prefill fills the unit's own report of the period with the consolidated

@@ -37,6 +37,9 @@ func (s *Server) qualityView(r *http.Request, rep *reports.Report, content *repo
 		return err
 	}
 	v.Flagged = reports.FlaggedFirst(v.Flags)
+	if v.Questions, err = s.reports.Questions(ctx, rep.ID); err != nil {
+		return err
+	}
 	v.Changes, err = s.reports.RecentCellChanges(ctx, rep, 20)
 	return err
 }
@@ -99,8 +102,10 @@ func (s *Server) cellView(r *http.Request, rep *reports.Report, key string) (pag
 		}
 		v.Flag = flags[key].Reason
 	}
-	v.History, err = s.reports.CellHistory(ctx, rep, key)
-	return v, err
+	if v.History, err = s.reports.CellHistory(ctx, rep, key); err != nil {
+		return v, err
+	}
+	return v, s.questionsView(r, rep, &v)
 }
 
 // reportNote stores the unit's explanation of a cell.

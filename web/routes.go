@@ -184,6 +184,10 @@ func (s *Server) routes() chi.Router {
 		// Figures a receiver can trust (issue 18): a cell's page, the unit's explanations.
 		s.handle(r, http.MethodGet, "/reports/{reportID}/cell", policy.ViewReport, s.reportCell)
 		s.handle(r, http.MethodPost, "/reports/{reportID}/note", policy.EditReport, s.reportNote)
+		// Questions without a return (issue 18): the receiver asks and closes, the unit answers.
+		s.handle(r, http.MethodPost, "/reports/{reportID}/questions", policy.ReceiveReport, s.reportAsk)
+		s.handle(r, http.MethodPost, "/reports/{reportID}/questions/{questionID}/answer", policy.EditReport, s.reportAnswer)
+		s.handle(r, http.MethodPost, "/reports/{reportID}/questions/{questionID}/close", policy.ReceiveReport, s.reportQuestionClose)
 		s.handle(r, http.MethodGet, "/received", policy.ViewReceived, s.receivedPage)
 		s.handle(r, http.MethodGet, "/received/{periodID}", policy.ViewReceived, s.receivedPeriodPage)
 		s.handle(r, http.MethodGet, "/received/{periodID}/cell", policy.ViewReceived, s.drillDownPage)

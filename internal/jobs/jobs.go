@@ -71,6 +71,8 @@ func (w Work) register(workers *river.Workers) []*river.PeriodicJob {
 	events.Listen(workers, moved...)
 	events.Listen(workers, w.Notifications.PeriodOpened)
 	events.Listen(workers, w.Notifications.AccountLocked)
+	events.Listen(workers, w.Notifications.QuestionAsked)
+	events.Listen(workers, w.Notifications.QuestionAnswered)
 	if w.Archives != nil {
 		w.Archives.Register(workers)
 	}

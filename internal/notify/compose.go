@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 
 	"baocao/internal/accounts"
 	"baocao/internal/events"
+	"baocao/internal/reports"
 	"baocao/internal/vn"
 )
 
@@ -144,6 +146,25 @@ func reportNote(ctx context.Context, tx pgx.Tx, e eventArgs, r reportInfo, key s
 	}
 	var err error
 	n.to, err = unitUsers(ctx, tx, r.UnitID, rights...)
+	return n, err
+}
+
+// questionNote words a question on a cell of r (QuestionAsked, to the
+// unit's clerks) or its answer (QuestionAnswered, to the official who asked).
+func questionNote(ctx context.Context, tx pgx.Tx, kind Kind, e reports.QuestionAnswered, r reportInfo, key string) (note, error) {
+	n := note{kind: kind, key: key, link: r.link() + "/cell?key=" + url.QueryEscape(e.Key)}
+	if kind == QuestionAnswered {
+		n.title = "Đã trả lời đề nghị giải trình: " + r.subject()
+		n.body = fmt.Sprintf("%s đã trả lời đề nghị giải trình ô %s của %s: %s", r.Unit, e.Cell, r.what(), e.Text)
+		if e.AskerID != 0 {
+			n.to = []int64{e.AskerID}
+		}
+		return n, nil
+	}
+	n.title = "Đề nghị giải trình số liệu: " + r.subject()
+	n.body = fmt.Sprintf("%s đề nghị giải trình ô %s của %s (báo cáo không bị trả lại): %s", r.Receiver, e.Cell, r.what(), e.Text)
+	var err error
+	n.to, err = unitUsers(ctx, tx, r.UnitID, accounts.Enter, accounts.Consolidate)
 	return n, err
 }
 

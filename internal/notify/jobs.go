@@ -73,6 +73,31 @@ func (s *Service) ReportMoved(ctx context.Context, jobID int64, e reports.Moved)
 	return nil
 }
 
+// QuestionAsked tells the reporting unit's clerks (enter and consolidate
+// rights) of the receiver's question on a cell of their report.
+func (s *Service) QuestionAsked(ctx context.Context, jobID int64, e reports.QuestionAsked) error {
+	return s.question(ctx, jobID, QuestionAsked, reports.QuestionAnswered(e))
+}
+
+// QuestionAnswered tells the official who asked of the unit's answer.
+func (s *Service) QuestionAnswered(ctx context.Context, jobID int64, e reports.QuestionAnswered) error {
+	return s.question(ctx, jobID, QuestionAnswered, e)
+}
+
+func (s *Service) question(ctx context.Context, jobID int64, kind Kind, e reports.QuestionAnswered) error {
+	return s.db.Tx(ctx, func(tx pgx.Tx) error {
+		list, err := reportInfos(ctx, tx, "r.id = $1", e.ReportID)
+		if err != nil || len(list) == 0 {
+			return err
+		}
+		n, err := questionNote(ctx, tx, kind, e, list[0], fmt.Sprintf("%s/job/%d", kind, jobID))
+		if err != nil {
+			return err
+		}
+		return deliver(ctx, tx, n)
+	})
+}
+
 // PeriodOpened notifies the users of the units whose reports were created.
 func (s *Service) PeriodOpened(ctx context.Context, jobID int64, e reports.PeriodOpened) error {
 	return s.workEvent(ctx, jobID, eventArgs{What: PeriodOpened, PeriodID: e.PeriodID})

@@ -25,10 +25,14 @@ const (
 	AwaitingApproval Kind = "awaiting_approval" // submitted: the unit's leaders
 	AwaitingSending  Kind = "awaiting_sending"  // signed: the unit's clerks with the send right
 	AccountLocked    Kind = "account_locked"    // too many failed sign-ins: the unit admin and the system admins
+	// Questions without a return (issue 18): the receiver asks the
+	// reporting unit about a cell, the unit answers the one who asked.
+	QuestionAsked    Kind = "question_asked"
+	QuestionAnswered Kind = "question_answered"
 )
 
 // Kinds lists every kind in the order the preferences page shows them.
-var Kinds = []Kind{PeriodOpened, DeadlineSoon, Overdue, Returned, Accepted, AwaitingApproval, AwaitingSending, AccountLocked}
+var Kinds = []Kind{PeriodOpened, DeadlineSoon, Overdue, Returned, Accepted, AwaitingApproval, AwaitingSending, QuestionAsked, QuestionAnswered, AccountLocked}
 
 // KindsFor lists the kinds an account of that tier can receive: admins
 // hear of locked accounts, users of their unit's reports.
@@ -56,6 +60,10 @@ func (k Kind) Name() string {
 		return "Báo cáo chờ tôi duyệt"
 	case AwaitingSending:
 		return "Báo cáo đã ký số, chờ gửi"
+	case QuestionAsked:
+		return "Cơ quan nhận đề nghị giải trình số liệu"
+	case QuestionAnswered:
+		return "Đơn vị trả lời đề nghị giải trình"
 	case AccountLocked:
 		return "Tài khoản bị khóa (quản trị)"
 	}

@@ -3,6 +3,7 @@ package reports
 import (
 	"context"
 	"sort"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -219,5 +220,69 @@ func (s *Store) PastSeries(ctx context.Context, regimeID int64) ([]outliers.Seri
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Group < out[j].Group })
+	return out, nil
+}
+
+// CellFlags judges one input cell of several units' reports of a period
+// against each unit's own history, as Flags does for one report: the
+// flags of a consolidation's drill-down, by unit id. figures are the
+// units' typed figures of the cell; a computed cell is never judged.
+func (s *Store) CellFlags(ctx context.Context, periodID int64, tpl *forms.Template, key string, figures map[int64]decimal.Decimal) (map[int64]outliers.Flag, error) {
+	out := map[int64]outliers.Flag{}
+	col, ok := inputCells(tpl)[key]
+	if !ok || len(figures) == 0 {
+		return out, nil
+	}
+	var regimeID int64
+	var periodKey string
+	var start time.Time
+	if err := s.db.QueryRow(ctx, `SELECT regime_id, key, start_date FROM periods WHERE id = $1`, periodID).Scan(&regimeID, &periodKey, &start); err != nil {
+		return nil, err
+	}
+	p, err := periods.ParseKey(periodKey)
+	if err != nil || p.Frequency == periods.AdHocFreq {
+		return out, nil
+	}
+	units := make([]int64, 0, len(figures))
+	for u := range figures {
+		units = append(units, u)
+	}
+	lastYear := p.SamePeriodLastYear().Key()
+	form, row, code := splitKey(key)
+	rows, _ := s.db.Query(ctx, `
+		SELECT x.unit_id, q.key, v.num::text
+		FROM report_values v JOIN reports x ON x.id = v.report_id JOIN periods q ON q.id = x.period_id
+		WHERE q.regime_id = $1 AND x.unit_id = ANY($2) AND q.end_date < $3 AND q.end_date >= $3::date - interval '25 months'
+		  AND x.status = 'accepted' AND NOT v.computed AND v.num IS NOT NULL AND v.form_key = $4 AND v.row_key = $5 AND v.col_code = $6
+		ORDER BY x.unit_id, q.end_date`, regimeID, units, start, form, row, code)
+	history := map[int64]*outliers.History{}
+	var unit int64
+	var pkey, num string
+	_, err = pgx.ForEachRow(rows, []any{&unit, &pkey, &num}, func() error {
+		x, err := decimal.ParseCanonical(num)
+		if err != nil {
+			return err
+		}
+		h := history[unit]
+		if h == nil {
+			h = &outliers.History{Yearly: periodsPerYear(p.Frequency)}
+			history[unit] = h
+		}
+		h.Previous = append(h.Previous, x)
+		if pkey == lastYear {
+			h.LastYear = &x
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for u, x := range figures {
+		if h := history[u]; h != nil {
+			if f, ok := outliers.Check(OutlierKind(col), x, *h); ok {
+				out[u] = f
+			}
+		}
+	}
 	return out, nil
 }

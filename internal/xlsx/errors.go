@@ -24,6 +24,7 @@ var (
 	ErrEmpty          = errors.New("xlsx: empty sheet")
 	ErrNoHeader       = errors.New("xlsx: no recognisable header")
 	ErrNoRows         = errors.New("xlsx: no rows")
+	ErrOutlier        = errors.New("xlsx: unknown outlier check")
 )
 
 // refuse returns the error shown to the official.

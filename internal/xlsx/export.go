@@ -80,6 +80,9 @@ type ExportOptions struct {
 	// Note returns the reporting unit's explanation of a cell, written as
 	// the cell's comment (notes.go). Nil: none.
 	Note func(rowKey, colCode string) (string, bool)
+	// Design is the designer's workbook: a line under the table holds each
+	// column's outlier check (outliers.go), read back by ImportForm.
+	Design bool
 }
 
 // CellValue is what a cell of an export holds: an exact number, or text.
@@ -510,6 +513,9 @@ func (e *exporter) data() {
 		e.dataFirst, e.dataLast = 0, 0
 	}
 	e.validations(inputs)
+	if e.opts.Design {
+		e.outlierLine()
+	}
 	e.row++
 	e.line(colSTT, e.lastCol, noteLine, styleSpec{Italic: true, HAlign: "left", Wrap: true}, 1)
 }

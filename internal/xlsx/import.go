@@ -105,6 +105,7 @@ type importer struct {
 	merges       []rect
 	cover        [][]int32 // merge index + 1 covering each cell, 0: none
 	styleCache   map[int]cellLook
+	outliers     *line // the line of the columns' outlier checks under the table, if any
 }
 
 type rect struct{ r0, c0, r1, c1 int } // inclusive
@@ -617,6 +618,9 @@ func (im *importer) design() (*forms.Form, error) {
 	if len(text) > 0 {
 		im.warn("Các cột %s được đặt kiểu Chữ.", strings.Join(text, ", "))
 	}
+	if err := im.applyOutliers(f, cols, keep); err != nil {
+		return nil, err
+	}
 	// Drop the values of the columns left out, then build the row tree.
 	for li := range lines {
 		var vals []string
@@ -703,6 +707,10 @@ func (im *importer) readLines(t table, cols []int) []line {
 		}
 		if g := im.region(r, t.labelCol); g.r0 == r && g.c0 == t.labelCol {
 			l.label = oneLine(im.text(r, t.labelCol))
+		}
+		if strings.EqualFold(l.label, OutlierLine) {
+			im.outliers = &l // the designer's settings end the table
+			break
 		}
 		if l.label == "" && l.stt != "" && !isSTT(l.stt) {
 			l.label, l.stt, labelCell = l.stt, "", t.sttCol

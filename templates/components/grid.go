@@ -23,6 +23,8 @@ type Grid struct {
 	Flags    map[string]string
 	CellLink string
 	Locked   map[string]bool // "row|col": input cells a selective return keeps read-only
+	// Questions: "row|col" → the receiver's open question on the cell.
+	Questions map[string]string
 }
 
 // cellNote is what the cell's marker says: the reason it looks wrong and
@@ -37,6 +39,12 @@ func (g Grid) cellNote(key string) string {
 			note += " "
 		}
 		note += "Giải trình: " + n
+	}
+	if q := g.Questions[key]; q != "" {
+		if note != "" {
+			note += " "
+		}
+		note += "Đề nghị giải trình: " + q
 	}
 	return note
 }
@@ -78,6 +86,9 @@ func (g Grid) qualityClass(key string) string {
 	}
 	if g.Notes[key] != "" {
 		cls += " grid__cell--noted"
+	}
+	if g.Questions[key] != "" {
+		cls += " grid__cell--asked"
 	}
 	return cls
 }

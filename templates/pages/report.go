@@ -48,6 +48,8 @@ type ReportView struct {
 	Flagged []string                 // the flagged cells, worst first
 	Changes []reports.CellChange     // the latest changes of the cells
 	Locks   *reports.Locks           // a selective return: what may change
+	// Questions are the receiver's questions on the cells, oldest first.
+	Questions []reports.Question
 }
 
 // lastPart is what follows the last slash of a path.
@@ -95,6 +97,14 @@ func (v ReportView) Grid(f *forms.Form) components.Grid {
 	for key, fl := range v.Flags {
 		if rest, ok := strings.CutPrefix(key, prefix); ok {
 			g.Flags[rest] = fl.Reason
+		}
+	}
+	for _, q := range v.Questions {
+		if rest, ok := strings.CutPrefix(q.Key, prefix); ok && q.Open() {
+			if g.Questions == nil {
+				g.Questions = map[string]string{}
+			}
+			g.Questions[rest] = q.Body
 		}
 	}
 	if v.Locks != nil && v.Editable {

@@ -20,6 +20,32 @@ type CellView struct {
 	History  []reports.CellChange
 	Typed    string // the explanation as typed, after a refusal
 	Error    string
+	// Questions without a return: the receiver's questions on the cell,
+	// oldest first, and what the viewer may do.
+	Questions          []reports.Question
+	CanAsk             bool // the receiver, on a sent or accepted report
+	CanClose           bool // the receiver
+	CanAnswer          bool // the reporting unit's clerks
+	AskTyped, AskError string
+	AnswerFor          int64 // the question whose answer was refused
+	AnswerTyped        string
+	AnswerError        string
+}
+
+// answerText is what the answer box of q holds: what was typed after a
+// refusal, else the answer given.
+func (v CellView) answerText(q reports.Question) string {
+	if v.AnswerFor == q.ID {
+		return v.AnswerTyped
+	}
+	return q.Answer
+}
+
+func (v CellView) answerError(q reports.Question) string {
+	if v.AnswerFor == q.ID {
+		return v.AnswerError
+	}
+	return ""
 }
 
 func (v CellView) noteText() string {
@@ -91,4 +117,15 @@ func (v ReportView) otherNotes() []reports.Note {
 		}
 	}
 	return out
+}
+
+// openQuestions counts the questions the receiver has not closed.
+func (v ReportView) openQuestions() int {
+	n := 0
+	for _, q := range v.Questions {
+		if q.Open() {
+			n++
+		}
+	}
+	return n
 }
