@@ -24,14 +24,7 @@ import (
 // scope and filter: those with an open assignment (to the scope's
 // receiver, else at the first level), in today's subtree of the roots.
 func TodayUnits(ctx context.Context, q database.Querier, sc Scope, f Filter) ([]int64, error) {
-	rows, _ := q.Query(ctx, `
-		SELECT DISTINCT a.unit_id FROM assignments a JOIN units u ON u.id = a.unit_id
-		WHERE a.regime_id = $4 AND a.valid_to IS NULL AND a.confirmed_at IS NOT NULL AND u.valid_to IS NULL
-		  AND (($1::bigint = 0 AND a.level = 1) OR a.receiver_unit_id = $1)
-		  AND ($2::bigint = 0 OR a.unit_id IN (SELECT unit_id FROM subtree($2)))
-		  AND ($3::bigint = 0 OR a.unit_id IN (SELECT unit_id FROM subtree($3)))
-		ORDER BY a.unit_id`, sc.Receiver, sc.Root, f.Root, f.RegimeID)
-	return pgx.CollectRows(rows, pgx.RowTo[int64])
+	return rebase.Reporters(ctx, q, f.RegimeID, sc.Receiver, sc.Root, f.Root)
 }
 
 // RebasedValue is a unit of today's figure in a past period, with what it
