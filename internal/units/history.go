@@ -137,3 +137,29 @@ func (s *Store) Inherits(ctx context.Context, root, unit int64) (bool, error) {
 		SELECT EXISTS (SELECT 1 FROM up JOIN subtree($1) t ON t.unit_id = up.id WHERE up.depth > 0)`, root, unit).Scan(&ok)
 	return ok, err
 }
+
+// WithinDuring reports whether unit lay under root (or is root) on some
+// day of [from, to] through the parent links in force then, or is a
+// predecessor, existing in those days, of such a unit (subtree_during):
+// the scope "as it stood then" of a past period, with the old units whose
+// territory root's subtree holds now (issue 17). For reading only: a
+// write acts on today's tree (IsWithin).
+func (s *Store) WithinDuring(ctx context.Context, root, unit int64, from, to time.Time) (bool, error) {
+	if root == unit {
+		return true, nil
+	}
+	var ok bool
+	err := s.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM subtree_during($1, $3::date, $4::date) WHERE unit_id = $2)`,
+		root, unit, isoDay(from), isoDay(to)).Scan(&ok)
+	return ok, err
+}
+
+// SubtreeDuring lists the units of WithinDuring's scope, sorted.
+func (s *Store) SubtreeDuring(ctx context.Context, root int64, from, to time.Time) ([]int64, error) {
+	rows, _ := s.db.Query(ctx, `SELECT unit_id FROM subtree_during($1, $2::date, $3::date) ORDER BY unit_id`, root, isoDay(from), isoDay(to))
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
+}
+
+// isoDay is t's day in Vietnam as SQL reads a date, whatever the
+// session's time zone.
+func isoDay(t time.Time) string { return t.In(vn.Location).Format("2006-01-02") }
