@@ -24,6 +24,14 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Mine = mine
 	}
+	if a.Tier == accounts.UnitAdmin {
+		olds, err := s.units.Predecessors(r.Context(), a.UnitID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		v.Predecessors = len(olds)
+	}
 	s.render(w, r, http.StatusOK, pages.Home(s.page(r, "Trang chủ", "home"), v))
 }
 

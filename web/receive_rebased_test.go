@@ -78,3 +78,52 @@ func TestConsolidationRebased(t *testing.T) {
 		t.Errorf("re-based workbook: %d", code)
 	}
 }
+
+// A new commune's admin is led to its old communes' reports ("Báo cáo của
+// các đơn vị trước sáp nhập"), not a neighbour's; opening one is audited
+// (issue 17).
+func TestPredecessorsReportsList(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	for _, step := range []func(context.Context, *database.DB) error{seed.Catalog, seed.DemoRegimes} {
+		if err := step(h.ctx, h.db); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := seed.DemoHistory(h.ctx, h.db, time.Date(2026, 12, 1, 9, 0, 0, 0, vn.Location)); err != nil {
+		t.Fatal(err)
+	}
+	admin := h.account("qt.bacnhatrang", "xa-22333", accounts.UnitAdmin)
+	code, _, body := h.getAs(admin, "/")
+	if code != http.StatusOK || !strings.Contains(string(body), "Báo cáo đã gửi của 6 đơn vị cũ") || !strings.Contains(string(body), `href="/predecessors"`) {
+		t.Fatalf("home (%d) does not lead to the old communes' reports", code)
+	}
+	code, _, body = h.getAs(admin, "/predecessors")
+	page := string(body)
+	for _, want := range []string{"Báo cáo của các đơn vị trước sáp nhập", "Ủy ban nhân dân phường Vĩnh Hòa", "Tháng 6/2025", "Đã tiếp nhận"} {
+		if code != http.StatusOK || !strings.Contains(page, want) {
+			t.Errorf("the list (%d) lacks %q", code, want)
+		}
+	}
+	if strings.Contains(page, "Ủy ban nhân dân phường Tân Tiến") { // now in phường Nha Trang
+		t.Error("the list holds a neighbour's old commune")
+	}
+	if n := strings.Count(page, `href="/reports/`); n != 36 {
+		t.Errorf("%d reports listed, want 6 old communes × 6 months = 36", n)
+	}
+	var id int64
+	if err := h.db.QueryRow(h.ctx, `SELECT r.id FROM reports r JOIN units u ON u.id = r.unit_id JOIN periods p ON p.id = r.period_id
+		WHERE u.key = 'xa-cu-22327' AND p.key = '2025-M06'`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, _ := h.getAs(admin, "/reports/"+strconv.FormatInt(id, 10)); code != http.StatusOK {
+		t.Fatalf("opening Vĩnh Hòa's report: %d", code)
+	}
+	if n := h.count(`SELECT count(*) FROM audit_log WHERE action = 'report.read' AND object_id = $1 AND actor_id = $2`, id, admin.ID); n != 1 {
+		t.Errorf("%d audit events of the read, want 1", n)
+	}
+	other := h.account("qt.camlam", "xa-22453", accounts.UnitAdmin)
+	if code, _, body := h.getAs(other, "/predecessors"); code != http.StatusOK || strings.Contains(string(body), "Ủy ban nhân dân phường Vĩnh Hòa") {
+		t.Errorf("xã Cam Lâm's admin (%d) sees Bắc Nha Trang's old communes", code)
+	}
+}
