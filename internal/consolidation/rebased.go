@@ -134,6 +134,10 @@ func ComputeRebased(ctx context.Context, q database.Querier, form *forms.Form, p
 	for i := range res.Units {
 		u := &res.Units[i]
 		u.Unit = names[u.UnitID]
+		if !anyFigures(u.Mapping, figures) { // most units of today, for a period long past
+			u.Cells = map[formula.Cell]rebase.Value{}
+			continue
+		}
 		if u.Cells, err = rebase.Combine(form, u.Mapping, figures); err != nil {
 			return nil, err
 		}
@@ -189,6 +193,16 @@ func (r *RebasedResult) RebasedDrillDown(cell formula.Cell) []RebasedCell {
 type RebasedCell struct {
 	Unit  RebasedUnit
 	Value rebase.Value
+}
+
+// anyFigures reports whether some source of m has a figure.
+func anyFigures(m rebase.Mapping, figures rebase.Figures) bool {
+	for _, s := range m.Sources {
+		if len(figures[s.UnitID]) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func unitNames(ctx context.Context, q database.Querier, ids []int64) (map[int64]string, error) {

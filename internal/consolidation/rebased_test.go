@@ -134,3 +134,30 @@ func TestRebasedConsolidationOfJune2025(t *testing.T) {
 		t.Errorf("7/2025 re-based %s (%d marked, %d reports), as reported %s (%d reports)", b.Cells[r1c1].Value, len(b.Marked), len(b.ReportIDs), a.Cells[r1c1].Value, len(a.ReportIDs))
 	}
 }
+
+// BenchmarkRebasedConsolidation measures Sở Y tế's consolidation of Tháng
+// 6/2025 (22 old communes' reports) as reported against re-based on the
+// 65 communes of today:
+//
+//	go test -run '^$' -bench RebasedConsolidation -benchtime 50x ./internal/consolidation
+func BenchmarkRebasedConsolidation(b *testing.B) {
+	db := demoDB(b)
+	ctx := context.Background()
+	dept := idOf(b, db, `SELECT id FROM units WHERE key = $1`, seed.DemoDepartment)
+	june := idOf(b, db, `SELECT p.id FROM periods p JOIN regimes g ON g.id = p.regime_id WHERE g.name = $1 AND p.key = '2025-M06'`, seed.HealthRegime)
+	form := seed.HealthForm()
+	b.Run("as reported", func(b *testing.B) {
+		for b.Loop() {
+			if res, err := consolidation.Compute(ctx, db, &form, june, dept, false); err != nil || len(res.ReportIDs) != 22 {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("re-based", func(b *testing.B) {
+		for b.Loop() {
+			if res, err := consolidation.ComputeRebased(ctx, db, &form, june, dept, false); err != nil || len(res.ReportIDs) != 22 {
+				b.Fatal(err)
+			}
+		}
+	})
+}
