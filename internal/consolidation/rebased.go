@@ -169,7 +169,18 @@ func ComputeRebased(ctx context.Context, q database.Querier, form *forms.Form, p
 	for _, cell := range p.none {
 		res.Cells[cell] = Value{Rule: forms.NoAggregate}
 	}
-	for cell, r := range prog.Evaluate(consolidated(res.Cells)) {
+	// prev() and lastyear() read the receiver's earlier consolidations as
+	// Compute does (a sum re-based over every heir is the sum as reported).
+	in := withEarlier{current: consolidated(res.Cells)}
+	if prog.ReadsEarlier() {
+		if in.previous, in.lastYear, err = earlier(ctx, q, form, prog, p, periodID, receiverUnitID, includeSent); err != nil {
+			return nil, err
+		}
+		if this, ok := periodOf(ctx, q, periodID); ok {
+			in.newYear = newYear(form, this)
+		}
+	}
+	for cell, r := range prog.Evaluate(in) {
 		col, ok := form.Column(cell.Col)
 		if !ok {
 			continue

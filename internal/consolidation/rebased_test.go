@@ -93,9 +93,10 @@ func TestRebasedConsolidationOfJune2025(t *testing.T) {
 		t.Errorf("re-based r1.c1 = %s from %d units, want %s (the same reports, each territory counted once)", got.Value, got.Reports, all)
 	}
 	// The formula cells are computed again from the re-based inputs: the
-	// year to date reads this month (prev() of a consolidation is blank).
-	if got := re.Cells[formula.Cell{Row: "r1", Col: "2"}]; got.Rule != consolidation.Formula || !got.Value.Equal(all) {
-		t.Errorf("re-based r1.c2 = %s (%s), want %s computed", got.Value, got.Rule, all)
+	// year to date adds this month to the receiver's consolidation of
+	// Tháng 5/2025, as the view as reported does.
+	if got, want := re.Cells[formula.Cell{Row: "r1", Col: "2"}], asReported.Cells[formula.Cell{Row: "r1", Col: "2"}]; got.Rule != consolidation.Formula || !got.Value.Equal(want.Value) || want.Value.Cmp(all) <= 0 {
+		t.Errorf("re-based r1.c2 = %s (%s), want %s computed as reported", got.Value, got.Rule, want.Value)
 	}
 	if !re.Marked[r1c1] {
 		t.Error("r1.c1 holds old communes' figures but is not marked")
@@ -160,4 +161,59 @@ func BenchmarkRebasedConsolidation(b *testing.B) {
 			}
 		}
 	})
+}
+
+// Sở Y tế's consolidated "Lũy kế" (c2 = prev(c2) + c1) adds up its
+// consolidated months, and its "Cùng kỳ năm trước" (c3 = lastyear(c2))
+// reads its consolidation of a year before: hand sums of the communes'
+// monthly figures (c1) of the demo, the old communes' until Tháng 6/2025
+// and the new communes' after; the year to date starts again in January.
+func TestConsolidationReadsEarlierConsolidatedPeriods(t *testing.T) {
+	t.Parallel()
+	db := demoDB(t)
+	ctx := context.Background()
+	dept := idOf(t, db, `SELECT id FROM units WHERE key = $1`, seed.DemoDepartment)
+	form := seed.HealthForm()
+	period := func(key string) int64 {
+		return idOf(t, db, `SELECT p.id FROM periods p JOIN regimes g ON g.id = p.regime_id WHERE g.name = $1 AND p.key = $2`, seed.HealthRegime, key)
+	}
+	months := func(keys ...string) decimal.Decimal {
+		total := decimal.Zero
+		for _, k := range keys {
+			total, _ = total.Add(sumOver(t, db, k, "r1", "1", nil))
+		}
+		return total
+	}
+	c := func(col string) formula.Cell { return formula.Cell{Row: "r1", Col: col} }
+	for _, x := range []struct {
+		key      string
+		ytd      decimal.Decimal
+		lastYear decimal.Decimal // zero: blank
+	}{
+		{"2025-M03", months("2025-M01", "2025-M02", "2025-M03"), decimal.Zero},
+		{"2025-M07", months("2025-M01", "2025-M02", "2025-M03", "2025-M04", "2025-M05", "2025-M06", "2025-M07"), decimal.Zero},
+		// The year to date starts again in Tháng 1/2026.
+		{"2026-M06", months("2026-M01", "2026-M02", "2026-M03", "2026-M04", "2026-M05", "2026-M06"), months("2025-M01", "2025-M02", "2025-M03", "2025-M04", "2025-M05", "2025-M06")},
+	} {
+		res, err := consolidation.Compute(ctx, db, &form, period(x.key), dept, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if x.ytd.Sign() > 0 {
+			if got := res.Cells[c("2")]; !got.OK || !got.Value.Equal(x.ytd) {
+				t.Errorf("%s: consolidated lũy kế r1.c2 = %s, want the months' sum %s", x.key, got.Value, x.ytd)
+			}
+		}
+		got := res.Cells[c("3")]
+		switch {
+		case x.lastYear.Sign() == 0 && got.OK && got.Value.Sign() != 0:
+			t.Errorf("%s: cùng kỳ r1.c3 = %s, want blank (no consolidation a year before)", x.key, got.Value)
+		case x.lastYear.Sign() > 0 && (!got.OK || !got.Value.Equal(x.lastYear)):
+			t.Errorf("%s: cùng kỳ r1.c3 = %s, want Sở Y tế's lũy kế of Tháng 6/2025 %s", x.key, got.Value, x.lastYear)
+		}
+		if stored := sumOver(t, db, x.key, "r1", "2", nil); x.key == "2026-M06" && !stored.Equal(x.ytd) {
+			t.Errorf("%s: the communes' own lũy kế add up to %s, the consolidated months to %s", x.key, stored, x.ytd)
+		}
+		t.Logf("%s: c1 %s, lũy kế %s, cùng kỳ %s (%v), so cùng kỳ %s %%", x.key, res.Cells[c("1")].Value, res.Cells[c("2")].Value, got.Value, got.OK, res.Cells[c("4")].Value)
+	}
 }
