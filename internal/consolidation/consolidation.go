@@ -235,11 +235,8 @@ func Compute(ctx context.Context, q database.Querier, form *forms.Form, periodID
 	}
 	in := withEarlier{current: consolidated(res.Cells)}
 	if prog.ReadsEarlier() {
-		if in.previous, in.lastYear, err = earlier(ctx, q, form, prog, p, periodID, receiverUnitID, includeSent); err != nil {
+		if err := earlier(ctx, q, form, prog, p, periodID, receiverUnitID, includeSent, &in); err != nil {
 			return nil, fmt.Errorf("consolidate form %s of period %d: earlier periods: %w", form.Key, periodID, err)
-		}
-		if this, ok := periodOf(ctx, q, periodID); ok {
-			in.newYear = newYear(form, this)
 		}
 	}
 	for cell, r := range prog.Evaluate(in) {

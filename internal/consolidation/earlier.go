@@ -91,23 +91,12 @@ func newYear(form *forms.Form, p periods.Period) map[string]bool {
 	return out
 }
 
-// periodOf reads the period periodID as periods numbers it (false: an
-// ad-hoc or unknown one).
-func periodOf(ctx context.Context, q database.Querier, periodID int64) (periods.Period, bool) {
-	var key string
-	if err := q.QueryRow(ctx, `SELECT key FROM periods WHERE id = $1`, periodID).Scan(&key); err != nil {
-		return periods.Period{}, false
-	}
-	p, err := periods.ParseKey(key)
-	return p, err == nil && p.Frequency != periods.AdHocFreq
-}
-
-// earlier consolidates form for receiverUnitID over the previous period
-// and the same period last year of periodID (and, for their own prev()
+// earlier fills in the consolidation of form for receiverUnitID over the
+// previous period and the same period last year of periodID (and, for their own prev()
 // and lastyear(), the periods before them, at most maxEarlier), reading
 // every earlier period's inputs from the maintained aggregates in one
 // query. A period the regime never had reads blank.
-func earlier(ctx context.Context, q database.Querier, form *forms.Form, prog *formula.Program, p plan, periodID, receiverUnitID int64, includeSent bool) (previous, lastYear consolidated, err error) {
+func earlier(ctx context.Context, q database.Querier, form *forms.Form, prog *formula.Program, p plan, periodID, receiverUnitID int64, includeSent bool, in *withEarlier) error {
 	rows, _ := q.Query(ctx, `
 		SELECT o.id, o.key FROM periods o JOIN periods t ON t.regime_id = o.regime_id
 		WHERE t.id = $1 AND o.end_date <= t.end_date`, periodID)
@@ -122,12 +111,13 @@ func earlier(ctx context.Context, q database.Querier, form *forms.Form, prog *fo
 		}
 		return nil
 	}); err != nil {
-		return nil, nil, err
+		return err
 	}
 	this, err := periods.ParseKey(thisKey)
 	if err != nil || this.Frequency == periods.AdHocFreq {
-		return nil, nil, nil
+		return nil
 	}
+	in.newYear = newYear(form, this)
 	// The earlier periods that count, nearest first.
 	need := map[string]periods.Period{}
 	queue := []periods.Period{this}
@@ -145,7 +135,7 @@ func earlier(ctx context.Context, q database.Querier, form *forms.Form, prog *fo
 		}
 	}
 	if len(need) == 0 {
-		return nil, nil, nil
+		return nil
 	}
 	ids := make([]int64, 0, len(need))
 	order := make([]periods.Period, 0, len(need))
@@ -171,20 +161,21 @@ func earlier(ctx context.Context, q database.Querier, form *forms.Form, prog *fo
 			inputs[id][cell] = val
 			return err
 		}); err != nil {
-			return nil, nil, err
+			return err
 		}
 	}
 	// Oldest first, so that each period's prev() and lastyear() are done.
 	done := make(map[string]consolidated, len(order))
 	for _, e := range order {
 		cells := inputs[byKey[e.Key()]]
-		in := withEarlier{current: cells, previous: done[e.Prev().Key()], lastYear: done[e.SamePeriodLastYear().Key()], newYear: newYear(form, e)}
-		for cell, r := range prog.Evaluate(in) {
+		values := withEarlier{current: cells, previous: done[e.Prev().Key()], lastYear: done[e.SamePeriodLastYear().Key()], newYear: newYear(form, e)}
+		for cell, r := range prog.Evaluate(values) {
 			if c, ok := form.Column(cell.Col); ok {
 				cells[cell] = Value{Value: c.Computed(r.Value), OK: r.OK, Err: r.Err, Rule: Formula}
 			}
 		}
 		done[e.Key()] = cells
 	}
-	return done[this.Prev().Key()], done[this.SamePeriodLastYear().Key()], nil
+	in.previous, in.lastYear = done[this.Prev().Key()], done[this.SamePeriodLastYear().Key()]
+	return nil
 }

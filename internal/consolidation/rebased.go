@@ -173,11 +173,8 @@ func ComputeRebased(ctx context.Context, q database.Querier, form *forms.Form, p
 	// Compute does (a sum re-based over every heir is the sum as reported).
 	in := withEarlier{current: consolidated(res.Cells)}
 	if prog.ReadsEarlier() {
-		if in.previous, in.lastYear, err = earlier(ctx, q, form, prog, p, periodID, receiverUnitID, includeSent); err != nil {
+		if err := earlier(ctx, q, form, prog, p, periodID, receiverUnitID, includeSent, &in); err != nil {
 			return nil, err
-		}
-		if this, ok := periodOf(ctx, q, periodID); ok {
-			in.newYear = newYear(form, this)
 		}
 	}
 	for cell, r := range prog.Evaluate(in) {
