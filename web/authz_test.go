@@ -149,6 +149,8 @@ var matrix = map[string]allow{
 	"GET /admin/audit":        admins,
 	"GET /admin/audit/export": admins,
 	"GET /usage":              admins,
+	// The old units' reports an admin's subtree holds now (issue 17).
+	"GET /predecessors": admins,
 
 	"GET /regimes":                                               admins,
 	"GET /regimes/new":                                           admins,

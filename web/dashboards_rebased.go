@@ -107,10 +107,15 @@ func (s *Server) rebasedAcross(r *http.Request, sc dashboard.Scope, f dashboard.
 	}
 	out := make([]dashboard.UnitValue, 0, len(list))
 	for _, u := range list {
-		uv := dashboard.UnitValue{UnitID: u.UnitID, Unit: u.Unit, Value: u.Value.Value}
+		uv := dashboard.UnitValue{UnitID: u.UnitID, Unit: u.Unit, Value: u.Value.Value, LastYear: u.LastYear.Value, LastYearOK: u.LastYear.OK}
 		if u.Rebased() {
-			uv.Unit += pages.RebasedMark
 			v.Filter.Rebasing.Mapping = append(v.Filter.Rebasing.Mapping, pages.MappingRow{Unit: u.Unit, Period: strings.TrimSuffix(period.Label, pages.RebasedMark), Sources: sourcesText(u.Mapping)})
+		}
+		if u.LastYear.OK && u.LastYearMapping.Rebased() {
+			v.Filter.Rebasing.Mapping = append(v.Filter.Rebasing.Mapping, pages.MappingRow{Unit: u.Unit, Period: u.LastYearPeriod, Sources: sourcesText(u.LastYearMapping)})
+		}
+		if u.Rebased() || (u.LastYear.OK && u.LastYearMapping.Rebased()) {
+			uv.Unit += pages.RebasedMark
 		}
 		out = append(out, uv)
 	}

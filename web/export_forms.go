@@ -52,6 +52,40 @@ func (s *Server) consolidatedForm(w http.ResponseWriter, r *http.Request) (*repo
 	return p, f, res, true
 }
 
+// consolidatedExport is what a download of a consolidated form holds in
+// the view chosen: the figures, the line saying what they are, and (re-based,
+// issue 17) the mapping lines and the re-based cells' comments.
+func (s *Server) consolidatedExport(w http.ResponseWriter, r *http.Request) (*reports.ReceivedPeriod, *forms.Form, *consolidation.Result, []string, func(row, col string) (string, bool), bool) {
+	p, ok := s.receivedPeriod(w, r)
+	if !ok {
+		return nil, nil, nil, nil, nil, false
+	}
+	if _, rebased := s.consolidationView(p, r.URL.Query()); rebased {
+		tpl, _, err := s.reports.Template(r.Context(), p.TemplateVersionID)
+		if err != nil {
+			s.fail(w, r, err)
+			return nil, nil, nil, nil, nil, false
+		}
+		f, ok := tpl.FormByKey(chi.URLParam(r, "formKey"))
+		if !ok {
+			s.fail(w, r, apperr.New(apperr.NotFound, "Không tìm thấy biểu."))
+			return nil, nil, nil, nil, nil, false
+		}
+		res, err := s.receivedRebased(r, f, p, r.URL.Query().Get("sent") == "1")
+		if err != nil {
+			s.fail(w, r, err)
+			return nil, nil, nil, nil, nil, false
+		}
+		lines, note := rebasedExport(res, p.Label)
+		return p, f, &res.Result, lines, note, true
+	}
+	p, f, res, ok := s.consolidatedForm(w, r)
+	if !ok {
+		return nil, nil, nil, nil, nil, false
+	}
+	return p, f, res, []string{consolidatedLine(res, r.URL.Query().Get("sent") == "1")}, nil, true
+}
+
 // consolidatedValue gives an export the consolidated cells of res.
 func consolidatedValue(res *consolidation.Result) func(row, col string) (xlsx.CellValue, bool) {
 	return func(row, col string) (xlsx.CellValue, bool) {
@@ -84,7 +118,7 @@ func consolidatedLine(res *consolidation.Result, includeSent bool) string {
 // consolidatedXLSX downloads a consolidated form as a workbook shaped like
 // the paper form.
 func (s *Server) consolidatedXLSX(w http.ResponseWriter, r *http.Request) {
-	p, f, res, ok := s.consolidatedForm(w, r)
+	p, f, res, lines, note, ok := s.consolidatedExport(w, r)
 	if !ok {
 		return
 	}
@@ -95,8 +129,8 @@ func (s *Server) consolidatedXLSX(w http.ResponseWriter, r *http.Request) {
 	}
 	var buf bytes.Buffer
 	err = xlsx.ExportForm(&buf, f, xlsx.ExportOptions{UnitLabel: "Đơn vị tổng hợp",
-		UnitName:    unit.Name + " (" + vn.LowerFirst(consolidatedLine(res, r.URL.Query().Get("sent") == "1")) + ")",
-		PeriodLabel: p.Label + " (" + p.Window() + ")", TemplateVersion: p.TemplateVersionID, Value: consolidatedValue(res)})
+		UnitName:    unit.Name + " (" + vn.LowerFirst(lines[0]) + ")",
+		PeriodLabel: p.Label + " (" + p.Window() + ")", TemplateVersion: p.TemplateVersionID, Value: consolidatedValue(res), Note: note})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -106,11 +140,17 @@ func (s *Server) consolidatedXLSX(w http.ResponseWriter, r *http.Request) {
 
 // consolidatedCSV downloads a consolidated form as CSV.
 func (s *Server) consolidatedCSV(w http.ResponseWriter, r *http.Request) {
-	p, f, res, ok := s.consolidatedForm(w, r)
+	p, f, res, lines, note, ok := s.consolidatedExport(w, r)
 	if !ok {
 		return
 	}
-	t := xlsx.FormTable(f, f.Title, []string{p.Regime, p.Label + " (" + p.Window() + ")", consolidatedLine(res, r.URL.Query().Get("sent") == "1")},
-		consolidatedValue(res))
+	t := xlsx.FormTable(f, f.Title, append([]string{p.Regime, p.Label + " (" + p.Window() + ")"}, lines...), consolidatedValue(res))
+	if note != nil { // re-based: the CSV has no header lines, so the mapping follows the table
+		for _, line := range append([]string{""}, lines...) {
+			row := make([]any, len(t.Columns))
+			row[1] = line
+			t.Rows = append(t.Rows, row)
+		}
+	}
 	s.sendTable(w, r, t, "csv", "tong-hop-"+strconv.FormatInt(p.PeriodID, 10)+"-"+xlsx.SheetName(f.Code))
 }

@@ -25,7 +25,17 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Mine = mine
 	} else {
-		for _, c := range homeCards(a) {
+		// A new commune's admin is led to its old communes' reports (issue 17).
+		var olds int
+		if a.Tier == accounts.UnitAdmin {
+			list, err := s.units.Predecessors(r.Context(), a.UnitID)
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			olds = len(list)
+		}
+		for _, c := range homeCards(a, olds) {
 			if s.opens(r.Context(), a, c.route, c.obj) {
 				v.Cards = append(v.Cards, c.HomeCard)
 			}
@@ -41,8 +51,9 @@ type homeCard struct {
 }
 
 // homeCards are every card an admin's home page can have, worded for
-// a's tier; the page shows those the policy lets a open.
-func homeCards(a *accounts.Account) []homeCard {
+// a's tier, whose subtree holds olds old units; the page shows those the
+// policy lets a open.
+func homeCards(a *accounts.Account, olds int) []homeCard {
 	province := a.Tier == accounts.SystemAdmin
 	say := func(whole, own string) string {
 		if province {
@@ -52,7 +63,7 @@ func homeCards(a *accounts.Account) []homeCard {
 	}
 	unit := "/admin/units/" + strconv.FormatInt(a.UnitID, 10)
 	own := &policy.Object{UnitID: a.UnitID}
-	return []homeCard{
+	cards := []homeCard{
 		{"/dashboards", nil, pages.HomeCard{Href: "/dashboards", Title: "Tổng quan", Text: say(
 			"Tình hình gửi báo cáo của toàn tỉnh, đơn vị quá hạn, chỉ tiêu qua các kỳ, hoạt động của hệ thống.",
 			"Tình hình gửi báo cáo của "+a.UnitName+" và các đơn vị trực thuộc, chỉ tiêu qua các kỳ.")}},
@@ -74,6 +85,11 @@ func homeCards(a *accounts.Account) []homeCard {
 		{"/admin/units/{unitID}/letterhead", own, pages.HomeCard{Href: unit + "/letterhead", Title: "Văn bản của đơn vị",
 			Text: "Dòng tiêu đề, ảnh con dấu và hình thức ký (KT., Q., TL., TUQ.) của lãnh đạo in trên báo cáo."}},
 	}
+	if olds > 0 {
+		cards = append(cards, homeCard{"/predecessors", nil, pages.HomeCard{Href: "/predecessors", Title: "Báo cáo của các đơn vị trước sáp nhập",
+			Text: "Báo cáo đã gửi của " + vn.Int(int64(olds)) + " đơn vị cũ mà địa bàn nay thuộc " + a.UnitName + " (chỉ xem)."}})
+	}
+	return cards
 }
 
 // myReports builds "Báo cáo của tôi" for the account's unit.

@@ -50,7 +50,7 @@ func TestNavigationFollowsThePolicy(t *testing.T) {
 		if a.IsAdmin() && len(shown) == 0 {
 			t.Errorf("%s: no cards on the home page", name)
 		}
-		for _, c := range homeCards(a) {
+		for _, c := range homeCards(a, 1) {
 			if !a.IsAdmin() {
 				break // a user's home page is their reports
 			}

@@ -78,15 +78,29 @@ func (s *Server) receivedPeriodPage(w http.ResponseWriter, r *http.Request) {
 			v.Pager.Query.Set(k, q.Get(k))
 		}
 	}
+	offer, rebased := s.consolidationView(p, q)
+	if offer {
+		v.View, v.Rebasing.On = viewOptions(rebased), rebased
+	}
+	seen := map[int64]bool{}
 	for i := range tpl.Forms {
 		f := &tpl.Forms[i]
+		drill := "/received/" + strconv.FormatInt(p.PeriodID, 10) + "/cell?form=" + f.Key + "&sent=" + boolParam(includeSent)
+		if rebased {
+			res, err := s.receivedRebased(r, f, p, includeSent)
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			v.Forms = append(v.Forms, rebasedForm(f, res, drill, p.Label, seen, &v))
+			continue
+		}
 		res, err := consolidation.Compute(ctx, s.read(r), f, p.PeriodID, a.UnitID, includeSent)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		grid := components.Grid{Form: f, Values: map[string]string{}, ReadOnly: true,
-			Drill: "/received/" + strconv.FormatInt(p.PeriodID, 10) + "/cell?form=" + f.Key + "&sent=" + boolParam(includeSent)}
+		grid := components.Grid{Form: f, Values: map[string]string{}, ReadOnly: true, Drill: drill}
 		for cell, val := range res.Cells {
 			if col, ok := f.Column(cell.Col); ok && val.OK {
 				grid.Values[cell.Row+"|"+cell.Col] = col.Format(val.Value)
@@ -146,6 +160,17 @@ func (s *Server) drillDownPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	includeSent := q.Get("sent") == "1"
+	if _, rebased := s.consolidationView(p, q); rebased {
+		res, err := s.receivedRebased(r, f, p, includeSent)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		total, lines := rebasedDrill(f, res, formula.Cell{Row: q.Get("row"), Col: q.Get("col")})
+		s.render(w, r, http.StatusOK, pages.DrillDown(s.page(r, "Chi tiết ô", "received", crumbHome, crumbReceived),
+			pages.DrillDownView{Period: p, Form: f, Row: label, Col: q.Get("col"), Total: total, Rebased: lines, RebasedOn: true}))
+		return
+	}
 	values, err := consolidation.DrillDown(ctx, s.read(r), p.PeriodID, a.UnitID, f.Key, q.Get("row"), q.Get("col"), includeSent)
 	if err != nil {
 		s.fail(w, r, err)

@@ -125,6 +125,8 @@ func (s *Server) routes() chi.Router {
 		s.handle(r, http.MethodGet, "/admin/audit", policy.ViewAudit, s.auditPage)
 		s.handle(r, http.MethodGet, "/admin/audit/export", policy.ViewAudit, s.auditExport)
 		s.handle(r, http.MethodGet, "/usage", policy.ViewUsage, s.usagePage)
+		// The old units' reports an admin's subtree holds now (issue 17).
+		s.handle(r, http.MethodGet, "/predecessors", policy.ViewPredecessorReports, s.predecessorsPage)
 
 		s.catalogRoutes(r)
 

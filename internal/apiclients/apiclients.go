@@ -191,3 +191,38 @@ func (s *Store) Reaches(ctx context.Context, c *Client, unit int64) (bool, error
 	}
 	return false, nil
 }
+
+// ReachesDuring reports whether the client may read unit's reports of a
+// period [from, to]: the unit lay in one of the client's subtrees as they
+// stood then, or is an old unit whose territory they hold now
+// (units.Store.WithinDuring, issue 17). Writing keeps Reaches: it acts on
+// today's tree.
+func (s *Store) ReachesDuring(ctx context.Context, c *Client, unit int64, from, to time.Time) (bool, error) {
+	for _, root := range c.UnitIDs {
+		ok, err := s.units.WithinDuring(ctx, root, unit, from, to)
+		if err != nil || ok {
+			return ok, err
+		}
+	}
+	return false, nil
+}
+
+// ScopeDuring lists the units a client reads for a period [from, to]: the
+// union of its subtrees as they stood then with their old units.
+func (s *Store) ScopeDuring(ctx context.Context, c *Client, from, to time.Time) ([]int64, error) {
+	seen := map[int64]bool{}
+	var out []int64
+	for _, root := range c.UnitIDs {
+		ids, err := s.units.SubtreeDuring(ctx, root, from, to)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			if !seen[id] {
+				seen[id] = true
+				out = append(out, id)
+			}
+		}
+	}
+	return out, nil
+}

@@ -60,8 +60,9 @@ func Board(ctx context.Context, q database.Querier, periodID, receiverUnitID int
 	}
 	// The missing reports are found as the period opener would create them:
 	// each unit's assignment in force during the period (the open one when an
-	// old one ended during it), confirmed, of a unit not closed before the
-	// period began.
+	// old one ended during it), confirmed, of a unit that owes the period
+	// (unit_owes_report: not closed before it began, nor during it into
+	// successors).
 	rows, _ := q.Query(ctx, `
 		WITH p AS (SELECT regime_id, start_date, end_date FROM periods WHERE id = $1),
 		due AS (
@@ -71,7 +72,7 @@ func Board(ctx context.Context, q database.Querier, periodID, receiverUnitID int
 			JOIN units u ON u.id = a.unit_id
 			WHERE a.confirmed_at IS NOT NULL
 			  AND a.valid_from <= p.end_date AND (a.valid_to IS NULL OR a.valid_to >= p.start_date)
-			  AND (u.valid_to IS NULL OR u.valid_to >= p.start_date)
+			  AND unit_owes_report(u.id, u.valid_to, p.start_date, p.end_date)
 			ORDER BY a.unit_id, a.valid_to DESC NULLS FIRST, a.id DESC
 		)
 		SELECT * FROM (
@@ -79,7 +80,10 @@ func Board(ctx context.Context, q database.Querier, periodID, receiverUnitID int
 			       NULL::int AS working_days, NULL::int AS fixed_day
 			FROM reports rp
 			JOIN units u ON u.id = rp.unit_id
+			CROSS JOIN p
 			WHERE rp.period_id = $1 AND rp.receiver_unit_id = $2
+			  -- a draft left by a unit that no longer owes the period (closed into successors) is not on the board
+			  AND (rp.sent_at IS NOT NULL OR unit_owes_report(u.id, u.valid_to, p.start_date, p.end_date))
 			UNION ALL
 			SELECT u.id, u.name, NULL, NULL, NULL, NULL, false, false, d.working_days, d.fixed_day
 			FROM due

@@ -212,10 +212,10 @@ var consolidateSQL = func() (out [8]string) {
 // that the database maintains per cell (see maintainedSQL), a few
 // thousand rows whatever the number of reports; then every formula cell
 // is computed from the consolidated inputs. The
-// formulas' prev(…) and lastyear(…) read blanks for now: consolidating the
-// previous period and the same period last year is left to the caller
-// that needs them, so year-to-date columns of the form prev(c4) + c3 show
-// this period's figure and growth rates over last year stay blank.
+// formulas' prev(…) and lastyear(…) read the receiver's consolidation of
+// the previous period and of the same period last year, computed the same
+// way from the maintained aggregates (see earlier), so that a year to date
+// prev(c4) + c3 adds up the consolidated months.
 func Compute(ctx context.Context, q database.Querier, form *forms.Form, periodID, receiverUnitID int64, includeSent bool) (*Result, error) {
 	if form == nil {
 		return nil, errors.New("consolidation: no form")
@@ -229,10 +229,17 @@ func Compute(ctx context.Context, q database.Querier, form *forms.Form, periodID
 		return nil, err
 	}
 	res := &Result{FormKey: form.Key, ReportIDs: ids}
-	if res.Cells, err = maintained(ctx, q, form, newPlan(form), periodID, receiverUnitID, includeSent, ids); err != nil {
+	p := newPlan(form)
+	if res.Cells, err = maintained(ctx, q, form, p, periodID, receiverUnitID, includeSent, ids); err != nil {
 		return nil, fmt.Errorf("consolidate form %s of period %d: %w", form.Key, periodID, err)
 	}
-	for cell, r := range prog.Evaluate(consolidated(res.Cells)) {
+	in := withEarlier{current: consolidated(res.Cells)}
+	if prog.ReadsEarlier() {
+		if err := earlier(ctx, q, form, prog, p, periodID, receiverUnitID, includeSent, &in); err != nil {
+			return nil, fmt.Errorf("consolidate form %s of period %d: earlier periods: %w", form.Key, periodID, err)
+		}
+	}
+	for cell, r := range prog.Evaluate(in) {
 		c, ok := form.Column(cell.Col)
 		if !ok {
 			continue // the hidden cells of the cross-cell checks
@@ -304,25 +311,35 @@ func (p *plan) read(rows pgx.Rows, form *forms.Form, cells map[formula.Cell]Valu
 		if err := rows.Scan(&i, &n, &v); err != nil {
 			return err
 		}
-		if i < 1 || int(i) > len(p.inputs) {
-			return fmt.Errorf("consolidation: input %d out of range", i)
+		cell, val, err := p.value(form, i, n, v)
+		if err != nil {
+			return err
 		}
-		in := p.inputs[i-1]
-		val := Value{Rule: in.rule, Reports: int(n)}
-		if v != nil {
-			x, err := decimal.ParseCanonical(*v)
-			if err != nil {
-				return fmt.Errorf("consolidation: cell %s: %w", in.cell, err)
-			}
-			if in.rule == forms.Average || in.rule == forms.WeightedAvg {
-				c, _ := form.Column(in.cell.Col)
-				x = c.Computed(x)
-			}
-			val.Value, val.OK = x, true
-		}
-		cells[in.cell] = val
+		cells[cell] = val
 	}
 	return rows.Err()
+}
+
+// value is the cell of input number i (1-based) with n reports counted
+// and value v (nil: blank).
+func (p *plan) value(form *forms.Form, i, n int64, v *string) (formula.Cell, Value, error) {
+	if i < 1 || int(i) > len(p.inputs) {
+		return formula.Cell{}, Value{}, fmt.Errorf("consolidation: input %d out of range", i)
+	}
+	in := p.inputs[i-1]
+	val := Value{Rule: in.rule, Reports: int(n)}
+	if v != nil {
+		x, err := decimal.ParseCanonical(*v)
+		if err != nil {
+			return in.cell, val, fmt.Errorf("consolidation: cell %s: %w", in.cell, err)
+		}
+		if in.rule == forms.Average || in.rule == forms.WeightedAvg {
+			c, _ := form.Column(in.cell.Col)
+			x = c.Computed(x)
+		}
+		val.Value, val.OK = x, true
+	}
+	return in.cell, val, nil
 }
 
 // consolidated gives the formulas the consolidated inputs; earlier

@@ -24,14 +24,7 @@ import (
 // scope and filter: those with an open assignment (to the scope's
 // receiver, else at the first level), in today's subtree of the roots.
 func TodayUnits(ctx context.Context, q database.Querier, sc Scope, f Filter) ([]int64, error) {
-	rows, _ := q.Query(ctx, `
-		SELECT DISTINCT a.unit_id FROM assignments a JOIN units u ON u.id = a.unit_id
-		WHERE a.regime_id = $4 AND a.valid_to IS NULL AND a.confirmed_at IS NOT NULL AND u.valid_to IS NULL
-		  AND (($1::bigint = 0 AND a.level = 1) OR a.receiver_unit_id = $1)
-		  AND ($2::bigint = 0 OR a.unit_id IN (SELECT unit_id FROM subtree($2)))
-		  AND ($3::bigint = 0 OR a.unit_id IN (SELECT unit_id FROM subtree($3)))
-		ORDER BY a.unit_id`, sc.Receiver, sc.Root, f.Root, f.RegimeID)
-	return pgx.CollectRows(rows, pgx.RowTo[int64])
+	return rebase.Reporters(ctx, q, f.RegimeID, sc.Receiver, sc.Root, f.Root)
 }
 
 // RebasedValue is a unit of today's figure in a past period, with what it
@@ -41,6 +34,10 @@ type RebasedValue struct {
 	Unit    string
 	Value   rebase.Value
 	Mapping rebase.Mapping
+	// The same period last year, re-based the same way (RebasedAcross).
+	LastYear        rebase.Value
+	LastYearMapping rebase.Mapping
+	LastYearPeriod  string // its label
 }
 
 // Rebased reports whether the figure comes from other (old) units.
@@ -232,21 +229,40 @@ func RebasedTrend(ctx context.Context, q database.Querier, sc Scope, f Filter, i
 
 // RebasedAcross compares today's units on the indicator in one past
 // period, each re-based, largest first; units without a figure are left
-// out. Each carries what it stands for.
+// out. Each carries what it stands for, and its figure of the same period
+// last year re-based the same way (for a commune formed in 2025, its old
+// communes' figures).
 func RebasedAcross(ctx context.Context, q database.Querier, sc Scope, f Filter, periodID int64, ind Indicator) ([]RebasedValue, error) {
-	var end time.Time
-	if err := q.QueryRow(ctx, `SELECT end_date FROM periods WHERE id = $1 AND regime_id = $2`, periodID, f.RegimeID).Scan(&end); err != nil {
+	var start, end time.Time
+	if err := q.QueryRow(ctx, `SELECT start_date, end_date FROM periods WHERE id = $1 AND regime_id = $2`, periodID, f.RegimeID).Scan(&start, &end); err != nil {
 		return nil, err
 	}
-	list, err := rebased(ctx, q, sc, f, ind, end, end)
+	start, end = vn.Day(start), vn.Day(end)
+	list, err := rebased(ctx, q, sc, f, ind, end.AddDate(-1, 0, -1), end)
 	if err != nil || len(list) == 0 {
 		return nil, err
 	}
-	var out []RebasedValue
-	for _, u := range list[0].units {
-		if u.Value.OK {
-			out = append(out, u)
+	var this, last *rebasedPeriod
+	for i := range list {
+		switch list[i].period.Start {
+		case start:
+			this = &list[i]
+		case start.AddDate(-1, 0, 0):
+			last = &list[i]
 		}
+	}
+	if this == nil {
+		return nil, nil
+	}
+	var out []RebasedValue
+	for i, u := range this.units {
+		if !u.Value.OK {
+			continue
+		}
+		if last != nil {
+			u.LastYear, u.LastYearMapping, u.LastYearPeriod = last.units[i].Value, last.units[i].Mapping, last.period.Label
+		}
+		out = append(out, u)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Value.Value.Cmp(out[j].Value.Value) > 0 })
 	return out, nil

@@ -134,6 +134,38 @@ func TestRebasedAcrossAPastPeriod(t *testing.T) {
 	if len(re) != 6 {
 		t.Errorf("%d units re-based, want 6", len(re))
 	}
+	// Tháng 6/2026: each commune's own figure, beside last year's re-based
+	// from its old communes (phường Bắc Nha Trang's: its six of Tháng 6/2025).
+	var june26 int64
+	if err := db.QueryRow(ctx, `SELECT id FROM periods WHERE regime_id = $1 AND key = '2026-M06'`, regime).Scan(&june26); err != nil {
+		t.Fatal(err)
+	}
+	re, err = dashboard.RebasedAcross(ctx, db, sc, f, june26, ind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withLastYear := 0
+	for _, u := range re {
+		if u.Rebased() {
+			t.Errorf("%s re-based in Tháng 6/2026", u.Unit)
+		}
+		if u.LastYear.OK {
+			withLastYear++
+			if !u.LastYearMapping.Rebased() || u.LastYearPeriod != "Tháng 6/2025" {
+				t.Errorf("%s: last year %s from %+v (%s)", u.Unit, u.LastYear.Value, u.LastYearMapping, u.LastYearPeriod)
+			}
+		}
+		if u.Unit == "Ủy ban nhân dân phường Bắc Nha Trang" {
+			want := sumOld(t, db, "2025-M06", "22327", "22330", "22333", "22339", "22384", "22387")
+			if !u.LastYear.OK || !u.LastYear.Value.Equal(want) {
+				t.Errorf("Bắc Nha Trang's Tháng 6/2025 beside Tháng 6/2026 = %s, want %s", u.LastYear.Value, want)
+			}
+			t.Logf("Bắc Nha Trang 6/2026 = %s, cùng kỳ re-based = %s", u.Value.Value, u.LastYear.Value)
+		}
+	}
+	if len(re) != 65 || withLastYear != 6 {
+		t.Errorf("Tháng 6/2026: %d units, %d with last year's figure; want 65 and the 6 that hold old communes", len(re), withLastYear)
+	}
 }
 
 // BenchmarkRebasedTrend measures a year of the trend of one indicator

@@ -82,7 +82,7 @@ type Status struct {
 // StatusGrid builds the grid of f.RegimeID's periods ending in [f.From,
 // f.To] for the units the scope and the filter allow. A cell is due when
 // the unit has a report for the period or was assigned it (confirmed, in
-// force during the period, unit not closed before it began) as the
+// force during the period, unit owing the period: unit_owes_report) as the
 // receiver's board counts them; today decides which unsent reports are
 // overdue.
 func StatusGrid(ctx context.Context, q database.Querier, sc Scope, f Filter, today time.Time) (*Status, error) {
@@ -159,9 +159,10 @@ func StatusGrid(ctx context.Context, q database.Querier, sc Scope, f Filter, tod
 
 // statusSQL lists the due reports of the grid ($4: regime, $5, $6: the
 // range of end dates) within the scope ($1, $2) and filter ($3): the
-// reports that exist, and the assignments without one (as the board
-// finds them: confirmed, in force during the period, of a unit not closed
-// before it began; of several, the open one). The reports are
+// reports that exist (but a draft of a unit that no longer owes the
+// period), and the assignments without one (as the board finds them:
+// confirmed, in force during the period, of a unit owing it; of several,
+// the open one). The reports are
 // materialised once so that looking for the missing ones is one hash
 // anti-join rather than an index probe per unit and period, and the few
 // missing ones are then sorted to pick their assignment.
@@ -171,7 +172,9 @@ const statusSQL = `
 		WHERE regime_id = $4 AND ($5::date IS NULL OR end_date >= $5) AND ($6::date IS NULL OR end_date <= $6)
 	), have AS MATERIALIZED (
 		SELECT r.period_id, r.unit_id, r.receiver_unit_id, r.id, r.status, r.deadline, r.sent_at IS NOT NULL AS sent, r.late
-		FROM reports r JOIN p ON p.id = r.period_id
+		FROM reports r JOIN p ON p.id = r.period_id JOIN units u ON u.id = r.unit_id
+		-- a draft left by a unit that no longer owes the period (closed into successors) is not counted
+		WHERE r.sent_at IS NOT NULL OR unit_owes_report(u.id, u.valid_to, p.start_date, p.end_date)
 	), missing AS (
 		SELECT DISTINCT ON (p.id, a.unit_id) p.id AS period_id, a.unit_id, a.receiver_unit_id, a.level
 		FROM p
@@ -179,7 +182,7 @@ const statusSQL = `
 		JOIN units u ON u.id = a.unit_id
 		WHERE a.confirmed_at IS NOT NULL
 		  AND a.valid_from <= p.end_date AND (a.valid_to IS NULL OR a.valid_to >= p.start_date)
-		  AND (u.valid_to IS NULL OR u.valid_to >= p.start_date)
+		  AND unit_owes_report(u.id, u.valid_to, p.start_date, p.end_date)
 		  AND NOT EXISTS (SELECT 1 FROM have h WHERE h.period_id = p.id AND h.unit_id = a.unit_id)
 		ORDER BY p.id, a.unit_id, a.valid_to DESC NULLS FIRST, a.id DESC
 	)

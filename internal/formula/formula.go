@@ -271,3 +271,18 @@ func normCol(s string) (string, bool) {
 	}
 	return t, true
 }
+
+// ReadsEarlier reports whether some formula reads the previous period or
+// the same period last year (prev, lastyear), so that a caller fetches
+// those periods only when they count.
+func (p *Program) ReadsEarlier() bool {
+	if p == nil {
+		return false
+	}
+	for _, s := range p.slots {
+		if s.period != Current {
+			return true
+		}
+	}
+	return false
+}

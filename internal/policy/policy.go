@@ -22,6 +22,10 @@ const (
 	ManageAccount Action = "manage_account" // object: the account
 	ViewAudit     Action = "view_audit"     // audit log, scoped by Scope
 	ViewUsage     Action = "view_usage"     // the usage report (QĐ 2838 Điều 12.1), scoped by Scope
+	// ViewPredecessorReports: the list of the old units' reports that an
+	// admin's subtree holds now (issue 17); each report is then opened by
+	// ViewReport, audited.
+	ViewPredecessorReports Action = "view_predecessor_reports"
 
 	ViewCatalog      Action = "view_catalog"       // the indicator catalogue and the holiday calendar
 	ManageIndicator  Action = "manage_indicator"   // object: the indicator's responsible unit (none for a new one)
@@ -135,7 +139,7 @@ func (p *Policy) allowed(ctx context.Context, a *accounts.Account, act Action, o
 		return p.Tree.IsWithin(ctx, a.UnitID, obj.UnitID)
 	case ManageOwnSignature:
 		return a.Tier == accounts.User && a.Has(accounts.Approve), nil
-	case ViewAccounts, ViewAudit, ViewRegimes, ViewUsage:
+	case ViewAccounts, ViewAudit, ViewRegimes, ViewUsage, ViewPredecessorReports:
 		return a.IsAdmin(), nil
 	case ViewOwnReports:
 		return a.Tier == accounts.User, nil

@@ -22,7 +22,7 @@ import (
 var allActions = []Action{Public, SignedIn, ManageUnits, ViewAccounts, CreateAccount, ManageAccount, ViewAudit,
 	ViewCatalog, ManageIndicator, ManageHolidays, ViewRegimes, ManageRegime, ConfirmAssignments, ViewOwnReports,
 	ViewReport, EditReport, ApproveReport, SendReport, ReceiveReport, ViewReceived, ManageOutages,
-	ManageTrust, ManageSeal, ManageAPIClients, ViewUsage, ViewDashboards, ViewActivity, ManageOwnSignature}
+	ManageTrust, ManageSeal, ManageAPIClients, ViewUsage, ViewDashboards, ViewActivity, ManageOwnSignature, ViewPredecessorReports}
 
 // TestAllActionsListed reads policy.go and fails when an Action constant
 // is missing from allActions.
@@ -172,6 +172,8 @@ func TestAuthorize(t *testing.T) {
 		check{"system admin", sysAdmin, ViewUsage, nil, ok},
 		check{"unit admin", syteAdmin, ViewUsage, nil, ok},
 		check{"user with every right", syteLeader, ViewUsage, nil, forbidden},
+		check{"unit admin", syteAdmin, ViewPredecessorReports, nil, ok},
+		check{"user with every right", syteLeader, ViewPredecessorReports, nil, forbidden},
 		check{"unit admin", syteAdmin, ManageAPIClients, nil, forbidden},
 		check{"user with every right", syteLeader, ManageAPIClients, nil, forbidden},
 		check{"unit admin", syteAdmin, ManageTrust, nil, forbidden},

@@ -68,3 +68,33 @@ func TestCombineByRuleAndShare(t *testing.T) {
 		t.Errorf("average = %s", v.Value)
 	}
 }
+
+func TestTotalOverUnitsOfToday(t *testing.T) {
+	form := ruleForm()
+	cell := func(col string) formula.Cell { return formula.Cell{Row: "r1", Col: col} }
+	// Old unit 3 was split 50 / 50 between the units of today 8 and 9;
+	// unit 8 also took the whole of 1, unit 9 the whole of 2.
+	ms := []Mapping{
+		{UnitID: 8, Sources: []Source{{UnitID: 1, Weight: num("1")}, {UnitID: 3, Weight: num("0.5")}}},
+		{UnitID: 9, Sources: []Source{{UnitID: 2, Weight: num("1")}, {UnitID: 3, Weight: num("0.5")}}},
+	}
+	figures := Figures{
+		1: {cell("1"): num("100"), cell("2"): num("10"), cell("3"): num("5"), cell("4"): num("7")},
+		2: {cell("1"): num("50"), cell("2"): num("20"), cell("3"): num("8"), cell("4"): num("3")},
+		3: {cell("1"): num("101"), cell("2"): num("40"), cell("3"): num("2"), cell("4"): num("1")},
+	}
+	row := form.Rows[0]
+	want := map[string]string{
+		"1": "251",  // 100 + 50 + 101: the split unit's two halves count it whole, exactly (not 150,5 + 100,5 rounded twice)
+		"2": "23.3", // the mean of the units' averages: (10 + 0,5×40) / 1,5 = 20 and (20 + 0,5×40) / 1,5 = 26,66…, mean 23,33…
+		"3": "4.39", // weighted by c1: (100×5 + 50×8 + 101×2) / (100 + 50 + 101) = 1102 / 251 = 4,390…
+		"4": "1",    // the smallest of the old units that count
+	}
+	for col, w := range want {
+		c, _ := form.Column(col)
+		v := Total(form, row, c, ms, figures)
+		if !v.OK || v.Value.String() != w || v.Sources != 2 {
+			t.Errorf("total c%s = %s (ok %v, %d units), want %s", col, v.Value, v.OK, v.Sources, w)
+		}
+	}
+}

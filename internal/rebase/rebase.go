@@ -141,15 +141,32 @@ func additive(r forms.Row, c forms.Column) bool {
 }
 
 func combine(c forms.Column, rule string, cell, weightCell formula.Cell, src []Source, figures Figures, incomplete bool) Value {
+	v, exact := combineExact(rule, cell, weightCell, src, figures, incomplete)
+	if !v.OK {
+		return v
+	}
+	switch rule {
+	case forms.Sum:
+		if !exact { // a share of a figure is computed, like a formula's result
+			v.Value = c.Computed(v.Value)
+		}
+	case forms.Average, forms.WeightedAvg:
+		v.Value = c.Computed(v.Value)
+	}
+	return v
+}
+
+// combineExact is combine before rounding: exact reports whether a sum
+// took whole units only (so that it needs no rounding).
+func combineExact(rule string, cell, weightCell formula.Cell, src []Source, figures Figures, incomplete bool) (v Value, exact bool) {
 	if rule == forms.NoAggregate || (incomplete && rule != forms.Min && rule != forms.Max) {
-		return Value{}
+		return Value{}, false
 	}
 	var (
 		acc, weights decimal.Decimal
 		n            int
-		exact        = true
-		v            Value
 	)
+	exact = true
 	for _, s := range src {
 		x, ok := figures[s.UnitID][cell]
 		if !ok || s.Weight.Sign() == 0 {
@@ -179,22 +196,16 @@ func combine(c forms.Column, rule string, cell, weightCell formula.Cell, src []S
 		n++
 	}
 	if n == 0 {
-		return v
+		return Value{}, false
 	}
 	v.OK, v.Sources, v.Value = true, n, acc
-	switch rule {
-	case forms.Sum:
-		if !exact { // a share of a figure is computed, like a formula's result
-			v.Value = c.Computed(acc)
-		}
-	case forms.Average, forms.WeightedAvg:
+	if rule == forms.Average || rule == forms.WeightedAvg {
 		if weights.Sign() == 0 {
-			return Value{}
+			return Value{}, false
 		}
-		q, _ := acc.Quo(weights)
-		v.Value = c.Computed(q)
+		v.Value, _ = acc.Quo(weights)
 	}
-	return v
+	return v, exact
 }
 
 // current feeds the recomputed formulas the re-based figures.

@@ -95,3 +95,31 @@ func (s *Store) UpcomingFor(ctx context.Context, unitID int64) ([]Upcoming, erro
 	}
 	return out, nil
 }
+
+// UnitSummary is a report listed with its unit.
+type UnitSummary struct {
+	Summary
+	UnitID int64
+	Unit   string
+}
+
+// SentBy lists the reports units sent (at least once), newest period
+// first: the past of old units a new one reads (issue 17).
+func (s *Store) SentBy(ctx context.Context, units []int64) ([]UnitSummary, error) {
+	rows, _ := s.db.Query(ctx, `
+		SELECT rp.id, g.id, g.name, p.label, p.start_date, p.end_date, rp.deadline, rp.status, ru.name, u.id, u.name
+		FROM reports rp
+		JOIN periods p ON p.id = rp.period_id
+		JOIN regimes g ON g.id = p.regime_id
+		JOIN units ru ON ru.id = rp.receiver_unit_id
+		JOIN units u ON u.id = rp.unit_id
+		WHERE rp.unit_id = ANY($1) AND rp.sent_at IS NOT NULL
+		ORDER BY p.end_date DESC, g.name COLLATE "vi-VN-x-icu", u.name COLLATE "vi-VN-x-icu"
+		LIMIT 1000`, units)
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (UnitSummary, error) {
+		var r UnitSummary
+		err := row.Scan(&r.ID, &r.RegimeID, &r.Regime, &r.PeriodLabel, &r.Start, &r.End, &r.Deadline, &r.Status, &r.Receiver, &r.UnitID, &r.Unit)
+		r.Start, r.End, r.Deadline = vn.Day(r.Start), vn.Day(r.End), vn.Day(r.Deadline)
+		return r, err
+	})
+}

@@ -92,8 +92,9 @@ func openPeriod(ctx context.Context, tx pgx.Tx, regimeID, version int64, p perio
 		return 0, err
 	}
 	// One report per unit, from its assignment in force (the open one when
-	// an old one ended during the period); units closed before the period
-	// began report nothing.
+	// an old one ended during the period); units that do not owe the
+	// period report nothing: closed before it began, or during it into
+	// successors, which report it (unit_owes_report).
 	rows, _ := tx.Query(ctx, `
 		SELECT DISTINCT ON (a.unit_id) a.id, a.unit_id, a.receiver_unit_id, a.level, d.working_days, d.fixed_day
 		FROM assignments a
@@ -101,7 +102,7 @@ func openPeriod(ctx context.Context, tx pgx.Tx, regimeID, version int64, p perio
 		LEFT JOIN regime_deadlines d ON d.regime_id = a.regime_id AND d.level = a.level
 		WHERE a.regime_id = $1 AND a.confirmed_at IS NOT NULL
 		  AND a.valid_from <= $3 AND (a.valid_to IS NULL OR a.valid_to >= $2)
-		  AND (u.valid_to IS NULL OR u.valid_to >= $2)
+		  AND unit_owes_report(u.id, u.valid_to, $2, $3)
 		  AND NOT EXISTS (SELECT 1 FROM reports x WHERE x.period_id = $4 AND x.unit_id = a.unit_id)
 		ORDER BY a.unit_id, a.valid_to DESC NULLS FIRST, a.id DESC`,
 		regimeID, p.Start, p.End, periodID)

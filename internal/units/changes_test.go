@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"baocao/internal/apperr"
 	"baocao/internal/decimal"
@@ -140,5 +141,34 @@ func TestSplitWithShares(t *testing.T) {
 	mustField(t, s.SetShares(ctx, old.ID, []Share{share(x.ID, "50"), share(prov.ID, "50")}), "shares", "kế thừa")
 	if err := s.SetShares(ctx, old.ID, []Share{share(x.ID, "50"), share(y.ID, "50")}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A past period's scope is the subtree as it stood then with the old
+// units its units hold now: Vĩnh Hòa (closed 30/6/2025, now in phường Bắc
+// Nha Trang) lies in the province's and Bắc Nha Trang's scope of the first
+// half of 2025, not in phường Nha Trang's, and in nobody's afterwards.
+func TestScopeDuringAPastPeriod(t *testing.T) {
+	t.Parallel()
+	s, _ := newSeeded(t)
+	ctx := context.Background()
+	vinhHoa, bnt, nhaTrang, prov := mustUnit(t, s, "xa-cu-22327"), mustUnit(t, s, "xa-22333"), mustUnit(t, s, "xa-22366"), mustUnit(t, s, "ubnd-tinh")
+	h1, h2 := [2]time.Time{day("2025-01-01"), day("2025-06-30")}, [2]time.Time{day("2025-07-01"), day("2025-12-31")}
+	for _, c := range []struct {
+		root   *Unit
+		during [2]time.Time
+		want   bool
+	}{{prov, h1, true}, {bnt, h1, true}, {nhaTrang, h1, false}, {prov, h2, false}, {bnt, h2, false}} {
+		got, err := s.WithinDuring(ctx, c.root.ID, vinhHoa.ID, c.during[0], c.during[1])
+		if err != nil || got != c.want {
+			t.Errorf("Vĩnh Hòa within %s during %s–%s = %v (%v), want %v", c.root.Name, c.during[0].Format("02/01/2006"), c.during[1].Format("02/01/2006"), got, err, c.want)
+		}
+	}
+	if now, _ := s.IsWithin(ctx, prov.ID, vinhHoa.ID); now {
+		t.Error("Vĩnh Hòa is in today's province tree")
+	}
+	ids, err := s.SubtreeDuring(ctx, bnt.ID, h1[0], h1[1])
+	if err != nil || len(ids) != 7 {
+		t.Errorf("Bắc Nha Trang's scope of the first half of 2025 = %v (%v), want itself and its six old communes", ids, err)
 	}
 }

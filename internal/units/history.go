@@ -2,9 +2,12 @@ package units
 
 import (
 	"context"
+	"sort"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
 
 	"baocao/internal/decimal"
 	"baocao/internal/vn"
@@ -136,4 +139,68 @@ func (s *Store) Inherits(ctx context.Context, root, unit int64) (bool, error) {
 		)
 		SELECT EXISTS (SELECT 1 FROM up JOIN subtree($1) t ON t.unit_id = up.id WHERE up.depth > 0)`, root, unit).Scan(&ok)
 	return ok, err
+}
+
+// WithinDuring reports whether unit lay under root (or is root) on some
+// day of [from, to] through the parent links in force then, or is a
+// predecessor, existing in those days, of such a unit (subtree_during):
+// the scope "as it stood then" of a past period, with the old units whose
+// territory root's subtree holds now (issue 17). For reading only: a
+// write acts on today's tree (IsWithin).
+func (s *Store) WithinDuring(ctx context.Context, root, unit int64, from, to time.Time) (bool, error) {
+	if root == unit {
+		return true, nil
+	}
+	var ok bool
+	err := s.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM subtree_during($1, $3::date, $4::date) WHERE unit_id = $2)`,
+		root, unit, isoDay(from), isoDay(to)).Scan(&ok)
+	return ok, err
+}
+
+// SubtreeDuring lists the units of WithinDuring's scope, sorted.
+func (s *Store) SubtreeDuring(ctx context.Context, root int64, from, to time.Time) ([]int64, error) {
+	rows, _ := s.db.Query(ctx, `SELECT unit_id FROM subtree_during($1, $2::date, $3::date) ORDER BY unit_id`, root, isoDay(from), isoDay(to))
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
+}
+
+// isoDay is t's day in Vietnam as SQL reads a date, whatever the
+// session's time zone.
+func isoDay(t time.Time) string { return t.In(vn.Location).Format("2006-01-02") }
+
+// Predecessor is an old unit whose territory a unit of today holds.
+type Predecessor struct {
+	UnitID int64
+	Name   string
+	Heir   string // the unit of today (in the subtree asked for) that holds it
+}
+
+// Predecessors lists the old units whose territory root or a unit of its
+// current subtree holds (through mergers and splits between units of one
+// kind, recursively, as Inherits decides), by heir then name.
+func (s *Store) Predecessors(ctx context.Context, root int64) ([]Predecessor, error) {
+	rows, _ := s.db.Query(ctx, `
+		WITH RECURSIVE down(id, heir, depth) AS (
+			SELECT unit_id, unit_id, 0 FROM subtree($1)
+			UNION
+			SELECT s.unit_id, down.heir, down.depth + 1
+			FROM down JOIN unit_successors s ON s.successor_id = down.id
+			JOIN units a ON a.id = s.unit_id JOIN units b ON b.id = s.successor_id AND b.kind = a.kind
+			WHERE down.depth < 8
+		)
+		SELECT DISTINCT ON (u.id) u.id, u.name, h.name
+		FROM down JOIN units u ON u.id = down.id JOIN units h ON h.id = down.heir
+		WHERE down.depth > 0
+		ORDER BY u.id, h.name`, root)
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Predecessor])
+	if err != nil {
+		return nil, err
+	}
+	c := collate.New(language.Vietnamese)
+	sort.SliceStable(list, func(i, j int) bool {
+		if k := c.CompareString(list[i].Heir, list[j].Heir); k != 0 {
+			return k < 0
+		}
+		return c.CompareString(list[i].Name, list[j].Name) < 0
+	})
+	return list, nil
 }

@@ -62,15 +62,18 @@ func count(n int) decimal.Decimal { return decimal.FromInt(int64(n)) }
 
 // query computes Figures for each unit in $1 (ids), counting the subtree
 // of each when $4; the window is [$2, $3), "now" is $5 and $6 the reason
-// an account is disabled for inactivity.
+// an account is disabled for inactivity. The subtree is the one of the
+// window's days with the old units its units hold now (subtree_during,
+// issue 17), and a draft left by a unit that no longer owes its period
+// (closed into successors, unit_owes_report) is not due.
 const query = `
-WITH RECURSIVE roots AS (
+WITH roots AS (
 	SELECT unnest($1::bigint[]) AS root
 ), tree AS (
 	SELECT root, root AS unit_id FROM roots
 	UNION
-	SELECT t.root, p.unit_id FROM tree t
-	JOIN unit_parents p ON p.parent_id = t.unit_id AND p.valid_to IS NULL
+	SELECT r.root, s.unit_id FROM roots r
+	CROSS JOIN LATERAL subtree_during(r.root, ($2 AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, ($3 AT TIME ZONE 'Asia/Ho_Chi_Minh')::date - 1) s
 	WHERE $4
 ), acc AS (
 	SELECT t.root,
@@ -95,9 +98,11 @@ WITH RECURSIVE roots AS (
 	       coalesce(avg(extract(epoch FROM r.sent_at - ((r.deadline + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh')) / 86400)
 	                FILTER (WHERE r.late), 0) AS delay
 	FROM tree t JOIN reports r ON r.unit_id = t.unit_id
+	JOIN units ru ON ru.id = r.unit_id JOIN periods pe ON pe.id = r.period_id
 	WHERE r.deadline >= ($2 AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AND r.deadline < ($3 AT TIME ZONE 'Asia/Ho_Chi_Minh')::date
 	  -- due: the deadline has passed, or it was sent already
 	  AND (r.deadline < ($5 AT TIME ZONE 'Asia/Ho_Chi_Minh')::date OR r.sent_at IS NOT NULL)
+	  AND (r.sent_at IS NOT NULL OR unit_owes_report(ru.id, ru.valid_to, pe.start_date, pe.end_date))
 	GROUP BY t.root
 ), ret AS (
 	SELECT t.root, count(*) AS returned
@@ -132,11 +137,13 @@ func Of(ctx context.Context, q database.Querier, unitID int64, subtree bool, fro
 }
 
 // Ranking returns the own usage in [from, to) of every unit open in it
-// (within a subtree, or all when within is 0), best on-time rate first
-// (units with nothing due last).
+// (within a subtree as it stood then with its old units, or all when
+// within is 0), best on-time rate first (units with nothing due last).
 func Ranking(ctx context.Context, q database.Querier, within int64, from, to, now time.Time) ([]Figures, error) {
-	rows, _ := q.Query(ctx, `SELECT id FROM units WHERE (valid_to IS NULL OR valid_to >= $1::date)
-		AND ($2 = 0 OR id IN (SELECT unit_id FROM subtree($2))) ORDER BY id`, from, within)
+	rows, _ := q.Query(ctx, `
+		WITH w AS (SELECT ($1::timestamptz AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS a, ($3::timestamptz AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS b)
+		SELECT id FROM units, w WHERE (valid_to IS NULL OR valid_to >= w.a) AND valid_from < w.b
+		AND ($2 = 0 OR id IN (SELECT unit_id FROM subtree_during($2, w.a, w.b - 1))) ORDER BY id`, from, within, to)
 	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
 	if err != nil {
 		return nil, err

@@ -57,3 +57,11 @@ func boardURL(v ReceivedPeriodView, state string) string {
 	}
 	return u + "#board"
 }
+
+// viewParam keeps the re-based view in a link's query (issue 17).
+func viewParam(rebased bool) string {
+	if rebased {
+		return "&view=rebased"
+	}
+	return ""
+}
