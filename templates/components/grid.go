@@ -23,6 +23,11 @@ type Grid struct {
 	Flags    map[string]string
 	CellLink string
 	Locked   map[string]bool // "row|col": input cells a selective return keeps read-only
+	// Cache keeps the grid's skeleton per template version (Version, the
+	// template_versions id of a published version); nil renders it whole.
+	Cache   *GridCache
+	Version int64
+	cutting *skeleton // the skeleton being cut: slots are marked, not rendered
 }
 
 // cellNote is what the cell's marker says: the reason it looks wrong and

@@ -48,6 +48,7 @@ type ReportView struct {
 	Flagged []string                 // the flagged cells, worst first
 	Changes []reports.CellChange     // the latest changes of the cells
 	Locks   *reports.Locks           // a selective return: what may change
+	Grids   *components.GridCache    // the grids' skeletons, per template version
 }
 
 // lastPart is what follows the last slash of a path.
@@ -85,7 +86,8 @@ type ConflictCell struct {
 // Grid is the entry grid of one form of the report.
 func (v ReportView) Grid(f *forms.Form) components.Grid {
 	g := components.Grid{Form: f, Values: map[string]string{}, Errors: map[string]string{}, ReadOnly: !v.Editable,
-		Notes: map[string]string{}, Flags: map[string]string{}, CellLink: "/reports/" + itoa(v.Report.ID) + "/cell?key=" + f.Key + "|"}
+		Notes: map[string]string{}, Flags: map[string]string{}, CellLink: "/reports/" + itoa(v.Report.ID) + "/cell?key=" + f.Key + "|",
+		Cache: v.Grids, Version: v.Report.TemplateVersionID}
 	prefix := f.Key + "|"
 	for key, n := range v.Notes {
 		if rest, ok := strings.CutPrefix(key, prefix); ok {
