@@ -241,6 +241,10 @@ var matrix = map[string]allow{
 	// Figures a receiver can trust (issue 18).
 	"GET /reports/{reportID}/cell":  readReport,
 	"POST /reports/{reportID}/note": editReport,
+
+	// The unit search pickers (issue 15).
+	"GET /dashboards/units":   dashboards,
+	"GET /admin/units/search": admins,
 }
 
 // TestAuthorizationMatrix tries every registered route with every tier and
