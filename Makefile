@@ -62,6 +62,7 @@ fuzz:
 
 generate:
 	go tool templ generate
+	go generate ./static
 
 # CI fails when the committed templ output differs from what templ generates.
 check-generated:

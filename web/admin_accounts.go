@@ -22,7 +22,12 @@ func (s *Server) accountsPage(w http.ResponseWriter, r *http.Request) {
 	a := currentAccount(r)
 	q := r.URL.Query()
 	page, _ := strconv.Atoi(q.Get("page"))
-	unitID, _ := strconv.ParseInt(q.Get("unit"), 10, 64)
+	choices, err := s.adminUnitChoices(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	unitID, pick := pickUnit(q, components.UnitPick{Name: "unit", Label: "Đơn vị", Blank: "Tất cả đơn vị", Search: "/admin/units/search"}, choices)
 	f := accounts.Filter{Within: policy.Scope(a), UnitID: unitID, Query: q.Get("q"), Tier: accounts.Tier(q.Get("tier")),
 		Status: q.Get("status"), Sort: q.Get("sort"), Page: max(page, 1), PerPage: accountsPerPage}
 	list, total, err := s.accounts.Accounts(r.Context(), f)
@@ -30,15 +35,10 @@ func (s *Server) accountsPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	unitOpts, err := s.unitOptions(r, policy.Scope(a), unitID, "Tất cả đơn vị")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	filters := q
 	filters.Del("page")
 	v := pages.AccountsView{
-		Accounts: list, Query: f.Query, Units: unitOpts, Now: s.now(), CanCreate: true, Sort: f.Sort, Filters: filters,
+		Accounts: list, Query: f.Query, Unit: pick, Now: s.now(), CanCreate: true, Sort: f.Sort, Filters: filters,
 		Pager: components.Pager{Page: f.Page, PerPage: f.PerPage, Total: total, Path: "/admin/accounts", Query: filters},
 		Tiers: options(string(f.Tier), "Tất cả", [][2]string{{string(accounts.User), accounts.User.Name()},
 			{string(accounts.UnitAdmin), accounts.UnitAdmin.Name()}, {string(accounts.SystemAdmin), accounts.SystemAdmin.Name()}}),

@@ -17,7 +17,7 @@ import (
 
 // auditFilter reads the audit viewer's filters; a unit outside the
 // viewer's subtree is refused.
-func (s *Server) auditFilter(r *http.Request) (audit.Filter, map[string]string, error) {
+func (s *Server) auditFilter(r *http.Request) (audit.Filter, components.UnitPick, map[string]string, error) {
 	q := r.URL.Query()
 	before, _ := strconv.ParseInt(q.Get("before"), 10, 64)
 	after, _ := strconv.ParseInt(q.Get("after"), 10, 64)
@@ -41,24 +41,30 @@ func (s *Server) auditFilter(r *http.Request) (audit.Filter, map[string]string, 
 	if raw := q.Get("unit"); raw != "" {
 		id, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil {
-			return f, errs, apperr.New(apperr.Invalid, "Đơn vị được chọn không hợp lệ.")
+			return f, components.UnitPick{}, errs, apperr.New(apperr.Invalid, "Đơn vị được chọn không hợp lệ.")
 		}
 		if f.WithinUnit != 0 {
 			ok, err := s.units.IsWithin(r.Context(), f.WithinUnit, id)
 			if err != nil {
-				return f, errs, err
+				return f, components.UnitPick{}, errs, err
 			}
 			if !ok {
-				return f, errs, apperr.New(apperr.Forbidden, "Bạn chỉ xem được nhật ký của đơn vị mình và các đơn vị trực thuộc.")
+				return f, components.UnitPick{}, errs, apperr.New(apperr.Forbidden, "Bạn chỉ xem được nhật ký của đơn vị mình và các đơn vị trực thuộc.")
 			}
 		}
 		f.Unit = id
 	}
-	return f, errs, nil
+	choices, err := s.adminUnitChoices(r)
+	if err != nil {
+		return f, components.UnitPick{}, errs, err
+	}
+	var pick components.UnitPick
+	f.Unit, pick = pickUnit(q, components.UnitPick{Name: "unit", Label: "Đơn vị", Blank: "Tất cả đơn vị", Search: "/admin/units/search"}, choices)
+	return f, pick, errs, nil
 }
 
 func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
-	f, errs, err := s.auditFilter(r)
+	f, pick, errs, err := s.auditFilter(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -72,16 +78,11 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	q := r.URL.Query()
 	var actions [][2]string
 	for _, key := range slices.Sorted(maps.Keys(pages.ActionNames)) {
 		actions = append(actions, [2]string{key, pages.ActionNames[key]})
 	}
-	unitOpts, err := s.unitOptions(r, f.WithinUnit, f.Unit, "Tất cả đơn vị")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	q := r.URL.Query()
 	filters := q
 	filters.Del("before")
 	filters.Del("after")
@@ -102,7 +103,7 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusUnprocessableEntity
 	}
 	s.render(w, r, status, pages.Audit(s.page(r, "Nhật ký hệ thống", "audit", crumbHome), pages.AuditView{
-		Entries: entries, Actor: f.Actor, From: q.Get("from"), To: q.Get("to"), Errors: errs, Units: unitOpts,
+		Entries: entries, Actor: f.Actor, From: q.Get("from"), To: q.Get("to"), Errors: errs, Unit: pick,
 		Actions: options(f.Action, "Tất cả hoạt động", actions), Export: "/admin/audit/export?" + filters.Encode(),
 		Pager: pager,
 	}))
@@ -111,7 +112,7 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
 // auditExport downloads the filtered log as CSV (at most audit.MaxExport
 // entries); the export itself is audited.
 func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) {
-	f, errs, err := s.auditFilter(r)
+	f, _, errs, err := s.auditFilter(r)
 	if err == nil && len(errs) > 0 {
 		err = apperr.InvalidFields(errs)
 	}

@@ -247,6 +247,10 @@ var matrix = map[string]allow{
 	"POST /reports/{reportID}/questions":                     receiveReport,
 	"POST /reports/{reportID}/questions/{questionID}/answer": editReport,
 	"POST /reports/{reportID}/questions/{questionID}/close":  receiveReport,
+
+	// The unit search pickers (issue 15).
+	"GET /dashboards/units":   dashboards,
+	"GET /admin/units/search": admins,
 }
 
 // TestAuthorizationMatrix tries every registered route with every tier and

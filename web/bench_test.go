@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
 	"strconv"
 	"syscall"
 	"testing"
@@ -184,4 +185,38 @@ func processCPU() time.Duration {
 	var u syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &u)
 	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
+}
+
+// BenchmarkRowsEditor serves the designer's rows editor of the 343-row
+// form: its size as sent (html-B) and on the wire with gzip (wire-B).
+func BenchmarkRowsEditor(b *testing.B) {
+	h := newHarness(b)
+	if err := seed.DemoRegimes(h.ctx, h.db); err != nil {
+		b.Fatal(err)
+	}
+	admin := h.account("qt.vpubnd", "vp-ubnd", accounts.UnitAdmin)
+	cookie, _ := h.sessionFor(admin)
+	var id int64
+	if err := h.db.QueryRow(h.ctx, `SELECT id FROM regimes WHERE frequency = 'monthly'`).Scan(&id); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := h.s.regimes.NewDraft(h.ctx, id, admin.ID); err != nil {
+		b.Fatal(err)
+	}
+	path := regimePath(id) + "/template/forms/b1/rows"
+	html, wire := 0, 0
+	defer reportCPU(b)()
+	for b.Loop() {
+		rec := h.do("GET", path, cookie, nil)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("status %d", rec.Code)
+		}
+		html = rec.Body.Len()
+		if os.Getenv("DUMP") != "" {
+			_ = os.WriteFile(os.Getenv("DUMP"), rec.Body.Bytes(), 0o644)
+		}
+		wire = h.getGzip(path, cookie).Body.Len()
+	}
+	b.ReportMetric(float64(html), "html-B")
+	b.ReportMetric(float64(wire), "wire-B")
 }

@@ -9,14 +9,21 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/andybalholm/brotli"
+
 	"baocao/internal/accounts"
 	"baocao/static"
 )
 
 // get serves a GET as a browser that accepts gzip would send it.
 func (h *harness) getGzip(target string, cookie *http.Cookie) *httptest.ResponseRecorder {
+	return h.getEncoded(target, cookie, "gzip, deflate")
+}
+
+// getEncoded GETs target as a browser accepting the codings of accept.
+func (h *harness) getEncoded(target string, cookie *http.Cookie, accept string) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(http.MethodGet, target, nil)
-	req.Header.Set("Accept-Encoding", "gzip, deflate, br")
+	req.Header.Set("Accept-Encoding", accept)
 	if cookie != nil {
 		req.AddCookie(cookie)
 	}
@@ -83,6 +90,32 @@ func TestCompressedAnswers(t *testing.T) {
 
 	if rec := h.do("GET", reportPath(id), cookie, nil); rec.Header().Get("Content-Encoding") != "" {
 		t.Errorf("a client that accepts no encoding got %q", rec.Header().Get("Content-Encoding"))
+	}
+
+	// A browser accepting brotli gets the page in brotli, the static files
+	// as built (static's own test checks their bytes), small answers and
+	// workbooks as they are.
+	br := h.getEncoded(reportPath(id), cookie, "gzip, deflate, br, zstd")
+	if br.Code != http.StatusOK || br.Header().Get("Content-Encoding") != "br" ||
+		!strings.Contains(strings.Join(br.Header().Values("Vary"), ", "), "Accept-Encoding") {
+		t.Fatalf("page in brotli: status %d, headers %v", br.Code, br.Header())
+	}
+	wireBr := br.Body.Len()
+	unbr, err := io.ReadAll(brotli.NewReader(br.Body))
+	if err != nil || !strings.Contains(string(unbr), "</html>") || len(unbr) < plain.Body.Len()*9/10 {
+		t.Errorf("page in brotli: %d bytes decoded (%v), %d bytes plain", len(unbr), err, plain.Body.Len())
+	}
+	t.Logf("entry page: %d bytes in brotli", wireBr)
+	if rec := h.getEncoded(reportPath(id)+"/forms/b1/xlsx", cookie, "br"); rec.Header().Get("Content-Encoding") != "" || !bytes.HasPrefix(rec.Body.Bytes(), []byte("PK")) {
+		t.Errorf("xlsx with brotli accepted: Content-Encoding %q", rec.Header().Get("Content-Encoding"))
+	}
+	if rec := h.getEncoded(static.URL("js/htmx.min.js"), nil, "br"); rec.Header().Get("Content-Encoding") != "br" {
+		t.Errorf("htmx.min.js with brotli accepted: Content-Encoding %q", rec.Header().Get("Content-Encoding"))
+	} else if src, err := io.ReadAll(brotli.NewReader(rec.Body)); err != nil || !bytes.Contains(src, []byte("htmx")) {
+		t.Errorf("htmx.min.js in brotli compressed twice or damaged: %v %.60q", err, src)
+	}
+	if rec := h.getEncoded("/healthz", nil, "br"); rec.Code != http.StatusOK || rec.Header().Get("Content-Encoding") != "" {
+		t.Errorf("a short answer: status %d, Content-Encoding %q", rec.Code, rec.Header().Get("Content-Encoding"))
 	}
 }
 

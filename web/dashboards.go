@@ -39,12 +39,10 @@ const (
 // subtree) from the URL.
 func (s *Server) dashboardFilter(r *http.Request, path string) (dashboard.Scope, dashboard.Filter, pages.DashboardFilter, error) {
 	ctx, q, a := r.Context(), r.URL.Query(), currentAccount(r)
-	unit, err := s.units.Unit(ctx, a.UnitID)
+	sc, err := s.dashboardScope(r)
 	if err != nil {
-		return dashboard.Scope{}, dashboard.Filter{}, pages.DashboardFilter{}, err
+		return sc, dashboard.Filter{}, pages.DashboardFilter{}, err
 	}
-	var sc dashboard.Scope
-	sc.Receiver, sc.Root = policy.DashboardScope(a, unit.Kind)
 	v := pages.DashboardFilter{Path: path, Errors: map[string]string{}, Query: url.Values{}, Activity: a.Tier == accounts.SystemAdmin}
 	regimes, err := dashboard.Regimes(ctx, s.read(r))
 	if err != nil {
@@ -59,7 +57,8 @@ func (s *Server) dashboardFilter(r *http.Request, path string) (dashboard.Scope,
 	if f.RegimeID == 0 && len(regimes) > 0 {
 		f.RegimeID = regimes[0].ID
 	}
-	f.Root, _ = strconv.ParseInt(q.Get("unit"), 10, 64)
+	f.Root, v.Unit = pickUnit(q, components.UnitPick{Name: "unit", Label: "Đơn vị (và các đơn vị trực thuộc)", Blank: "Tất cả đơn vị",
+		Search: "/dashboards/units"}, dashboardUnitChoices(units))
 	v.From, v.To = q.Get("from"), q.Get("to")
 	// Nothing chosen yet: the periods of the last year. Once a regime is
 	// chosen, an empty start means every period.
@@ -69,7 +68,6 @@ func (s *Server) dashboardFilter(r *http.Request, path string) (dashboard.Scope,
 	f.From = parseDateField(v.From, "from", "01/01/2026", v.Errors)
 	f.To = parseDateField(v.To, "to", "31/12/2026", v.Errors)
 	v.Regimes = dashboardOptions(regimes, f.RegimeID, "")
-	v.Units = dashboardOptions(units, f.Root, "Tất cả đơn vị")
 	v.Query.Set("regime", strconv.FormatInt(f.RegimeID, 10))
 	v.Query.Set("from", v.From)
 	v.Query.Set("to", v.To)
@@ -78,6 +76,18 @@ func (s *Server) dashboardFilter(r *http.Request, path string) (dashboard.Scope,
 	}
 	rebasedView(q, &v)
 	return sc, f, v, nil
+}
+
+// dashboardScope is what the dashboards show the viewer (policy.DashboardScope).
+func (s *Server) dashboardScope(r *http.Request) (dashboard.Scope, error) {
+	a := currentAccount(r)
+	unit, err := s.units.Unit(r.Context(), a.UnitID)
+	if err != nil {
+		return dashboard.Scope{}, err
+	}
+	var sc dashboard.Scope
+	sc.Receiver, sc.Root = policy.DashboardScope(a, unit.Kind)
+	return sc, nil
 }
 
 // parseDateField reads an optional dd/mm/yyyy date, noting a bad one.

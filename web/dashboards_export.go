@@ -85,8 +85,8 @@ func (s *Server) sendTable(w http.ResponseWriter, r *http.Request, t xlsx.Table,
 // filterLine says what a dashboard table covers.
 func filterLine(v pages.DashboardFilter) string {
 	parts := []string{"Chế độ báo cáo: " + pages.SelectedLabel(v.Regimes)}
-	if u := pages.SelectedLabel(v.Units); u != "" {
-		parts = append(parts, "Đơn vị: "+u)
+	if v.Unit.ID != "" {
+		parts = append(parts, "Đơn vị: "+v.Unit.Query)
 	}
 	if v.From != "" || v.To != "" {
 		parts = append(parts, "Kỳ có ngày chốt số liệu "+pages.RangeText(v.From, v.To))

@@ -57,7 +57,7 @@ func (s *Server) reportView(r *http.Request, rep *reports.Report) (pages.ReportV
 		return pages.ReportView{}, err
 	}
 	problems := reports.Problems(tpl, content) // of what is stored, before the prefill below
-	v := pages.ReportView{Report: rep, Template: tpl, Values: content.Values, Sections: content.Sections}
+	v := pages.ReportView{Report: rep, Template: tpl, Values: content.Values, Sections: content.Sections, Grids: &s.grids}
 	prefill, err := s.reports.Prefill(ctx, rep)
 	if err != nil {
 		return v, err

@@ -206,6 +206,9 @@ func (s *Server) routes() chi.Router {
 		s.handle(r, http.MethodGet, "/dashboards/activity", policy.ViewActivity, s.activityPage)
 		s.handle(r, http.MethodGet, "/dashboards/export", policy.ViewDashboards, s.dashboardExport)
 		s.handle(r, http.MethodGet, "/dashboards/chart", policy.ViewDashboards, s.dashboardChart)
+		// The unit search pickers: the units the viewer may see whose name contains ?q=.
+		s.handle(r, http.MethodGet, "/dashboards/units", policy.ViewDashboards, s.dashboardUnitSearch)
+		s.handle(r, http.MethodGet, "/admin/units/search", policy.ViewAccounts, s.adminUnitSearch)
 		s.handle(r, http.MethodGet, "/admin/outages", policy.ManageOutages, s.outagesPage)
 		s.handle(r, http.MethodPost, "/admin/outages", policy.ManageOutages, s.outageCreate)
 		// ND 30 documents: header lines, seal and signature images, signing capacities, the verification report.

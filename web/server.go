@@ -28,6 +28,7 @@ import (
 	"baocao/internal/reports"
 	"baocao/internal/secretbox"
 	"baocao/internal/units"
+	"baocao/templates/components"
 	"baocao/web/api"
 )
 
@@ -57,6 +58,8 @@ type Server struct {
 
 	signIns    signInQueue // sign-ins waiting for a hasher in a storm
 	hasherFree func() bool // accounts.HasherFree; a test makes every sign-in wait
+
+	grids components.GridCache // the data-entry grids' skeletons per template version
 
 	router  chi.Router
 	actions map[string]policy.Action // "METHOD /pattern" → the action the route needs

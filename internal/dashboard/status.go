@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgtype"
+
 	"baocao/internal/consolidation"
 	"baocao/internal/database"
 	"baocao/internal/holidays"
@@ -91,10 +93,10 @@ func StatusGrid(ctx context.Context, q database.Querier, sc Scope, f Filter, tod
 		periodID, unitID int64
 		cell             Cell
 		status           string
-		deadline         *time.Time
+		deadline         pgtype.Date // no allocation per cell, unlike *time.Time
 		level            int
 	}
-	var list []raw
+	list := make([]raw, 0, 1024)
 	units := map[int64]int{} // unit → its line
 	for rows.Next() {
 		var x raw
@@ -141,8 +143,8 @@ func StatusGrid(ctx context.Context, q database.Querier, sc Scope, f Filter, tod
 		line := &st.Lines[units[x.unitID]]
 		i := column[x.periodID]
 		var deadline time.Time
-		if x.deadline != nil {
-			deadline = vn.Day(*x.deadline)
+		if x.deadline.Valid {
+			deadline = vn.Day(x.deadline.Time)
 		} else {
 			deadline = due(x.level, i)
 		}

@@ -66,6 +66,7 @@ func (s *Store) Template(ctx context.Context, versionID int64) (*forms.Template,
 		c.programs[f.Key] = prog
 	}
 	if published != nil {
+		publishedInputs.Store(&c.template, listInputCells(&c.template))
 		s.cache.mu.Lock()
 		if s.cache.entries == nil {
 			s.cache.entries = map[int64]*compiled{}

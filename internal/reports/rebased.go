@@ -36,16 +36,16 @@ func (s *Store) Origins(ctx context.Context, r *Report) ([]Origin, error) {
 	if err != nil || p.Frequency == periods.AdHocFreq {
 		return nil, nil
 	}
+	g, err := rebase.LoadGraph(ctx, s.db) // once for both periods
+	if err != nil {
+		return nil, err
+	}
 	var out []Origin
 	for _, e := range []struct {
 		which formula.Period
 		p     periods.Period
 	}{{formula.Previous, p.Prev()}, {formula.LastYear, p.SamePeriodLastYear()}} {
-		ms, err := rebase.Lineage(ctx, s.db, []int64{r.UnitID}, e.p.End)
-		if err != nil {
-			return nil, err
-		}
-		if m := ms[r.UnitID]; m.Rebased() {
+		if m := g.Lineage(r.UnitID, e.p.End); m.Rebased() {
 			out = append(out, Origin{Period: e.which, Label: e.p.Label(), Mapping: m})
 		}
 	}

@@ -3,6 +3,7 @@ package reports
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -433,8 +434,21 @@ func splitKey(key string) (form, row, col string) {
 	return parts[0], parts[1], parts[2]
 }
 
-// inputCells lists the cells an official types in, with their column.
+// inputCells lists the cells an official types in, with their column
+// (read-only: a published version's list is shared by every caller).
 func inputCells(tpl *forms.Template) map[string]forms.Column {
+	if m, ok := publishedInputs.Load(tpl); ok {
+		return m.(map[string]forms.Column)
+	}
+	return listInputCells(tpl)
+}
+
+// publishedInputs keeps the input cells of the published template versions
+// the Store has cached (*forms.Template → map): a page view of the 343-row
+// form listed its 1,241 cells four times.
+var publishedInputs sync.Map
+
+func listInputCells(tpl *forms.Template) map[string]forms.Column {
 	out := map[string]forms.Column{}
 	for _, f := range tpl.Forms {
 		for _, row := range f.Rows {

@@ -215,6 +215,103 @@
     if (window.ResizeObserver) new ResizeObserver(measure).observe(bar);
   }
 
+  // [data-unit-picker]: the unit search picker becomes a combobox (ARIA 1.2):
+  // typing asks its search route for the matching units (only those the
+  // official may see), arrows move through them, Enter or a click chooses,
+  // Escape closes. Without this script the typed name is submitted and the
+  // server chooses or offers the matches.
+  document.querySelectorAll('[data-unit-picker]').forEach(function (picker) {
+    var box = picker.querySelector('input[type=search]');
+    var chosen = picker.querySelector('[data-unit-id]');
+    var url = picker.getAttribute('data-search');
+    if (!box || !chosen || !url) return;
+    var list = document.createElement('ul');
+    list.id = box.id + '-list';
+    list.className = 'unit-picker__list';
+    list.setAttribute('role', 'listbox');
+    list.setAttribute('aria-label', 'Các đơn vị tìm thấy');
+    list.hidden = true;
+    var said = document.createElement('p');
+    said.className = 'visually-hidden';
+    said.setAttribute('aria-live', 'polite');
+    box.setAttribute('role', 'combobox');
+    box.setAttribute('aria-autocomplete', 'list');
+    box.setAttribute('aria-expanded', 'false');
+    box.setAttribute('aria-controls', list.id);
+    box.insertAdjacentElement('afterend', list);
+    list.insertAdjacentElement('afterend', said);
+    var active = -1, timer = 0, asked = 0;
+    function options() { return list.querySelectorAll('[role=option]'); }
+    function close() {
+      list.hidden = true;
+      box.setAttribute('aria-expanded', 'false');
+      box.removeAttribute('aria-activedescendant');
+      active = -1;
+    }
+    function highlight(i) {
+      var all = options();
+      if (!all.length) return;
+      active = (i + all.length) % all.length;
+      all.forEach(function (o, n) { o.setAttribute('aria-selected', n === active ? 'true' : 'false'); });
+      box.setAttribute('aria-activedescendant', all[active].id);
+      all[active].scrollIntoView({ block: 'nearest' });
+    }
+    function choose(option) {
+      box.value = option.textContent;
+      chosen.value = option.getAttribute('data-id');
+      close();
+      chosen.dispatchEvent(new Event('change', { bubbles: true }));
+    }
+    function show(units) {
+      list.textContent = '';
+      units.forEach(function (u, n) {
+        var li = document.createElement('li');
+        li.id = box.id + '-option-' + n;
+        li.setAttribute('role', 'option');
+        li.setAttribute('aria-selected', 'false');
+        li.setAttribute('data-id', u.id);
+        li.textContent = u.name;
+        list.appendChild(li);
+      });
+      said.textContent = units.length ? units.length + ' đơn vị tìm thấy, dùng phím mũi tên để chọn.' : 'Không tìm thấy đơn vị nào.';
+      list.hidden = units.length === 0;
+      box.setAttribute('aria-expanded', units.length ? 'true' : 'false');
+      active = -1;
+    }
+    function search() {
+      var q = box.value.trim(), n = ++asked;
+      if (q === '') { show([]); said.textContent = ''; return; }
+      fetch(url + '?q=' + encodeURIComponent(q), { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+        .then(function (r) { return r.ok ? r.json() : { units: [] }; })
+        .then(function (answer) { if (n === asked) show(answer.units || []); })
+        .catch(function () { if (n === asked) show([]); });
+    }
+    box.addEventListener('input', function () {
+      chosen.value = '';
+      clearTimeout(timer);
+      timer = setTimeout(search, 200);
+    });
+    box.addEventListener('keydown', function (event) {
+      if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+        event.preventDefault();
+        if (list.hidden) { search(); return; }
+        highlight(active + (event.key === 'ArrowDown' ? 1 : -1));
+      } else if (event.key === 'Enter' && !list.hidden && active >= 0) {
+        event.preventDefault();
+        choose(options()[active]);
+      } else if (event.key === 'Escape' && !list.hidden) {
+        event.preventDefault();
+        close();
+      }
+    });
+    // mousedown, not click: the box keeps its focus.
+    list.addEventListener('mousedown', function (event) {
+      var option = event.target.closest('[role=option]');
+      if (option) { event.preventDefault(); choose(option); }
+    });
+    box.addEventListener('blur', function () { setTimeout(close, 150); });
+  });
+
   // .error-summary: move focus to it so screen readers announce the errors.
   function focusErrorSummary(scope) {
     var summary = scope.matches && scope.matches('.error-summary')

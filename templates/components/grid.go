@@ -25,6 +25,11 @@ type Grid struct {
 	Locked   map[string]bool // "row|col": input cells a selective return keeps read-only
 	// Questions: "row|col" → the receiver's open question on the cell.
 	Questions map[string]string
+	// Cache keeps the grid's skeleton per template version (Version, the
+	// template_versions id of a published version); nil renders it whole.
+	Cache   *GridCache
+	Version int64
+	cutting *skeleton // the skeleton being cut: slots are marked, not rendered
 }
 
 // cellNote is what the cell's marker says: the reason it looks wrong and

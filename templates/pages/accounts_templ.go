@@ -21,7 +21,7 @@ type AccountsView struct {
 	Accounts  []accounts.Account
 	Pager     components.Pager
 	Query     string
-	Units     []components.Option
+	Unit      components.UnitPick
 	Tiers     []components.Option
 	Statuses  []components.Option
 	Now       time.Time
@@ -69,7 +69,7 @@ func Accounts(p layouts.Page, v AccountsView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "</div><form class=\"filters\" method=\"get\" action=\"/admin/accounts\" data-autosubmit hx-get=\"/admin/accounts\" hx-trigger=\"input changed delay:400ms from:#q, change from:select\" hx-target=\"#accounts-table\" hx-select=\"#accounts-table\" hx-swap=\"outerHTML\" hx-push-url=\"true\" hx-indicator=\"#accounts-spinner\"><div class=\"field\"><label class=\"label\" for=\"q\">Tìm theo tên, tên đăng nhập, thư điện tử</label> <input class=\"input\" id=\"q\" name=\"q\" type=\"search\" value=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "</div><form class=\"filters\" method=\"get\" action=\"/admin/accounts\" data-autosubmit hx-get=\"/admin/accounts\" hx-trigger=\"input changed delay:400ms from:#q, change from:select, change from:[data-unit-id]\" hx-target=\"#accounts-table\" hx-select=\"#accounts-table\" hx-swap=\"outerHTML\" hx-push-url=\"true\" hx-indicator=\"#accounts-spinner\"><div class=\"field\"><label class=\"label\" for=\"q\">Tìm theo tên, tên đăng nhập, thư điện tử</label> <input class=\"input\" id=\"q\" name=\"q\" type=\"search\" value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -86,7 +86,7 @@ func Accounts(p layouts.Page, v AccountsView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.SelectField("unit", "Đơn vị", "", "", v.Units).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.UnitPicker(v.Unit).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -20,7 +20,7 @@ type AuditView struct {
 	Pager   components.KeysetPager
 	Actor   string
 	Actions []components.Option
-	Units   []components.Option
+	Unit    components.UnitPick
 	Export  string // the CSV of the filtered log
 	From    string
 	To      string
@@ -76,7 +76,7 @@ func Audit(p layouts.Page, v AuditView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.SelectField("unit", "Đơn vị", "", "", v.Units).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.UnitPicker(v.Unit).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

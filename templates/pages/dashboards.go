@@ -15,16 +15,17 @@ import (
 // DashboardFilter is the filter every dashboard shares: regime, the
 // periods' range and the unit subtree.
 type DashboardFilter struct {
-	Path           string
-	Regimes, Units []components.Option
-	Sort           []components.Option // the order of the units, where the page sorts them
-	From, To       string
-	Errors         map[string]string
-	Query          url.Values          // the filter as chosen, for links and downloads
-	Activity       bool                // the viewer may see the system's activity
-	View           []components.Option // as reported or re-based on today's units (issue 17)
-	Rebased        bool
-	Rebasing       Rebasing
+	Path     string
+	Regimes  []components.Option
+	Unit     components.UnitPick
+	Sort     []components.Option // the order of the units, where the page sorts them
+	From, To string
+	Errors   map[string]string
+	Query    url.Values          // the filter as chosen, for links and downloads
+	Activity bool                // the viewer may see the system's activity
+	View     []components.Option // as reported or re-based on today's units (issue 17)
+	Rebased  bool
+	Rebasing Rebasing
 }
 
 // Link is the address of path with the filter and extra parameters.

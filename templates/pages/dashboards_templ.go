@@ -209,7 +209,7 @@ func dashboardFilters(f DashboardFilter) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = components.SelectField("unit", "Đơn vị (và các đơn vị trực thuộc)", "", "", f.Units).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = components.UnitPicker(f.Unit).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -50,6 +50,7 @@ type ReportView struct {
 	Locks   *reports.Locks           // a selective return: what may change
 	// Questions are the receiver's questions on the cells, oldest first.
 	Questions []reports.Question
+	Grids     *components.GridCache // the grids' skeletons, per template version
 }
 
 // lastPart is what follows the last slash of a path.
@@ -87,7 +88,8 @@ type ConflictCell struct {
 // Grid is the entry grid of one form of the report.
 func (v ReportView) Grid(f *forms.Form) components.Grid {
 	g := components.Grid{Form: f, Values: map[string]string{}, Errors: map[string]string{}, ReadOnly: !v.Editable,
-		Notes: map[string]string{}, Flags: map[string]string{}, CellLink: "/reports/" + itoa(v.Report.ID) + "/cell?key=" + f.Key + "|"}
+		Notes: map[string]string{}, Flags: map[string]string{}, CellLink: "/reports/" + itoa(v.Report.ID) + "/cell?key=" + f.Key + "|",
+		Cache: v.Grids, Version: v.Report.TemplateVersionID}
 	prefix := f.Key + "|"
 	for key, n := range v.Notes {
 		if rest, ok := strings.CutPrefix(key, prefix); ok {

@@ -95,6 +95,11 @@ func Province(ctx context.Context, db database.Querier) (regime, office int64, e
 		if len(sql) > 30 && sql[:30] == "INSERT INTO template_versions " {
 			args = []any{forms.Template{Forms: []forms.Form{Form()}}}
 		}
+		if args == nil && sql != "VACUUM ANALYZE" {
+			// A loaded machine takes longer than the server's statement
+			// timeout over the consolidation's triggers.
+			sql = "SET statement_timeout = 0; " + sql
+		}
 		if _, err := db.Exec(ctx, sql, args...); err != nil {
 			return 0, 0, fmt.Errorf("%s: %w", sql, err)
 		}
