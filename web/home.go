@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -25,17 +26,12 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Mine = mine
 	} else {
-		// A new commune's admin is led to its old communes' reports (issue 17).
-		var olds int
-		if a.Tier == accounts.UnitAdmin {
-			list, err := s.units.Predecessors(r.Context(), a.UnitID)
-			if err != nil {
-				s.fail(w, r, err)
-				return
-			}
-			olds = len(list)
+		cards, err := s.homeCards(r.Context(), a)
+		if err != nil {
+			s.fail(w, r, err)
+			return
 		}
-		for _, c := range homeCards(a, olds) {
+		for _, c := range cards {
 			if s.opens(r.Context(), a, c.route, c.obj) {
 				v.Cards = append(v.Cards, c.HomeCard)
 			}
@@ -50,10 +46,18 @@ type homeCard struct {
 	pages.HomeCard
 }
 
-// homeCards are every card an admin's home page can have, worded for
-// a's tier, whose subtree holds olds old units; the page shows those the
-// policy lets a open.
-func homeCards(a *accounts.Account, olds int) []homeCard {
+// homeCards are every card admin a's home page can have, worded for a's
+// tier; the page shows those the policy lets a open. A new commune's
+// admin is led to its old communes' reports (issue 17).
+func (s *Server) homeCards(ctx context.Context, a *accounts.Account) ([]homeCard, error) {
+	olds := 0
+	if a.Tier == accounts.UnitAdmin {
+		list, err := s.units.Predecessors(ctx, a.UnitID)
+		if err != nil {
+			return nil, err
+		}
+		olds = len(list)
+	}
 	province := a.Tier == accounts.SystemAdmin
 	say := func(whole, own string) string {
 		if province {
@@ -89,7 +93,7 @@ func homeCards(a *accounts.Account, olds int) []homeCard {
 		cards = append(cards, homeCard{"/predecessors", nil, pages.HomeCard{Href: "/predecessors", Title: "Báo cáo của các đơn vị trước sáp nhập",
 			Text: "Báo cáo đã gửi của " + vn.Int(int64(olds)) + " đơn vị cũ mà địa bàn nay thuộc " + a.UnitName + " (chỉ xem)."}})
 	}
-	return cards
+	return cards, nil
 }
 
 // myReports builds "Báo cáo của tôi" for the account's unit.
