@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"baocao/internal/accounts"
+	"baocao/internal/apiclients"
 	"baocao/internal/database"
 	"baocao/internal/decimal"
 	"baocao/internal/seed"
@@ -121,6 +122,24 @@ func TestPredecessorsReportsList(t *testing.T) {
 	}
 	if n := h.count(`SELECT count(*) FROM audit_log WHERE action = 'report.read' AND object_id = $1 AND actor_id = $2`, id, admin.ID); n != 1 {
 		t.Errorf("%d audit events of the read, want 1", n)
+	}
+	// A sector software of Bắc Nha Trang reads the report through the
+	// API too, and a neighbour's old commune's stays out of its reach.
+	_, token, err := h.s.apiClients.Create(h.ctx, "Phần mềm phường Bắc Nha Trang", []int64{h.unit("xa-22333").ID}, apiclients.Read)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var neighbours int64
+	if err := h.db.QueryRow(h.ctx, `SELECT r.id FROM reports r JOIN units u ON u.id = r.unit_id JOIN periods p ON p.id = r.period_id
+		WHERE u.name LIKE '%Tân Tiến' AND p.key = '2025-M06' LIMIT 1`).Scan(&neighbours); err != nil {
+		t.Fatal(err)
+	}
+	api := apiCall{h, token}
+	if code, out := api.do(t, http.MethodGet, "/api/v1/reports/"+itoa64(id), ""); code != http.StatusOK {
+		t.Errorf("the API reading Vĩnh Hòa's old report: %d %v", code, out)
+	}
+	if code, out := api.do(t, http.MethodGet, "/api/v1/reports/"+itoa64(neighbours), ""); code != http.StatusNotFound {
+		t.Errorf("the API reading Tân Tiến's old report: %d %v", code, out)
 	}
 	other := h.account("qt.camlam", "xa-22453", accounts.UnitAdmin)
 	if code, _, body := h.getAs(other, "/predecessors"); code != http.StatusOK || strings.Contains(string(body), "Ủy ban nhân dân phường Vĩnh Hòa") {

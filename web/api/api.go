@@ -290,7 +290,20 @@ func (s *Server) apiTarget(r *http.Request) (*reports.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	return rep, s.apiReach(r, rep.UnitID)
+	if r.Method != http.MethodGet {
+		return rep, s.apiReach(r, rep.UnitID) // writing acts on today's tree
+	}
+	// Reading follows time (issue 17): a report of a past period is
+	// reached through the client's subtrees as they stood then, and the
+	// old units their units hold now.
+	ok, err := s.apiClients.ReachesDuring(r.Context(), apiClient(r), rep.UnitID, rep.Start, rep.End)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errAPINotFound
+	}
+	return rep, nil
 }
 
 // apiReportBody is a report as the API gives it: numbers as JSON numbers,
