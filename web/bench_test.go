@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"baocao/internal/accounts"
+	"baocao/internal/forms"
 	"baocao/internal/reports"
 	"baocao/internal/seed"
 	"baocao/templates/components"
@@ -93,9 +94,9 @@ func seededMonthlyReport(b testing.TB, h *harness) (int64, reports.Draft) {
 				if row.HasValues() && !f.IsFormula(row, col) {
 					n++
 					if col.Type == "text" {
-						d.Values[reports.CellKey(f.Key, row.Key, col.Code)] = "Ghi chú " + strconv.Itoa(n)
+						d.Values[forms.CellKey(f.Key, row.Key, col.Code)] = "Ghi chú " + strconv.Itoa(n)
 					} else {
-						d.Values[reports.CellKey(f.Key, row.Key, col.Code)] = strconv.Itoa(n*37%10000) + ",5"
+						d.Values[forms.CellKey(f.Key, row.Key, col.Code)] = strconv.Itoa(n*37%10000) + ",5"
 					}
 				}
 			}

@@ -97,7 +97,7 @@ func consolidatedValue(res *consolidation.Result) func(row, col string) (xlsx.Ce
 // contentValue gives an export the stored cells of a report's form.
 func contentValue(f *forms.Form, content *reports.Content) func(row, col string) (xlsx.CellValue, bool) {
 	return func(row, col string) (xlsx.CellValue, bool) {
-		key := reports.CellKey(f.Key, row, col)
+		key := forms.CellKey(f.Key, row, col)
 		if x, ok := content.Numbers[key]; ok {
 			return xlsx.Number(x), true
 		}

@@ -12,6 +12,7 @@ import (
 	"baocao/internal/apperr"
 	"baocao/internal/consolidation"
 	"baocao/internal/decimal"
+	"baocao/internal/forms"
 	"baocao/internal/formula"
 	"baocao/internal/policy"
 	"baocao/internal/reports"
@@ -190,7 +191,7 @@ func (s *Server) drillDownPage(w http.ResponseWriter, r *http.Request) {
 	for i, u := range values {
 		ids[i] = u.ReportID
 	}
-	key := reports.CellKey(f.Key, q.Get("row"), q.Get("col"))
+	key := forms.CellKey(f.Key, q.Get("row"), q.Get("col"))
 	notes, err := s.reports.CellNotes(ctx, ids, key)
 	if err != nil {
 		s.fail(w, r, err)

@@ -12,6 +12,7 @@ import (
 	"baocao/internal/audit"
 	"baocao/internal/decimal"
 	"baocao/internal/documents"
+	"baocao/internal/forms"
 	"baocao/internal/govexport"
 	"baocao/internal/policy"
 	"baocao/internal/reports"
@@ -126,10 +127,10 @@ func (s *Server) reportView(r *http.Request, rep *reports.Report) (pages.ReportV
 func typedProblems(problems []reports.Problem, values map[string]string, saved bool) []reports.Problem {
 	var out []reports.Problem
 	for _, p := range problems {
-		parts := strings.SplitN(p.Key, "|", 3)
+		_, _, col, isCell := forms.SplitCellKey(p.Key)
 		switch {
 		case strings.HasPrefix(p.Key, "section|"):
-		case len(parts) == 3 && parts[2] != "":
+		case isCell && col != "":
 			if values[p.Key] != "" {
 				out = append(out, p)
 			}
@@ -209,7 +210,7 @@ func reportDraft(r *http.Request) reports.Draft {
 		case strings.HasPrefix(name, "v."):
 			parts := strings.SplitN(strings.TrimPrefix(name, "v."), ".", 3)
 			if len(parts) == 3 {
-				d.Values[reports.CellKey(parts[0], parts[1], parts[2])] = vals[0]
+				d.Values[forms.CellKey(parts[0], parts[1], parts[2])] = vals[0]
 			} else {
 				d.Values[name] = vals[0] // refused by the store as not a cell of the form
 			}
@@ -221,7 +222,7 @@ func reportDraft(r *http.Request) reports.Draft {
 				if d.Numbers == nil {
 					d.Numbers = map[string]decimal.Decimal{}
 				}
-				d.Numbers[reports.CellKey(parts[0], parts[1], parts[2])] = x
+				d.Numbers[forms.CellKey(parts[0], parts[1], parts[2])] = x
 			} else {
 				d.Values[name] = vals[0] // refused by the store as not a cell of the form
 			}
@@ -294,8 +295,8 @@ func (s *Server) reportSave(w http.ResponseWriter, r *http.Request) {
 func changedOutputs(computed map[string]string) map[string]string {
 	out := make(map[string]string, len(computed))
 	for key, value := range computed {
-		if parts := strings.SplitN(key, "|", 3); len(parts) == 3 {
-			out[components.CellName(parts[0], parts[1], parts[2])] = value
+		if form, row, col, ok := forms.SplitCellKey(key); ok {
+			out[components.CellName(form, row, col)] = value
 		}
 	}
 	return out
@@ -343,10 +344,9 @@ func conflictView(rep *reports.Report, d reports.Draft, c *reports.ConflictError
 	for key, yours := range d.Values {
 		theirs := c.Theirs.Values[key]
 		if vn.Clean(yours) != theirs {
-			parts := strings.SplitN(key, "|", 3)
 			where := key
-			if len(parts) == 3 {
-				where = "Biểu " + parts[0] + ", dòng " + parts[1] + ", cột (" + parts[2] + ")"
+			if form, row, col, ok := forms.SplitCellKey(key); ok {
+				where = "Biểu " + form + ", dòng " + row + ", cột (" + col + ")"
 			}
 			view.Cells = append(view.Cells, pages.ConflictCell{Where: where, Theirs: theirs, Yours: yours})
 		}
@@ -471,7 +471,7 @@ func (s *Server) returnMarks(r *http.Request, rep *reports.Report) (reports.Mark
 					wanted = wanted || code == c.Code
 				}
 				if wanted {
-					marks.Cells = append(marks.Cells, reports.CellKey(f.Key, row.Key, c.Code))
+					marks.Cells = append(marks.Cells, forms.CellKey(f.Key, row.Key, c.Code))
 				}
 			}
 		}

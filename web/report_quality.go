@@ -10,6 +10,7 @@ import (
 	"baocao/internal/forms"
 	"baocao/internal/policy"
 	"baocao/internal/reports"
+	"baocao/templates/components"
 	"baocao/templates/layouts"
 	"baocao/templates/pages"
 )
@@ -135,11 +136,11 @@ func (s *Server) reportNote(w http.ResponseWriter, r *http.Request) {
 }
 
 func cellAnchor(key string) string {
-	parts := strings.SplitN(key, "|", 3)
-	if len(parts) != 3 {
+	form, row, col, ok := forms.SplitCellKey(key)
+	if !ok {
 		return "main"
 	}
-	return "v." + parts[0] + "." + parts[1] + "." + parts[2]
+	return components.CellName(form, row, col)
 }
 
 // explainBeforeSubmit asks, before a report goes to the leader, for an
@@ -223,7 +224,7 @@ func (s *Server) explainPage(w http.ResponseWriter, r *http.Request, rep *report
 // noteOf gives the workbook the unit's explanations of a form's cells.
 func noteOf(f *forms.Form, notes map[string]reports.Note) func(row, col string) (string, bool) {
 	return func(row, col string) (string, bool) {
-		n, ok := notes[reports.CellKey(f.Key, row, col)]
+		n, ok := notes[forms.CellKey(f.Key, row, col)]
 		return n.Body, ok
 	}
 }

@@ -118,13 +118,13 @@ func (s *Server) reportImport(w http.ResponseWriter, r *http.Request) {
 	in := reports.Incoming{Numbers: map[string]decimal.Decimal{}, Texts: map[string]string{},
 		LockedNumbers: map[string]decimal.Decimal{}, LockedTexts: map[string]string{}}
 	for cell, x := range upload.Numbers {
-		in.Numbers[reports.CellKey(f.Key, cell.Row, cell.Col)] = x
+		in.Numbers[forms.CellKey(f.Key, cell.Row, cell.Col)] = x
 	}
 	for cell, t := range upload.Values {
-		in.Texts[reports.CellKey(f.Key, cell.Row, cell.Col)] = t
+		in.Texts[forms.CellKey(f.Key, cell.Row, cell.Col)] = t
 	}
 	for cell, v := range upload.Locked {
-		key := reports.CellKey(f.Key, cell.Row, cell.Col)
+		key := forms.CellKey(f.Key, cell.Row, cell.Col)
 		if v.IsNumber {
 			in.LockedNumbers[key] = v.Number
 		} else {

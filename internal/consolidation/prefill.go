@@ -6,6 +6,7 @@ import (
 	"baocao/internal/apperr"
 	"baocao/internal/database"
 	"baocao/internal/decimal"
+	"baocao/internal/forms"
 	"baocao/internal/formula"
 	"baocao/internal/reports"
 )
@@ -47,7 +48,7 @@ func Prefill(ctx context.Context, q database.Querier, store *reports.Store, own 
 					continue
 				}
 				if val := res.Cells[formula.Cell{Row: row.Key, Col: col.Code}]; val.OK {
-					d.Numbers[reports.CellKey(f.Key, row.Key, col.Code)] = val.Value // exactly, however many digits
+					d.Numbers[forms.CellKey(f.Key, row.Key, col.Code)] = val.Value // exactly, however many digits
 				}
 			}
 		}

@@ -154,3 +154,18 @@ func TestTooManyRowsRefused(t *testing.T) {
 		t.Error("no refusal of too many rows")
 	}
 }
+
+func TestCellKeyRoundTrip(t *testing.T) {
+	t.Parallel()
+	if f, r, c, ok := SplitCellKey(CellKey("b1", "r12", "3")); !ok || f != "b1" || r != "r12" || c != "3" {
+		t.Errorf("SplitCellKey(CellKey) = %q %q %q %v", f, r, c, ok)
+	}
+	if f, r, c, ok := SplitCellKey("b1|r12|"); !ok || f != "b1" || r != "r12" || c != "" {
+		t.Errorf("a row's key: %q %q %q %v", f, r, c, ok)
+	}
+	for _, key := range []string{"", "section", "b1"} {
+		if _, _, _, ok := SplitCellKey(key); ok {
+			t.Errorf("%q read as a cell", key)
+		}
+	}
+}

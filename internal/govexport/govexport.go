@@ -384,7 +384,7 @@ func (s *Store) Build(ctx context.Context, reportID int64, version int) (*Packag
 	for _, f := range tpl.Forms {
 		for _, row := range f.Rows {
 			for _, c := range f.Columns {
-				key := reports.CellKey(f.Key, row.Key, c.Code)
+				key := forms.CellKey(f.Key, row.Key, c.Code)
 				v := Value{Form: f.Key, FormTitle: f.Title, Row: row.Key, STT: row.STT, Label: row.Label,
 					IndicatorCode: codes[row.IndicatorID], Column: c.Code, ColumnLabel: c.Label}
 				if x, ok := content.Numbers[key]; ok {

@@ -88,7 +88,7 @@ func accepted(t *testing.T) (context.Context, *database.DB, *reports.Store, *uni
 	for _, row := range f.Rows {
 		for _, c := range f.Columns {
 			if key == "" && row.Kind == forms.Indicator && c.Formula == "" && c.Type == forms.Number {
-				key = reports.CellKey(f.Key, row.Key, c.Code)
+				key = forms.CellKey(f.Key, row.Key, c.Code)
 			}
 		}
 	}

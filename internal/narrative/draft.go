@@ -25,7 +25,7 @@ func Section(tpl *forms.Template, sec forms.Section, cells Cells, contributors C
 			continue
 		}
 		r, ok := rowOf(f, row, func(c forms.Column) Figure {
-			key := f.Key + "|" + row.Key + "|" + c.Code
+			key := forms.CellKey(f.Key, row.Key, c.Code)
 			x, ok := cells(key)
 			return Figure{Ref: key, Value: x, OK: ok}
 		})

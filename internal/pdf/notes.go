@@ -29,7 +29,7 @@ func formNotes(f *forms.Form, values, notes map[string]string, numbered *int) (m
 	var marked map[string]string
 	for _, row := range f.Rows {
 		for _, c := range f.Columns {
-			key := f.Key + "|" + row.Key + "|" + c.Code
+			key := forms.CellKey(f.Key, row.Key, c.Code)
 			text := strings.TrimSpace(notes[key])
 			if text == "" || !row.HasValues() {
 				continue

@@ -11,6 +11,7 @@ import (
 	"baocao/internal/database"
 	"baocao/internal/database/dbtest"
 	"baocao/internal/decimal"
+	"baocao/internal/forms"
 	"baocao/internal/formula"
 	"baocao/internal/periods"
 	"baocao/internal/rebase"
@@ -119,7 +120,7 @@ func TestBacNhaTrangSamePeriodLastYearFromItsSixCommunes(t *testing.T) {
 	}
 	for _, c := range []struct{ row, col string }{{"r1", "1"}, {"r1", "2"}, {"r5", "1"}, {"r7", "2"}} {
 		want := sumOf(t, db, "2025-M06", c.row, c.col, bacNhaTrang...)
-		got, ok := earlier[formula.LastYear][reports.CellKey("b1", c.row, c.col)]
+		got, ok := earlier[formula.LastYear][forms.CellKey("b1", c.row, c.col)]
 		if !ok || !got.Equal(want) || want.Sign() <= 0 {
 			t.Errorf("lastyear(%s.c%s) of Bắc Nha Trang in 6/2026 = %s (%v), want the six communes' 6/2025 sum %s", c.row, c.col, got, ok, want)
 		}
@@ -147,7 +148,7 @@ func TestBacNhaTrangSamePeriodLastYearFromItsSixCommunes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := earlier[formula.Previous][reports.CellKey("b1", "r1", "1")], sumOf(t, db, "2025-M06", "r1", "1", bacNhaTrang...); !got.Equal(want) {
+	if got, want := earlier[formula.Previous][forms.CellKey("b1", "r1", "1")], sumOf(t, db, "2025-M06", "r1", "1", bacNhaTrang...); !got.Equal(want) {
 		t.Errorf("prev(r1.c1) in 7/2025 = %s, want %s", got, want)
 	}
 }

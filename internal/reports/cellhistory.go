@@ -172,7 +172,7 @@ func (s *Store) cellChanges(ctx context.Context, r *Report, limit int, where str
 	var at time.Time
 	var out []CellChange
 	_, err = pgx.ForEachRow(rows, []any{&form, &row, &col, &before, &after, &source, &version, &by, &at}, func() error {
-		key := CellKey(form, row, col)
+		key := forms.CellKey(form, row, col)
 		shown := func(t *string) string {
 			if t == nil {
 				return ""

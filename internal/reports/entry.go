@@ -14,9 +14,6 @@ import (
 	"baocao/internal/usage"
 )
 
-// CellKey names a cell of a report: form, row and column.
-func CellKey(form, row, col string) string { return form + "|" + row + "|" + col }
-
 // Content is what a report holds: the cells as an official reads them
 // (numbers in Vietnamese format) and the narrative.
 type Content struct {
@@ -90,7 +87,7 @@ func (s *Store) Content(ctx context.Context, r *Report) (*Content, error) {
 	var txt *string
 	var computed bool
 	_, err = pgx.ForEachRow(rows, []any{&form, &row, &col, &num, &txt, &computed}, func() error {
-		key := CellKey(form, row, col)
+		key := forms.CellKey(form, row, col)
 		c.Computed[key] = computed
 		switch {
 		case num != nil:
@@ -155,7 +152,7 @@ func (s *Store) Prefill(ctx context.Context, r *Report) (map[string]string, erro
 				}
 				for _, row := range f.Rows {
 					if metric, ok := usage.Metrics[row.Metric]; ok && row.HasValues() && !f.IsFormula(row, c) {
-						out[CellKey(f.Key, row.Key, c.Code)] = formatNumber(tpl, f.Key, c.Code, metric(*figures))
+						out[forms.CellKey(f.Key, row.Key, c.Code)] = formatNumber(tpl, f.Key, c.Code, metric(*figures))
 					}
 				}
 				continue
@@ -169,7 +166,7 @@ func (s *Store) Prefill(ctx context.Context, r *Report) (map[string]string, erro
 				}
 			}
 			for _, row := range f.Rows {
-				key := CellKey(f.Key, row.Key, c.Code)
+				key := forms.CellKey(f.Key, row.Key, c.Code)
 				if x, ok := neighbours[formula.Previous][key]; ok && row.HasValues() && !f.IsFormula(row, c) {
 					out[key] = formatNumber(tpl, f.Key, c.Code, x)
 				}

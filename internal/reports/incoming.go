@@ -37,7 +37,7 @@ func (c *Content) Changes(f *forms.Form, in Incoming) []IncomingChange {
 			continue
 		}
 		for _, col := range f.Columns {
-			key := CellKey(f.Key, row.Key, col.Code)
+			key := forms.CellKey(f.Key, row.Key, col.Code)
 			change := IncomingChange{Row: row, Column: col, Key: key, Before: c.Values[key]}
 			stored, isNumber := c.Numbers[key]
 			numbers, texts := in.Numbers, in.Texts

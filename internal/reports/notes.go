@@ -100,7 +100,7 @@ func (s *Store) Notes(ctx context.Context, reportID int64) (map[string]Note, err
 	var form, row, col string
 	var n Note
 	_, err := pgx.ForEachRow(rows, []any{&form, &row, &col, &n.Body, &n.By, &n.At}, func() error {
-		n.Key = CellKey(form, row, col)
+		n.Key = forms.CellKey(form, row, col)
 		out[n.Key] = n
 		return nil
 	})

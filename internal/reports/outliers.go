@@ -77,7 +77,7 @@ func (s *Store) pastFigures(ctx context.Context, r *Report) (cellSeries, error) 
 		if err != nil {
 			return err
 		}
-		cell := CellKey(form, row, col)
+		cell := forms.CellKey(form, row, col)
 		out.values[cell] = append(out.values[cell], x)
 		if key == lastYear {
 			out.lastYear[cell] = x
@@ -165,7 +165,7 @@ func (s *Store) PastSeries(ctx context.Context, regimeID int64) ([]outliers.Seri
 		if err != nil {
 			return err
 		}
-		uc := unitCell{unit, CellKey(form, row, col)}
+		uc := unitCell{unit, forms.CellKey(form, row, col)}
 		if values[uc] == nil {
 			values[uc] = map[string]decimal.Decimal{}
 		}
@@ -194,7 +194,7 @@ func (s *Store) PastSeries(ctx context.Context, regimeID int64) ([]outliers.Seri
 					continue
 				}
 				for _, c := range f.Columns {
-					cell := CellKey(f.Key, rw.Key, c.Code)
+					cell := forms.CellKey(f.Key, rw.Key, c.Code)
 					if _, ok := inputs[cell]; !ok {
 						continue
 					}
@@ -203,7 +203,7 @@ func (s *Store) PastSeries(ctx context.Context, regimeID int64) ([]outliers.Seri
 						continue // not every period: not a series to measure
 					}
 					series := outliers.Series{Group: string(OutlierKind(c)) + " · " + rw.STT + " " + rw.Label, Kind: OutlierKind(c), Yearly: periodsPerYear(periods.Frequency(freq))}
-					other := values[unitCell{u, CellKey(f.Key, above, c.Code)}]
+					other := values[unitCell{u, forms.CellKey(f.Key, above, c.Code)}]
 					if len(other) == len(keys) {
 						series.Above = make([]decimal.Decimal, len(keys))
 					}

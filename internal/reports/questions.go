@@ -11,6 +11,7 @@ import (
 	"baocao/internal/apperr"
 	"baocao/internal/audit"
 	"baocao/internal/events"
+	"baocao/internal/forms"
 	"baocao/internal/vn"
 )
 
@@ -210,7 +211,7 @@ func (s *Store) questions(ctx context.Context, where string, args ...any) ([]Que
 		var form, rw, col string
 		var answeredAt, closedAt *time.Time
 		err := row.Scan(&q.ID, &q.ReportID, &form, &rw, &col, &q.Body, &q.AskedBy, &q.AskedAt, &q.Answer, &q.AnsweredBy, &answeredAt, &closedAt)
-		q.Key = CellKey(form, rw, col)
+		q.Key = forms.CellKey(form, rw, col)
 		if answeredAt != nil {
 			q.AnsweredAt = *answeredAt
 		}

@@ -8,6 +8,7 @@ import (
 	"context"
 
 	"baocao/internal/decimal"
+	"baocao/internal/forms"
 	"baocao/internal/formula"
 	"baocao/internal/periods"
 	"baocao/internal/rebase"
@@ -82,7 +83,7 @@ func (s *Store) rebasedNumbers(ctx context.Context, r *Report, p periods.Period)
 		}
 		for cell, v := range cells {
 			if v.OK {
-				out[CellKey(f.Key, cell.Row, cell.Col)] = v.Value
+				out[forms.CellKey(f.Key, cell.Row, cell.Col)] = v.Value
 			}
 		}
 	}

@@ -198,10 +198,10 @@ func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64, figures 
 	for _, f := range tpl.Forms {
 		results := programs[f.Key].Evaluate(cellValues{form: f.Key, current: numbers, neighbours: previous})
 		for cell, res := range results {
-			key := CellKey(f.Key, cell.Row, cell.Col)
+			key := forms.CellKey(f.Key, cell.Row, cell.Col)
 			if rule, ok := f.Rule(cell); ok {
 				if res.OK && res.Value.IsZero() {
-					problems = append(problems, Problem{CellKey(f.Key, cell.Row, ""), rule.Message})
+					problems = append(problems, Problem{forms.CellKey(f.Key, cell.Row, ""), rule.Message})
 				}
 				continue
 			}
@@ -309,7 +309,7 @@ func writeValues(ctx context.Context, tx pgx.Tx, reportID int64, numbers map[str
 	same := map[string]bool{}
 	before := map[string]*string{} // input cells as stored, for the history
 	_, err := pgx.ForEachRow(rows, []any{&form, &row, &col, &num, &txt, &isComputed}, func() error {
-		key := CellKey(form, row, col)
+		key := forms.CellKey(form, row, col)
 		if !isComputed {
 			before[key] = storedText(num, txt)
 		}
@@ -374,7 +374,7 @@ func (s *Store) storedNumbers(ctx context.Context, reportID int64) (map[string]d
 	var form, row, col, num string
 	_, err := pgx.ForEachRow(rows, []any{&form, &row, &col, &num}, func() error {
 		x, err := decimal.ParseCanonical(num)
-		out[CellKey(form, row, col)] = x
+		out[forms.CellKey(form, row, col)] = x
 		return err
 	})
 	return out, err
@@ -457,7 +457,7 @@ func listInputCells(tpl *forms.Template) map[string]forms.Column {
 			}
 			for _, c := range f.Columns {
 				if !f.IsFormula(row, c) {
-					out[CellKey(f.Key, row.Key, c.Code)] = c
+					out[forms.CellKey(f.Key, row.Key, c.Code)] = c
 				}
 			}
 		}
@@ -474,7 +474,7 @@ type cellValues struct {
 }
 
 func (v cellValues) Value(c formula.Cell, p formula.Period) (decimal.Decimal, bool) {
-	key := CellKey(v.form, c.Row, c.Col)
+	key := forms.CellKey(v.form, c.Row, c.Col)
 	if p == formula.Current {
 		x, ok := v.current[key]
 		return x, ok
@@ -501,7 +501,7 @@ func (s *Store) neighbourNumbers(ctx context.Context, r *Report) (map[formula.Pe
 		var num string
 		if _, err := pgx.ForEachRow(rows, []any{&form, &row, &col, &num}, func() error {
 			x, err := decimal.ParseCanonical(num)
-			out[period][CellKey(form, row, col)] = x
+			out[period][forms.CellKey(form, row, col)] = x
 			return err
 		}); err != nil {
 			return nil, err

@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"baocao/internal/forms"
 	"baocao/internal/reports"
 )
 
@@ -107,7 +108,7 @@ func (v ReportView) otherNotes() []reports.Note {
 	for _, f := range v.Template.Forms {
 		for _, r := range f.Rows {
 			for _, c := range f.Columns {
-				key := reports.CellKey(f.Key, r.Key, c.Code)
+				key := forms.CellKey(f.Key, r.Key, c.Code)
 				if n, ok := v.Notes[key]; ok {
 					if _, flagged := v.Flags[key]; !flagged {
 						out = append(out, n)
