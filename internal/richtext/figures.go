@@ -72,7 +72,6 @@ func writeFigure(b *strings.Builder, r run) {
 	b.WriteString(">" + escape(r.text) + "</span>")
 }
 
-
 // Figure is a live figure found in a narrative.
 type Figure struct {
 	Ref     string // form|row|col
