@@ -4,13 +4,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"baocao/internal/accounts"
 	"baocao/internal/seed"
-	"baocao/internal/vn"
 )
 
 // TestBrowserRebased: on the demo's history, the receiver looks at Tháng
@@ -20,15 +18,7 @@ import (
 // look at.
 func TestBrowserRebased(t *testing.T) {
 	h := newHarness(t)
-	if err := seed.Catalog(h.ctx, h.db); err != nil {
-		t.Fatal(err)
-	}
-	if err := seed.DemoRegimes(h.ctx, h.db); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := seed.DemoHistory(h.ctx, h.db, time.Date(2026, 12, 1, 9, 0, 0, 0, vn.Location)); err != nil {
-		t.Fatal(err)
-	}
+	demoPast(h)
 	var regime int64
 	if err := h.db.QueryRow(h.ctx, `SELECT id FROM regimes WHERE name = $1`, seed.HealthRegime).Scan(&regime); err != nil {
 		t.Fatal(err)

@@ -1,19 +1,15 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"baocao/internal/accounts"
 	"baocao/internal/apiclients"
-	"baocao/internal/database"
 	"baocao/internal/decimal"
 	"baocao/internal/seed"
-	"baocao/internal/vn"
 )
 
 // Sở Y tế's consolidation of Tháng 6/2025 as reported (the 22 old
@@ -22,14 +18,7 @@ import (
 func TestConsolidationRebased(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	for _, step := range []func(context.Context, *database.DB) error{seed.Catalog, seed.DemoRegimes} {
-		if err := step(h.ctx, h.db); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := seed.DemoHistory(h.ctx, h.db, time.Date(2026, 12, 1, 9, 0, 0, 0, vn.Location)); err != nil {
-		t.Fatal(err)
-	}
+	demoPast(h)
 	var june int64
 	var total string
 	if err := h.db.QueryRow(h.ctx, `
@@ -86,14 +75,7 @@ func TestConsolidationRebased(t *testing.T) {
 func TestPredecessorsReportsList(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	for _, step := range []func(context.Context, *database.DB) error{seed.Catalog, seed.DemoRegimes} {
-		if err := step(h.ctx, h.db); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := seed.DemoHistory(h.ctx, h.db, time.Date(2026, 12, 1, 9, 0, 0, 0, vn.Location)); err != nil {
-		t.Fatal(err)
-	}
+	demoPast(h)
 	admin := h.account("qt.bacnhatrang", "xa-22333", accounts.UnitAdmin)
 	code, _, body := h.getAs(admin, "/")
 	if code != http.StatusOK || !strings.Contains(string(body), "Báo cáo đã gửi của 6 đơn vị cũ") || !strings.Contains(string(body), `href="/predecessors"`) {
