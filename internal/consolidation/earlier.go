@@ -25,26 +25,7 @@ const maxEarlier = 36
 
 // maintainedManySQL is maintainedSQL over several periods at once, each
 // result row led by its period.
-const maintainedManySQL = `
-WITH r AS (
-    SELECT * FROM unnest($5::text[], $6::text[], $7::int[]) WITH ORDINALITY AS r(row_key, col_code, k, i)
-), c AS (
-    SELECT period_id, row_key, col_code, sum(n) AS n, sum(s) AS s, min(lo) AS lo, max(hi) AS hi,
-           sum(wn) AS wn, sum(sw) AS sw, sum(sumw) AS sumw
-    FROM consolidation_cells
-    WHERE period_id = ANY($1) AND receiver_unit_id = $2 AND included = ANY($3) AND form_key = $4
-    GROUP BY period_id, row_key, col_code
-)
-SELECT c.period_id, r.i, CASE WHEN r.k = 4 THEN coalesce(c.wn, 0) ELSE coalesce(c.n, 0) END,
-       CASE r.k
-           WHEN 0 THEN c.s
-           WHEN 1 THEN c.s / nullif(c.n, 0)
-           WHEN 2 THEN c.lo
-           WHEN 3 THEN c.hi
-           ELSE CASE WHEN c.wn > 0 THEN c.sw / nullif(c.sumw, 0) END
-       END::text
-FROM r
-JOIN c ON c.row_key = r.row_key AND c.col_code = r.col_code`
+var maintainedManySQL = maintainedOver("period_id = ANY($1)", "period_id, ")
 
 // withEarlier gives the formulas this period's consolidated cells and
 // the earlier periods' (nil: blank). In the first period of a year,

@@ -3,6 +3,7 @@ package consolidation
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"baocao/internal/database"
 	"baocao/internal/forms"
@@ -18,17 +19,23 @@ import (
 // Sums and averages are numeric, exactly as the query over the reports'
 // values computes them: an average is the sum over the count, a weighted
 // average the sum of value × weight over the sum of the weights.
-const maintainedSQL = `
+var maintainedSQL = maintainedOver("period_id = $1", "")
+
+// maintainedOver is the query of maintainedSQL for the periods where
+// says ($1); lead, when the query spans several periods, leads each row
+// with its period ("period_id, ").
+func maintainedOver(where, lead string) string {
+	return `
 WITH r AS (
     SELECT * FROM unnest($5::text[], $6::text[], $7::int[]) WITH ORDINALITY AS r(row_key, col_code, k, i)
 ), c AS (
-    SELECT row_key, col_code, sum(n) AS n, sum(s) AS s, min(lo) AS lo, max(hi) AS hi,
+    SELECT ` + lead + `row_key, col_code, sum(n) AS n, sum(s) AS s, min(lo) AS lo, max(hi) AS hi,
            sum(wn) AS wn, sum(sw) AS sw, sum(sumw) AS sumw
     FROM consolidation_cells
-    WHERE period_id = $1 AND receiver_unit_id = $2 AND included = ANY($3) AND form_key = $4
-    GROUP BY row_key, col_code
+    WHERE ` + where + ` AND receiver_unit_id = $2 AND included = ANY($3) AND form_key = $4
+    GROUP BY ` + lead + `row_key, col_code
 )
-SELECT r.i, CASE WHEN r.k = 4 THEN coalesce(c.wn, 0) ELSE coalesce(c.n, 0) END,
+SELECT ` + strings.ReplaceAll(lead, "period_id", "c.period_id") + `r.i, CASE WHEN r.k = 4 THEN coalesce(c.wn, 0) ELSE coalesce(c.n, 0) END,
        CASE r.k
            WHEN 0 THEN c.s
            WHEN 1 THEN c.s / nullif(c.n, 0)
@@ -38,6 +45,7 @@ SELECT r.i, CASE WHEN r.k = 4 THEN coalesce(c.wn, 0) ELSE coalesce(c.n, 0) END,
        END::text
 FROM r
 JOIN c ON c.row_key = r.row_key AND c.col_code = r.col_code`
+}
 
 // storedWeightsSQL reads the weight columns of a form as the period's
 // template stores them, which the maintained pairs follow.
