@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"baocao/internal/consolidation"
@@ -88,29 +89,11 @@ type Status struct {
 // receiver's board counts them; today decides which unsent reports are
 // overdue.
 func StatusGrid(ctx context.Context, q database.Querier, sc Scope, f Filter, today time.Time) (*Status, error) {
-	rows, _ := q.Query(ctx, statusSQL, sc.Receiver, sc.Root, f.Root, f.RegimeID, date(f.From), date(f.To))
-	type raw struct {
-		periodID, unitID int64
-		cell             Cell
-		status           string
-		deadline         pgtype.Date // no allocation per cell, unlike *time.Time
-		level            int
-	}
-	list := make([]raw, 0, 1024)
-	units := map[int64]int{} // unit → its line
-	for rows.Next() {
-		var x raw
-		if err := rows.Scan(&x.periodID, &x.unitID, &x.cell.ReportID, &x.status, &x.deadline, &x.cell.Sent, &x.cell.Late, &x.level); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		list = append(list, x)
-		units[x.unitID] = 0
-	}
-	if err := rows.Err(); err != nil {
+	ps, err := regimePeriods(ctx, q, f)
+	if err != nil {
 		return nil, err
 	}
-	ps, err := regimePeriods(ctx, q, f)
+	due, err := missingDeadlines(ctx, q, f.RegimeID, ps)
 	if err != nil {
 		return nil, err
 	}
@@ -120,42 +103,64 @@ func StatusGrid(ctx context.Context, q database.Querier, sc Scope, f Filter, tod
 		column[p.ID] = i
 		st.Columns[i] = newTally()
 	}
-	// The lines in the order of the units' names, sorted once per unit
-	// rather than once per cell.
-	ids := make([]int64, 0, len(units))
-	for id := range units {
-		ids = append(ids, id)
+	// Each row lands in its cell as it is read; the lines are put in the
+	// order of the units' names afterwards, once per unit rather than once
+	// per cell.
+	line := map[int64]int{} // unit → its index in st.Lines
+	day := vn.Today(today)
+	var (
+		periodID, unitID int64
+		c                Cell
+		status           string
+		deadline         pgtype.Date // no allocation per cell, unlike *time.Time
+		level            int
+	)
+	rows, _ := q.Query(ctx, statusSQL, sc.Receiver, sc.Root, f.Root, f.RegimeID, date(f.From), date(f.To))
+	_, err = pgx.ForEachRow(rows, []any{&periodID, &unitID, &c.ReportID, &status, &deadline, &c.Sent, &c.Late, &level}, func() error {
+		i, ok := column[periodID]
+		if !ok {
+			return nil
+		}
+		n, ok := line[unitID]
+		if !ok {
+			n = len(st.Lines)
+			line[unitID] = n
+			st.Lines = append(st.Lines, Line{UnitID: unitID, Cells: make([]Cell, len(ps)), Tally: newTally()})
+		}
+		var d time.Time
+		if deadline.Valid {
+			d = vn.Day(deadline.Time)
+		} else {
+			d = due(level, i)
+		}
+		cell := c
+		cell.State = consolidation.State(consolidation.UnitStatus{Status: reports.Status(status), Late: cell.Late, Deadline: d}, day)
+		cell.Due = cell.Sent || day.After(d)
+		l := &st.Lines[n]
+		l.Cells[i] = cell
+		l.Tally.add(cell)
+		st.Columns[i].add(cell)
+		st.Total.add(cell)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(st.Lines))
+	for i, l := range st.Lines {
+		ids[i] = l.UnitID
 	}
 	names, err := choices(ctx, q, `SELECT id, name FROM units WHERE id = ANY($1) ORDER BY name COLLATE "vi-VN-x-icu", id`, ids)
 	if err != nil {
 		return nil, err
 	}
-	for i, u := range names {
-		units[u.ID] = i
-		st.Lines = append(st.Lines, Line{UnitID: u.ID, Unit: u.Name, Cells: make([]Cell, len(ps)), Tally: newTally()})
+	sorted := make([]Line, 0, len(names))
+	for _, u := range names {
+		l := st.Lines[line[u.ID]]
+		l.Unit = u.Name
+		sorted = append(sorted, l)
 	}
-	due, err := missingDeadlines(ctx, q, f.RegimeID, ps)
-	if err != nil {
-		return nil, err
-	}
-	day := vn.Today(today)
-	for _, x := range list {
-		line := &st.Lines[units[x.unitID]]
-		i := column[x.periodID]
-		var deadline time.Time
-		if x.deadline.Valid {
-			deadline = vn.Day(x.deadline.Time)
-		} else {
-			deadline = due(x.level, i)
-		}
-		c := x.cell
-		c.State = consolidation.State(consolidation.UnitStatus{Status: reports.Status(x.status), Late: c.Late, Deadline: deadline}, day)
-		c.Due = c.Sent || day.After(deadline)
-		line.Cells[i] = c
-		line.Tally.add(c)
-		st.Columns[i].add(c)
-		st.Total.add(c)
-	}
+	st.Lines = sorted
 	return st, nil
 }
 
