@@ -85,7 +85,7 @@ func requestID(next http.Handler) http.Handler {
 func (s *Server) deadline(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		d := s.cfg.RequestTimeout
-		if p := r.URL.Path; uploadPath(p) || p == "/admin/audit/export" || strings.HasSuffix(p, "/file") {
+		if p := r.URL.Path; uploadPath(p) || longDownload(p) {
 			d = longRequestTimeout
 		} else if r.Method == http.MethodPost && p == "/signin" {
 			// A sign-in may wait its turn for the password check in a

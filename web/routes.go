@@ -17,10 +17,11 @@ import (
 )
 
 // routes lists every route with the action the policy must allow for it,
-// and the middleware in the order it runs.
+// and the middleware in the order it runs. A request's deadline starts
+// once admit has let it in.
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
-	r.Use(s.clientAddress, requestID, s.requestLog, s.noStore, adapt(compress()), s.recoverPanics, s.deadline, s.securityHeaders, s.limitBody)
+	r.Use(s.clientAddress, requestID, s.requestLog, s.noStore, adapt(compress()), s.recoverPanics, s.admit, s.deadline, s.securityHeaders, s.limitBody)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/api/") {
 			api.Error(w, apperr.New(apperr.NotFound, "Không có đường dẫn API này; xem /api/v1/openapi.json."))

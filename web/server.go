@@ -61,6 +61,8 @@ type Server struct {
 
 	grids components.GridCache // the data-entry grids' skeletons per template version
 
+	admission *admission // how many requests work at once (admission.go)
+
 	router  chi.Router
 	actions map[string]policy.Action // "METHOD /pattern" → the action the route needs
 }
@@ -83,7 +85,7 @@ func New(a *app.App, log *slog.Logger) *Server {
 		assignments: a.Assignments, reports: a.Reports, indicators: a.Indicators, holidays: a.Holidays,
 		notify: a.Notifications, documents: a.Documents, apiClients: a.APIClients, gov: a.Gov, archives: a.Archives,
 		policy: a.Policy, sessions: sessions, log: log, now: time.Now, hasherFree: accounts.HasherFree,
-		actions: map[string]policy.Action{},
+		actions: map[string]policy.Action{}, admission: newAdmission(admissionSlots()),
 	}
 	// A session that cannot be loaded or saved (the database down) gets the
 	// outage page, not scs's bare English 500.

@@ -16,6 +16,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -231,6 +232,18 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, lo
 		a.Documents.TSAURL = "http://" + ln.Addr().String()
 	}
 
+	if file := getenv("CPU_PROFILE"); file != "" {
+		// Diagnostics: a CPU profile of the whole run, for go tool pprof.
+		f, err := os.Create(file)
+		if err != nil {
+			return fmt.Errorf("CPU_PROFILE: %w", err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("CPU_PROFILE: %w", err)
+		}
+		defer f.Close()
+		defer pprof.StopCPUProfile()
+	}
 	handler := web.New(a, log)
 	srv := &http.Server{
 		Addr:              cfg.ListenAddr,
@@ -445,11 +458,11 @@ func loadtestCommand(ctx context.Context, args []string, getenv func(string) str
 		}
 		fmt.Fprintf(stdout, "load test: %d officials, %d receivers, %s against %s\n", o.Officials, o.Receivers, o.Duration, o.BaseURL)
 		res := loadtest.Run(ctx, o, officials, receivers, period)
-		missing, err := loadtest.Verify(ctx, db, res)
+		lost, err := loadtest.Verify(ctx, db, res)
 		if err != nil {
 			return err
 		}
-		problems := loadtest.Report(stdout, res, missing)
+		problems := loadtest.Report(stdout, res, lost)
 		mismatches, err := consolidation.Check(ctx, db)
 		if err != nil {
 			return err

@@ -13,7 +13,7 @@ import (
 	"time"
 	"unicode"
 
-	"golang.org/x/crypto/argon2"
+	"baocao/internal/accounts/argon2"
 )
 
 // argon2id parameters: OWASP's minimum of 19 MiB and two passes. Hashing
@@ -78,17 +78,31 @@ func hasher(low bool) {
 		runtime.LockOSThread() // never unlocked: the thread keeps its priority and ends with the process
 		lowerThreadPriority()
 	}
-	for j := range hashJobs {
-		start := time.Now()
-		j.key <- argon2.IDKey(j.password, j.salt, j.time, j.memory, j.threads, argonKeyLen)
-		took := time.Since(start).Nanoseconds()
-		if old := hashNanos.Load(); old == 0 {
-			hashNanos.Store(took)
-		} else {
-			hashNanos.Store(old + (took-old)/8)
+	// The hasher keeps its 19 MiB from one hash to the next, and lets the
+	// collector have them after a quiet minute.
+	var mem argon2.Memory
+	idle := time.NewTimer(hasherIdle)
+	for {
+		select {
+		case <-idle.C:
+			mem.Release()
+			continue
+		case j := <-hashJobs:
+			start := time.Now()
+			j.key <- mem.IDKey(j.password, j.salt, j.time, j.memory, j.threads, argonKeyLen)
+			took := time.Since(start).Nanoseconds()
+			if old := hashNanos.Load(); old == 0 {
+				hashNanos.Store(took)
+			} else {
+				hashNanos.Store(old + (took-old)/8)
+			}
+			idle.Reset(hasherIdle)
 		}
 	}
 }
+
+// hasherIdle is how long a hasher keeps its memory without work.
+const hasherIdle = time.Minute
 
 // HashPassword returns the PHC-format argon2id hash of password.
 func HashPassword(password string) string {

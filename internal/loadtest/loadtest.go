@@ -25,7 +25,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"golang.org/x/crypto/argon2"
+
+	"baocao/internal/accounts/argon2"
 
 	"baocao/internal/accounts"
 	"baocao/internal/apperr"
@@ -204,6 +205,10 @@ type Result struct {
 	Errors    map[string]int
 	Conflicts int
 	Acked     map[string]string // official → last value the server acknowledged
+	// Tried holds the values an official sent after that one without
+	// seeing an answer (a timeout, an outage page): the server may have
+	// stored any of them.
+	Tried     map[string][]string
 	Requests  int
 	Elapsed   time.Duration
 	PeakRSSMB int
@@ -390,7 +395,7 @@ func (s *session) lifecycle(off official, newSession func() *session) {
 
 // Run drives the surge.
 func Run(ctx context.Context, o Options, officials []official, receivers []string, period int64) *Result {
-	res := &Result{Latencies: map[string][]time.Duration{}, Errors: map[string]int{}, Acked: map[string]string{}}
+	res := &Result{Latencies: map[string][]time.Duration{}, Errors: map[string]int{}, Acked: map[string]string{}, Tried: map[string][]string{}}
 	var mu sync.Mutex
 	ctx, cancel := context.WithTimeout(ctx, o.Duration)
 	defer cancel()
@@ -439,13 +444,18 @@ func Run(ctx context.Context, o Options, officials []official, receivers []strin
 				}
 				value := strconv.Itoa(rand.IntN(1_000_000))
 				form.Set(off.cell, value)
+				key := off.username + "|" + strconv.FormatInt(off.reportID, 10) + "|" + off.cell
+				mu.Lock()
+				res.Tried[key] = append(res.Tried[key], value)
+				mu.Unlock()
 				_, answer := s.htmxPost("autosave", path, form)
 				m := revision.FindStringSubmatch(answer)
 				switch {
 				case m != nil && strings.Contains(answer, "Đã lưu lúc"):
 					form.Set("revision", m[1])
 					mu.Lock()
-					res.Acked[off.username+"|"+strconv.FormatInt(off.reportID, 10)+"|"+off.cell] = value
+					res.Acked[key] = value
+					res.Tried[key] = nil
 					mu.Unlock()
 				case strings.Contains(answer, "Chưa lưu"):
 					mu.Lock()
@@ -494,15 +504,19 @@ func pause(ctx context.Context, d time.Duration) {
 }
 
 // Verify checks that the last value each official saw acknowledged is in
-// the database, unless another official of the same report saved after it
-// over the same cell (each official has its own cell, so none should).
-func Verify(ctx context.Context, db *database.DB, res *Result) (missing int, err error) {
-	if len(res.AcceptedIDs) > 0 {
-		var accepted int
-		if err := db.QueryRow(ctx, `SELECT count(*) FROM reports WHERE id = ANY($1) AND status = 'accepted'`, res.AcceptedIDs).Scan(&accepted); err != nil {
-			return 0, err
+// the database (or one sent after it whose answer never came), unless another official of the same report saved after it
+// over the same cell (each official has its own cell, so none should), and
+// that every report a receiver was seen to accept is accepted. It returns
+// one line for each that is not.
+func Verify(ctx context.Context, db *database.DB, res *Result) (lost []string, err error) {
+	for _, id := range res.AcceptedIDs {
+		var status string
+		if err := db.QueryRow(ctx, `SELECT status FROM reports WHERE id = $1`, id).Scan(&status); err != nil {
+			return lost, err
 		}
-		missing += len(res.AcceptedIDs) - accepted
+		if status != "accepted" {
+			lost = append(lost, fmt.Sprintf("report %d: accepted, now %s", id, status))
+		}
 	}
 	for key, want := range res.Acked {
 		parts := strings.SplitN(key, "|", 3)
@@ -511,15 +525,19 @@ func Verify(ctx context.Context, db *database.DB, res *Result) (missing int, err
 		var got *string // numeric::text: exact, as every stored figure is read
 		err := db.QueryRow(ctx, `SELECT num::text FROM report_values WHERE report_id = $1 AND form_key = $2 AND row_key = $3 AND col_code = $4`,
 			id, cell[0], cell[1], cell[2]).Scan(&got)
-		if errors.Is(err, pgx.ErrNoRows) || got == nil || !sameFigure(*got, want) {
-			missing++
-			continue
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return lost, err
 		}
-		if err != nil {
-			return missing, err
+		if got == nil || !slices.ContainsFunc(append(res.Tried[key], want), func(v string) bool { return sameFigure(*got, v) }) {
+			stored := "nothing"
+			if got != nil {
+				stored = *got
+			}
+			lost = append(lost, fmt.Sprintf("%s, report %d, cell %s: acknowledged %s, stored %s", parts[0], id, parts[2], want, stored))
 		}
 	}
-	return missing, nil
+	slices.Sort(lost)
+	return lost, nil
 }
 
 // sameFigure compares a stored numeric's text with the integer typed.
@@ -540,8 +558,9 @@ func hashLimit() float64 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var mem argon2.Memory // as the server's hashers do
 			for range 3 {
-				argon2.IDKey([]byte(password), []byte("sel-tai-thu-16oc"), 2, 19*1024, 1, 32)
+				mem.IDKey([]byte(password), []byte("sel-tai-thu-16oc"), 2, 19*1024, 1, 32)
 			}
 		}()
 	}
@@ -560,7 +579,8 @@ const (
 // Report prints each figure beside its budget and returns the problems
 // (none: the run met every budget that is a rule: no error, no lost
 // value, every lifecycle to acceptance).
-func Report(w io.Writer, res *Result, missing int) (problems []string) {
+func Report(w io.Writer, res *Result, lost []string) (problems []string) {
+	missing := len(lost)
 	mark := func(ok bool) string {
 		if ok {
 			return "ok"
@@ -607,6 +627,9 @@ func Report(w io.Writer, res *Result, missing int) (problems []string) {
 		problems = append(problems, fmt.Sprintf("%d requests failed", errs))
 	}
 	fmt.Fprintf(w, "lost values %d (budget 0) %s\n", missing, mark(missing == 0))
+	for _, l := range lost[:min(len(lost), 20)] {
+		fmt.Fprintf(w, "  lost: %s\n", l)
+	}
 	if missing > 0 {
 		problems = append(problems, fmt.Sprintf("%d acknowledged values are not in the database", missing))
 	}
