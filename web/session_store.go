@@ -35,10 +35,17 @@ func (s *sessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool,
 
 // CommitCtx saves the session after the handler: even when the handler
 // used up the request's deadline, the session gets a moment of its own.
+//
+// The idle timeout makes every request save its session. That commit does
+// not wait for the disk (synchronous_commit off, for this statement's
+// transaction only): a crash can lose the last fraction of a second of
+// session saves, which only asks their officials to sign in again, never
+// lets anyone in (signing out deletes the row, and that commit waits).
 func (s *sessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), commitTimeout)
 	defer cancel()
-	_, err := s.pool.Exec(ctx, `INSERT INTO sessions (token, data, expiry) VALUES ($1, $2, $3)
+	_, err := s.pool.Exec(ctx, `INSERT INTO sessions (token, data, expiry)
+		SELECT $1, $2, $3 FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async
 		ON CONFLICT (token) DO UPDATE SET data = EXCLUDED.data, expiry = EXCLUDED.expiry`, token, b, expiry)
 	return err
 }
