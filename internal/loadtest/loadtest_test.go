@@ -1,0 +1,26 @@
+package loadtest
+
+import (
+	"testing"
+	"time"
+)
+
+func TestQueuedRate(t *testing.T) {
+	t0 := time.Date(2026, 12, 2, 7, 30, 0, 0, time.UTC)
+	at := func(s float64) time.Time { return t0.Add(time.Duration(s * float64(time.Second))) }
+	spans := []signInSpan{
+		{at(0), at(0.1), false},  // before the storm: not counted
+		{at(1), at(3), true},     // the storm: 1 s to 5 s
+		{at(1.5), at(4), true},   //
+		{at(2), at(2.5), false},  // done at once during the storm: counted
+		{at(2), at(5), true},     //
+		{at(9), at(9.05), false}, // after it: not counted
+	}
+	rate, window, ok := queuedRate(spans)
+	if !ok || window != 4*time.Second || rate != 1 {
+		t.Errorf("rate %v over %v (%v), want 4 sign-ins over 4 s", rate, window, ok)
+	}
+	if _, _, ok := queuedRate(spans[:1]); ok {
+		t.Error("a rate while queued without any queued sign-in")
+	}
+}
