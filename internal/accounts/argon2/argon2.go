@@ -3,7 +3,8 @@
 // license that can be found in the LICENSE file.
 
 // Package argon2 is golang.org/x/crypto/argon2 (v0.59.0, same licence: see
-// LICENSE) with one change: a Memory keeps the blocks of one hash for the
+// LICENSE; its amd64 assembly and its generic code, without loong64's, and
+// Argon2id only) with one change: a Memory keeps the blocks of one hash for the
 // next (Memory.IDKey). x/crypto allocates 19 MiB for every hash, and in a
 // sign-in storm that allocation (zeroing the memory, the scavenger handing
 // it back to the kernel, the page faults taking it again) cost half as
