@@ -169,19 +169,17 @@ func StatusGrid(ctx context.Context, q database.Querier, sc Scope, f Filter, tod
 // reports that exist (but a draft of a unit that no longer owes the
 // period), and the assignments without one (as the board finds them:
 // confirmed, in force during the period, of a unit owing it; of several,
-// the open one). The reports are
-// materialised once so that looking for the missing ones is one hash
-// anti-join rather than an index probe per unit and period, and the few
-// missing ones are then sorted to pick their assignment.
+// the open one). The reports' keys alone are materialised (small enough to
+// stay in memory, where the whole rows spilled to disk) so that looking for
+// the missing ones is one hash anti-join rather than an index probe per
+// unit and period; a report of a unit that owes the period is always
+// listed, so its key is enough to tell the period is not missing.
 const statusSQL = `
 	WITH p AS MATERIALIZED (
 		SELECT id, regime_id, start_date, end_date FROM periods
 		WHERE regime_id = $4 AND ($5::date IS NULL OR end_date >= $5) AND ($6::date IS NULL OR end_date <= $6)
 	), have AS MATERIALIZED (
-		SELECT r.period_id, r.unit_id, r.receiver_unit_id, r.id, r.status, r.deadline, r.sent_at IS NOT NULL AS sent, r.late
-		FROM reports r JOIN p ON p.id = r.period_id JOIN units u ON u.id = r.unit_id
-		-- a draft left by a unit that no longer owes the period (closed into successors) is not counted
-		WHERE r.sent_at IS NOT NULL OR unit_owes_report(u.id, u.valid_to, p.start_date, p.end_date)
+		SELECT r.period_id, r.unit_id FROM reports r JOIN p ON p.id = r.period_id
 	), missing AS (
 		SELECT DISTINCT ON (p.id, a.unit_id) p.id AS period_id, a.unit_id, a.receiver_unit_id, a.level
 		FROM p
@@ -193,9 +191,11 @@ const statusSQL = `
 		  AND NOT EXISTS (SELECT 1 FROM have h WHERE h.period_id = p.id AND h.unit_id = a.unit_id)
 		ORDER BY p.id, a.unit_id, a.valid_to DESC NULLS FIRST, a.id DESC
 	)
-	SELECT r.period_id, r.unit_id, r.id, r.status, r.deadline, r.sent, r.late, 0
-	FROM have r
-	WHERE ` + scopeSQL + `
+	SELECT r.period_id, r.unit_id, r.id, r.status, r.deadline, r.sent_at IS NOT NULL, r.late, 0
+	FROM reports r JOIN p ON p.id = r.period_id JOIN units u ON u.id = r.unit_id
+	-- a draft left by a unit that no longer owes the period (closed into successors) is not counted
+	WHERE (r.sent_at IS NOT NULL OR unit_owes_report(u.id, u.valid_to, p.start_date, p.end_date))
+	  AND ` + scopeSQL + `
 	UNION ALL
 	SELECT r.period_id, r.unit_id, 0, '', NULL, false, false, r.level
 	FROM missing r
