@@ -104,7 +104,7 @@ func (s *Store) register(ctx context.Context, o Owner, field string, cert *x509.
 	if cert.KeyUsage != 0 && cert.KeyUsage&(x509.KeyUsageDigitalSignature|x509.KeyUsageContentCommitment) == 0 {
 		return refuse("Chứng thư số không được phép dùng để ký văn bản.")
 	}
-	roots, inter, err := trust(ctx, s.db)
+	roots, inter, _, err := trust(ctx, s.db)
 	if err != nil {
 		return err
 	}
@@ -284,31 +284,38 @@ func (s *Store) Anchors(ctx context.Context) ([]Anchor, error) {
 	})
 }
 
-// trust returns the pools signatures are checked against.
-func trust(ctx context.Context, q database.Querier) (roots, intermediates *x509.CertPool, err error) {
+// trust returns the pools signatures are checked against, and a fingerprint
+// of the anchors in them (what the verifications kept are keyed on).
+func trust(ctx context.Context, q database.Querier) (roots, intermediates *x509.CertPool, fingerprint [sha256.Size]byte, err error) {
 	roots, intermediates = x509.NewCertPool(), x509.NewCertPool()
-	rows, err := q.Query(ctx, `SELECT cert_der, is_root FROM trust_anchors WHERE removed_at IS NULL`)
+	rows, err := q.Query(ctx, `SELECT cert_der, is_root FROM trust_anchors WHERE removed_at IS NULL ORDER BY id`)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fingerprint, err
 	}
 	defer rows.Close()
+	h := sha256.New()
 	for rows.Next() {
 		var der []byte
 		var root bool
 		if err := rows.Scan(&der, &root); err != nil {
-			return nil, nil, err
+			return nil, nil, fingerprint, err
 		}
 		c, err := x509.ParseCertificate(der)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, fingerprint, err
 		}
 		if root {
 			roots.AddCert(c)
+			h.Write([]byte{1})
 		} else {
 			intermediates.AddCert(c)
+			h.Write([]byte{0})
 		}
+		der32 := sha256.Sum256(der)
+		h.Write(der32[:])
 	}
-	return roots, intermediates, rows.Err()
+	h.Sum(fingerprint[:0])
+	return roots, intermediates, fingerprint, rows.Err()
 }
 
 // parseCerts reads PEM certificates, or one DER certificate.

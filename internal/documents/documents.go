@@ -47,6 +47,8 @@ type Store struct {
 	Now      func() time.Time
 	TokenTTL time.Duration // how long a VGCA plugin token lives
 	TSAURL   string        // the RFC 3161 authority that stamps server signatures (config.TSAURL)
+
+	verified verifications // signing.Verify's answers per file and trust anchors
 }
 
 // NewStore returns a Store; box seals private keys at rest.

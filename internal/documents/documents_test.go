@@ -474,6 +474,14 @@ func TestSendRefusedWhenTrustIsWithdrawn(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Checked (and the answer kept) while the anchors are trusted: the
+	// withdrawal below must not be hidden by the kept answer.
+	for range 2 {
+		_, infos, err := f.store.Signatures(f.ctx, f.report(t, r.ID))
+		if err != nil || len(infos) != 2 || !infos[0].Valid || !infos[0].CertValid || !infos[1].Valid || !infos[1].CertValid {
+			t.Fatalf("signatures before the withdrawal: %+v, %v", infos, err)
+		}
+	}
 	anchors, err := f.store.Anchors(f.ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -482,6 +490,9 @@ func TestSendRefusedWhenTrustIsWithdrawn(t *testing.T) {
 		if err := f.store.RemoveAnchor(f.ctx, a.ID); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if _, infos, err := f.store.Signatures(f.ctx, f.report(t, r.ID)); err != nil || len(infos) == 0 || infos[0].CertValid {
+		t.Fatalf("signatures after the withdrawal: %+v, %v", infos, err)
 	}
 	r = f.report(t, r.ID)
 	err = f.store.Move(f.ctx, r, reports.Send)

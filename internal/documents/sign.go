@@ -5,7 +5,9 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -180,7 +182,7 @@ func (s *Store) Attach(ctx context.Context, r *reports.Report, a *accounts.Accou
 	if err := signing.CheckAppended(d.PDF, signed); err != nil {
 		return apperr.New(apperr.Invalid, "Tệp đã ký không phải là văn bản hệ thống cấp cộng thêm chữ ký số: "+err.Error()+".")
 	}
-	roots, inter, err := trust(ctx, s.db)
+	roots, inter, _, err := trust(ctx, s.db)
 	if err != nil {
 		return err
 	}
@@ -267,23 +269,69 @@ func (d *Document) pdfOrNil() []byte {
 // against today's trust anchors (none while it is only issued);
 // ErrNoDocument before signing has started.
 func (s *Store) Signatures(ctx context.Context, r *reports.Report) (*Document, []signing.SignatureInfo, error) {
-	return signatures(ctx, s.db, r)
+	return s.signatures(ctx, s.db, r)
 }
 
-func signatures(ctx context.Context, q database.Querier, r *reports.Report) (*Document, []signing.SignatureInfo, error) {
+func (s *Store) signatures(ctx context.Context, q database.Querier, r *reports.Report) (*Document, []signing.SignatureInfo, error) {
 	d, err := current(ctx, q, r)
 	if err != nil || d.Stage == Issued {
 		return d, nil, err
 	}
-	roots, inter, err := trust(ctx, q)
+	roots, inter, anchors, err := trust(ctx, q)
 	if err != nil {
 		return nil, nil, err
+	}
+	key := verificationKey{file: sha256.Sum256(d.PDF), anchors: anchors}
+	if infos, ok := s.verified.get(key); ok {
+		return d, infos, nil
 	}
 	infos, err := signing.Verify(d.PDF, roots, inter)
 	if err != nil {
 		infos = []signing.SignatureInfo{{Problem: apperr.Message(err)}}
 	}
+	s.verified.put(key, infos)
 	return d, infos, nil
+}
+
+// verifications remembers what signing.Verify answered for a file and a
+// set of trust anchors: the same bytes checked against the same anchors
+// give the same answer (every time it weighs is in the file: the
+// time-stamp's, the revocation data's), and a signed report is opened
+// many times (the clerk, the receiver, the archive) while checking it
+// takes 50–100 ms of CPU. Removing or adding an anchor changes the key. An
+// answer that would depend on today (a signature without any time) is
+// not kept.
+type verifications struct {
+	mu      sync.Mutex
+	answers map[verificationKey][]signing.SignatureInfo
+}
+
+type verificationKey struct {
+	file, anchors [sha256.Size]byte
+}
+
+// maxVerifications bounds the answers kept (a few KB each).
+const maxVerifications = 1024
+
+func (v *verifications) get(key verificationKey) ([]signing.SignatureInfo, bool) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	infos, ok := v.answers[key]
+	return slices.Clone(infos), ok
+}
+
+func (v *verifications) put(key verificationKey, infos []signing.SignatureInfo) {
+	for _, in := range infos {
+		if in.SignedAt.IsZero() {
+			return
+		}
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.answers == nil || len(v.answers) >= maxVerifications {
+		v.answers = map[verificationKey][]signing.SignatureInfo{}
+	}
+	v.answers[key] = slices.Clone(infos)
 }
 
 // Move sends or accepts a report (other actions go straight to the
@@ -291,7 +339,7 @@ func signatures(ctx context.Context, q database.Querier, r *reports.Report) (*Do
 // whose signatures do not verify can be neither sent nor accepted.
 func (s *Store) Move(ctx context.Context, r *reports.Report, a reports.Action) error {
 	return s.reports.MoveWith(ctx, r, a, func(tx pgx.Tx) error {
-		_, infos, err := signatures(ctx, tx, r)
+		_, infos, err := s.signatures(ctx, tx, r)
 		if err != nil && !errors.Is(err, ErrNoDocument) {
 			return err
 		}
