@@ -123,8 +123,7 @@ func (s *Server) admit(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		_, err := r.Cookie(s.sessions.Cookie.Name)
-		high := err == nil || r.Header.Get("Authorization") != ""
+		high := signedInWork(r, s.sessions.Cookie.Name)
 		ctx, cancel := context.WithTimeout(r.Context(), s.admission.maxWait)
 		defer cancel()
 		if !s.admission.enter(ctx, high) {
@@ -138,6 +137,18 @@ func (s *Server) admit(next http.Handler) http.Handler {
 		defer s.admission.leave()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// signedInWork tells a request of an official at work: one with a session
+// (or an API token), but none of the sign-in pages, whose visitors have a
+// session before they are signed in (its CSRF token): in a storm they are
+// the others.
+func signedInWork(r *http.Request, sessionCookie string) bool {
+	if strings.HasPrefix(r.URL.Path, "/signin") {
+		return false
+	}
+	_, err := r.Cookie(sessionCookie)
+	return err == nil || r.Header.Get("Authorization") != ""
 }
 
 // longDownload tells the downloads that stream many rows or a file.

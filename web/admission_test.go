@@ -68,6 +68,33 @@ func TestAdmissionGivenUp(t *testing.T) {
 	}
 }
 
+func TestSignedInWork(t *testing.T) {
+	for _, c := range []struct {
+		path   string
+		cookie bool
+		token  bool
+		want   bool
+	}{
+		{"/reports/7", true, false, true},
+		{"/", true, false, true},
+		{"/api/v1/reports", false, true, true},
+		{"/", false, false, false},
+		{"/signin", true, false, false},
+		{"/signin/wait", true, false, false},
+	} {
+		r, _ := http.NewRequest(http.MethodGet, c.path, nil)
+		if c.cookie {
+			r.AddCookie(&http.Cookie{Name: "baocao_session", Value: "x"})
+		}
+		if c.token {
+			r.Header.Set("Authorization", "Bearer x")
+		}
+		if got := signedInWork(r, "baocao_session"); got != c.want {
+			t.Errorf("%s (cookie %v, token %v): signed-in work %v, want %v", c.path, c.cookie, c.token, got, c.want)
+		}
+	}
+}
+
 // TestAdmissionRefusal: a request that waits too long gets the outage page
 // in Vietnamese with Retry-After, and nothing it asked is done; static
 // files and health checks never wait.
