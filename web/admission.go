@@ -22,11 +22,10 @@ import (
 // Two queues, first come first served in each: requests with a session
 // or an API token (signed-in work: an autosave, a page) go before the
 // others (the sign-in pages, the waiting page of a sign-in storm), which
-// still get one place in lowShare. A request that waits maxWait gets the
-// outage page with
-// Retry-After. Static files and the health checks never wait; neither do
-// uploads and long downloads, whose time goes to the network, not to the
-// cores.
+// still get one place in lowShare while both wait. A request that waits
+// maxWait gets the outage page with Retry-After. Static files and the
+// health checks never wait; neither do uploads and long downloads, whose
+// time goes to the network, not to the cores.
 type admission struct {
 	maxWait   time.Duration // how long a request waits for its turn
 	mu        sync.Mutex
@@ -37,8 +36,9 @@ type admission struct {
 
 // lowShare: of the places handed on while both queues wait, one in
 // lowShare goes to the others, so a storm of signed-in work never
-// starves a sign-in.
-const lowShare = 4
+// starves a sign-in (one in four left sign-ins waiting past maxWait in a
+// storm of 1.000 officials).
+const lowShare = 2
 
 // admissionSlots is how many requests work at once: enough to keep the
 // cores busy while others wait for PostgreSQL.
