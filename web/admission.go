@@ -46,8 +46,9 @@ func admissionSlots() int { return max(8, 4*runtime.GOMAXPROCS(0)) }
 
 func newAdmission(slots int) *admission { return &admission{free: slots, maxWait: 20 * time.Second} }
 
-// enter waits for a place; false when ctx ended first.
-func (a *admission) enter(ctx context.Context, high bool) bool {
+// enter waits for a place; false when ctx ended first. A request coming
+// back (first) goes ahead of every waiting one.
+func (a *admission) enter(ctx context.Context, high, first bool) bool {
 	a.mu.Lock()
 	if a.free > 0 {
 		a.free--
@@ -55,9 +56,12 @@ func (a *admission) enter(ctx context.Context, high bool) bool {
 		return true
 	}
 	turn := make(chan struct{})
-	if high {
+	switch {
+	case first:
+		a.high = append([]chan struct{}{turn}, a.high...)
+	case high:
 		a.high = append(a.high, turn)
-	} else {
+	default:
 		a.low = append(a.low, turn)
 	}
 	a.mu.Unlock()
@@ -99,6 +103,13 @@ func (a *admission) handOn() {
 	}
 }
 
+// freePlaces is how many requests could start at once.
+func (a *admission) freePlaces() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.free
+}
+
 // waiting is how many requests wait, signed-in ones and others.
 func (a *admission) waiting() (high, low int) {
 	a.mu.Lock()
@@ -126,7 +137,7 @@ func (s *Server) admit(next http.Handler) http.Handler {
 		high := signedInWork(r, s.sessions.Cookie.Name)
 		ctx, cancel := context.WithTimeout(r.Context(), s.admission.maxWait)
 		defer cancel()
-		if !s.admission.enter(ctx, high) {
+		if !s.admission.enter(ctx, high, false) {
 			if r.Context().Err() != nil {
 				return // the client left
 			}
@@ -134,9 +145,51 @@ func (s *Server) admit(next http.Handler) http.Handler {
 			s.fail(w, r, apperr.New(apperr.Unavailable, "Hệ thống đang có quá nhiều người dùng cùng lúc. Dữ liệu đã nhập vẫn được giữ; vui lòng thử lại sau ít phút."))
 			return
 		}
-		defer s.admission.leave()
-		next.ServeHTTP(w, r)
+		place := &admitted{a: s.admission, in: true}
+		defer func() {
+			if place.in {
+				s.admission.leave()
+			}
+		}()
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), admittedKey{}, place)))
 	})
+}
+
+// admitted is an admitted request's place, in its context.
+type admitted struct {
+	a  *admission
+	in bool
+}
+
+type admittedKey struct{}
+
+// waitOutside waits until done is closed, for at most d or until ctx
+// ends, without holding the request's place meanwhile: a sign-in waiting
+// for a hasher leaves its place to work the cores can do. It then takes a
+// place again, ahead of every waiting request, and reports whether done
+// was closed; false also when no place was had again before ctx ended.
+func waitOutside(ctx context.Context, done <-chan struct{}, d time.Duration) bool {
+	place, _ := ctx.Value(admittedKey{}).(*admitted)
+	if place != nil && place.in {
+		place.a.leave()
+		place.in = false
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	closed := false
+	select {
+	case <-done:
+		closed = true
+	case <-timer.C:
+	case <-ctx.Done():
+	}
+	if place != nil {
+		if !place.a.enter(ctx, true, true) {
+			return false
+		}
+		place.in = true
+	}
+	return closed
 }
 
 // signedInWork tells a request of an official at work: one with a session

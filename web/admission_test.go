@@ -13,14 +13,14 @@ import (
 func TestAdmissionOrder(t *testing.T) {
 	a := newAdmission(1)
 	ctx := context.Background()
-	if !a.enter(ctx, false) {
+	if !a.enter(ctx, false, false) {
 		t.Fatal("the first request waited with a free place")
 	}
 	var order []string
 	done := make(chan string, 8)
 	queue := func(name string, high bool) {
 		go func() {
-			if a.enter(ctx, high) {
+			if a.enter(ctx, high, false) {
 				done <- name
 			}
 		}()
@@ -48,12 +48,12 @@ func TestAdmissionOrder(t *testing.T) {
 
 func TestAdmissionGivenUp(t *testing.T) {
 	a := newAdmission(1)
-	if !a.enter(context.Background(), true) {
+	if !a.enter(context.Background(), true, false) {
 		t.Fatal("the first request waited with a free place")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	got := make(chan bool)
-	go func() { got <- a.enter(ctx, true) }()
+	go func() { got <- a.enter(ctx, true, false) }()
 	waitFor(t, "the second in its queue", func() bool { high, _ := a.waiting(); return high == 1 })
 	cancel()
 	if <-got {
@@ -63,7 +63,7 @@ func TestAdmissionGivenUp(t *testing.T) {
 		t.Fatalf("%d+%d still waiting after the client left", high, low)
 	}
 	a.leave()
-	if !a.enter(context.Background(), false) {
+	if !a.enter(context.Background(), false, false) {
 		t.Fatal("the place of the request that left was lost")
 	}
 }

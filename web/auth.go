@@ -24,12 +24,21 @@ func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	username, password := r.PostFormValue("username"), r.PostFormValue("password")
-	if !s.hasherFree() {
-		s.waitForSignIn(w, r, username, password) // a storm: web/signin_queue.go
-		return
+	// The password is checked in the background (web/signin_queue.go).
+	// With a hasher free, the answer comes within a few hashes: the post
+	// waits for it, outside admission, and signs in. In a storm it goes
+	// to the waiting page at once.
+	id, t := s.queueSignIn(r, username, password)
+	if s.hasherFree() && waitOutside(r.Context(), t.done, signInPromptly) {
+		if t, finished := s.signIns.take(id); finished {
+			s.signedInAs(w, r, username, t.account, t.err)
+			return
+		}
 	}
-	a, err := s.accounts.Authenticate(r.Context(), username, password)
-	s.signedInAs(w, r, username, a, err)
+	if r.Context().Err() != nil {
+		return // the browser left; the ticket is forgotten unasked
+	}
+	s.waitForSignIn(w, r, id)
 }
 
 // signedInAs continues a sign-in whose password check gave a (or err):

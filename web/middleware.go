@@ -87,7 +87,7 @@ func (s *Server) deadline(next http.Handler) http.Handler {
 		d := s.cfg.RequestTimeout
 		if p := r.URL.Path; uploadPath(p) || longDownload(p) {
 			d = longRequestTimeout
-		} else if r.Method == http.MethodPost && p == "/signin" {
+		} else if (r.Method == http.MethodPost && p == "/signin") || p == "/signin/wait" {
 			// A sign-in may wait its turn for the password check in a
 			// storm of sign-ins (accounts' hashers): it waits for the CPU,
 			// not for the database, and the page says so meanwhile.

@@ -29,9 +29,18 @@ import (
 // signInAbandoned leaves the queue unhashed.
 const (
 	signInCookie    = "baocao_signin"
-	signInPoll      = 2 // seconds between the waiting page's refreshes
-	signInAbandoned = 20 * time.Second
+	signInAbandoned = 30 * time.Second
 	signInMaxWait   = 3 * time.Minute
+	// A sign-in's check waits outside admission (waitOutside): the post
+	// waits signInPromptly for a free hasher's answer before it shows the
+	// waiting page, whose first view waits signInFirstLook and whose
+	// refreshes (a second after each answer) wait up to signInHold each,
+	// answering the moment the check is done. A thousand officials in the
+	// queue thus ask about once per signInHold, not every second or two.
+	signInPromptly  = 3 * time.Second
+	signInFirstLook = time.Second
+	signInHold      = 15 * time.Second
+	signInHeld      = "/signin/wait?held=1"
 )
 
 type signInTicket struct {
@@ -52,8 +61,8 @@ type signInQueue struct {
 }
 
 // queueSignIn starts checking the password in the background and returns
-// the ticket's id.
-func (s *Server) queueSignIn(r *http.Request, username, password string) string {
+// the ticket and its id.
+func (s *Server) queueSignIn(r *http.Request, username, password string) (string, *signInTicket) {
 	q := &s.signIns
 	idBytes := make([]byte, 16)
 	rand.Read(idBytes)
@@ -86,7 +95,7 @@ func (s *Server) queueSignIn(r *http.Request, username, password string) string 
 		}
 		q.mu.Unlock()
 	}()
-	return id
+	return id, t
 }
 
 // watchAbandoned cancels a waiting check whose browser stopped asking.
@@ -149,8 +158,20 @@ func (s *Server) signInWaitPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !finished {
+		hold := signInFirstLook
+		if r.URL.Query().Has("held") {
+			hold = signInHold
+		}
+		if waitOutside(r.Context(), t.done, hold) {
+			t, finished = s.signIns.take(c.Value)
+		} else if r.Context().Err() != nil {
+			return // the browser left, or no place again before the deadline: it asks again
+		}
+		t.polled.Store(time.Now().UnixNano())
+	}
+	if !finished {
 		p := s.page(r, "Đang đăng nhập", "")
-		p.Refresh = signInPoll
+		p.Refresh, p.RefreshTo = 1, signInHeld
 		s.render(w, r, http.StatusOK, pages.SignInWait(p, s.waitingView(t)))
 		return
 	}
@@ -160,8 +181,7 @@ func (s *Server) signInWaitPage(w http.ResponseWriter, r *http.Request) {
 
 // waitForSignIn answers a sign-in queued behind busy hashers: the ticket's
 // cookie, and on to the waiting page (post, redirect, get).
-func (s *Server) waitForSignIn(w http.ResponseWriter, r *http.Request, username, password string) {
-	id := s.queueSignIn(r, username, password)
+func (s *Server) waitForSignIn(w http.ResponseWriter, r *http.Request, id string) {
 	http.SetCookie(w, &http.Cookie{Name: signInCookie, Value: id, Path: "/signin", MaxAge: int(signInMaxWait / time.Second),
 		HttpOnly: true, Secure: s.cfg.Secure(), SameSite: http.SameSiteLaxMode})
 	http.Redirect(w, r, "/signin/wait", http.StatusSeeOther)

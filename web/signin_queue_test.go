@@ -17,6 +17,7 @@ import (
 // wrong password queued the same way ends on the sign-in page with the
 // usual message; a browser without a ticket is asked to sign in again.
 func TestSignInStormWaits(t *testing.T) {
+	const waitingRefresh = `<meta http-equiv="refresh" content="1;url=/signin/wait?held=1">`
 	t.Parallel()
 	h := newHarness(t)
 	h.s.hasherFree = func() bool { return false }
@@ -50,14 +51,13 @@ func TestSignInStormWaits(t *testing.T) {
 			rec := serve(h, req)
 			body := rec.Body.String()
 			if rec.Code == http.StatusOK && strings.Contains(body, "Đang đăng nhập, vui lòng chờ…") {
-				if !strings.Contains(body, `<meta http-equiv="refresh" content="2">`) || !strings.Contains(body, "nhaplieu.camlam") {
+				if !strings.Contains(body, waitingRefresh) || !strings.Contains(body, "nhaplieu.camlam") {
 					t.Fatalf("waiting page without its refresh or name: %s", body)
 				}
 				if time.Now().After(deadline) {
 					t.Fatal("still waiting after a minute")
 				}
-				time.Sleep(20 * time.Millisecond) // the page's own refresh is 2 s
-				continue
+				continue // the request waited for the check (signInFirstLook)
 			}
 			return rec.Code, rec.Header().Get("Location"), body
 		}
@@ -78,7 +78,7 @@ func TestSignInStormWaits(t *testing.T) {
 	req.AddCookie(session)
 	req.AddCookie(&http.Cookie{Name: signInCookie, Value: "cho"})
 	body := serve(h, req).Body.String()
-	for _, want := range []string{"Đang đăng nhập, vui lòng chờ…", `<meta http-equiv="refresh" content="2">`, "Còn 3 lượt đăng nhập trước bạn", `href="/signin/wait"`} {
+	for _, want := range []string{"Đang đăng nhập, vui lòng chờ…", waitingRefresh, "Còn 3 lượt đăng nhập trước bạn", `href="/signin/wait"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("waiting page lacks %q", want)
 		}
@@ -91,5 +91,59 @@ func TestSignInStormWaits(t *testing.T) {
 		if rec := serve(h, req); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "Vui lòng đăng nhập lại") {
 			t.Fatalf("stale ticket: %d", rec.Code)
 		}
+	}
+}
+
+// TestSignInWaitHeld: the waiting page's refresh is answered the moment
+// the password has been checked, not at the next refresh, and it holds
+// no admission place while it waits: with the only place free, another
+// request goes through meanwhile.
+func TestSignInWaitHeld(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.s.admission = newAdmission(1)
+	a := h.account("nhaplieu.camlam", "so-y-te", accounts.User, accounts.Enter)
+	session, _ := h.anonymousSession()
+	ticket := &signInTicket{seq: h.s.signIns.checked.Load() + 1, username: "nhaplieu.camlam", done: make(chan struct{})}
+	h.s.signIns.mu.Lock()
+	h.s.signIns.tickets = map[string]*signInTicket{"giu": ticket}
+	h.s.signIns.mu.Unlock()
+	type answer struct {
+		code int
+		to   string
+		took time.Duration
+	}
+	held := make(chan answer)
+	go func() {
+		req := newFormRequest(http.MethodGet, signInHeld, nil)
+		req.AddCookie(session)
+		req.AddCookie(&http.Cookie{Name: signInCookie, Value: "giu"})
+		start := time.Now()
+		rec := serve(h, req)
+		held <- answer{rec.Code, rec.Header().Get("Location"), time.Since(start)}
+	}()
+	// Once the held request waits outside (it took the ticket, and the
+	// one place is free again), the sign-in page is served while the
+	// check is still going on.
+	deadline := time.Now().Add(10 * time.Second)
+	for ticket.polled.Load() == 0 || h.s.admission.freePlaces() != 1 {
+		if time.Now().After(deadline) {
+			t.Fatal("the held refresh kept its place")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if rec := serve(h, newFormRequest(http.MethodGet, "/signin", nil)); rec.Code != http.StatusOK {
+		t.Fatalf("sign-in page while a refresh is held: %d", rec.Code)
+	}
+	select {
+	case got := <-held:
+		t.Fatalf("the refresh did not wait for the check: %+v", got)
+	default:
+	}
+	ticket.account = a
+	close(ticket.done)
+	got := <-held
+	if got.code != http.StatusSeeOther || got.to != "/" || got.took >= signInHold {
+		t.Fatalf("held refresh after the check: %+v, want 303 to / before %s", got, signInHold)
 	}
 }

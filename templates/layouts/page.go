@@ -9,15 +9,16 @@ import (
 
 // Page is what the frame needs from every page.
 type Page struct {
-	Title   string // the page's own title; the site name is appended
-	Section string // the navigation entry to mark current: home, units, accounts, audit, account
-	Crumbs  []Crumb
-	Account *accounts.Account // nil when not signed in
-	CSRF    string
-	Flash   string    // a one-time success message
-	Unread  int       // the account's unread notifications, on the bell
-	Nav     []NavItem // the entries of NavItems the account may open
-	Refresh int       // > 0: the page reloads itself after this many seconds (a meta refresh, no script)
+	Title     string // the page's own title; the site name is appended
+	Section   string // the navigation entry to mark current: home, units, accounts, audit, account
+	Crumbs    []Crumb
+	Account   *accounts.Account // nil when not signed in
+	CSRF      string
+	Flash     string    // a one-time success message
+	Unread    int       // the account's unread notifications, on the bell
+	Nav       []NavItem // the entries of NavItems the account may open
+	Refresh   int       // > 0: the page reloads itself after this many seconds (a meta refresh, no script)
+	RefreshTo string    // the address the refresh loads ("": the page itself)
 }
 
 // Crumb is a breadcrumb link.
