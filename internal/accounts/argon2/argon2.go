@@ -66,7 +66,10 @@ const (
 
 // Memory holds the blocks of a hash for the next one. It is not safe for
 // concurrent use: one per goroutine that hashes.
-type Memory struct{ blocks []block }
+type Memory struct {
+	blocks []block
+	mapped *mapping // the blocks' pages, where they are mapped from the kernel (mem_linux.go)
+}
 
 // IDKey derives a key of keyLen bytes from the password and salt with
 // Argon2id, in m's blocks (allocated on the first call, and after
@@ -76,8 +79,11 @@ func (m *Memory) IDKey(password, salt []byte, time, memory uint32, threads uint8
 	return deriveKey(argon2id, password, salt, nil, nil, time, memory, threads, keyLen, m)
 }
 
-// Release lets the garbage collector have m's blocks.
-func (m *Memory) Release() { m.blocks = nil }
+// Release gives m's blocks back (to the kernel, or to the collector).
+func (m *Memory) Release() {
+	m.blocks = nil
+	m.free()
+}
 
 func deriveKey(mode int, password, salt, secret, data []byte, time, memory uint32, threads uint8, keyLen uint32, m *Memory) []byte {
 	if time < 1 {
@@ -144,7 +150,7 @@ func initBlocks(h0 *[blake2b.Size + 8]byte, memory, threads uint32, m *Memory) [
 	case uint32(cap(m.blocks)) >= memory:
 		B = m.blocks[:memory]
 	default:
-		m.blocks = make([]block, memory)
+		m.blocks = m.allocate(memory)
 		B = m.blocks
 	}
 	for lane := uint32(0); lane < threads; lane++ {
