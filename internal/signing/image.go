@@ -2,12 +2,14 @@ package signing
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
+	"sync"
 )
 
 // The images of ND 30 Phụ lục I: the leader's handwritten signature (blue)
@@ -43,6 +45,15 @@ type ImageInfo struct {
 // colour (a signature blue, a seal red), a seal 20–60 mm across at its
 // recorded resolution.
 func CheckImage(data []byte, kind ImageKind) (ImageInfo, error) {
+	if kind != SignatureImage && kind != SealImage {
+		return checkImage(data, kind)
+	}
+	c := &prepare(data).checks[kind]
+	c.once.Do(func() { c.info, c.err = checkImage(data, kind) })
+	return c.info, c.err
+}
+
+func checkImage(data []byte, kind ImageKind) (ImageInfo, error) {
 	var info ImageInfo
 	switch {
 	case len(data) == 0:
@@ -159,23 +170,61 @@ func (i ImageInfo) SizePt() (w, h float64) {
 // ink (its transparent margins cut off): what is drawn, and what the seal
 // must overlap by a third.
 func InkSize(data []byte) (w, h int, err error) {
-	img, err := png.Decode(bytes.NewReader(data))
-	if err != nil {
-		return 0, 0, err
-	}
-	r := inkBounds(img)
-	return r.Dx(), r.Dy(), nil
+	p := prepare(data)
+	p.inkOnce.Do(p.cutInk)
+	return p.w, p.h, p.err
 }
 
-// appearanceImage is the PNG drawn as a signature's appearance: data cut
-// to its ink, as 8-bit NRGBA, which pdfsign embeds with a soft mask (for
-// other PNG kinds, such as a palette, it would drop the transparency).
-func appearanceImage(data []byte) ([]byte, error) {
-	img, err := png.Decode(bytes.NewReader(data))
+// prepared is what signing derives from an image, worked out once per
+// image: the same seal and the same signature are checked, measured and
+// drawn on every report of their owner, and each of those decodes the
+// whole PNG (a fifth of a signature's time before).
+type prepared struct {
+	data       []byte
+	inkOnce    sync.Once
+	w, h       int
+	appearance []byte
+	err        error
+	checks     [2]struct {
+		once sync.Once
+		info ImageInfo
+		err  error
+	}
+}
+
+// preparedImages holds the prepared images by their bytes' SHA-256; at
+// most maxPrepared, then it starts again.
+var preparedImages struct {
+	sync.Mutex
+	m map[[sha256.Size]byte]*prepared
+}
+
+const maxPrepared = 256
+
+func prepare(data []byte) *prepared {
+	key := sha256.Sum256(data)
+	preparedImages.Lock()
+	defer preparedImages.Unlock()
+	p := preparedImages.m[key]
+	if p == nil {
+		if preparedImages.m == nil || len(preparedImages.m) >= maxPrepared {
+			preparedImages.m = map[[sha256.Size]byte]*prepared{}
+		}
+		p = &prepared{data: bytes.Clone(data)}
+		preparedImages.m[key] = p
+	}
+	return p
+}
+
+// cutInk measures the image's ink and draws its appearance.
+func (p *prepared) cutInk() {
+	img, err := png.Decode(bytes.NewReader(p.data))
 	if err != nil {
-		return nil, fmt.Errorf("signing: ảnh chữ ký: %w", err)
+		p.err = err
+		return
 	}
 	r := inkBounds(img)
+	p.w, p.h = r.Dx(), r.Dy()
 	out := image.NewNRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
 	for y := 0; y < r.Dy(); y++ {
 		for x := 0; x < r.Dx(); x++ {
@@ -184,7 +233,21 @@ func appearanceImage(data []byte) ([]byte, error) {
 	}
 	var buf bytes.Buffer
 	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, out); err != nil {
-		return nil, err
+		p.err = err
+		return
 	}
-	return buf.Bytes(), nil
+	p.appearance = buf.Bytes()
+}
+
+// appearanceImage is the PNG drawn as a signature's appearance: data cut
+// to its ink, as 8-bit NRGBA, which pdfsign embeds with a soft mask (for
+// other PNG kinds, such as a palette, it would drop the transparency).
+// The bytes are shared: the caller only reads them.
+func appearanceImage(data []byte) ([]byte, error) {
+	p := prepare(data)
+	p.inkOnce.Do(p.cutInk)
+	if p.err != nil {
+		return nil, fmt.Errorf("signing: ảnh chữ ký: %w", p.err)
+	}
+	return p.appearance, nil
 }

@@ -61,3 +61,38 @@ func TestBadImagesAreRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestPreparedImagesFollowTheBytes: what is worked out once per image
+// (its check, its ink, its appearance) belongs to those bytes: another
+// image, or the same buffer changed afterwards, gets its own answers.
+func TestPreparedImagesFollowTheBytes(t *testing.T) {
+	seal := DemoSeal("Sở Tài chính")
+	if _, err := CheckImage(seal, SealImage); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := CheckImage(WithDPI(seal, 100), SealImage); err == nil {
+		t.Fatal("a seal 105 mm across was accepted after an accepted one")
+	}
+	w, h, err := InkSize(seal)
+	if err != nil || w == 0 || h == 0 {
+		t.Fatalf("ink %d×%d: %v", w, h, err)
+	}
+	buf := bytes.Clone(seal)
+	if _, err := CheckImage(buf, SealImage); err != nil {
+		t.Fatal(err)
+	}
+	copy(buf, DemoSignature()) // the caller reuses its buffer
+	if _, err := CheckImage(buf, SealImage); err == nil {
+		t.Fatal("a changed buffer kept its earlier answer")
+	}
+	if _, err := CheckImage(seal, SealImage); err != nil {
+		t.Fatalf("the seal after its buffer's copy changed: %v", err)
+	}
+	a, err := appearanceImage(seal)
+	if err != nil || !bytes.HasPrefix(a, pngMagic) {
+		t.Fatalf("appearance: %v", err)
+	}
+	if _, err := appearanceImage(seal[:200]); err == nil {
+		t.Fatal("a truncated image got an appearance")
+	}
+}
