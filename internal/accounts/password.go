@@ -50,6 +50,11 @@ var (
 // sign-in and shows the waiting page (a storm's wait is seconds long).
 func HasherFree() bool { return hashing.Load() < int64(4*hasherCount()) }
 
+// HasherMemory is the memory the hashers keep between hashes, outside
+// the Go heap (internal/accounts/argon2): the server's memory limit
+// leaves it out.
+func HasherMemory() int64 { return int64(hasherCount()) * argonMemory * 1024 }
+
 // Hashers is the number of hashers, and HashTime the recent time of one
 // hash: together the rate at which sign-ins can be checked.
 func Hashers() int { return hasherCount() }

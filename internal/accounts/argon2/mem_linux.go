@@ -23,6 +23,9 @@ func (m *Memory) allocate(n uint32) []block {
 	if err != nil {
 		return make([]block, n) // out of address space: the heap then
 	}
+	// Huge pages where the kernel has them: a hash reads its blocks at
+	// random, and with 4 KiB pages it spends a tenth of its time in the TLB.
+	_ = syscall.Madvise(raw, 14 /* MADV_HUGEPAGE */)
 	// A Memory dropped without Release gives its pages back when collected.
 	m.mapped = &mapping{raw: raw, cleanup: runtime.AddCleanup(m, func(raw []byte) { syscall.Munmap(raw) }, raw)}
 	return unsafe.Slice((*block)(unsafe.Pointer(unsafe.SliceData(raw))), n)
