@@ -3,6 +3,7 @@ package reports
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"regexp"
 	"strings"
 	"time"
@@ -175,13 +176,20 @@ func (s *Store) move(ctx context.Context, r *Report, a Action, reason string, ma
 		if a == Submit {
 			revision = &r.Revision
 		}
-		tag, err := tx.Exec(ctx, `UPDATE reports SET status = $3, updated_at = now()
-			WHERE id = $1 AND status = $2 AND ($4::int IS NULL OR revision = $4)`, r.ID, r.Status, t.to, revision)
+		// The report's row is locked first and its status changed last:
+		// the change fires the consolidation's upkeep (sending and
+		// accepting add the report's figures to its receiver's totals,
+		// rows every report of that receiver and period shares), whose
+		// locks are then held for the commit only, not for the checks
+		// and writes in between (the signatures' verification above all).
+		var found bool
+		err := tx.QueryRow(ctx, `SELECT true FROM reports WHERE id = $1 AND status = $2 AND ($3::int IS NULL OR revision = $3) FOR UPDATE`,
+			r.ID, r.Status, revision).Scan(&found)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return apperr.New(apperr.Conflict, "Báo cáo vừa được người khác chuyển trạng thái. Hãy tải lại trang.")
+		}
 		if err != nil {
 			return err
-		}
-		if tag.RowsAffected() == 0 {
-			return apperr.New(apperr.Conflict, "Báo cáo vừa được người khác chuyển trạng thái. Hãy tải lại trang.")
 		}
 		if also != nil {
 			if err := also(tx); err != nil {
@@ -245,8 +253,12 @@ func (s *Store) move(ctx context.Context, r *Report, a Action, reason string, ma
 		if err := events.Emit(ctx, tx, Moved{ReportID: r.ID, Action: a, Version: version, Reason: reason}); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Event{Action: "report." + string(a), ObjectType: "report", ObjectID: r.ID, UnitID: r.UnitID,
-			Detail: map[string]any{"from": r.Status, "to": t.to, "reason": reason}})
+		if err := audit.Record(ctx, tx, audit.Event{Action: "report." + string(a), ObjectType: "report", ObjectID: r.ID, UnitID: r.UnitID,
+			Detail: map[string]any{"from": r.Status, "to": t.to, "reason": reason}}); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE reports SET status = $2, updated_at = now() WHERE id = $1`, r.ID, t.to)
+		return err
 	})
 }
 
