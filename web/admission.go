@@ -110,6 +110,13 @@ func (a *admission) freePlaces() int {
 	return a.free
 }
 
+// OfficialsWait tells whether requests of signed-in officials wait for
+// their turn (the hashers slow down meanwhile: accounts.WhileWaiting).
+func (s *Server) OfficialsWait() bool {
+	high, _ := s.admission.waiting()
+	return high > 0
+}
+
 // waiting is how many requests wait, signed-in ones and others.
 func (a *admission) waiting() (high, low int) {
 	a.mu.Lock()

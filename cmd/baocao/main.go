@@ -247,6 +247,7 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, lo
 		defer pprof.StopCPUProfile()
 	}
 	handler := web.New(a, log)
+	accounts.WhileWaiting(handler.OfficialsWait)
 	srv := &http.Server{
 		Addr:              cfg.ListenAddr,
 		Handler:           handler,

@@ -28,7 +28,8 @@ const (
 
 // Password hashes are computed by hashers, one per core. The first runs
 // at normal priority, as any request: sign-ins always progress at the
-// speed of one core, however busy the server is. The others run on
+// speed of one core, or of a quarter of one while officials' requests
+// wait for their turn (WhileWaiting), however busy the server is. The others run on
 // operating-system threads of the lowest priority (nice 19, see
 // lowerThreadPriority): they take the CPU the cores have free, and the
 // moment a signed-in official's request (or PostgreSQL) wants a core the
@@ -101,9 +102,30 @@ func hasher(low bool) {
 			} else {
 				hashNanos.Store(old + (took-old)/8)
 			}
+			if !low && othersWait() {
+				// Officials at work wait for their turn: the one hasher
+				// of normal priority takes a quarter of its core, and the
+				// others only what the kernel has left.
+				time.Sleep(min(3*time.Duration(took), 300*time.Millisecond))
+			}
 			idle.Reset(hasherIdle)
 		}
 	}
+}
+
+// waiting tells whether officials' requests wait for their turn (the
+// web layer's admission, see WhileWaiting).
+var waiting atomic.Pointer[func() bool]
+
+// WhileWaiting gives the hashers what tells them that signed-in officials'
+// requests wait for their turn: while they do, the hasher of normal
+// priority slows to a quarter of its core (sign-ins still progress, at
+// about ten a second, and the cores left go to the officials at work).
+func WhileWaiting(f func() bool) { waiting.Store(&f) }
+
+func othersWait() bool {
+	f := waiting.Load()
+	return f != nil && (*f)()
 }
 
 // hasherIdle is how long a hasher keeps its memory without work.

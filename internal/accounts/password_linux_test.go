@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -70,5 +71,23 @@ func TestCheckPasswordLeavesQueueWhenRequestEnds(t *testing.T) {
 	}
 	if ok, err := checkPassword(context.Background(), hash, "Mật-khẩu-thử-2026"); !ok || err != nil {
 		t.Fatalf("checkPassword: %v, %v", ok, err)
+	}
+}
+
+// TestHasherAsksWhetherOfficialsWait: the hasher of normal priority asks,
+// after each hash, whether officials' requests wait for their turn (it
+// then slows to a quarter of its core); the answers are still right.
+func TestHasherAsksWhetherOfficialsWait(t *testing.T) {
+	var asked atomic.Int64
+	WhileWaiting(func() bool { asked.Add(1); return true })
+	defer WhileWaiting(func() bool { return false })
+	hash := HashPassword("Mật-khẩu-thử-2026")
+	for i := range 4 * hasherCount() {
+		if !CheckPassword(hash, "Mật-khẩu-thử-2026") {
+			t.Fatalf("check %d: the right password refused", i)
+		}
+	}
+	if asked.Load() == 0 {
+		t.Error("no hasher asked whether officials wait")
 	}
 }
