@@ -30,7 +30,10 @@ import (
 const (
 	signInCookie    = "baocao_signin"
 	signInAbandoned = 30 * time.Second
-	signInMaxWait   = 3 * time.Minute
+	// While officials at work wait for their turn, sign-ins are checked
+	// at about ten a second (accounts.WhileWaiting): two thousand at once
+	// take minutes, and a waiting sign-in must not expire before.
+	signInMaxWait = 10 * time.Minute
 	// A sign-in's check waits outside admission (waitOutside): the post
 	// waits signInPromptly for a free hasher's answer before it shows the
 	// waiting page, whose first view waits signInFirstLook and whose

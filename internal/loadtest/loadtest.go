@@ -667,11 +667,7 @@ func storm(o Options, officials []official, sessionOf func(*Result) *session) *R
 	res.FirstSignIn = start
 	var wg sync.WaitGroup
 	for _, off := range officials {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sessionOf(res).signIn(off.username)
-		}()
+		wg.Go(func() { sessionOf(res).signIn(off.username) })
 	}
 	wg.Wait()
 	res.Elapsed = time.Since(start)

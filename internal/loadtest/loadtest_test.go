@@ -1,6 +1,8 @@
 package loadtest
 
 import (
+	"os"
+	"strings"
 	"testing"
 	"time"
 )
@@ -22,5 +24,27 @@ func TestQueuedRate(t *testing.T) {
 	}
 	if _, _, ok := queuedRate(spans[:1]); ok {
 		t.Error("a rate while queued without any queued sign-in")
+	}
+}
+
+// TestCPUClock: the processor time read from /proc grows with work done,
+// the process's own and the machine's, and the report splits it.
+func TestCPUClock(t *testing.T) {
+	start := cpuClock(os.Getpid())
+	if start.Available <= 0 || start.Client <= 0 {
+		t.Skipf("no /proc here: %+v", start)
+	}
+	x := 0
+	for cpuClock(os.Getpid()).Client <= start.Client { // work until the clock ticks
+		for i := range 1_000_000 {
+			x += i
+		}
+	}
+	use := cpuClock(os.Getpid()).since(start)
+	if use.Client <= 0 || use.Server != use.Client || use.Available < use.Busy {
+		t.Fatalf("processor time %+v (%d)", use, x)
+	}
+	if got := use.String(); !strings.Contains(got, "server ") || !strings.Contains(got, "idle ") {
+		t.Errorf("report %q", got)
 	}
 }
