@@ -155,22 +155,23 @@ func (s *Server) signInWaitPage(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		t, finished = s.signIns.take(c.Value)
 	}
-	if t == nil {
-		s.render(w, r, http.StatusOK, pages.SignIn(s.page(r, "Đăng nhập", ""),
-			pages.SignInView{Error: "Lượt đăng nhập đang chờ đã hết hạn. Vui lòng đăng nhập lại."}))
-		return
-	}
-	if !finished {
+	if !finished && t != nil {
 		hold := signInFirstLook
 		if r.URL.Query().Has("held") {
 			hold = signInHold
 		}
 		if waitOutside(r.Context(), t.done, hold) {
-			t, finished = s.signIns.take(c.Value)
+			t, finished = s.signIns.take(c.Value) // nil if another tab took it meanwhile
 		} else if r.Context().Err() != nil {
 			return // the browser left, or no place again before the deadline: it asks again
+		} else {
+			t.polled.Store(time.Now().UnixNano())
 		}
-		t.polled.Store(time.Now().UnixNano())
+	}
+	if t == nil {
+		s.render(w, r, http.StatusOK, pages.SignIn(s.page(r, "Đăng nhập", ""),
+			pages.SignInView{Error: "Lượt đăng nhập đang chờ đã hết hạn. Vui lòng đăng nhập lại."}))
+		return
 	}
 	if !finished {
 		p := s.page(r, "Đang đăng nhập", "")

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -145,5 +146,39 @@ func TestSignInWaitHeld(t *testing.T) {
 	got := <-held
 	if got.code != http.StatusSeeOther || got.to != "/" || got.took >= signInHold {
 		t.Fatalf("held refresh after the check: %+v, want 303 to / before %s", got, signInHold)
+	}
+}
+
+// TestSignInWaitTakenMeanwhile: a held refresh whose check another tab
+// collected meanwhile asks to sign in again, instead of failing.
+func TestSignInWaitTakenMeanwhile(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	session, _ := h.anonymousSession()
+	ticket := &signInTicket{seq: h.s.signIns.checked.Load() + 1, username: "nhaplieu.camlam", done: make(chan struct{})}
+	h.s.signIns.mu.Lock()
+	h.s.signIns.tickets = map[string]*signInTicket{"hai": ticket}
+	h.s.signIns.mu.Unlock()
+	held := make(chan *httptest.ResponseRecorder)
+	go func() {
+		req := newFormRequest(http.MethodGet, signInHeld, nil)
+		req.AddCookie(session)
+		req.AddCookie(&http.Cookie{Name: signInCookie, Value: "hai"})
+		held <- serve(h, req)
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for ticket.polled.Load() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the refresh never looked at its ticket")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	h.s.signIns.mu.Lock() // the other tab collects the check
+	close(ticket.done)
+	delete(h.s.signIns.tickets, "hai")
+	h.s.signIns.mu.Unlock()
+	rec := <-held
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "Vui lòng đăng nhập lại") {
+		t.Fatalf("held refresh after another tab took the check: %d %.300s", rec.Code, rec.Body.String())
 	}
 }
