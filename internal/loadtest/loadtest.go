@@ -223,8 +223,14 @@ type Result struct {
 	SignedIn, Waits int
 	FirstSignIn     time.Time
 	LastSignIn      time.Time
-	HashLimit       float64 // sign-ins per second the cores can hash
-	SignIns         []signInSpan
+	// Steady is the surge after its last official signed in and before
+	// its time was up (the lifecycles then begin): every official at
+	// work, nobody waiting to sign in. Surge holds when each request of
+	// the surge (not of the lifecycles) started and how long it took.
+	Steady    struct{ From, To time.Time }
+	Surge     []sample
+	HashLimit float64 // sign-ins per second the cores can hash
+	SignIns   []signInSpan
 	// Reports taken through the whole lifecycle to acceptance.
 	Lifecycles, LifecyclesPlanned int
 	AcceptedIDs                   []int64
@@ -354,12 +360,23 @@ type session struct {
 // from the surge's.
 const lifecyclePhase = "lifecycle: "
 
+// sample is one request of the surge.
+type sample struct {
+	kind string
+	at   time.Time
+	took time.Duration
+}
+
 func (s *session) record(kind string, start time.Time, err error) {
-	kind = s.phase + kind
+	took := time.Since(start)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.phase == "" {
+		s.res.Surge = append(s.res.Surge, sample{kind, start, took})
+	}
+	kind = s.phase + kind
 	s.res.Requests++
-	s.res.Latencies[kind] = append(s.res.Latencies[kind], time.Since(start))
+	s.res.Latencies[kind] = append(s.res.Latencies[kind], took)
 	if err != nil {
 		s.res.Errors[kind+": "+err.Error()]++
 	}
@@ -461,6 +478,9 @@ func (s *session) signIn(username string) bool {
 	if err == nil {
 		s.mu.Lock()
 		s.res.SignedIn++
+		if s.phase == "" && s.res.Steady.From.Before(time.Now()) {
+			s.res.Steady.From = time.Now()
+		}
 		if s.res.LastSignIn.Before(time.Now()) {
 			s.res.LastSignIn = time.Now()
 		}
@@ -563,6 +583,7 @@ func Run(ctx context.Context, o Options, officials []official, receivers []strin
 	}
 	ctx, cancel := context.WithTimeout(ctx, o.Duration)
 	defer cancel()
+	res.Steady.To, _ = ctx.Deadline()
 	peak := make(chan int, 1)
 	go func() { peak <- watchRSS(ctx, o.ServerPID) }()
 	clock := cpuClock(o.ServerPID)
@@ -818,6 +839,11 @@ func Report(w io.Writer, res *Result, lost []string) (problems []string) {
 		}
 		fmt.Fprintf(w, "  %-26s n=%-5d %-9s %-9s %-9s %s\n", k, len(l), p(0.50).Round(time.Millisecond), p(0.95).Round(time.Millisecond), p(0.99).Round(time.Millisecond), budget)
 	}
+	if l, window := steady(res); len(l) > 0 {
+		p := func(q float64) time.Duration { return l[min(len(l)-1, int(q*float64(len(l))))].Round(time.Millisecond) }
+		fmt.Fprintf(w, "  the steady surge (%.0f s after the last sign-in, before the lifecycles): n=%d p50 %s p95 %s p99 %s (≤ %s) %s\n",
+			window.Seconds(), len(l), p(0.5), p(0.95), p(0.99), budgetP99, mark(p(0.99) <= budgetP99))
+	}
 	if span := res.LastSignIn.Sub(res.FirstSignIn).Seconds(); res.SignedIn > 0 && span > 0 {
 		fmt.Fprintf(w, "sign-ins %d (%d waiting pages shown) over %.1f s; hash limit of this machine %.1f/s\n",
 			res.SignedIn, res.Waits, span, res.HashLimit)
@@ -855,6 +881,23 @@ func Report(w io.Writer, res *Result, lost []string) (problems []string) {
 		fmt.Fprintln(w)
 	}
 	return problems
+}
+
+// steady is the sorted latencies of the surge's requests, sign-ins
+// apart, that started in its steady part, and how long that lasted.
+func steady(res *Result) ([]time.Duration, time.Duration) {
+	from, to := res.Steady.From, res.Steady.To
+	if from.IsZero() || !to.After(from) {
+		return nil, 0
+	}
+	var l []time.Duration
+	for _, x := range res.Surge {
+		if !strings.HasPrefix(x.kind, "signin") && !x.at.Before(from) && x.at.Before(to) {
+			l = append(l, x.took)
+		}
+	}
+	slices.Sort(l)
+	return l, to.Sub(from)
 }
 
 func countErrors(res *Result) int {

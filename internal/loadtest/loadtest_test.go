@@ -35,16 +35,44 @@ func TestCPUClock(t *testing.T) {
 		t.Skipf("no /proc here: %+v", start)
 	}
 	x := 0
-	for cpuClock(os.Getpid()).Client <= start.Client { // work until the clock ticks
+	deadline := time.Now().Add(time.Minute)
+	use := cpuUse{}
+	for use.Client <= 0 || use.Available <= 0 { // work until both clocks tick
+		if time.Now().After(deadline) {
+			t.Fatalf("no processor time counted in a minute: %+v", use)
+		}
 		for i := range 1_000_000 {
 			x += i
 		}
+		use = cpuClock(os.Getpid()).since(start)
 	}
-	use := cpuClock(os.Getpid()).since(start)
-	if use.Client <= 0 || use.Server != use.Client || use.Available < use.Busy {
+	if use.Client <= 0 || use.Available < use.Busy {
 		t.Fatalf("processor time %+v (%d)", use, x)
 	}
 	if got := use.String(); !strings.Contains(got, "server ") || !strings.Contains(got, "idle ") {
 		t.Errorf("report %q", got)
+	}
+}
+
+// TestSteady: the steady surge counts the requests that started after the
+// surge's last sign-in and before its time was up, sign-ins apart.
+func TestSteady(t *testing.T) {
+	t0 := time.Date(2026, 12, 2, 7, 30, 0, 0, time.UTC)
+	at := func(s float64) time.Time { return t0.Add(time.Duration(s * float64(time.Second))) }
+	res := newResult()
+	res.Steady.From, res.Steady.To = at(10), at(20)
+	res.Surge = []sample{
+		{"autosave", at(9), time.Second},             // before: the storm
+		{"autosave", at(12), 300 * time.Millisecond}, // counted
+		{"report-page", at(11), 100 * time.Millisecond},
+		{"signin-page", at(15), 5 * time.Second}, // a sign-in: apart
+		{"autosave", at(20), 9 * time.Second},    // after: the lifecycles
+	}
+	l, window := steady(res)
+	if window != 10*time.Second || len(l) != 2 || l[0] != 100*time.Millisecond || l[1] != 300*time.Millisecond {
+		t.Fatalf("steady %v over %v", l, window)
+	}
+	if l, _ := steady(newResult()); l != nil {
+		t.Errorf("a steady surge without sign-ins: %v", l)
 	}
 }
