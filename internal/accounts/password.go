@@ -27,9 +27,9 @@ const (
 )
 
 // Password hashes are computed by hashers, one per core. The first runs
-// at normal priority, as any request: sign-ins always progress at the
+// at normal priority, as any request: sign-ins always progress, at the
 // speed of one core, or of a quarter of one while officials' requests
-// wait for their turn (WhileWaiting), however busy the server is. The others run on
+// wait for their turn (WhileWaiting). The others run on
 // operating-system threads of the lowest priority (nice 19, see
 // lowerThreadPriority): they take the CPU the cores have free, and the
 // moment a signed-in official's request (or PostgreSQL) wants a core the
