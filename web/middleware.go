@@ -255,6 +255,7 @@ func (s *Server) csrfToken(r *http.Request) string {
 		_, _ = rand.Read(b)
 		token = base64.RawURLEncoding.EncodeToString(b)
 		s.sessions.Put(r.Context(), sessCSRF, token)
+		s.sessions.Put(r.Context(), sessSeen, s.now().Unix()) // the session begins: saved now
 	}
 	return maskCSRF(token)
 }

@@ -73,7 +73,7 @@ func New(a *app.App, log *slog.Logger) *Server {
 	sessions := scs.New()
 	sessions.Store = newSessionStore(a.DB.Pool)
 	sessions.Lifetime = 12 * time.Hour
-	sessions.IdleTimeout = 15 * time.Minute
+	// The idle timeout is touchSession's (session_store.go).
 	sessions.Cookie.Name = "baocao_session"
 	sessions.Cookie.HttpOnly = true
 	sessions.Cookie.SameSite = http.SameSiteLaxMode

@@ -36,12 +36,19 @@ func (s *sessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool,
 // CommitCtx saves the session after the handler: even when the handler
 // used up the request's deadline, the session gets a moment of its own.
 //
-// The idle timeout makes every request save its session. That commit does
-// not wait for the disk (synchronous_commit off, for this statement's
-// transaction only): a crash can lose the last fraction of a second of
-// session saves, which only asks their officials to sign in again, never
-// lets anyone in (signing out deletes the row, and that commit waits).
+// The row lives sessionIdle and sessionTouch after its last save, and
+// at most its lifetime: touchSession saves an active
+// session at least once a minute, so the database forgets an idle one as
+// scs's own idle timeout did, without a save for every request. The
+// commit does not wait for the disk (synchronous_commit off, for this
+// statement's transaction only): a crash can lose the last fraction of a
+// second of session saves, which only asks their officials to sign in
+// again, never lets anyone in (signing out deletes the row, and that
+// commit waits).
 func (s *sessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
+	if idle := time.Now().Add(sessionIdle + sessionTouch); idle.Before(expiry) {
+		expiry = idle
+	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), commitTimeout)
 	defer cancel()
 	_, err := s.pool.Exec(ctx, `INSERT INTO sessions (token, data, expiry)
@@ -57,6 +64,40 @@ func (s *sessionStore) DeleteCtx(ctx context.Context, token string) error {
 	return err
 }
 
+// A session ends after sessionIdle without a request (SPEC §7; between
+// 15 and 16 minutes), and is saved at least every sessionTouch while it
+// is used: a request saves its session only when it changed it, or when
+// it was last saved a minute ago or more. (scs's own IdleTimeout saves it
+// on every request: five writes per sign-in, one per autosave.)
+const (
+	sessionIdle  = 15 * time.Minute
+	sessionTouch = time.Minute
+)
+
+// sessSeen is when the session was last saved for a request (Unix
+// seconds).
+const sessSeen = "seen"
+
+// touchSession ends a session saved longer than sessionIdle and
+// sessionTouch ago, idle for at least sessionIdle (the request goes on
+// without it, as when the database has forgotten it), and marks one last
+// saved sessionTouch ago or more to be saved again. A session with
+// nothing in it is left alone: it is not stored.
+func (s *Server) touchSession(ctx context.Context) error {
+	if len(s.sessions.Keys(ctx)) == 0 {
+		return nil
+	}
+	now := s.now()
+	seen := time.Unix(s.sessions.GetInt64(ctx, sessSeen), 0)
+	switch {
+	case now.Sub(seen) > sessionIdle+sessionTouch && s.sessions.Exists(ctx, sessSeen):
+		return s.sessions.Destroy(ctx)
+	case now.Sub(seen) >= sessionTouch:
+		s.sessions.Put(ctx, sessSeen, now.Unix())
+	}
+	return nil
+}
+
 type sessionLoadedKey struct{}
 
 // loadSession is scs's LoadAndSave, remembering whether the session was
@@ -64,6 +105,10 @@ type sessionLoadedKey struct{}
 func (s *Server) loadSession(next http.Handler) http.Handler {
 	save := s.sessions.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		*r.Context().Value(sessionLoadedKey{}).(*bool) = true
+		if err := s.touchSession(r.Context()); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		next.ServeHTTP(w, r)
 	}))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
