@@ -58,6 +58,11 @@ type Options struct {
 	// measures the hashers' rate against the machine's hash limit "when
 	// nothing else waits". The surge then begins with fresh sessions.
 	StormFirst bool
+	// Burst, when set, begins every lifecycle at the same moment, when
+	// the surge's time is up (a stress no deadline day sees); otherwise
+	// each begins at its own moment of the surge's second half, as reports
+	// are submitted while others still type.
+	Burst bool
 }
 
 const password = "Tai-thu-2026!ok"
@@ -73,9 +78,9 @@ type official struct {
 }
 
 // Prepare makes the accounts of the run: officials of the communes with
-// the enter right, each on a monthly report of its own (ad-hoc periods
-// add reports when there are more officials than communes), and
-// receivers of Văn phòng UBND tỉnh.
+// the enter right, each on a monthly socio-economic report of its own
+// (ad-hoc periods add reports when there are more officials than
+// communes), and receivers of Văn phòng UBND tỉnh.
 func Prepare(ctx context.Context, db *database.DB, o Options) ([]official, []string, int64, error) {
 	if err := seed.DemoRegimes(ctx, db); err != nil {
 		return nil, nil, 0, err
@@ -87,7 +92,7 @@ func Prepare(ctx context.Context, db *database.DB, o Options) ([]official, []str
 		rows, _ := db.Query(ctx, `
 			SELECT r.id, r.unit_id FROM reports r JOIN periods p ON p.id = r.period_id JOIN regimes g ON g.id = p.regime_id
 			JOIN units u ON u.id = r.unit_id
-			WHERE g.frequency = 'monthly' AND u.kind = 'ubnd-xa' AND r.status IN ('draft', 'returned') ORDER BY r.id`)
+			WHERE g.name = $1 AND u.kind = 'ubnd-xa' AND r.status IN ('draft', 'returned') ORDER BY r.id`, seed.SocioEconomicRegime)
 		return pgx.CollectRows(rows, pgx.RowToStructByPos[report])
 	}
 	reports, err := list()
@@ -99,7 +104,7 @@ func Prepare(ctx context.Context, db *database.DB, o Options) ([]official, []str
 	// than commune reports, ad-hoc periods of the monthly regime add more.
 	if len(reports) < o.Officials {
 		var regime int64
-		if err := db.QueryRow(ctx, `SELECT id FROM regimes WHERE frequency = 'monthly' ORDER BY id LIMIT 1`).Scan(&regime); err != nil {
+		if err := db.QueryRow(ctx, `SELECT id FROM regimes WHERE name = $1`, seed.SocioEconomicRegime).Scan(&regime); err != nil {
 			return nil, nil, 0, err
 		}
 		store := reportstore.NewStore(db)
@@ -224,10 +229,12 @@ type Result struct {
 	FirstSignIn     time.Time
 	LastSignIn      time.Time
 	// Steady is the surge after its last official signed in and before
-	// its time was up (the lifecycles then begin): every official at
-	// work, nobody waiting to sign in. Surge holds when each request of
-	// the surge (not of the lifecycles) started and how long it took.
+	// its time was up: every official at work, nobody waiting to sign in
+	// (the lifecycles among them, or after it with Burst). Surge holds
+	// when each request of the surge (not of the lifecycles) started and
+	// how long it took.
 	Steady    struct{ From, To time.Time }
+	Burst     bool
 	Surge     []sample
 	HashLimit float64 // sign-ins per second the cores can hash
 	SignIns   []signInSpan
@@ -355,9 +362,8 @@ type session struct {
 	phase string // "" or lifecyclePhase: where its requests' latencies are counted
 }
 
-// lifecyclePhase names the requests of the lifecycles, which begin
-// together when the surge's time is up: their latencies are told apart
-// from the surge's.
+// lifecyclePhase names the requests of the lifecycles: their latencies
+// are told apart from the surge's.
 const lifecyclePhase = "lifecycle: "
 
 // sample is one request of the surge.
@@ -475,10 +481,12 @@ func (s *session) signIn(username string) bool {
 		resp, err = s.c.Get(s.base + next)
 	}
 	s.record("signin", start, err)
-	if err == nil {
+	// The lifecycles' leaders, clerks and receivers are not the surge's
+	// officials: their sign-ins count apart.
+	if err == nil && s.phase == "" {
 		s.mu.Lock()
 		s.res.SignedIn++
-		if s.phase == "" && s.res.Steady.From.Before(time.Now()) {
+		if s.res.Steady.From.Before(time.Now()) {
 			s.res.Steady.From = time.Now()
 		}
 		if s.res.LastSignIn.Before(time.Now()) {
@@ -569,6 +577,7 @@ func (s *session) lifecycle(off official, newSession func() *session) {
 // Run drives the surge.
 func Run(ctx context.Context, o Options, officials []official, receivers []string, period int64) *Result {
 	res := newResult()
+	res.Burst = o.Burst
 	var mu sync.Mutex
 	sessionOf := func(res *Result) *session {
 		jar, _ := cookiejar.New(nil)
@@ -599,6 +608,15 @@ func Run(ctx context.Context, o Options, officials []official, receivers []strin
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// An official whose report goes through its lifecycle types
+			// until a moment of the surge's second half (or until its end,
+			// with Burst), then takes the report to acceptance.
+			ctx := ctx
+			if off.leader != "" && !o.Burst {
+				var stop context.CancelFunc
+				ctx, stop = context.WithDeadline(ctx, start.Add(o.Duration/2+rand.N(o.Duration/2)))
+				defer stop()
+			}
 			// Officials arrive over the first third of the run, as they
 			// do on a deadline morning, not all in the same millisecond.
 			pause(ctx, o.Duration/6)
@@ -638,8 +656,14 @@ func Run(ctx context.Context, o Options, officials []official, receivers []strin
 					res.Tried[key] = nil
 					mu.Unlock()
 				case strings.Contains(answer, "Chưa lưu"):
+					// Someone else saved the report meanwhile: a conflict the
+					// page explains. Any other refusal is a failed save.
 					mu.Lock()
-					res.Conflicts++
+					if strings.Contains(answer, "vừa lưu báo cáo") {
+						res.Conflicts++
+					} else {
+						res.Errors["autosave: not saved: "+notSaved(answer)]++
+					}
 					mu.Unlock()
 					open() // reload, as the page tells the official to
 				}
@@ -672,6 +696,13 @@ func Run(ctx context.Context, o Options, officials []official, receivers []strin
 	cancel()
 	res.PeakRSSMB = <-peak
 	return res
+}
+
+// notSaved is the reason an autosave answer gives for not saving.
+func notSaved(answer string) string {
+	_, why, _ := strings.Cut(answer, "Chưa lưu")
+	why, _, _ = strings.Cut(why, "<")
+	return strings.TrimLeft(why, ": ")
 }
 
 func newResult() *Result {
@@ -841,8 +872,12 @@ func Report(w io.Writer, res *Result, lost []string) (problems []string) {
 	}
 	if l, window := steady(res); len(l) > 0 {
 		p := func(q float64) time.Duration { return l[min(len(l)-1, int(q*float64(len(l))))].Round(time.Millisecond) }
-		fmt.Fprintf(w, "  the steady surge (%.0f s after the last sign-in, before the lifecycles): n=%d p50 %s p95 %s p99 %s (≤ %s) %s\n",
-			window.Seconds(), len(l), p(0.5), p(0.95), p(0.99), budgetP99, mark(p(0.99) <= budgetP99))
+		among := "with the lifecycles"
+		if res.Burst {
+			among = "before the lifecycles"
+		}
+		fmt.Fprintf(w, "  the steady surge (%.0f s after the last sign-in, %s): n=%d p50 %s p95 %s p99 %s (≤ %s) %s\n",
+			window.Seconds(), among, len(l), p(0.5), p(0.95), p(0.99), budgetP99, mark(p(0.99) <= budgetP99))
 	}
 	if span := res.LastSignIn.Sub(res.FirstSignIn).Seconds(); res.SignedIn > 0 && span > 0 {
 		fmt.Fprintf(w, "sign-ins %d (%d waiting pages shown) over %.1f s; hash limit of this machine %.1f/s\n",

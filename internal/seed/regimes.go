@@ -56,7 +56,7 @@ func DemoRegimes(ctx context.Context, db *database.DB) error {
 		assign   []assignments.Request
 	}{
 		{
-			input: regimes.Input{Name: "Báo cáo tình hình kinh tế - xã hội tháng", Frequency: string(periods.Monthly),
+			input: regimes.Input{Name: SocioEconomicRegime, Frequency: string(periods.Monthly),
 				Content:        "Tình hình thực hiện các chỉ tiêu kinh tế - xã hội trong tháng, lũy kế từ đầu năm; tồn tại, hạn chế; nhiệm vụ, giải pháp tháng tới.",
 				ReportingUnits: "Các sở, ban, ngành; Ủy ban nhân dân các xã, phường, đặc khu", ReceivingUnitID: unit("vp-ubnd"),
 				OwnerUnitID: unit("vp-ubnd"), LegalNumber: "2838/QĐ-UBND", LegalDate: periods.Date(2024, 11, 1), RemindDays: 3,
@@ -335,6 +335,10 @@ func ProceduresForm() forms.Form {
 }
 
 // HealthRegime is the demo's regime of two levels.
+// SocioEconomicRegime is the name of the monthly regime of the
+// socio-economic form (SocioEconomicForm), the largest.
+const SocioEconomicRegime = "Báo cáo tình hình kinh tế - xã hội tháng"
+
 const HealthRegime = "Báo cáo kết quả công tác y tế cơ sở tháng"
 
 // healthRows are the indicators of the monthly health form, with the
