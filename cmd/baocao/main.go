@@ -440,6 +440,7 @@ func loadtestCommand(ctx context.Context, args []string, getenv func(string) str
 	fs.DurationVar(&o.Think, "think", 10*time.Second, "an official's pause between saves")
 	fs.IntVar(&o.ServerPID, "pid", 0, "server process, for its peak memory")
 	fs.BoolVar(&o.StormFirst, "storm", true, "begin with a sign-in storm alone (the hashers' rate when nothing else waits)")
+	fs.IntVar(&o.Lifecycles, "lifecycles", -1, "reports taken through the whole lifecycle (default: every fifth official's)")
 	fs.BoolVar(&o.Burst, "burst", false, "begin every lifecycle at once when the surge's time is up, instead of over its second half")
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -58,6 +58,9 @@ type Options struct {
 	// measures the hashers' rate against the machine's hash limit "when
 	// nothing else waits". The surge then begins with fresh sessions.
 	StormFirst bool
+	// Lifecycles is how many reports go through the whole lifecycle, at
+	// most every fifth official's (the default, below 0).
+	Lifecycles int
 	// Burst, when set, begins every lifecycle at the same moment, when
 	// the surge's time is up (a stress no deadline day sees); otherwise
 	// each begins at its own moment of the surge's second half, as reports
@@ -161,7 +164,7 @@ func Prepare(ctx context.Context, db *database.DB, o Options) ([]official, []str
 			return nil, nil, 0, err
 		}
 		off := official{username: name, reportID: rep.ID, cell: "v.b1." + row + ".3"}
-		if ca != nil && i%5 == 0 && i < len(reports) {
+		if ca != nil && i%5 == 0 && i < len(reports) && (o.Lifecycles < 0 || i/5 < o.Lifecycles) {
 			off.leader, off.sender = "taithu.lanhdao."+strconv.Itoa(i), "taithu.vanthu."+strconv.Itoa(i)
 			off.receiver = "taithu.tiepnhan." + strconv.Itoa(i)
 			var receiverUnit int64
