@@ -193,9 +193,11 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, lo
 	if getenv("GOMEMLIMIT") == "" {
 		// Collect garbage harder as the heap nears this, so the server stays
 		// under its memory budget (SPEC §8: 200 MB resident) during a surge:
-		// 175 MiB for the Go runtime and the hashers' memory together (the
-		// program's code and data take the rest).
-		debug.SetMemoryLimit(max(64<<20, 175<<20-accounts.HasherMemory()))
+		// 168 MiB for the Go runtime and the hashers' memory together (the
+		// program's code and data take the rest; with 175 MiB, a surge
+		// whose lifecycles sign PDFs while a thousand officials type
+		// peaked at 201 MB).
+		debug.SetMemoryLimit(max(64<<20, 168<<20-accounts.HasherMemory()))
 	}
 	db, err := database.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
