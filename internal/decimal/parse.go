@@ -25,6 +25,10 @@ func refuse(input, why string) (Decimal, error) {
 	return Decimal{}, &ParseError{Input: input, Message: "Không đọc được số «" + shown + "»: " + why + " Ví dụ đúng: 1.234,5."}
 }
 
+// groupSpaces makes every space an official may put between groups a
+// plain one (built once: a replacer's first use builds its table).
+var groupSpaces = strings.NewReplacer("\u00a0", " ", "\u202f", " ", "\u2009", " ")
+
 // Parse reads a figure as an official types or pastes it, by its
 // structure, and refuses whatever could mean two different numbers:
 //
@@ -41,7 +45,7 @@ func refuse(input, why string) (Decimal, error) {
 func Parse(raw string) (Decimal, error) {
 	s := strings.TrimSpace(raw)
 	// Spaces of any kind between groups: 1 234 567 (regular, no-break, narrow no-break).
-	s = strings.NewReplacer("\u00a0", " ", "\u202f", " ", "\u2009", " ").Replace(s)
+	s = groupSpaces.Replace(s)
 	if s == "" {
 		return refuse(raw, "ô trống.")
 	}

@@ -386,6 +386,9 @@ func sameNumber(a, b *string) bool {
 	if a == nil || b == nil {
 		return a == b
 	}
+	if *a == *b { // what this package stored: numeric::text prints it back as written
+		return true
+	}
 	x, errX := decimal.ParseCanonical(*a)
 	y, errY := decimal.ParseCanonical(*b)
 	return errX == nil && errY == nil && x.Equal(y)
