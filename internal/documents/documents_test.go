@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -218,6 +219,12 @@ func TestLeaderThenSealThenSendAndAccept(t *testing.T) {
 	}
 	if infos[0].Name != "Nguyễn Văn Nghĩa" || infos[1].Name != "Sở Y tế" {
 		t.Errorf("signers %q, %q", infos[0].Name, infos[1].Name)
+	}
+	// The answer kept when the seal was stored is what a verification
+	// of the stored file gives (a store that remembers none).
+	fresh := documents.NewStore(f.db, f.reports, units.NewStore(f.db), accounts.NewStore(f.db, secretbox.New([32]byte{1, 2, 3})), secretbox.New([32]byte{1, 2, 3}))
+	if _, again, err := fresh.Signatures(f.ctx, r); err != nil || !reflect.DeepEqual(again, infos) {
+		t.Errorf("the answer kept at signing differs from a fresh verification (%v):\n%+v\n%+v", err, infos, again)
 	}
 	// The dictionary gives the reason and the signing time (ISO 8601, Vietnam time).
 	if !strings.HasPrefix(infos[0].Reason, "Phê duyệt văn bản; thời gian ký 20") || !strings.HasSuffix(infos[0].Reason, "+07:00") {

@@ -182,7 +182,7 @@ func (s *Store) Attach(ctx context.Context, r *reports.Report, a *accounts.Accou
 	if err := signing.CheckAppended(d.PDF, signed); err != nil {
 		return apperr.New(apperr.Invalid, "Tệp đã ký không phải là văn bản hệ thống cấp cộng thêm chữ ký số: "+err.Error()+".")
 	}
-	roots, inter, _, err := trust(ctx, s.db)
+	roots, inter, anchors, err := trust(ctx, s.db)
 	if err != nil {
 		return err
 	}
@@ -252,10 +252,17 @@ func (s *Store) Attach(ctx context.Context, r *reports.Report, a *accounts.Accou
 		return audit.Record(ctx, tx, audit.Event{Action: "report.signature_added", ObjectType: "report", ObjectID: r.ID, UnitID: r.UnitID,
 			Detail: map[string]any{"stage": string(stage), "signer": last.Name, "serial": reg.Serial, "number": d.Number}})
 	}
-	if stage == Personal {
-		return s.reports.MoveWith(ctx, r, reports.Sign, store)
+	move := reports.Sign
+	if stage == Organisation {
+		move = reports.Seal // the clerk's step shows in the history
 	}
-	return s.reports.MoveWith(ctx, r, reports.Seal, store) // the clerk's step shows in the history
+	if err := s.reports.MoveWith(ctx, r, move, store); err != nil {
+		return err
+	}
+	// The file stored was just verified against these anchors: the report
+	// page that shows its signatures next need not do it again.
+	s.verified.put(verificationKey{file: sha256.Sum256(signed), anchors: anchors}, infos)
+	return nil
 }
 
 func (d *Document) pdfOrNil() []byte {
