@@ -38,8 +38,30 @@ type graphLink struct {
 // LoadGraph reads the units and their successor links (units,
 // unit_successors).
 func LoadGraph(ctx context.Context, q database.Querier) (*Graph, error) {
+	return loadGraph(ctx, q,
+		`SELECT id, name, kind, valid_from, coalesce(valid_to, '0001-01-01'::date) FROM units`,
+		`SELECT unit_id, successor_id, share::text FROM unit_successors ORDER BY unit_id`)
+}
+
+// LoadAncestry reads the part of the graph a lineage of ids can walk:
+// those units and their predecessors, maxDepth links back. For one unit
+// this is a few rows where LoadGraph reads the whole province, and it
+// gives the same lineages for ids.
+func LoadAncestry(ctx context.Context, q database.Querier, ids []int64) (*Graph, error) {
+	const ancestry = `WITH RECURSIVE back (id, depth) AS (
+			SELECT unnest($1::bigint[]), 0
+			UNION
+			SELECT s.unit_id, b.depth + 1 FROM unit_successors s JOIN back b ON s.successor_id = b.id WHERE b.depth < $2
+		) `
+	return loadGraph(ctx, q,
+		ancestry+`SELECT id, name, kind, valid_from, coalesce(valid_to, '0001-01-01'::date) FROM units WHERE id IN (SELECT id FROM back)`,
+		ancestry+`SELECT unit_id, successor_id, share::text FROM unit_successors WHERE successor_id IN (SELECT id FROM back) ORDER BY unit_id`,
+		ids, maxDepth)
+}
+
+func loadGraph(ctx context.Context, q database.Querier, unitsSQL, linksSQL string, args ...any) (*Graph, error) {
 	g := &Graph{units: map[int64]graphUnit{}, preds: map[int64][]graphLink{}}
-	rows, _ := q.Query(ctx, `SELECT id, name, kind, valid_from, coalesce(valid_to, '0001-01-01'::date) FROM units`)
+	rows, _ := q.Query(ctx, unitsSQL, args...)
 	var id int64
 	var u graphUnit
 	if _, err := pgx.ForEachRow(rows, []any{&id, &u.name, &u.kind, &u.from, &u.to}, func() error {
@@ -52,7 +74,7 @@ func LoadGraph(ctx context.Context, q database.Querier) (*Graph, error) {
 	}); err != nil {
 		return nil, err
 	}
-	rows, _ = q.Query(ctx, `SELECT unit_id, successor_id, share::text FROM unit_successors ORDER BY unit_id`)
+	rows, _ = q.Query(ctx, linksSQL, args...)
 	var pred, succ int64
 	var share *string
 	_, err := pgx.ForEachRow(rows, []any{&pred, &succ, &share}, func() error {
@@ -134,7 +156,7 @@ func (g *Graph) Lineage(unit int64, day time.Time) Mapping {
 
 // Lineage returns, for each unit of ids, what it stood for on day.
 func Lineage(ctx context.Context, q database.Querier, ids []int64, day time.Time) (map[int64]Mapping, error) {
-	g, err := LoadGraph(ctx, q)
+	g, err := LoadAncestry(ctx, q, ids)
 	if err != nil {
 		return nil, err
 	}

@@ -2,10 +2,13 @@ package rebase_test
 
 import (
 	"context"
+	"reflect"
 	"strings"
 
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"baocao/internal/apperr"
 	"baocao/internal/database"
@@ -254,4 +257,43 @@ func regimeID(tb testing.TB, db *database.DB) int64 {
 		tb.Fatal(err)
 	}
 	return id
+}
+
+// A unit's ancestry alone gives the lineages the whole graph gives, on
+// every day around the reorganisation, for every unit of the province.
+func TestAncestryGivesTheWholeGraphsLineages(t *testing.T) {
+	t.Parallel()
+	db := newDemo(t)
+	ctx := context.Background()
+	whole, err := rebase.LoadGraph(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	rows, _ := db.Query(ctx, `SELECT id FROM units ORDER BY id`)
+	ids, err = pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		t.Fatal(err)
+	}
+	days := []time.Time{periods.Date(2024, 12, 31), periods.Date(2025, 6, 30), periods.Date(2025, 7, 1), periods.Date(2026, 11, 30)}
+	rebased := 0
+	for _, id := range ids {
+		part, err := rebase.LoadAncestry(ctx, db, []int64{id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, day := range days {
+			want, got := whole.Lineage(id, day), part.Lineage(id, day)
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("unit %d on %s: ancestry gives %+v, the whole graph %+v", id, vn.Date(day), got, want)
+			}
+			if want.Rebased() {
+				rebased++
+			}
+		}
+	}
+	if rebased == 0 {
+		t.Fatal("no unit of the demo was re-based on any day: the comparison shows nothing")
+	}
+	t.Logf("%d units × %d days, %d re-based lineages", len(ids), len(days), rebased)
 }

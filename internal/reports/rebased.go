@@ -37,7 +37,7 @@ func (s *Store) Origins(ctx context.Context, r *Report) ([]Origin, error) {
 	if err != nil || p.Frequency == periods.AdHocFreq {
 		return nil, nil
 	}
-	g, err := rebase.LoadGraph(ctx, s.db) // once for both periods
+	g, err := rebase.LoadAncestry(ctx, s.db, []int64{r.UnitID}) // once for both periods
 	if err != nil {
 		return nil, err
 	}
