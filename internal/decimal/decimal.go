@@ -72,6 +72,13 @@ func MustParse(s string) Decimal {
 // numeric::text, a JSON number, the value of a spreadsheet cell ("1234.5",
 // "-0.25", "1.5E-7"). A decimal point, no grouping.
 func ParseCanonical(s string) (Decimal, error) {
+	if r, ok := parseShort(s); ok {
+		return r, nil
+	}
+	return parseGeneral(s)
+}
+
+func parseGeneral(s string) (Decimal, error) {
 	var r Decimal
 	if s == "" || strings.ContainsAny(s, " _,") {
 		return r, errors.New("decimal: not a number: " + quote(s))
@@ -86,6 +93,50 @@ func ParseCanonical(s string) (Decimal, error) {
 		return Decimal{}, errors.New("decimal: out of range: " + quote(s))
 	}
 	return r.reduced(), nil
+}
+
+// parseShort reads the figures PostgreSQL prints for nearly every cell,
+// "-1234.50" with at most 18 digits, without apd's general parser (a page
+// reads 29.000 of them): the same reduced value ParseCanonical gives, or
+// ok false for anything else.
+func parseShort(s string) (r Decimal, ok bool) {
+	i, neg := 0, false
+	if len(s) > 0 && s[0] == '-' {
+		i, neg = 1, true
+	}
+	var coef uint64
+	var exp int32
+	digits, point := 0, false
+	for ; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			coef = coef*10 + uint64(c-'0')
+			digits++
+			if point {
+				exp--
+			}
+		case c == '.' && !point && digits > 0:
+			point = true
+		default:
+			return Decimal{}, false
+		}
+	}
+	if digits == 0 || digits > 18 || s[len(s)-1] == '.' {
+		return Decimal{}, false
+	}
+	if coef == 0 {
+		return Decimal{}, true // zero has one representation: no sign, exponent 0
+	}
+	for coef%10 == 0 { // reduced: 25.70 is 257E-1, 100 is 1E+2
+		coef /= 10
+		exp++
+	}
+	x := int64(coef)
+	if neg {
+		x = -x
+	}
+	r.d.SetFinite(x, exp)
+	return r, true
 }
 
 func quote(s string) string {
@@ -264,9 +315,28 @@ func (x Decimal) Int64() (int64, bool) {
 // Float64 returns the nearest float64, for charts and coordinates only:
 // never for a value that is stored, compared or shown as a figure.
 func (x Decimal) Float64() float64 {
+	// Exact coefficient and power of ten as float64s: one correctly
+	// rounded operation (apd's own way formats and parses text).
+	if x.d.Form == apd.Finite && x.d.Coeff.IsUint64() && x.d.Exponent >= -22 && x.d.Exponent <= 22 {
+		if c := x.d.Coeff.Uint64(); c < 1<<53 {
+			f := float64(c)
+			if x.d.Exponent < 0 {
+				f /= pow10[-x.d.Exponent]
+			} else {
+				f *= pow10[x.d.Exponent]
+			}
+			if x.d.Negative {
+				f = -f
+			}
+			return f
+		}
+	}
 	f, _ := x.d.Float64()
 	return f
 }
+
+// pow10 are the powers of ten a float64 holds exactly.
+var pow10 = [23]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
 
 // MarshalJSON writes x as a JSON number with its exact digits.
 func (x Decimal) MarshalJSON() ([]byte, error) { return []byte(x.String()), nil }

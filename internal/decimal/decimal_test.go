@@ -1,6 +1,8 @@
 package decimal
 
 import (
+	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -235,6 +237,70 @@ func TestAmbiguous(t *testing.T) {
 	for _, s := range []string{"12.345", "12,3450"} {
 		if Ambiguous(s) {
 			t.Errorf("%s is ambiguous", s)
+		}
+	}
+}
+
+// The short path reads what apd's parser reads, to the representation:
+// same coefficient, exponent and sign; and it declines what it cannot.
+func TestParseShortIsParseGeneral(t *testing.T) {
+	inputs := []string{"0", "-0", "0.00", "-0.000", "1", "-1", "100", "25.70", "1234.5", "-0.25", "007", "0.000001",
+		"999999999999999999", "1000000000000000000", "123456789012345678.9", "12.3456789012345678", "5.", ".5", "-", "", "1e5",
+		"1.5E-7", "1,5", "1 5", "+1", "--1", "1.2.3", "NaN", "Infinity"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		var b strings.Builder
+		if rng.IntN(3) == 0 {
+			b.WriteByte('-')
+		}
+		n := 1 + rng.IntN(20)
+		dot := rng.IntN(n + 3)
+		for i := range n {
+			if i == dot && i > 0 {
+				b.WriteByte('.')
+			}
+			if rng.IntN(4) == 0 {
+				b.WriteByte('0')
+			} else {
+				b.WriteByte(byte('0' + rng.IntN(10)))
+			}
+		}
+		inputs = append(inputs, b.String())
+	}
+	for _, s := range inputs {
+		fast, ok := parseShort(s)
+		slow, err := parseGeneral(s)
+		if !ok {
+			continue
+		}
+		if err != nil {
+			t.Fatalf("parseShort(%q) = %s, apd refuses it: %v", s, fast, err)
+		}
+		if fast.d.Negative != slow.d.Negative || fast.d.Exponent != slow.d.Exponent || fast.d.Coeff.String() != slow.d.Coeff.String() || fast.d.Form != slow.d.Form {
+			t.Fatalf("parseShort(%q) = %v, apd reads %v", s, fast.d, slow.d)
+		}
+	}
+}
+
+// Float64's exact path gives what parsing the decimal's text gives.
+func TestFloat64IsCorrectlyRounded(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 100000 {
+		c := rng.Int64N(1 << 53)
+		if rng.IntN(2) == 0 {
+			c = rng.Int64N(100000)
+		}
+		if rng.IntN(3) == 0 {
+			c = -c
+		}
+		var x Decimal
+		x.d.SetFinite(c, int32(rng.IntN(51)-25))
+		want, err := strconv.ParseFloat(x.d.Text('e'), 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := x.Float64(); got != want {
+			t.Fatalf("Float64(%s) = %v, want %v", x, got, want)
 		}
 	}
 }

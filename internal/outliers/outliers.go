@@ -374,7 +374,8 @@ func median(xs []float64) float64 {
 	if len(xs) == 0 {
 		return 0
 	}
-	s := slices.Clone(xs)
+	var buf [scratch]float64 // a report's two years of monthly figures sort on the stack
+	s := append(buf[:0], xs...)
 	slices.Sort(s)
 	n := len(s)
 	if n%2 == 1 {
@@ -395,9 +396,14 @@ func robustSpread(xs []float64) float64 {
 
 func mad(xs []float64) float64 {
 	m := median(xs)
-	d := make([]float64, len(xs))
-	for i, x := range xs {
-		d[i] = math.Abs(x - m)
+	var buf [scratch]float64
+	d := buf[:0]
+	for _, x := range xs {
+		d = append(d, math.Abs(x-m))
 	}
 	return median(d)
 }
+
+// scratch is how many figures a median sorts without allocating: every
+// period of two years of monthly reports, and some.
+const scratch = 32

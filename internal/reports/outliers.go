@@ -1,7 +1,9 @@
 package reports
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"sort"
 	"time"
 
@@ -56,35 +58,64 @@ type cellSeries struct {
 }
 
 // pastFigures reads the unit's accepted reports of the same regime for
-// the two years before the report's period.
-func (s *Store) pastFigures(ctx context.Context, r *Report) (cellSeries, error) {
+// the two years before the report's period: of the cells given, or of
+// every cell when cells is nil. A commune's two years of the 1.228-cell
+// form are 29.000 figures, read on every report page: their rows are read
+// as bytes, and only a figure and a cell's first figure allocate.
+func (s *Store) pastFigures(ctx context.Context, r *Report, cells []string) (cellSeries, error) {
 	out := cellSeries{values: map[string][]decimal.Decimal{}, lastYear: map[string]decimal.Decimal{}}
 	p, err := periods.ParseKey(r.PeriodKey)
-	if err != nil || p.Frequency == periods.AdHocFreq {
+	if err != nil || p.Frequency == periods.AdHocFreq || (cells != nil && len(cells) == 0) {
 		return out, nil
 	}
 	out.yearly = periodsPerYear(p.Frequency)
-	lastYear := p.SamePeriodLastYear().Key()
-	rows, _ := s.db.Query(ctx, `
+	var only [3][]string
+	for _, key := range cells {
+		f, rw, c := splitKey(key)
+		only[0], only[1], only[2] = append(only[0], f), append(only[1], rw), append(only[2], c)
+	}
+	rows, err := s.db.Query(ctx, `
 		SELECT q.key, v.form_key, v.row_key, v.col_code, v.num::text
 		FROM report_values v JOIN reports x ON x.id = v.report_id JOIN periods q ON q.id = x.period_id
 		WHERE q.regime_id = $1 AND x.unit_id = $2 AND q.end_date < $3 AND q.end_date >= $3::date - interval '25 months'
 		  AND x.status = 'accepted' AND NOT v.computed AND v.num IS NOT NULL
-		ORDER BY q.end_date`, r.RegimeID, r.UnitID, r.Start)
-	var key, form, row, col, num string
-	_, err = pgx.ForEachRow(rows, []any{&key, &form, &row, &col, &num}, func() error {
-		x, err := decimal.ParseCanonical(num)
+		  AND ($4::text[] IS NULL OR (v.form_key, v.row_key, v.col_code) IN (SELECT * FROM unnest($4::text[], $5::text[], $6::text[])))
+		ORDER BY q.end_date`, r.RegimeID, r.UnitID, r.Start, only[0], only[1], only[2])
+	if err != nil {
+		return out, err
+	}
+	defer rows.Close()
+	lastYear := []byte(p.SamePeriodLastYear().Key())
+	var key []byte
+	index := map[string]int{} // cell → its place in names and series
+	var names []string
+	var series [][]decimal.Decimal
+	for rows.Next() {
+		raw := rows.RawValues() // text columns: their bytes, in either format
+		if len(raw) != 5 || raw[4] == nil {
+			return out, fmt.Errorf("past figures: unexpected row")
+		}
+		x, err := decimal.ParseCanonical(string(raw[4]))
 		if err != nil {
-			return err
+			return out, err
 		}
-		cell := forms.CellKey(form, row, col)
-		out.values[cell] = append(out.values[cell], x)
-		if key == lastYear {
-			out.lastYear[cell] = x
+		key = append(append(append(append(append(key[:0], raw[1]...), '|'), raw[2]...), '|'), raw[3]...)
+		i, ok := index[string(key)] // a lookup by bytes does not copy them
+		if !ok {
+			i = len(names)
+			names = append(names, string(key))
+			index[names[i]] = i
+			series = append(series, make([]decimal.Decimal, 0, 25))
 		}
-		return nil
-	})
-	return out, err
+		series[i] = append(series[i], x)
+		if bytes.Equal(raw[0], lastYear) {
+			out.lastYear[names[i]] = x
+		}
+	}
+	for i, name := range names {
+		out.values[name] = series[i]
+	}
+	return out, rows.Err()
 }
 
 // Flags judges the report's typed numbers against the unit's own
@@ -92,13 +123,19 @@ func (s *Store) pastFigures(ctx context.Context, r *Report) (cellSeries, error) 
 // keeps a report from being saved or submitted; the unit is asked to
 // explain each flagged cell.
 func (s *Store) Flags(ctx context.Context, r *Report, numbers map[string]decimal.Decimal) (map[string]outliers.Flag, error) {
+	return s.flags(ctx, r, numbers, nil)
+}
+
+// flags judges numbers, reading the past of the cells given only (nil:
+// of every cell).
+func (s *Store) flags(ctx context.Context, r *Report, numbers map[string]decimal.Decimal, cells []string) (map[string]outliers.Flag, error) {
 	tpl, _, err := s.Template(ctx, r.TemplateVersionID)
 	if err != nil {
 		return nil, err
 	}
 	out := map[string]outliers.Flag{}
 	inputs := inputCells(tpl)
-	past, err := s.pastFigures(ctx, r)
+	past, err := s.pastFigures(ctx, r, cells)
 	if err != nil || len(past.values) == 0 {
 		return out, err
 	}
