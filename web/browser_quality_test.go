@@ -127,7 +127,9 @@ func TestBrowserFiguresAReceiverCanTrust(t *testing.T) {
 	waitSaved := into(new(bool), chromedp.Poll[bool](`document.getElementById("save-status").textContent.indexOf("Đã lưu") >= 0 &&
 		!document.querySelector("form[data-autosave][data-unsaved]")`))
 	pregnant, _ := last["r4"].Mul(decimal.FromInt(1000))
-	var typedFlag, afterFix string
+	var typedFlag, afterFix, savedStatus string
+	var keptFlag bool
+	var marked int
 	var flagged, history, note, explain, receiverFlags, locked, returned string
 	var r1Editable, r7Editable bool
 	question := "Số trẻ được tiêm chủng đầy đủ giảm so với tháng trước, đề nghị giải trình."
@@ -145,6 +147,11 @@ func TestBrowserFiguresAReceiverCanTrust(t *testing.T) {
 		waitSaved,
 		into(new(bool), chromedp.Poll[bool](`document.getElementById("v.b1.r4.1").closest("td").classList.contains("grid__cell--flagged")`)),
 		into(&typedFlag, chromedp.Evaluate[string](`document.getElementById("v.b1.r4.1").title`)),
+		// The autosave judged the cell it changed; the cells flagged when
+		// the page loaded keep their marks, and the status line counts all.
+		into(&keptFlag, chromedp.Evaluate[bool](`document.getElementById("v.b1.r1.1").closest("td").classList.contains("grid__cell--flagged")`)),
+		into(&savedStatus, chromedp.Text(chromedp.ID("save-status"))),
+		into(&marked, chromedp.Evaluate[int](`document.querySelectorAll("td.grid__cell--flagged").length`)),
 		shots.take("flagged-on-entry"),
 		retype("v.b1.r4.1", last["r4"].Format()),
 		waitSaved,
@@ -257,6 +264,12 @@ func TestBrowserFiguresAReceiverCanTrust(t *testing.T) {
 		if !strings.Contains(flagged, want) {
 			t.Errorf("flagged cells do not say %q:\n%s", want, flagged)
 		}
+	}
+	if !keptFlag {
+		t.Error("the autosave unmarked r1.1, flagged when the page loaded and not changed since")
+	}
+	if want := " · " + strconv.Itoa(marked) + " ô khác thường so với các kỳ trước"; marked < 2 || !strings.HasSuffix(savedStatus, want) {
+		t.Errorf("after the autosave %d cells are marked and the status says %q, want it to end %q", marked, savedStatus, want)
 	}
 	if !strings.Contains(typedFlag, "Khác thường: gấp") {
 		t.Errorf("a figure typed ×1000: title %q", typedFlag)

@@ -278,9 +278,6 @@ func (s *Server) reportSave(w http.ResponseWriter, r *http.Request) {
 	if len(problems) > 0 {
 		msg += " · " + vn.Int(int64(len(problems))) + " ô cần xem lại"
 	}
-	if len(saved.Flags) > 0 {
-		msg += " · " + vn.Int(int64(len(saved.Flags))) + " ô khác thường so với các kỳ trước"
-	}
 	if htmx {
 		s.render(w, r, http.StatusOK, pages.SaveAnswer(msg, len(problems) > 0, saved.Revision, changedOutputs(saved.Computed),
 			problemCells(typedProblems(problems, d.Values, false)), saved.Figures, flagCells(saved.Flags)))

@@ -229,11 +229,15 @@ func noteOf(f *forms.Form, notes map[string]reports.Note) func(row, col string) 
 	}
 }
 
-// flagCells are the flagged cells keyed by the cells' element ids.
+// flagCells are the cells a save judged, keyed by the cells' element ids:
+// why each looks wrong, "" for one that does not (the page unmarks it).
 func flagCells(flags map[string]string) map[string]string {
 	out := make(map[string]string, len(flags))
 	for key, why := range flags {
-		out[cellAnchor(key)] = "Khác thường: " + why + "."
+		if why != "" {
+			why = "Khác thường: " + why + "."
+		}
+		out[cellAnchor(key)] = why
 	}
 	return out
 }

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"baocao/internal/apperr"
 	"baocao/internal/audit"
 	"baocao/internal/database"
@@ -236,5 +238,92 @@ func TestSelectiveReturnLocksTheRest(t *testing.T) {
 	back = returnWith(reports.Marks{Cells: []string{"b1|r1|1"}, All: true})
 	if locks, err := s.Locks(ctx, back); err != nil || locks != nil {
 		t.Errorf("trả lại toàn bộ: locks %+v, %v", locks, err)
+	}
+}
+
+// TestAutosaveJudgesTheCellsItChanged: an autosave judges the figures it
+// changed, flagged or ordinary, and says nothing of the others, whose
+// marks stand; what the marks add up to is the whole form's judgement.
+func TestAutosaveJudgesTheCellsItChanged(t *testing.T) {
+	t.Parallel()
+	db, s, r := demoReport(t)
+	ctx := context.Background()
+	// Last month's typed figures, as typed again this month.
+	rows, _ := db.Query(ctx, `SELECT v.form_key || '|' || v.row_key || '|' || v.col_code, v.num::text FROM report_values v
+		JOIN reports x ON x.id = v.report_id JOIN periods p ON p.id = x.period_id
+		WHERE x.unit_id = $1 AND p.regime_id = $2 AND p.key = '2026-M11' AND NOT v.computed AND v.num IS NOT NULL`, r.UnitID, r.RegimeID)
+	d := reports.Draft{Values: map[string]string{}, Source: reports.SourceAutosave}
+	var key, num string
+	if _, err := pgx.ForEachRow(rows, []any{&key, &num}, func() error {
+		d.Values[key] = mustDecimal(t, num).Format()
+		return nil
+	}); err != nil || len(d.Values) < 5 {
+		t.Fatalf("last month's figures: %d, %v", len(d.Values), err)
+	}
+	usual := d.Values["b1|r1|1"]
+	ten, _ := mustDecimal(t, strings.ReplaceAll(strings.ReplaceAll(usual, ".", ""), ",", ".")).Mul(mustDecimal(t, "10"))
+	marks := map[string]string{} // what the page shows after each answer
+	save := func(what string, change map[string]string) map[string]string {
+		t.Helper()
+		for k, v := range change {
+			d.Values[k] = v
+		}
+		now, err := s.Report(ctx, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.Revision = now.Revision
+		saved, err := s.SaveChanges(ctx, now, d, 0)
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		for k, why := range saved.Flags {
+			if why == "" {
+				delete(marks, k)
+			} else {
+				marks[k] = why
+			}
+		}
+		return saved.Flags
+	}
+	first := save("the first save", map[string]string{"b1|r1|1": ten.Format()})
+	if len(first) != len(d.Values) || first["b1|r1|1"] == "" {
+		t.Fatalf("the first save judged %d of %d cells, r1.1 = %q: every cell is new", len(first), len(d.Values), first["b1|r1|1"])
+	}
+	if got := save("a negative count", map[string]string{"b1|r3|1": "-3"}); len(got) != 1 || !strings.Contains(got["b1|r3|1"], "số âm") {
+		t.Errorf("changing r3.1 only judged %+v, want r3.1 alone, as negative", got)
+	}
+	if got := save("nothing changed", nil); len(got) != 0 {
+		t.Errorf("a save that changed nothing judged %+v", got)
+	}
+	if got := save("r1.1 back to usual", map[string]string{"b1|r1|1": usual}); len(got) != 1 || got["b1|r1|1"] != "" {
+		t.Errorf("r1.1 typed back to %s judged %+v, want it alone and ordinary", usual, got)
+	}
+	if marks["b1|r3|1"] == "" || marks["b1|r1|1"] != "" {
+		t.Errorf("marks after the saves: %+v, want r3.1 flagged and r1.1 not", marks)
+	}
+	// The marks are what judging the whole stored form gives.
+	now, _ := s.Report(ctx, r.ID)
+	content, err := s.Content(ctx, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	typed := map[string]decimal.Decimal{}
+	for k, x := range content.Numbers {
+		if !content.Computed[k] {
+			typed[k] = x
+		}
+	}
+	whole, err := s.Flags(ctx, now, typed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(whole) != len(marks) {
+		t.Errorf("the page marks %d cells, the whole form has %d flagged: %+v vs %+v", len(marks), len(whole), marks, whole)
+	}
+	for k, f := range whole {
+		if marks[k] != f.Reason {
+			t.Errorf("%s: marked %q, the whole form's judgement %q", k, marks[k], f.Reason)
+		}
 	}
 }

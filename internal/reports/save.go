@@ -51,9 +51,8 @@ const maxText = 2000
 // lost) and returned as problems; a cell that is not an input cell of the
 // report's template refuses the whole save.
 func (s *Store) Save(ctx context.Context, r *Report, d Draft, by int64) ([]Problem, int, error) {
-	var figures map[string]string
-	problems, revision, _, _, err := s.save(ctx, r, d, by, &figures)
-	return problems, revision, err
+	res, err := s.save(ctx, r, d, by)
+	return res.Problems, res.Revision, err
 }
 
 // Saved is what a save did.
@@ -68,8 +67,10 @@ type Saved struct {
 	// Figures holds the text each live figure of the narrative shows
 	// after the save (reference → text, "" for an empty cell).
 	Figures map[string]string
-	// Flags are the typed figures that look wrong against the unit's own
-	// history (CellKey → why), for the page to mark as the official types.
+	// Flags judges the typed cells the save changed against the unit's
+	// own history (CellKey → why the figure looks wrong, "" when it does
+	// not), for the page to mark and unmark them as the official types;
+	// the other cells' marks stand.
 	Flags map[string]string
 }
 
@@ -77,37 +78,52 @@ type Saved struct {
 // autosave of one cell answers with those, not with every formula cell of
 // the form.
 func (s *Store) SaveChanges(ctx context.Context, r *Report, d Draft, by int64) (Saved, error) {
-	var figures map[string]string
-	problems, revision, changed, numbers, err := s.save(ctx, r, d, by, &figures)
-	saved := Saved{Problems: problems, Revision: revision, Computed: changed, Figures: figures}
+	res, err := s.save(ctx, r, d, by)
 	if err != nil {
-		return saved, err
+		return res.Saved, err
 	}
-	flags, err := s.Flags(ctx, r, numbers)
-	saved.Flags = map[string]string{}
-	for key, f := range flags {
-		saved.Flags[key] = f.Reason
+	// Only the figures this save changed are judged again: the others
+	// and their past are as the page showed them. Judging the whole form
+	// read two years of its figures on every autosave.
+	judged := make(map[string]decimal.Decimal, len(res.typed))
+	for _, key := range res.typed {
+		if x, ok := res.numbers[key]; ok {
+			judged[key] = x
+		}
 	}
-	return saved, err
+	flags, err := s.flags(ctx, r, judged, res.typed)
+	res.Flags = make(map[string]string, len(res.typed))
+	for _, key := range res.typed {
+		res.Flags[key] = flags[key].Reason
+	}
+	return res.Saved, err
 }
 
-func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64, figures *map[string]string) ([]Problem, int, map[string]string, map[string]decimal.Decimal, error) {
+// saveResult is what save did, with what SaveChanges judges: the typed
+// numbers as stored, and the input cells whose stored value changed.
+type saveResult struct {
+	Saved
+	numbers map[string]decimal.Decimal
+	typed   []string
+}
+
+func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64) (saveResult, error) {
 	if !r.Editable() {
-		return nil, 0, nil, nil, apperr.New(apperr.Conflict, "Báo cáo đang ở trạng thái "+r.Status.Label()+" nên không sửa được.")
+		return saveResult{}, apperr.New(apperr.Conflict, "Báo cáo đang ở trạng thái "+r.Status.Label()+" nên không sửa được.")
 	}
 	tpl, programs, err := s.Template(ctx, r.TemplateVersionID)
 	if err != nil {
-		return nil, 0, nil, nil, err
+		return saveResult{}, err
 	}
 	inputs := inputCells(tpl)
 	for key := range d.Numbers {
 		if _, ok := inputs[key]; !ok {
-			return nil, 0, nil, nil, apperr.New(apperr.Invalid, "Dữ liệu gửi lên có ô không thuộc biểu mẫu của báo cáo này. Hãy tải lại trang rồi nhập lại.")
+			return saveResult{}, apperr.New(apperr.Invalid, "Dữ liệu gửi lên có ô không thuộc biểu mẫu của báo cáo này. Hãy tải lại trang rồi nhập lại.")
 		}
 	}
 	for key := range d.Values {
 		if _, ok := inputs[key]; !ok {
-			return nil, 0, nil, nil, apperr.New(apperr.Invalid, "Dữ liệu gửi lên có ô không thuộc biểu mẫu của báo cáo này. Hãy tải lại trang rồi nhập lại.")
+			return saveResult{}, apperr.New(apperr.Invalid, "Dữ liệu gửi lên có ô không thuộc biểu mẫu của báo cáo này. Hãy tải lại trang rồi nhập lại.")
 		}
 	}
 	sections := map[string]forms.Section{}
@@ -116,24 +132,24 @@ func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64, figures 
 	}
 	for key := range d.Sections {
 		if _, ok := sections[key]; !ok {
-			return nil, 0, nil, nil, apperr.New(apperr.Invalid, "Dữ liệu gửi lên có mục không thuộc đề cương của báo cáo này.")
+			return saveResult{}, apperr.New(apperr.Invalid, "Dữ liệu gửi lên có mục không thuộc đề cương của báo cáo này.")
 		}
 	}
 
 	locks, err := s.Locks(ctx, r)
 	if err != nil {
-		return nil, 0, nil, nil, err
+		return saveResult{}, err
 	}
 	if locks != nil {
 		stored, err := s.Content(ctx, r)
 		if err != nil {
-			return nil, 0, nil, nil, err
+			return saveResult{}, err
 		}
 		if d.Values == nil {
 			d.Values = map[string]string{}
 		}
 		if err := keepLocked(tpl, locks, &d, stored); err != nil {
-			return nil, 0, nil, nil, err
+			return saveResult{}, err
 		}
 	}
 
@@ -142,7 +158,7 @@ func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64, figures 
 	texts := map[string]string{}
 	stored, err := s.storedNumbers(ctx, r.ID)
 	if err != nil {
-		return nil, 0, nil, nil, err
+		return saveResult{}, err
 	}
 	for key, x := range d.Numbers {
 		if inputs[key].Type == forms.Text {
@@ -192,7 +208,7 @@ func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64, figures 
 
 	previous, err := s.neighbourNumbers(ctx, r)
 	if err != nil {
-		return nil, 0, nil, nil, err
+		return saveResult{}, err
 	}
 	computed := map[string]decimal.Decimal{}
 	for _, f := range tpl.Forms {
@@ -215,19 +231,18 @@ func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64, figures 
 		}
 	}
 	if err := checkSectionSizes(sections, d.Sections); err != nil {
-		return nil, 0, nil, nil, err
+		return saveResult{}, err
 	}
 	if err := checkFigures(tpl, d.Sections); err != nil {
-		return nil, 0, nil, nil, err
+		return saveResult{}, err
 	}
 	writeSections, shownFigures, err := s.resolveSections(ctx, r, tpl, d.Sections, numbers, texts, computed)
 	if err != nil {
-		return nil, 0, nil, nil, err
+		return saveResult{}, err
 	}
-	*figures = shownFigures
 
 	revision := 0
-	var changed []string
+	var changed, typed []string
 	err = s.db.Tx(ctx, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `
 			UPDATE reports SET revision = revision + 1, saved_at = now(), saved_by = nullif($3, 0), updated_at = now()
@@ -243,6 +258,10 @@ func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64, figures 
 		if changed, edits, err = writeValues(ctx, tx, r.ID, numbers, texts, computed); err != nil {
 			return err
 		}
+		typed = typed[:0]
+		for _, e := range edits {
+			typed = append(typed, e.Key)
+		}
 		if err := recordCellChanges(ctx, tx, r, tpl, d.Source, by, edits); err != nil {
 			return err
 		}
@@ -256,10 +275,10 @@ func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64, figures 
 		return nil
 	})
 	if errors.Is(err, errStale) {
-		return nil, 0, nil, nil, s.conflict(ctx, r.ID)
+		return saveResult{}, s.conflict(ctx, r.ID)
 	}
 	if err != nil {
-		return nil, 0, nil, nil, err
+		return saveResult{}, err
 	}
 	shown := make(map[string]string, len(changed))
 	for _, key := range changed {
@@ -270,7 +289,7 @@ func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64, figures 
 			shown[key] = ""
 		}
 	}
-	return problems, revision, shown, numbers, nil
+	return saveResult{Saved: Saved{Problems: problems, Revision: revision, Computed: shown, Figures: shownFigures}, numbers: numbers, typed: typed}, nil
 }
 
 var errStale = errors.New("stale revision")
