@@ -74,13 +74,20 @@ func (s *Store) pastFigures(ctx context.Context, r *Report, cells []string) (cel
 		f, rw, c := splitKey(key)
 		only[0], only[1], only[2] = append(only[0], f), append(only[1], rw), append(only[2], c)
 	}
+	// The reports in order, each one's figures after it: PostgreSQL does
+	// not sort the figures themselves.
 	rows, err := s.db.Query(ctx, `
-		SELECT q.key, v.form_key, v.row_key, v.col_code, v.num::text
-		FROM report_values v JOIN reports x ON x.id = v.report_id JOIN periods q ON q.id = x.period_id
-		WHERE q.regime_id = $1 AND x.unit_id = $2 AND q.end_date < $3 AND q.end_date >= $3::date - interval '25 months'
-		  AND x.status = 'accepted' AND NOT v.computed AND v.num IS NOT NULL
-		  AND ($4::text[] IS NULL OR (v.form_key, v.row_key, v.col_code) IN (SELECT * FROM unnest($4::text[], $5::text[], $6::text[])))
-		ORDER BY q.end_date`, r.RegimeID, r.UnitID, r.Start, only[0], only[1], only[2])
+		SELECT x.key, v.form_key, v.row_key, v.col_code, v.num::text
+		FROM (SELECT x.id, q.key, q.end_date FROM reports x JOIN periods q ON q.id = x.period_id
+		      WHERE q.regime_id = $1 AND x.unit_id = $2 AND q.end_date < $3 AND q.end_date >= $3::date - interval '25 months'
+		        AND x.status = 'accepted'
+		      ORDER BY q.end_date) x
+		CROSS JOIN LATERAL (
+			SELECT form_key, row_key, col_code, num FROM report_values v
+			WHERE v.report_id = x.id AND NOT v.computed AND v.num IS NOT NULL
+			  AND ($4::text[] IS NULL OR (v.form_key, v.row_key, v.col_code) IN (SELECT * FROM unnest($4::text[], $5::text[], $6::text[])))
+		) v
+		ORDER BY x.end_date`, r.RegimeID, r.UnitID, r.Start, only[0], only[1], only[2])
 	if err != nil {
 		return out, err
 	}
