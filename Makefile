@@ -98,7 +98,7 @@ DURATION ?= 60s
 THINK ?= 10s
 LOADTEST_FLAGS ?=
 loadtest: deps build
-	@set -e; url=$$(./bin/baocao pg start); export DATABASE_URL=$$url DEV=1 LISTEN_ADDR=127.0.0.1:8099 SIGNIN_RATE=1000000 SECRET_KEY=loadtest-secret-key-of-at-least-32-characters CPU_PROFILE=var/loadtest-cpu.prof; \
+	@set -e; url=$$(./bin/baocao pg start); export DATABASE_URL=$$url DEV=1 LISTEN_ADDR=127.0.0.1:8099 SIGNIN_RATE=1000000 SECRET_KEY=loadtest-secret-key-of-at-least-32-characters CPU_PROFILE=var/loadtest-cpu.prof HEAP_PROFILE=var/loadtest-heap.prof; \
 	./bin/baocao seed -demo >/dev/null; \
 	./bin/baocao serve >var/loadtest-server.log 2>&1 & pid=$$!; trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null' EXIT; \
 	for i in $$(seq 1 50); do curl -sf http://127.0.0.1:8099/readyz >/dev/null && break; sleep 0.2; done; \

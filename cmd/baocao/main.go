@@ -16,6 +16,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/metrics"
 	"runtime/pprof"
 	"strings"
 	"syscall"
@@ -247,6 +248,9 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, lo
 		}
 		defer f.Close()
 		defer pprof.StopCPUProfile()
+	}
+	if file := getenv("HEAP_PROFILE"); file != "" {
+		go watchHeap(ctx, log, file)
 	}
 	handler := web.New(a, log)
 	accounts.WhileWaiting(handler.OfficialsWait)
@@ -501,4 +505,44 @@ func checkConsolidation(ctx context.Context, db *database.DB, stdout io.Writer) 
 	}
 	fmt.Fprintln(stdout, "consolidation: every maintained cell equals a full recomputation")
 	return nil
+}
+
+// watchHeap is a diagnostic (HEAP_PROFILE): every 10 s it logs the live
+// heap, the collector's goal and its share of the processor time so far,
+// and writes a heap profile to file each time the live heap is larger
+// than it ever was: what the last collection found live at the peak.
+func watchHeap(ctx context.Context, log *slog.Logger, file string) {
+	names := []string{"/gc/heap/live:bytes", "/gc/heap/goal:bytes", "/gc/cycles/total:gc-cycles",
+		"/cpu/classes/gc/total:cpu-seconds", "/cpu/classes/total:cpu-seconds",
+		"/memory/classes/total:bytes", "/memory/classes/heap/objects:bytes", "/memory/classes/heap/unused:bytes",
+		"/memory/classes/heap/free:bytes", "/memory/classes/heap/stacks:bytes", "/sched/goroutines:goroutines"}
+	samples := make([]metrics.Sample, len(names))
+	for i, n := range names {
+		samples[i].Name = n
+	}
+	mb := func(i int) uint64 { return samples[i].Value.Uint64() >> 20 }
+	var peak uint64
+	tick := time.NewTicker(10 * time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		metrics.Read(samples)
+		live := samples[0].Value.Uint64()
+		log.Info("heap", "live_mb", mb(0), "goal_mb", mb(1), "gc_cycles", samples[2].Value.Uint64(),
+			"gc_cpu_s", samples[3].Value.Float64(), "cpu_s", samples[4].Value.Float64(),
+			"runtime_mb", mb(5), "objects_mb", mb(6), "unused_mb", mb(7), "free_mb", mb(8), "stacks_mb", mb(9),
+			"goroutines", samples[10].Value.Uint64())
+		if live <= peak {
+			continue
+		}
+		peak = live
+		if f, err := os.Create(file); err == nil {
+			_ = pprof.Lookup("heap").WriteTo(f, 0)
+			_ = f.Close()
+		}
+	}
 }
