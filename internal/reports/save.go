@@ -304,6 +304,8 @@ func writeValues(ctx context.Context, tx pgx.Tx, reportID int64, numbers map[str
 		num      *string // canonical text, as PostgreSQL reads numeric
 		txt      *string
 		computed bool
+		same     bool    // stored exactly so already
+		before   *string // the input cell as stored, for the history
 	}
 	want := make(map[string]value, len(numbers)+len(texts)+len(computed))
 	for key, x := range numbers {
@@ -317,36 +319,42 @@ func writeValues(ctx context.Context, tx pgx.Tx, reportID int64, numbers map[str
 		t := x.String()
 		want[key] = value{num: &t, computed: true}
 	}
-	rows, _ := tx.Query(ctx, `SELECT form_key, row_key, col_code, num::text, txt, computed FROM report_values WHERE report_id = $1`, reportID)
-	var form, row, col string
-	var num *string
-	var txt *string
-	var isComputed bool
+	// The stored cells are read as bytes: a cell that stays as it was (all
+	// but a few of an autosave's) allocates nothing.
+	rows, err := tx.Query(ctx, `SELECT form_key, row_key, col_code, num::text, txt, computed::text FROM report_values WHERE report_id = $1`, reportID)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
 	var gone [3][]string
 	var changed []string
 	var edits []cellEdit
-	same := map[string]bool{}
-	before := map[string]*string{} // input cells as stored, for the history
-	_, err := pgx.ForEachRow(rows, []any{&form, &row, &col, &num, &txt, &isComputed}, func() error {
-		key := forms.CellKey(form, row, col)
-		if !isComputed {
-			before[key] = storedText(num, txt)
+	var key []byte
+	for rows.Next() {
+		raw := rows.RawValues() // text columns: their bytes, in either format
+		if len(raw) != 6 {
+			return nil, nil, errors.New("stored cells: unexpected row")
 		}
-		w, ok := want[key]
+		num, txt, isComputed := raw[3], raw[4], string(raw[5]) == "true"
+		key = append(append(append(append(append(key[:0], raw[0]...), '|'), raw[1]...), '|'), raw[2]...)
+		w, ok := want[string(key)]
 		switch {
 		case !ok:
-			gone[0], gone[1], gone[2] = append(gone[0], form), append(gone[1], row), append(gone[2], col)
+			gone[0], gone[1], gone[2] = append(gone[0], string(raw[0])), append(gone[1], string(raw[1])), append(gone[2], string(raw[2]))
 			if isComputed {
-				changed = append(changed, key)
+				changed = append(changed, string(key))
 			} else {
-				edits = append(edits, cellEdit{Key: key, Before: before[key]})
+				edits = append(edits, cellEdit{Key: string(key), Before: storedText(textOf(num), textOf(txt))})
 			}
-		case w.computed == isComputed && sameNumber(w.num, num) && equalPtr(w.txt, txt):
-			same[key] = true
+		case w.computed == isComputed && sameNumberBytes(w.num, num) && equalBytes(w.txt, txt):
+			w.same = true
+			want[string(key)] = w
+		case !isComputed:
+			w.before = storedText(textOf(num), textOf(txt))
+			want[string(key)] = w
 		}
-		return nil
-	})
-	if err != nil {
+	}
+	if err := rows.Err(); err != nil {
 		return nil, nil, err
 	}
 	if len(gone[0]) > 0 {
@@ -361,13 +369,13 @@ func writeValues(ctx context.Context, tx pgx.Tx, reportID int64, numbers map[str
 	var txts []*string
 	var comp []bool
 	for key, w := range want {
-		if same[key] {
+		if w.same {
 			continue
 		}
 		if w.computed {
 			changed = append(changed, key)
 		} else {
-			edits = append(edits, cellEdit{Key: key, Before: before[key], After: storedText(w.num, w.txt)})
+			edits = append(edits, cellEdit{Key: key, Before: w.before, After: storedText(w.num, w.txt)})
 		}
 		f, r, c := splitKey(key)
 		forms, rowKeys, cols = append(forms, f), append(rowKeys, r), append(cols, c)
@@ -399,25 +407,35 @@ func (s *Store) storedNumbers(ctx context.Context, reportID int64) (map[string]d
 	return out, err
 }
 
-// sameNumber compares canonical text with PostgreSQL's numeric::text,
-// which keeps trailing zeros (25.70).
-func sameNumber(a, b *string) bool {
+// sameNumberBytes compares canonical text with PostgreSQL's numeric::text
+// (nil for NULL), which keeps trailing zeros (25.70).
+func sameNumberBytes(a *string, b []byte) bool {
 	if a == nil || b == nil {
-		return a == b
+		return a == nil && b == nil
 	}
-	if *a == *b { // what this package stored: numeric::text prints it back as written
+	if *a == string(b) { // what this package stored: numeric::text prints it back as written
 		return true
 	}
 	x, errX := decimal.ParseCanonical(*a)
-	y, errY := decimal.ParseCanonical(*b)
+	y, errY := decimal.ParseCanonical(string(b))
 	return errX == nil && errY == nil && x.Equal(y)
 }
 
-func equalPtr[T comparable](a, b *T) bool {
+// equalBytes compares a text with a stored one (nil for NULL).
+func equalBytes(a *string, b []byte) bool {
 	if a == nil || b == nil {
-		return a == b
+		return a == nil && b == nil
 	}
-	return *a == *b
+	return *a == string(b)
+}
+
+// textOf copies a stored text out of the row's bytes (nil for NULL).
+func textOf(b []byte) *string {
+	if b == nil {
+		return nil
+	}
+	t := string(b)
+	return &t
 }
 
 // conflict explains a refused save: the report changed status, or someone
