@@ -239,7 +239,7 @@ func Compute(ctx context.Context, q database.Querier, form *forms.Form, periodID
 			return nil, fmt.Errorf("consolidate form %s of period %d: earlier periods: %w", form.Key, periodID, err)
 		}
 	}
-	for cell, r := range prog.Evaluate(in) {
+	for cell, r := range prog.Results(in) {
 		c, ok := form.Column(cell.Col)
 		if !ok {
 			continue // the hidden cells of the cross-cell checks

@@ -150,7 +150,7 @@ func earlier(ctx context.Context, q database.Querier, form *forms.Form, prog *fo
 	for _, e := range order {
 		cells := inputs[byKey[e.Key()]]
 		values := withEarlier{current: cells, previous: done[e.Prev().Key()], lastYear: done[e.SamePeriodLastYear().Key()], newYear: newYear(form, e)}
-		for cell, r := range prog.Evaluate(values) {
+		for cell, r := range prog.Results(values) {
 			if c, ok := form.Column(cell.Col); ok {
 				cells[cell] = Value{Value: c.Computed(r.Value), OK: r.OK, Err: r.Err, Rule: Formula}
 			}

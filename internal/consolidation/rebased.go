@@ -177,7 +177,7 @@ func ComputeRebased(ctx context.Context, q database.Querier, form *forms.Form, p
 			return nil, err
 		}
 	}
-	for cell, r := range prog.Evaluate(in) {
+	for cell, r := range prog.Results(in) {
 		col, ok := form.Column(cell.Col)
 		if !ok {
 			continue

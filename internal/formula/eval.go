@@ -1,6 +1,7 @@
 package formula
 
 import (
+	"iter"
 	"strconv"
 	"strings"
 
@@ -74,39 +75,54 @@ func (p *Program) Evaluate(in Values) map[Cell]Result {
 	if p == nil {
 		return nil
 	}
-	n := len(p.slots)
-	nf := len(p.cells)
-	e := evaluator{vals: make([]decimal.Decimal, n), st: make([]uint8, n)}
-	if in != nil {
-		for s := nf; s < n; s++ {
-			k := p.slots[s]
-			if v, ok := in.Value(k.cell, k.period); ok {
-				e.vals[s], e.st[s] = v, slotValue
+	out := make(map[Cell]Result, len(p.cells))
+	for cell, r := range p.Results(in) {
+		out[cell] = r
+	}
+	return out
+}
+
+// Results is Evaluate giving each result in turn, in dependency order,
+// without the map: an autosave of the 1.228-cell form reads each once.
+func (p *Program) Results(in Values) iter.Seq2[Cell, Result] {
+	return func(yield func(Cell, Result) bool) {
+		if p == nil {
+			return
+		}
+		n := len(p.slots)
+		nf := len(p.cells)
+		e := evaluator{vals: make([]decimal.Decimal, n), st: make([]uint8, n)}
+		if in != nil {
+			for s := nf; s < n; s++ {
+				k := p.slots[s]
+				if v, ok := in.Value(k.cell, k.period); ok {
+					e.vals[s], e.st[s] = v, slotValue
+				}
+			}
+		}
+		for _, f := range p.order {
+			e.fail = false
+			v, st := e.eval(p.roots[f])
+			var r Result
+			switch {
+			case e.fail && e.failFrom < 0:
+				e.setErr(f, f, e.failReason)
+				r.Err = "Không tính được: " + e.failReason
+			case e.fail:
+				se := e.errs[e.failFrom]
+				e.setErr(f, se.root, se.reason)
+				r.Err = "Không tính được: ô " + p.slots[se.root].String() + " có lỗi (" + se.reason + ")"
+			case st == stBlank:
+				// blank
+			default:
+				e.vals[f], e.st[f] = v, slotValue
+				r = Result{Value: v, OK: true}
+			}
+			if !yield(p.cells[f], r) {
+				return
 			}
 		}
 	}
-	out := make(map[Cell]Result, nf)
-	for _, f := range p.order {
-		e.fail = false
-		v, st := e.eval(p.roots[f])
-		var r Result
-		switch {
-		case e.fail && e.failFrom < 0:
-			e.setErr(f, f, e.failReason)
-			r.Err = "Không tính được: " + e.failReason
-		case e.fail:
-			se := e.errs[e.failFrom]
-			e.setErr(f, se.root, se.reason)
-			r.Err = "Không tính được: ô " + p.slots[se.root].String() + " có lỗi (" + se.reason + ")"
-		case st == stBlank:
-			// blank
-		default:
-			e.vals[f], e.st[f] = v, slotValue
-			r = Result{Value: v, OK: true}
-		}
-		out[p.cells[f]] = r
-	}
-	return out
 }
 
 var one = decimal.FromInt(1)

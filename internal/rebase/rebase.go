@@ -123,7 +123,7 @@ func Combine(form *forms.Form, m Mapping, figures Figures) (map[formula.Cell]Val
 	if err != nil {
 		return nil, err
 	}
-	for cell, r := range prog.Evaluate(current(out)) {
+	for cell, r := range prog.Results(current(out)) {
 		c, ok := form.Column(cell.Col)
 		if !ok {
 			continue

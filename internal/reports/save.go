@@ -212,8 +212,7 @@ func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64) (saveRes
 	}
 	computed := map[string]decimal.Decimal{}
 	for _, f := range tpl.Forms {
-		results := programs[f.Key].Evaluate(cellValues{form: f.Key, current: numbers, neighbours: previous})
-		for cell, res := range results {
+		for cell, res := range programs[f.Key].Results(cellValues{form: f.Key, current: numbers, neighbours: previous}) {
 			key := forms.CellKey(f.Key, cell.Row, cell.Col)
 			if rule, ok := f.Rule(cell); ok {
 				if res.OK && res.Value.IsZero() {
