@@ -2,11 +2,13 @@ package signing
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/digitorus/pdf"
 )
@@ -26,7 +28,54 @@ var errChanged = errors.New("phần thêm vào sau văn bản được cấp kh�
 // refused. A signature covering the whole file proves the bytes were not
 // altered after signing; this proves the signer did not alter the document
 // while signing it.
-func CheckAppended(issued, signed []byte) error { return checkUpdates(issued, signed, false) }
+//
+// A pair found appended is remembered by the SHA-256 of both: sealing a
+// report checks its leader's signature three times (the upload, then
+// Verify before and after the validation data), 20–50 ms each.
+func CheckAppended(issued, signed []byte) error {
+	if len(signed) <= len(issued) || !bytes.HasPrefix(signed, issued) {
+		return errChanged
+	}
+	key := appendedKey{sha256.Sum256(issued), sha256.Sum256(signed[len(issued):])}
+	if appended.has(key) {
+		return nil
+	}
+	if err := checkUpdates(issued, signed, false); err != nil {
+		return err
+	}
+	appended.add(key)
+	return nil
+}
+
+// appendedKey names a pair CheckAppended accepted: the issued file and
+// what follows it in the signed one (which starts with the issued file).
+type appendedKey [2][sha256.Size]byte
+
+// appendedPairs are the pairs accepted lately, forgotten all at once
+// when there are maxAppended.
+type appendedPairs struct {
+	mu    sync.Mutex
+	pairs map[appendedKey]bool
+}
+
+const maxAppended = 256
+
+var appended appendedPairs
+
+func (a *appendedPairs) has(k appendedKey) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.pairs[k]
+}
+
+func (a *appendedPairs) add(k appendedKey) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.pairs == nil || len(a.pairs) >= maxAppended {
+		a.pairs = make(map[appendedKey]bool, maxAppended)
+	}
+	a.pairs[k] = true
+}
 
 // checkValidationData makes sure that extended is signed followed by
 // incremental updates that only add validation data: every object of signed

@@ -2,6 +2,7 @@ package signing
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -368,6 +369,18 @@ func TestCheckAppendedAcceptsSignaturesOnly(t *testing.T) {
 	}
 	if err := CheckAppended(f.unsigned, f.final); err != nil {
 		t.Fatalf("both: %v", err)
+	}
+	// Accepted pairs are remembered; what is remembered is both files.
+	if !appended.has(appendedKey{sha256.Sum256(f.unsigned), sha256.Sum256(f.signed1[len(f.unsigned):])}) {
+		t.Error("the leader's signature was checked but not remembered")
+	}
+	if err := CheckAppended(f.unsigned, f.signed1); err != nil {
+		t.Fatalf("the leader's signature again: %v", err)
+	}
+	changed := bytes.Clone(f.signed1)
+	changed[len(f.unsigned)/2] ^= 1 // the same update after altered bytes
+	if err := CheckAppended(f.unsigned, changed); err == nil {
+		t.Error("a remembered update after altered bytes of the issued file was accepted")
 	}
 }
 
