@@ -81,13 +81,13 @@ func (s *Store) Content(ctx context.Context, r *Report) (*Content, error) {
 		return nil, err
 	}
 	c := &Content{Values: map[string]string{}, Numbers: map[string]decimal.Decimal{}, Computed: map[string]bool{}, Sections: map[string]string{}}
-	rows, _ := s.db.Query(ctx, `SELECT form_key, row_key, col_code, num::text, txt, computed FROM report_values WHERE report_id = $1`, r.ID)
-	var form, row, col string
+	rows, _ := s.db.Query(ctx, `SELECT `+cellKeySQL+`, num::text, txt, computed FROM report_values WHERE report_id = $1`, r.ID)
+	var key string
 	var num *string
 	var txt *string
 	var computed bool
-	_, err = pgx.ForEachRow(rows, []any{&form, &row, &col, &num, &txt, &computed}, func() error {
-		key := forms.CellKey(form, row, col)
+	_, err = pgx.ForEachRow(rows, []any{&key, &num, &txt, &computed}, func() error {
+		form, _, col := splitKey(key)
 		c.Computed[key] = computed
 		switch {
 		case num != nil:
@@ -106,9 +106,9 @@ func (s *Store) Content(ctx context.Context, r *Report) (*Content, error) {
 		return nil, err
 	}
 	rows, _ = s.db.Query(ctx, `SELECT section_key, html FROM report_sections WHERE report_id = $1`, r.ID)
-	var key, html string
-	_, err = pgx.ForEachRow(rows, []any{&key, &html}, func() error {
-		c.Sections[key] = html
+	var section, html string
+	_, err = pgx.ForEachRow(rows, []any{&section, &html}, func() error {
+		c.Sections[section] = html
 		return nil
 	})
 	return c, err

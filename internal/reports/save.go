@@ -394,17 +394,21 @@ func writeValues(ctx context.Context, tx pgx.Tx, reportID int64, numbers map[str
 
 // storedNumbers reads the typed (not computed) numbers of a report.
 func (s *Store) storedNumbers(ctx context.Context, reportID int64) (map[string]decimal.Decimal, error) {
-	rows, _ := s.db.Query(ctx, `SELECT form_key, row_key, col_code, num::text FROM report_values
+	rows, _ := s.db.Query(ctx, `SELECT `+cellKeySQL+`, num::text FROM report_values
 		WHERE report_id = $1 AND num IS NOT NULL AND NOT computed`, reportID)
 	out := map[string]decimal.Decimal{}
-	var form, row, col, num string
-	_, err := pgx.ForEachRow(rows, []any{&form, &row, &col, &num}, func() error {
+	var key, num string
+	_, err := pgx.ForEachRow(rows, []any{&key, &num}, func() error {
 		x, err := decimal.ParseCanonical(num)
-		out[forms.CellKey(form, row, col)] = x
+		out[key] = x
 		return err
 	})
 	return out, err
 }
+
+// cellKeySQL is forms.CellKey of a report_values row, made by PostgreSQL:
+// a row read gives one string for its cell, not three and their join.
+const cellKeySQL = `form_key || '|' || row_key || '|' || col_code`
 
 // sameNumberBytes compares canonical text with PostgreSQL's numeric::text
 // (nil for NULL), which keeps trailing zeros (25.70).
@@ -533,14 +537,13 @@ func (s *Store) neighbourNumbers(ctx context.Context, r *Report) (map[formula.Pe
 	for period, earlier := range map[formula.Period]periods.Period{formula.Previous: p.Prev(), formula.LastYear: p.SamePeriodLastYear()} {
 		key := earlier.Key()
 		rows, _ := s.db.Query(ctx, `
-			SELECT v.form_key, v.row_key, v.col_code, v.num::text
+			SELECT `+cellKeySQL+`, v.num::text
 			FROM report_values v JOIN reports x ON x.id = v.report_id JOIN periods q ON q.id = x.period_id
 			WHERE q.regime_id = $1 AND q.key = $2 AND x.unit_id = $3 AND v.num IS NOT NULL`, r.RegimeID, key, r.UnitID)
-		var form, row, col string
-		var num string
-		if _, err := pgx.ForEachRow(rows, []any{&form, &row, &col, &num}, func() error {
+		var cell, num string
+		if _, err := pgx.ForEachRow(rows, []any{&cell, &num}, func() error {
 			x, err := decimal.ParseCanonical(num)
-			out[period][forms.CellKey(form, row, col)] = x
+			out[period][cell] = x
 			return err
 		}); err != nil {
 			return nil, err
