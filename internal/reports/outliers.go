@@ -77,13 +77,13 @@ func (s *Store) pastFigures(ctx context.Context, r *Report, cells []string) (cel
 	// The reports in order, each one's figures after it: PostgreSQL does
 	// not sort the figures themselves.
 	rows, err := s.db.Query(ctx, `
-		SELECT x.key, v.form_key, v.row_key, v.col_code, v.num::text
+		SELECT x.key, v.cell, v.num::text
 		FROM (SELECT x.id, q.key, q.end_date FROM reports x JOIN periods q ON q.id = x.period_id
 		      WHERE q.regime_id = $1 AND x.unit_id = $2 AND q.end_date < $3 AND q.end_date >= $3::date - interval '25 months'
 		        AND x.status = 'accepted'
 		      ORDER BY q.end_date) x
 		CROSS JOIN LATERAL (
-			SELECT form_key, row_key, col_code, num FROM report_values v
+			SELECT `+cellKeySQL+` AS cell, num FROM report_values v
 			WHERE v.report_id = x.id AND NOT v.computed AND v.num IS NOT NULL
 			  AND ($4::text[] IS NULL OR (v.form_key, v.row_key, v.col_code) IN (SELECT * FROM unnest($4::text[], $5::text[], $6::text[])))
 		) v
@@ -93,24 +93,22 @@ func (s *Store) pastFigures(ctx context.Context, r *Report, cells []string) (cel
 	}
 	defer rows.Close()
 	lastYear := []byte(p.SamePeriodLastYear().Key())
-	var key []byte
 	index := map[string]int{} // cell → its place in names and series
 	var names []string
 	var series [][]decimal.Decimal
 	for rows.Next() {
 		raw := rows.RawValues() // text columns: their bytes, in either format
-		if len(raw) != 5 || raw[4] == nil {
+		if len(raw) != 3 || raw[2] == nil {
 			return out, fmt.Errorf("past figures: unexpected row")
 		}
-		x, err := decimal.ParseCanonical(string(raw[4]))
+		x, err := decimal.ParseCanonical(string(raw[2]))
 		if err != nil {
 			return out, err
 		}
-		key = append(append(append(append(append(key[:0], raw[1]...), '|'), raw[2]...), '|'), raw[3]...)
-		i, ok := index[string(key)] // a lookup by bytes does not copy them
+		i, ok := index[string(raw[1])] // a lookup by bytes does not copy them
 		if !ok {
 			i = len(names)
-			names = append(names, string(key))
+			names = append(names, string(raw[1]))
 			index[names[i]] = i
 			series = append(series, make([]decimal.Decimal, 0, 25))
 		}

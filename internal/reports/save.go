@@ -306,21 +306,27 @@ func writeValues(ctx context.Context, tx pgx.Tx, reportID int64, numbers map[str
 		same     bool    // stored exactly so already
 		before   *string // the input cell as stored, for the history
 	}
-	want := make(map[string]value, len(numbers)+len(texts)+len(computed))
+	n := len(numbers) + len(texts) + len(computed)
+	vals := make([]value, 0, n) // the values want points into: marked in place as the rows are read
+	want := make(map[string]*value, n)
+	add := func(key string, v value) {
+		vals = append(vals, v)
+		want[key] = &vals[len(vals)-1]
+	}
 	for key, x := range numbers {
 		t := x.String()
-		want[key] = value{num: &t}
+		add(key, value{num: &t})
 	}
 	for key, t := range texts {
-		want[key] = value{txt: &t}
+		add(key, value{txt: &t})
 	}
 	for key, x := range computed {
 		t := x.String()
-		want[key] = value{num: &t, computed: true}
+		add(key, value{num: &t, computed: true})
 	}
 	// The stored cells are read as bytes: a cell that stays as it was (all
 	// but a few of an autosave's) allocates nothing.
-	rows, err := tx.Query(ctx, `SELECT form_key, row_key, col_code, num::text, txt, computed::text FROM report_values WHERE report_id = $1`, reportID)
+	rows, err := tx.Query(ctx, `SELECT `+cellKeySQL+`, num::text, txt, computed::text FROM report_values WHERE report_id = $1`, reportID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -328,29 +334,27 @@ func writeValues(ctx context.Context, tx pgx.Tx, reportID int64, numbers map[str
 	var gone [3][]string
 	var changed []string
 	var edits []cellEdit
-	var key []byte
 	for rows.Next() {
 		raw := rows.RawValues() // text columns: their bytes, in either format
-		if len(raw) != 6 {
+		if len(raw) != 4 {
 			return nil, nil, errors.New("stored cells: unexpected row")
 		}
-		num, txt, isComputed := raw[3], raw[4], string(raw[5]) == "true"
-		key = append(append(append(append(append(key[:0], raw[0]...), '|'), raw[1]...), '|'), raw[2]...)
+		key, num, txt, isComputed := raw[0], raw[1], raw[2], string(raw[3]) == "true"
 		w, ok := want[string(key)]
 		switch {
 		case !ok:
-			gone[0], gone[1], gone[2] = append(gone[0], string(raw[0])), append(gone[1], string(raw[1])), append(gone[2], string(raw[2]))
+			cell := string(key)
+			form, row, col := splitKey(cell)
+			gone[0], gone[1], gone[2] = append(gone[0], form), append(gone[1], row), append(gone[2], col)
 			if isComputed {
-				changed = append(changed, string(key))
+				changed = append(changed, cell)
 			} else {
-				edits = append(edits, cellEdit{Key: string(key), Before: storedText(textOf(num), textOf(txt))})
+				edits = append(edits, cellEdit{Key: cell, Before: storedText(textOf(num), textOf(txt))})
 			}
 		case w.computed == isComputed && sameNumberBytes(w.num, num) && equalBytes(w.txt, txt):
 			w.same = true
-			want[string(key)] = w
 		case !isComputed:
 			w.before = storedText(textOf(num), textOf(txt))
-			want[string(key)] = w
 		}
 	}
 	if err := rows.Err(); err != nil {
