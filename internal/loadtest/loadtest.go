@@ -7,6 +7,7 @@
 package loadtest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -256,49 +257,80 @@ type Result struct {
 // load test itself (it shares the machine's cores) and the rest
 // (PostgreSQL above all), against the time the cores had.
 type cpuUse struct {
-	Server, Client, Busy, Available time.Duration
+	Server, Client, Postgres, Busy, Available time.Duration
 }
 
 // cpuClock reads the processor time used so far by the server (pid), by
-// this process and by the whole machine (every core's non-idle time),
-// and the cores' time since boot; zero where /proc cannot be read.
+// this process, by PostgreSQL's processes (with the backends that ended)
+// and by the whole machine (every core's non-idle time), and the cores'
+// time since boot; zero where /proc cannot be read.
 func cpuClock(pid int) cpuUse {
 	const tick = 10 * time.Millisecond // USER_HZ
-	proc := func(path string) time.Duration {
+	// stat gives a process's command and fields after it (the command may
+	// hold spaces): state is fields[0], utime [11], stime [12], and the
+	// time of its ended children [13] and [14].
+	stat := func(path string) (command string, fields []string) {
 		raw, err := os.ReadFile(path)
 		if err != nil {
-			return 0
+			return "", nil
 		}
-		// Fields after the command (which may hold spaces): state is 3rd,
-		// utime the 14th and stime the 15th of the whole line.
-		f := strings.Fields(string(raw[strings.LastIndexByte(string(raw), ')')+1:]))
-		if len(f) < 13 {
-			return 0
+		open, end := bytes.IndexByte(raw, '('), bytes.LastIndexByte(raw, ')')
+		if open < 0 || end < open {
+			return "", nil
 		}
-		u, _ := strconv.ParseInt(f[11], 10, 64)
-		k, _ := strconv.ParseInt(f[12], 10, 64)
-		return time.Duration(u+k) * tick
+		f := strings.Fields(string(raw[end+1:]))
+		if len(f) < 15 {
+			return "", nil
+		}
+		return string(raw[open+1 : end]), f
+	}
+	ticks := func(fields ...string) time.Duration {
+		var n int64
+		for _, f := range fields {
+			v, _ := strconv.ParseInt(f, 10, 64)
+			n += v
+		}
+		return time.Duration(n) * tick
 	}
 	var c cpuUse
 	if pid > 0 {
-		c.Server = proc("/proc/" + strconv.Itoa(pid) + "/stat")
+		if _, f := stat("/proc/" + strconv.Itoa(pid) + "/stat"); f != nil {
+			c.Server = ticks(f[11], f[12])
+		}
 	}
-	c.Client = proc("/proc/self/stat")
+	if _, f := stat("/proc/self/stat"); f != nil {
+		c.Client = ticks(f[11], f[12])
+	}
+	if dirs, err := os.ReadDir("/proc"); err == nil {
+		for _, d := range dirs {
+			if d.Name()[0] < '0' || d.Name()[0] > '9' {
+				continue
+			}
+			// The postmaster's ended children are the backends that ended.
+			if command, f := stat("/proc/" + d.Name() + "/stat"); command == "postgres" {
+				c.Postgres += ticks(f[11], f[12], f[13], f[14])
+			}
+		}
+	}
 	if raw, err := os.ReadFile("/proc/stat"); err == nil {
 		line, _, _ := strings.Cut(string(raw), "\n")
 		for i, f := range strings.Fields(line)[1:] {
 			n, _ := strconv.ParseInt(f, 10, 64)
-			if i != 3 && i != 4 { // idle and iowait are not work
+			// idle and iowait are not work; guest time is counted in user
+			// time already.
+			if i != 3 && i != 4 && i < 8 {
 				c.Busy += time.Duration(n) * tick
 			}
-			c.Available += time.Duration(n) * tick
+			if i < 8 {
+				c.Available += time.Duration(n) * tick
+			}
 		}
 	}
 	return c
 }
 
 func (c cpuUse) since(start cpuUse) cpuUse {
-	return cpuUse{c.Server - start.Server, c.Client - start.Client, c.Busy - start.Busy, c.Available - start.Available}
+	return cpuUse{c.Server - start.Server, c.Client - start.Client, c.Postgres - start.Postgres, c.Busy - start.Busy, c.Available - start.Available}
 }
 
 // String tells where the run's processor time went.
@@ -307,9 +339,9 @@ func (c cpuUse) String() string {
 		return "processor time: not measured (no /proc)"
 	}
 	pct := func(d time.Duration) float64 { return 100 * float64(d) / float64(c.Available) }
-	rest := c.Busy - c.Server - c.Client
-	return fmt.Sprintf("processor time of the cores: server %.0f%%, load test %.0f%%, PostgreSQL and the rest %.0f%%, idle %.0f%%",
-		pct(c.Server), pct(c.Client), pct(rest), pct(c.Available-c.Busy))
+	rest := c.Busy - c.Server - c.Client - c.Postgres
+	return fmt.Sprintf("processor time of the cores: server %.0f%%, load test %.0f%%, PostgreSQL %.0f%%, the rest (the kernel's network, other processes) %.0f%%, idle %.0f%%",
+		pct(c.Server), pct(c.Client), pct(c.Postgres), pct(rest), pct(c.Available-c.Busy))
 }
 
 var (
@@ -700,6 +732,9 @@ func Run(ctx context.Context, o Options, officials []official, receivers []strin
 	res.CPU = cpuClock(o.ServerPID).since(clock)
 	cancel()
 	res.PeakRSSMB = <-peak
+	// The server is quiet again: a second measure, in case the first was
+	// disturbed (by the server's work after its start, say).
+	res.HashLimit = max(res.HashLimit, hashLimit())
 	return res
 }
 
@@ -791,32 +826,34 @@ func sameFigure(stored, typed string) bool {
 // ceiling of sign-ins per second. Each core first hashes once untimed,
 // as the server's hashers have their memory mapped by the time a storm
 // queues: a first hash in fresh memory takes four times as long (its
-// 19 MiB of page faults), which would halve the limit.
+// 19 MiB of page faults), which would halve the limit. Anything else
+// running can only slow the hashes, so the limit is the best of several
+// rounds (about a second in all).
 func hashLimit() float64 {
-	const hashes = 4
+	const hashes, rounds = 4, 5
 	n := runtime.NumCPU()
-	var ready, done sync.WaitGroup
-	ready.Add(n)
-	done.Add(n)
-	begin := make(chan struct{})
-	for range n {
-		go func() {
-			defer done.Done()
-			var mem argon2.Memory // as the server's hashers do
-			hash := func() { mem.IDKey([]byte(password), []byte("sel-tai-thu-16oc"), 2, 19*1024, 1, 32) }
-			hash()
-			ready.Done()
-			<-begin
-			for range hashes {
-				hash()
-			}
-		}()
+	mems := make([]argon2.Memory, n) // as the server's hashers keep theirs
+	hash := func(i int) { mems[i].IDKey([]byte(password), []byte("sel-tai-thu-16oc"), 2, 19*1024, 1, 32) }
+	var best float64
+	for round := range rounds + 1 {
+		var wg sync.WaitGroup
+		start := time.Now()
+		for i := range n {
+			wg.Go(func() {
+				for range hashes {
+					hash(i)
+				}
+			})
+		}
+		wg.Wait()
+		if round > 0 { // the first round maps the memory
+			best = max(best, float64(hashes*n)/time.Since(start).Seconds())
+		}
 	}
-	ready.Wait()
-	start := time.Now()
-	close(begin)
-	done.Wait()
-	return float64(hashes*n) / time.Since(start).Seconds()
+	for i := range mems {
+		mems[i].Release()
+	}
+	return best
 }
 
 // Budgets of SPEC §8 that the run is held to.

@@ -1,10 +1,13 @@
 package loadtest
 
 import (
+	"context"
 	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"baocao/internal/database/dbtest"
 )
 
 func TestQueuedRate(t *testing.T) {
@@ -51,6 +54,26 @@ func TestCPUClock(t *testing.T) {
 	}
 	if got := use.String(); !strings.Contains(got, "server ") || !strings.Contains(got, "idle ") {
 		t.Errorf("report %q", got)
+	}
+}
+
+// TestCPUClockCountsPostgreSQL: the work of a query is counted as
+// PostgreSQL's, in a backend still running or ended.
+func TestCPUClockCountsPostgreSQL(t *testing.T) {
+	db := dbtest.NewEmpty(t)
+	ctx := context.Background()
+	start := cpuClock(0)
+	if start.Available <= 0 {
+		t.Skip("no /proc here")
+	}
+	deadline := time.Now().Add(time.Minute)
+	for use := cpuClock(0).since(start); use.Postgres < 200*time.Millisecond; use = cpuClock(0).since(start) {
+		if time.Now().After(deadline) {
+			t.Fatalf("PostgreSQL's work not counted in a minute: %+v", use)
+		}
+		if _, err := db.Exec(ctx, `SELECT count(*) FROM generate_series(1, 2000000)`); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
