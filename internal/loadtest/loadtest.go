@@ -920,6 +920,7 @@ func Report(w io.Writer, res *Result, lost []string) (problems []string) {
 		}
 		fmt.Fprintf(w, "  the steady surge (%.0f s after the last sign-in, %s): n=%d p50 %s p95 %s p99 %s (≤ %s) %s\n",
 			window.Seconds(), among, len(l), p(0.5), p(0.95), p(0.99), budgetP99, mark(p(0.99) <= budgetP99))
+		fmt.Fprintf(w, "    its p99 by 10 s: %s\n", strings.Join(timeline(res, 10*time.Second), ", "))
 	}
 	if span := res.LastSignIn.Sub(res.FirstSignIn).Seconds(); res.SignedIn > 0 && span > 0 {
 		fmt.Fprintf(w, "sign-ins of the surge's officials %d (%d waiting pages shown) over %.1f s, and %d of the lifecycles; hash limit of this machine %.1f/s\n",
@@ -975,6 +976,41 @@ func steady(res *Result) ([]time.Duration, time.Duration) {
 	}
 	slices.Sort(l)
 	return l, to.Sub(from)
+}
+
+// timeline is the p99 of the steady surge's requests, sign-ins apart, by
+// the span they started in, with the lifecycle steps among them: where in
+// the run a tail came from.
+func timeline(res *Result, span time.Duration) []string {
+	from, to := res.Steady.From, res.Steady.To
+	var spans [][]time.Duration
+	var steps []int
+	for _, x := range res.Surge {
+		if strings.HasPrefix(x.kind, "signin") || x.at.Before(from) || !x.at.Before(to) {
+			continue
+		}
+		i := int(x.at.Sub(from) / span)
+		for len(spans) <= i {
+			spans, steps = append(spans, nil), append(steps, 0)
+		}
+		spans[i] = append(spans[i], x.took)
+		if strings.HasPrefix(x.kind, lifecyclePhase) {
+			steps[i]++
+		}
+	}
+	out := make([]string, len(spans))
+	for i, l := range spans {
+		if len(l) == 0 {
+			out[i] = "–"
+			continue
+		}
+		slices.Sort(l)
+		out[i] = l[min(len(l)-1, int(0.99*float64(len(l))))].Round(time.Millisecond).String()
+		if steps[i] > 0 {
+			out[i] += fmt.Sprintf(" (%d lifecycle steps)", steps[i])
+		}
+	}
+	return out
 }
 
 func countErrors(res *Result) int {

@@ -98,4 +98,10 @@ func TestSteady(t *testing.T) {
 	if l, _ := steady(newResult()); l != nil {
 		t.Errorf("a steady surge without sign-ins: %v", l)
 	}
+	res.Steady.To = at(40)
+	res.Surge = append(res.Surge, sample{lifecyclePhase + "sign", at(21), 700 * time.Millisecond})
+	got := strings.Join(timeline(res, 5*time.Second), ", ")
+	if want := "300ms, –, 9s (1 lifecycle steps)"; got != want {
+		t.Errorf("timeline %q, want %q", got, want)
+	}
 }
