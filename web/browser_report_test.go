@@ -70,11 +70,14 @@ func TestBrowserReportEntry(t *testing.T) {
 	// the cells with problems at once.
 	var said string
 	var saves int
-	var marked []string
+	var marked, sent []string
 	run(t, ctx,
 		// Leaving the last typed cell saves it (change); count from here.
 		chromedp.Focus(chromedp.CSS(`[id="v.b1.r2.1"]`)),
-		into(new(bool), chromedp.Evaluate[bool](`window.saves = 0; document.addEventListener('htmx:beforeRequest', () => window.saves++); true`)),
+		into(new(bool), chromedp.Evaluate[bool](`window.saves = 0; document.addEventListener('htmx:beforeRequest', () => window.saves++);
+			window.sent = []; document.addEventListener('htmx:configRequest', e => {
+				window.sent = []; e.detail.formData.forEach((v, k) => { if (k.startsWith('v.')) window.sent.push(k); });
+			}); true`)),
 		into(new(bool), chromedp.Evaluate[bool](`(() => {
 			const dt = new DataTransfer();
 			dt.setData('text/plain', '2.000\t500\t99\r\n-5\tabc\t7\r\n');
@@ -87,6 +90,7 @@ func TestBrowserReportEntry(t *testing.T) {
 			return m.length === 2 && document.getElementById("v.b1.r2.3").textContent.trim() === "25" ? m : false;
 		})()`)),
 		into(&saves, chromedp.Evaluate[int](`window.saves`)),
+		into(&sent, chromedp.Evaluate[[]string](`window.sent.sort()`)),
 		shots.take("pasted"),
 		seen(t, "report entry (pasted)"),
 	)
@@ -98,6 +102,14 @@ func TestBrowserReportEntry(t *testing.T) {
 	}
 	if saves != 1 {
 		t.Errorf("the paste asked for %d saves, want 1", saves)
+	}
+	// The save carried the pasted cells only (the others are stored).
+	if strings.Join(sent, " ") != "v.b1.r2.1 v.b1.r2.2 v.b1.r3.1 v.b1.r3.2" {
+		t.Errorf("the paste's save sent %v", sent)
+	}
+	_ = h.db.QueryRow(h.ctx, `SELECT count(*) FROM report_values WHERE report_id = $1 AND NOT computed`, id).Scan(&reports)
+	if reports != 4 {
+		t.Errorf("after the paste %d typed cells are stored, want 4", reports)
 	}
 	var r21 string
 	_ = h.db.QueryRow(h.ctx, `SELECT coalesce(num::text, txt) FROM report_values WHERE report_id = $1 AND row_key = 'r2' AND col_code = '1'`, id).Scan(&r21)

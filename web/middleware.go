@@ -329,7 +329,7 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 				err = r.ParseMultipartForm(8 << 20) // larger files spill to temporary files
 			} else {
-				err = r.ParseForm()
+				err = parseBodyForm(r)
 			}
 			if err != nil {
 				s.fail(w, r, request.BodyError(err, s.cfg.MaxBodyBytes))

@@ -112,7 +112,7 @@ func (s *Server) reportView(r *http.Request, rep *reports.Report) (pages.ReportV
 		}
 	}
 	if v.Editable {
-		v.Problems = typedProblems(problems, content.Values, rep.Revision > 0)
+		v.Problems = typedProblems(problems, func(key string) bool { return content.Values[key] != "" }, rep.Revision > 0)
 		if v.Locks, err = s.reports.Locks(ctx, rep); err != nil {
 			return v, err
 		}
@@ -124,14 +124,14 @@ func (s *Server) reportView(r *http.Request, rep *reports.Report) (pages.ReportV
 // cells already typed (and of the report's own rules once it was saved):
 // a clerk opening a new draft is not scolded for the cells not filled yet.
 // Submitting checks everything and shows it all.
-func typedProblems(problems []reports.Problem, values map[string]string, saved bool) []reports.Problem {
+func typedProblems(problems []reports.Problem, filled func(key string) bool, saved bool) []reports.Problem {
 	var out []reports.Problem
 	for _, p := range problems {
 		_, _, col, isCell := forms.SplitCellKey(p.Key)
 		switch {
 		case strings.HasPrefix(p.Key, "section|"):
 		case isCell && col != "":
-			if values[p.Key] != "" {
+			if filled(p.Key) {
 				out = append(out, p)
 			}
 		case saved:
@@ -205,6 +205,9 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 func reportDraft(r *http.Request) reports.Draft {
 	d := reports.Draft{Values: map[string]string{}, Sections: map[string]string{}}
 	d.Revision, _ = strconv.Atoi(r.PostFormValue("revision"))
+	// An autosave sends only the fields changed since its revision
+	// (static/js/report.js).
+	d.Partial = r.PostFormValue("partial") == "1"
 	for name, vals := range r.PostForm {
 		switch {
 		case strings.HasPrefix(name, "v."):
@@ -280,7 +283,7 @@ func (s *Server) reportSave(w http.ResponseWriter, r *http.Request) {
 	}
 	if htmx {
 		s.render(w, r, http.StatusOK, pages.SaveAnswer(msg, len(problems) > 0, saved.Revision, changedOutputs(saved.Computed),
-			problemCells(typedProblems(problems, d.Values, false)), saved.Figures, flagCells(saved.Flags)))
+			problemCells(typedProblems(problems, func(key string) bool { return saved.Filled[key] }, false)), saved.Figures, flagCells(saved.Flags)))
 		return
 	}
 	s.redirect(w, r, reportPath(rep.ID), msg+".")

@@ -30,6 +30,12 @@ type Draft struct {
 	// SourceImport, SourceAPI, SourcePrefill) for the cells' history;
 	// empty is SourceSave.
 	Source Source
+	// Partial says Values, Numbers and Sections hold only what changed
+	// since Revision (an autosave's edits): every other cell stays as
+	// stored. Without it the draft is the whole form, and a cell it lacks
+	// is emptied. The revision check makes the two the same: the save only
+	// succeeds from the revision whose cells the sender had.
+	Partial bool
 }
 
 // ConflictError says someone else saved the report after the page was
@@ -72,6 +78,10 @@ type Saved struct {
 	// not), for the page to mark and unmark them as the official types;
 	// the other cells' marks stand.
 	Flags map[string]string
+	// Filled holds every input cell that holds something after the save
+	// (typed, kept or, for a partial draft, as stored): the page marks
+	// the problems of those cells while the official types.
+	Filled map[string]bool
 }
 
 // SaveChanges is Save, telling also which formula cells changed: an
@@ -156,53 +166,77 @@ func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64) (saveRes
 	var problems []Problem
 	numbers := map[string]decimal.Decimal{}
 	texts := map[string]string{}
-	stored, err := s.storedNumbers(ctx, r.ID)
+	stored, storedTexts, err := s.storedInputs(ctx, r.ID)
 	if err != nil {
 		return saveResult{}, err
 	}
-	for key, x := range d.Numbers {
-		if inputs[key].Type == forms.Text {
-			texts[key] = x.Format() // a number sent for a text cell is its text
-			continue
-		}
+	number := func(key string, x decimal.Decimal) {
 		numbers[key] = x
 		if msg := inputs[key].Check(x); msg != "" {
 			problems = append(problems, Problem{key, msg})
 		}
 	}
-	for key, raw := range d.Values {
+	exact := func(key string, x decimal.Decimal) {
+		if inputs[key].Type == forms.Text {
+			texts[key] = x.Format() // a number sent for a text cell is its text
+			return
+		}
+		number(key, x)
+	}
+	for key, x := range d.Numbers {
+		exact(key, x)
+	}
+	typed := func(key, raw string) {
 		raw = vn.Clean(raw)
 		if _, exact := d.Numbers[key]; raw == "" || exact {
-			continue
+			return
 		}
 		col := inputs[key]
 		if col.Type == forms.Text {
 			texts[key] = vn.Truncate(raw, maxText)
-			continue
+			return
 		}
 		// What the page showed for the stored value is that value: posting
 		// it back never changes it, whatever the spelling rules say.
 		if x, ok := stored[key]; ok && raw == col.Format(x) {
-			numbers[key] = x
-			if msg := col.Check(x); msg != "" {
-				problems = append(problems, Problem{key, msg})
-			}
-			continue
+			number(key, x)
+			return
 		}
 		if decimal.Ambiguous(raw) {
 			texts[key] = vn.Truncate(raw, 100) // kept as typed, refused at submission
 			problems = append(problems, Problem{key, decimal.AmbiguousMessage(raw)})
-			continue
+			return
 		}
 		x, err := decimal.Parse(raw)
 		if err != nil {
 			texts[key] = vn.Truncate(raw, 100) // kept as typed, refused at submission
 			problems = append(problems, Problem{key, err.Error()})
-			continue
+			return
 		}
-		numbers[key] = x
-		if msg := col.Check(x); msg != "" {
-			problems = append(problems, Problem{key, msg})
+		number(key, x)
+	}
+	for key, raw := range d.Values {
+		typed(key, raw)
+	}
+	if d.Partial {
+		// The cells the draft does not hold stay as stored: a number as it
+		// is, a text as if the page had posted it back (a figure kept as
+		// typed is judged again, as the whole form's save judges it).
+		sent := func(key string) bool {
+			_, value := d.Values[key]
+			_, exact := d.Numbers[key]
+			_, input := inputs[key]
+			return value || exact || !input
+		}
+		for key, x := range stored {
+			if !sent(key) {
+				exact(key, x)
+			}
+		}
+		for key, t := range storedTexts {
+			if !sent(key) {
+				typed(key, t)
+			}
 		}
 	}
 
@@ -241,7 +275,7 @@ func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64) (saveRes
 	}
 
 	revision := 0
-	var changed, typed []string
+	var changed, changedInputs []string
 	err = s.db.Tx(ctx, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `
 			UPDATE reports SET revision = revision + 1, saved_at = now(), saved_by = nullif($3, 0), updated_at = now()
@@ -257,9 +291,9 @@ func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64) (saveRes
 		if changed, edits, err = writeValues(ctx, tx, r.ID, numbers, texts, computed); err != nil {
 			return err
 		}
-		typed = typed[:0]
+		changedInputs = changedInputs[:0]
 		for _, e := range edits {
-			typed = append(typed, e.Key)
+			changedInputs = append(changedInputs, e.Key)
 		}
 		if err := recordCellChanges(ctx, tx, r, tpl, d.Source, by, edits); err != nil {
 			return err
@@ -288,7 +322,15 @@ func (s *Store) save(ctx context.Context, r *Report, d Draft, by int64) (saveRes
 			shown[key] = ""
 		}
 	}
-	return saveResult{Saved: Saved{Problems: problems, Revision: revision, Computed: shown, Figures: shownFigures}, numbers: numbers, typed: typed}, nil
+	filled := make(map[string]bool, len(numbers)+len(texts))
+	for key := range numbers {
+		filled[key] = true
+	}
+	for key := range texts {
+		filled[key] = true
+	}
+	return saveResult{Saved: Saved{Problems: problems, Revision: revision, Computed: shown, Figures: shownFigures, Filled: filled},
+		numbers: numbers, typed: changedInputs}, nil
 }
 
 var errStale = errors.New("stale revision")
@@ -396,18 +438,26 @@ func writeValues(ctx context.Context, tx pgx.Tx, reportID int64, numbers map[str
 	return changed, edits, err
 }
 
-// storedNumbers reads the typed (not computed) numbers of a report.
-func (s *Store) storedNumbers(ctx context.Context, reportID int64) (map[string]decimal.Decimal, error) {
-	rows, _ := s.db.Query(ctx, `SELECT `+cellKeySQL+`, num::text FROM report_values
-		WHERE report_id = $1 AND num IS NOT NULL AND NOT computed`, reportID)
-	out := map[string]decimal.Decimal{}
-	var key, num string
-	_, err := pgx.ForEachRow(rows, []any{&key, &num}, func() error {
-		x, err := decimal.ParseCanonical(num)
-		out[key] = x
-		return err
+// storedInputs reads the typed (not computed) cells of a report: its
+// numbers, and its texts (a text cell's, or a figure kept as typed).
+func (s *Store) storedInputs(ctx context.Context, reportID int64) (map[string]decimal.Decimal, map[string]string, error) {
+	rows, _ := s.db.Query(ctx, `SELECT `+cellKeySQL+`, num::text, txt FROM report_values
+		WHERE report_id = $1 AND NOT computed`, reportID)
+	numbers, texts := map[string]decimal.Decimal{}, map[string]string{}
+	var key string
+	var num, txt *string
+	_, err := pgx.ForEachRow(rows, []any{&key, &num, &txt}, func() error {
+		switch {
+		case num != nil:
+			x, err := decimal.ParseCanonical(*num)
+			numbers[key] = x
+			return err
+		case txt != nil:
+			texts[key] = *txt
+		}
+		return nil
 	})
-	return out, err
+	return numbers, texts, err
 }
 
 // cellKeySQL is forms.CellKey of a report_values row, made by PostgreSQL:

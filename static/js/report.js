@@ -59,12 +59,48 @@
   form.addEventListener('input', typed);
   form.addEventListener('grid:pasted', typed); // a block pasted by paste.js
 
+  // An autosave sends only the fields that differ from what the server
+  // holds (stored: the values the page was rendered with, not what a
+  // browser may have restored into them, then each field as the last
+  // save that the server took carried it), with partial=1: the server
+  // keeps every other cell as stored. A save the server did not take (an
+  // error, a conflict, a lost connection) moves nothing, so its fields go
+  // again with the next one. The server takes a save only from the
+  // revision whose cells stored holds.
+  var stored = {}, carried = null, revisionSent = null;
+  Array.prototype.forEach.call(form.elements, function (el) {
+    if (el.name && (el.name.indexOf('v.') === 0 || el.name.indexOf('s.') === 0)) stored[el.name] = el.defaultValue;
+  });
+  function revision() {
+    var el = form.elements.namedItem('revision');
+    return el ? el.value : null;
+  }
+  document.addEventListener('htmx:configRequest', function (event) {
+    if (event.detail.elt !== form) return;
+    var data = event.detail.formData, names = [];
+    data.forEach(function (value, name) { names.push(name); });
+    carried = {};
+    names.forEach(function (name) {
+      if (name.indexOf('v.') !== 0 && name.indexOf('s.') !== 0) return;
+      var value = data.get(name);
+      if (stored[name] === value) data.delete(name);
+      else carried[name] = value;
+    });
+    data.set('partial', '1');
+    revisionSent = revision();
+  });
+
   document.addEventListener('htmx:beforeRequest', function (event) {
     if (event.detail.elt === form) sent = edits;
   });
 
   document.addEventListener('htmx:afterRequest', function (event) {
     if (event.detail.elt !== form) return;
+    // The answer brings the new revision only when the save was taken.
+    if (carried && event.detail.successful && revision() !== revisionSent) {
+      Object.keys(carried).forEach(function (name) { stored[name] = carried[name]; });
+    }
+    carried = null;
     var ok = event.detail.successful && !(status() && status().classList.contains('save-status--problem'));
     if (ok && sent === edits) form.removeAttribute('data-unsaved');
     if (ok) localStorage.removeItem(key);
