@@ -4,8 +4,10 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -272,4 +274,53 @@ func BenchmarkRowsEditor(b *testing.B) {
 	}
 	b.ReportMetric(float64(html), "html-B")
 	b.ReportMetric(float64(wire), "wire-B")
+}
+
+// BenchmarkAutosave is an autosave over HTTP, through every middleware,
+// of one cell of the largest seeded form: as the page sends it (only the
+// changed field) and as it sent it before (every field of the form).
+func BenchmarkAutosave(b *testing.B) {
+	for _, whole := range []bool{false, true} {
+		name := "one_field"
+		if whole {
+			name = "whole_form"
+		}
+		b.Run(name, func(b *testing.B) {
+			h := newHarness(b)
+			id, d := seededMonthlyReport(b, h)
+			rep, _ := h.s.reports.Report(h.ctx, id)
+			if _, _, err := h.s.reports.Save(h.ctx, rep, d, 0); err != nil {
+				b.Fatal(err)
+			}
+			cookie, csrf := h.sessionFor(h.account("nhaplieu.bench", "xa-22366", accounts.User, accounts.Enter))
+			form := url.Values{"csrf_token": {csrf}}
+			var edited string
+			for key, v := range d.Values {
+				parts := strings.SplitN(key, "|", 3)
+				if edited == "" && strings.HasSuffix(v, ",5") {
+					edited = components.CellName(parts[0], parts[1], parts[2])
+				}
+				if whole {
+					form.Set(components.CellName(parts[0], parts[1], parts[2]), v)
+				}
+			}
+			if !whole {
+				form.Set("partial", "1")
+			}
+			revision, n := 1, 0
+			defer reportCPU(b)()
+			for b.Loop() {
+				n++
+				form.Set(edited, strconv.Itoa(n))
+				form.Set("revision", strconv.Itoa(revision))
+				req := newFormRequest("POST", reportPath(id), form)
+				req.AddCookie(cookie)
+				req.Header.Set("HX-Request", "true")
+				if rec := serve(h, req); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "Đã lưu") {
+					b.Fatalf("autosave: %d %.300s", rec.Code, rec.Body.String())
+				}
+				revision++
+			}
+		})
+	}
 }
