@@ -251,6 +251,8 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, lo
 	}
 	if file := getenv("HEAP_PROFILE"); file != "" {
 		go watchHeap(ctx, log, file)
+		// What the whole run allocated (alloc_space), for its sources.
+		defer writeHeapProfile(strings.TrimSuffix(file, ".prof") + "-end.prof")
 	}
 	handler := web.New(a, log)
 	accounts.WhileWaiting(handler.OfficialsWait)
@@ -511,11 +513,19 @@ func checkConsolidation(ctx context.Context, db *database.DB, stdout io.Writer) 
 // heap, the collector's goal and its share of the processor time so far,
 // and writes a heap profile to file each time the live heap is larger
 // than it ever was: what the last collection found live at the peak.
+func writeHeapProfile(file string) {
+	if f, err := os.Create(file); err == nil {
+		_ = pprof.Lookup("heap").WriteTo(f, 0)
+		_ = f.Close()
+	}
+}
+
 func watchHeap(ctx context.Context, log *slog.Logger, file string) {
 	names := []string{"/gc/heap/live:bytes", "/gc/heap/goal:bytes", "/gc/cycles/total:gc-cycles",
 		"/cpu/classes/gc/total:cpu-seconds", "/cpu/classes/total:cpu-seconds",
 		"/memory/classes/total:bytes", "/memory/classes/heap/objects:bytes", "/memory/classes/heap/unused:bytes",
-		"/memory/classes/heap/free:bytes", "/memory/classes/heap/stacks:bytes", "/sched/goroutines:goroutines"}
+		"/memory/classes/heap/free:bytes", "/memory/classes/heap/stacks:bytes", "/sched/goroutines:goroutines",
+		"/cpu/classes/gc/mark/idle:cpu-seconds", "/cpu/classes/gc/mark/assist:cpu-seconds"}
 	samples := make([]metrics.Sample, len(names))
 	for i, n := range names {
 		samples[i].Name = n
@@ -535,14 +545,14 @@ func watchHeap(ctx context.Context, log *slog.Logger, file string) {
 		log.Info("heap", "live_mb", mb(0), "goal_mb", mb(1), "gc_cycles", samples[2].Value.Uint64(),
 			"gc_cpu_s", samples[3].Value.Float64(), "cpu_s", samples[4].Value.Float64(),
 			"runtime_mb", mb(5), "objects_mb", mb(6), "unused_mb", mb(7), "free_mb", mb(8), "stacks_mb", mb(9),
-			"goroutines", samples[10].Value.Uint64())
+			"goroutines", samples[10].Value.Uint64(),
+			// The idle marking runs on Ps nothing else wanted; an assist
+			// is a request's own time spent marking.
+			"gc_idle_cpu_s", samples[11].Value.Float64(), "gc_assist_cpu_s", samples[12].Value.Float64())
 		if live <= peak {
 			continue
 		}
 		peak = live
-		if f, err := os.Create(file); err == nil {
-			_ = pprof.Lookup("heap").WriteTo(f, 0)
-			_ = f.Close()
-		}
+		writeHeapProfile(file)
 	}
 }
