@@ -476,6 +476,20 @@ func formOf(page string) url.Values {
 	return form
 }
 
+// autosaveOf is what the page's autosave sends (static/js/report.js): the
+// report's cells and sections that differ from stored (what the server
+// holds), with the other fields, and partial=1.
+func autosaveOf(form, stored url.Values) url.Values {
+	out := url.Values{"partial": {"1"}}
+	for k, v := range form {
+		cell := strings.HasPrefix(k, "v.") || strings.HasPrefix(k, "s.")
+		if !cell || stored.Get(k) != v[0] {
+			out[k] = v
+		}
+	}
+	return out
+}
+
 func (s *session) signIn(username string) bool {
 	_, page := s.get("signin-page", "/signin")
 	m := csrfField.FindStringSubmatch(page)
@@ -549,7 +563,7 @@ func (s *session) lifecycle(off official, newSession func() *session) {
 	}(newSession)
 	path := "/reports/" + strconv.FormatInt(off.reportID, 10)
 	_, page := s.get("report-page", path)
-	form := formOf(page)
+	form, stored := formOf(page), formOf(page)
 	for k, v := range form {
 		if strings.HasPrefix(k, "v.") && v[0] == "" {
 			form.Set(k, "1")
@@ -558,7 +572,7 @@ func (s *session) lifecycle(off official, newSession func() *session) {
 			form.Set(k, "<p>Nội dung báo cáo tải thử.</p>")
 		}
 	}
-	if _, answer := s.htmxPost("autosave", path, form); !strings.Contains(answer, "Đã lưu lúc") {
+	if _, answer := s.htmxPost("autosave", path, autosaveOf(form, stored)); !strings.Contains(answer, "Đã lưu lúc") {
 		s.record("lifecycle", time.Now(), errors.New("the filled report was not saved"))
 		return
 	}
@@ -665,11 +679,11 @@ func Run(ctx context.Context, o Options, officials []official, receivers []strin
 			// The official opens the report and types; the page autosaves
 			// through htmx (as in the browser), and now and then the
 			// official goes home and opens the report again.
-			var form url.Values
+			var form, stored url.Values
 			open := func() {
 				s.get("home", "/")
 				_, page := s.get("report-page", path)
-				form = formOf(page)
+				form, stored = formOf(page), formOf(page)
 			}
 			open()
 			for n := 0; n < o.MaxActions && ctx.Err() == nil; n++ {
@@ -683,11 +697,12 @@ func Run(ctx context.Context, o Options, officials []official, receivers []strin
 				mu.Lock()
 				res.Tried[key] = append(res.Tried[key], value)
 				mu.Unlock()
-				_, answer := s.htmxPost("autosave", path, form)
+				_, answer := s.htmxPost("autosave", path, autosaveOf(form, stored))
 				m := revision.FindStringSubmatch(answer)
 				switch {
 				case m != nil && strings.Contains(answer, "Đã lưu lúc"):
 					form.Set("revision", m[1])
+					stored.Set(off.cell, value)
 					mu.Lock()
 					res.Acked[key] = value
 					res.Tried[key] = nil

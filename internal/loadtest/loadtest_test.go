@@ -2,6 +2,7 @@ package loadtest
 
 import (
 	"context"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -103,5 +104,16 @@ func TestSteady(t *testing.T) {
 	got := strings.Join(timeline(res, 5*time.Second), ", ")
 	if want := "300ms, –, 9s (1 lifecycle steps)"; got != want {
 		t.Errorf("timeline %q, want %q", got, want)
+	}
+}
+
+// TestAutosaveOf: the load test's autosave sends what the page's does:
+// the changed cells, the other fields, and partial=1.
+func TestAutosaveOf(t *testing.T) {
+	stored := url.Values{"csrf_token": {"c"}, "revision": {"3"}, "v.b1.r1.1": {"5"}, "v.b1.r2.1": {"7"}, "s.s1": {"<p>a</p>"}}
+	form := url.Values{"csrf_token": {"c"}, "revision": {"3"}, "v.b1.r1.1": {"6"}, "v.b1.r2.1": {"7"}, "s.s1": {"<p>a</p>"}}
+	got := autosaveOf(form, stored).Encode()
+	if want := "csrf_token=c&partial=1&revision=3&v.b1.r1.1=6"; got != want {
+		t.Errorf("autosave %q, want %q", got, want)
 	}
 }
