@@ -324,3 +324,30 @@ func BenchmarkAutosave(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkReceivedPage serves a receiver's consolidation page of the
+// largest seeded form, one commune's report accepted (SPEC §8: ≤ 20 ms):
+// the board and the consolidated grid with its drill-down links.
+func BenchmarkReceivedPage(b *testing.B) {
+	h := newHarness(b)
+	id, d := seededMonthlyReport(b, h)
+	rep, _ := h.s.reports.Report(h.ctx, id)
+	if _, _, err := h.s.reports.Save(h.ctx, rep, d, 0); err != nil {
+		b.Fatal(err)
+	}
+	var receiver string
+	if err := h.db.QueryRow(h.ctx, `UPDATE reports r SET status = 'accepted', sent_at = now() FROM units u
+		WHERE r.id = $1 AND u.id = r.receiver_unit_id RETURNING u.key`, id).Scan(&receiver); err != nil {
+		b.Fatal(err)
+	}
+	cookie, _ := h.sessionFor(h.account("tonghop.bench", receiver, accounts.User, accounts.Consolidate))
+	path := "/received/" + strconv.FormatInt(rep.PeriodID, 10)
+	defer reportCPU(b)()
+	for b.Loop() {
+		req := newFormRequest("GET", path, nil)
+		req.AddCookie(cookie)
+		if rec := serve(h, req); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "Xem số liệu của từng đơn vị") {
+			b.Fatalf("received page: %d %.300s", rec.Code, rec.Body.String())
+		}
+	}
+}

@@ -87,13 +87,15 @@ func (s *Server) receivedPeriodPage(w http.ResponseWriter, r *http.Request) {
 	for i := range tpl.Forms {
 		f := &tpl.Forms[i]
 		drill := "/received/" + strconv.FormatInt(p.PeriodID, 10) + "/cell?form=" + f.Key + "&sent=" + boolParam(includeSent)
+		grid := components.Grid{Form: f, Values: map[string]string{}, ReadOnly: true, Drill: drill,
+			Cache: &s.grids, Version: p.TemplateVersionID}
 		if rebased {
 			res, err := s.receivedRebased(r, f, p, includeSent)
 			if err != nil {
 				s.fail(w, r, err)
 				return
 			}
-			v.Forms = append(v.Forms, rebasedForm(f, res, drill, p.Label, seen, &v))
+			v.Forms = append(v.Forms, rebasedForm(grid, res, p.Label, seen, &v))
 			continue
 		}
 		res, err := consolidation.Compute(ctx, s.read(r), f, p.PeriodID, a.UnitID, includeSent)
@@ -101,7 +103,6 @@ func (s *Server) receivedPeriodPage(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		grid := components.Grid{Form: f, Values: map[string]string{}, ReadOnly: true, Drill: drill}
 		for cell, val := range res.Cells {
 			if col, ok := f.Column(cell.Col); ok && val.OK {
 				grid.Values[cell.Row+"|"+cell.Col] = col.Format(val.Value)

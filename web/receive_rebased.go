@@ -35,11 +35,12 @@ func viewOptions(rebased bool) []components.Option {
 	}
 }
 
-// rebasedForm fills a consolidated form of the re-based view: its grid's
-// figures, each marked when it holds old units' figures, and the mapping
-// rows of the units not yet listed (seen).
-func rebasedForm(f *forms.Form, res *consolidation.RebasedResult, drill, label string, seen map[int64]bool, v *pages.ReceivedPeriodView) pages.ConsolidatedForm {
-	grid := components.Grid{Form: f, Values: map[string]string{}, ReadOnly: true, Drill: drill + "&view=rebased"}
+// rebasedForm fills grid (a consolidated form, with its drill-down) as the
+// re-based view: its figures, each marked when it holds old units'
+// figures, and the mapping rows of the units not yet listed (seen).
+func rebasedForm(grid components.Grid, res *consolidation.RebasedResult, label string, seen map[int64]bool, v *pages.ReceivedPeriodView) pages.ConsolidatedForm {
+	f := grid.Form
+	grid.Drill += "&view=rebased"
 	for cell, val := range res.Cells {
 		if col, ok := f.Column(cell.Col); ok && val.OK {
 			text := col.Format(val.Value)

@@ -22,12 +22,14 @@ import (
 // lock) and a row with a problem are rendered by the template as before, so
 // the page is byte for byte what formGrid renders.
 
-// slotMark stands in the skeleton for a slot, and valueMark for a cell's
-// value in its cached halves; html escaping keeps both. Should a form's
-// text hold one, that form is rendered whole on every request.
+// slotMark stands in the skeleton for a slot, valueMark for a cell's
+// value in its cached halves and drillMark for the drill-down URL of a
+// receiver's grid (Grid.Drill); html escaping keeps all three. Should a
+// form's text hold one, that form is rendered whole on every request.
 const (
 	slotMark  = "\x00"
 	valueMark = "\x01"
+	drillMark = "\x02"
 )
 
 // GridCache holds the skeletons of the grids of published template
@@ -43,6 +45,7 @@ type gridKey struct {
 	version  int64
 	form     string
 	readOnly bool
+	drill    bool // a grid whose filled cells link to their drill-down
 }
 
 type skeleton struct {
@@ -53,18 +56,21 @@ type skeleton struct {
 
 // gridSlot is a place in the skeleton: a row's problem (col nil) or a value
 // cell, with the cell's HTML before and after its value when it holds
-// nothing but a value.
+// nothing but a value. In a drill-down grid, the drill-down's URL goes
+// between before and link, and a cell without a value is empty.
 type gridSlot struct {
-	row           forms.Row
-	col           *forms.Column
-	key           string // "row|col", or "row|" for the row's problem
-	before, after string
+	row                 forms.Row
+	col                 *forms.Column
+	key                 string // "row|col", or "row|" for the row's problem
+	before, link, after string
+	drilled             bool // the drill-down's URL goes between before and link
+	empty               string
 }
 
 // FormGrid renders the grid of g. With a cache and the template version
 // (Grid.Cache, Grid.Version), only the values are filled in the skeleton.
 func FormGrid(g Grid) templ.Component {
-	if g.Cache == nil || g.Version == 0 || g.Drill != "" {
+	if g.Cache == nil || g.Version == 0 {
 		return formGrid(g)
 	}
 	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
@@ -77,14 +83,14 @@ func FormGrid(g Grid) templ.Component {
 }
 
 func (c *GridCache) skeleton(ctx context.Context, g Grid) (*skeleton, error) {
-	k := gridKey{g.Version, g.Form.Key, g.ReadOnly}
+	k := gridKey{g.Version, g.Form.Key, g.ReadOnly, g.Drill != ""}
 	c.mu.Lock()
 	sk := c.skeletons[k]
 	c.mu.Unlock()
 	if sk != nil && sk.form == g.Form {
 		return sk, nil
 	}
-	sk, err := cut(ctx, g.Form, g.ReadOnly)
+	sk, err := cut(ctx, g.Form, g.ReadOnly, k.drill)
 	if err != nil || sk == nil {
 		return nil, err
 	}
@@ -100,31 +106,56 @@ func (c *GridCache) skeleton(ctx context.Context, g Grid) (*skeleton, error) {
 // cut renders the empty grid with its slots marked and each value cell
 // with a mark for its value. It returns nil when a mark shows up where no
 // slot is (a label holding one): such a form is rendered whole.
-func cut(ctx context.Context, f *forms.Form, readOnly bool) (*skeleton, error) {
+func cut(ctx context.Context, f *forms.Form, readOnly, drill bool) (*skeleton, error) {
 	sk := &skeleton{form: f}
+	grid := Grid{Form: f, ReadOnly: readOnly}
+	if drill {
+		grid.Drill = drillMark
+	}
 	var b strings.Builder
-	if err := formGrid(Grid{Form: f, ReadOnly: readOnly, cutting: sk}).Render(ctx, &b); err != nil {
+	cutting := grid
+	cutting.cutting = sk
+	if err := formGrid(cutting).Render(ctx, &b); err != nil {
 		return nil, err
 	}
 	sk.chunks = strings.Split(b.String(), slotMark)
-	if len(sk.chunks) != len(sk.slots)+1 || strings.Contains(b.String(), valueMark) {
+	if len(sk.chunks) != len(sk.slots)+1 || strings.ContainsAny(b.String(), valueMark+drillMark) {
 		return nil, nil
+	}
+	render := func(g Grid, s *gridSlot) (string, error) {
+		var cell bytes.Buffer
+		if err := gridCell(g, s.row, *s.col).Render(ctx, &cell); err != nil {
+			return "", err
+		}
+		return cell.String(), nil
 	}
 	for i := range sk.slots {
 		s := &sk.slots[i]
 		if s.col == nil {
 			continue
 		}
-		var cell bytes.Buffer
-		g := Grid{Form: f, ReadOnly: readOnly, Values: map[string]string{s.key: valueMark}}
-		if err := gridCell(g, s.row, *s.col).Render(ctx, &cell); err != nil {
+		g := grid
+		g.Values = map[string]string{s.key: valueMark}
+		cell, err := render(g, s)
+		if err != nil {
 			return nil, err
 		}
-		if strings.Count(cell.String(), valueMark) != 1 || strings.Contains(cell.String(), slotMark) {
+		if strings.Count(cell, valueMark) != 1 || strings.Contains(cell, slotMark) || strings.Count(cell, drillMark) > 1 {
 			return nil, nil
 		}
-		before, after, _ := strings.Cut(cell.String(), valueMark)
+		before, after, _ := strings.Cut(cell, valueMark)
 		s.before, s.after = before, after
+		s.before, s.link, s.drilled = strings.Cut(s.before, drillMark)
+		if drill {
+			// Without a value the cell has no link.
+			g.Values = nil
+			if s.empty, err = render(g, s); err != nil {
+				return nil, err
+			}
+			if strings.ContainsAny(s.empty, slotMark+valueMark+drillMark) {
+				return nil, nil
+			}
+		}
 	}
 	return sk, nil
 }
@@ -136,6 +167,7 @@ func (sk *skeleton) fill(ctx context.Context, w io.Writer, g Grid) error {
 	}
 	plain := len(g.Errors) == 0 && len(g.Marked) == 0 && len(g.Changed) == 0 && len(g.Flags) == 0 &&
 		len(g.Notes) == 0 && len(g.Locked) == 0 && len(g.Questions) == 0
+	drill := templ.EscapeString(g.Drill)
 	for i, s := range sk.slots {
 		if _, err := sw.WriteString(sk.chunks[i]); err != nil {
 			return err
@@ -146,8 +178,15 @@ func (sk *skeleton) fill(ctx context.Context, w io.Writer, g Grid) error {
 			if !plain && g.Errors[s.key] != "" {
 				err = rowError(g, s.row).Render(ctx, w)
 			}
+		case g.Drill != "" && g.Values[s.key] == "" && (plain || g.onlyValue(s.key)):
+			_, err = sw.WriteString(s.empty)
 		case plain || g.onlyValue(s.key):
-			if _, err = sw.WriteString(s.before); err == nil {
+			if _, err = sw.WriteString(s.before); err == nil && s.drilled {
+				if _, err = sw.WriteString(drill); err == nil {
+					_, err = sw.WriteString(s.link)
+				}
+			}
+			if err == nil {
 				if _, err = sw.WriteString(templ.EscapeString(g.Values[s.key])); err == nil {
 					_, err = sw.WriteString(s.after)
 				}

@@ -39,7 +39,9 @@ func gridCases(tb testing.TB) map[string]Grid {
 	drill := readOnly
 	drill.Drill = "/x?y=1"
 	return map[string]Grid{"empty": {Form: &f}, "filled": {Form: &f, Values: vals}, "marked": marked,
-		"read-only": readOnly, "drill-down": drill, "read-only filled": {Form: &f, Values: vals, ReadOnly: true}, "asked": asked}
+		"read-only": readOnly, "drill-down": drill, "read-only filled": {Form: &f, Values: vals, ReadOnly: true}, "asked": asked,
+		"drill-down filled": {Form: &f, Values: vals, ReadOnly: true, Drill: "/received/7/cell?form=b1&sent=0&x=<'\"&>"},
+		"drill-down empty":  {Form: &f, ReadOnly: true, Drill: "/received/7/cell?form=b1"}}
 }
 
 func render(tb testing.TB, g Grid) string {
@@ -63,6 +65,9 @@ func TestGridSkeleton(t *testing.T) {
 				t.Errorf("%s (%d): the cached grid differs from the whole one at byte %d", name, i, firstDifference(got, want))
 			}
 		}
+		if sk, err := cache.skeleton(context.Background(), g); sk == nil || err != nil {
+			t.Errorf("%s: rendered whole, not from a skeleton (%v)", name, err)
+		}
 	}
 	cases := gridCases(t)
 	g := cases["filled"]
@@ -85,10 +90,20 @@ func TestGridSkeletonMarks(t *testing.T) {
 	f.Rows = append([]forms.Row(nil), f.Rows...)
 	f.Rows[2].Label = "a" + slotMark + valueMark
 	g.Form = &f
-	want := render(t, g)
-	g.Cache, g.Version = &GridCache{}, 1
-	if got := render(t, g); got != want {
-		t.Errorf("differs at byte %d", firstDifference(got, want))
+	drill := gridCases(t)["drill-down filled"]
+	df := *drill.Form
+	df.Rows = append([]forms.Row(nil), df.Rows...)
+	df.Rows[2].Label = "b" + drillMark
+	drill.Form = &df
+	for _, g := range []Grid{g, drill} {
+		want := render(t, g)
+		g.Cache, g.Version = &GridCache{}, 1
+		if got := render(t, g); got != want {
+			t.Errorf("differs at byte %d", firstDifference(got, want))
+		}
+		if sk, _ := g.Cache.skeleton(context.Background(), g); sk != nil {
+			t.Errorf("a form holding the marks was cut")
+		}
 	}
 }
 
