@@ -443,21 +443,23 @@ func writeValues(ctx context.Context, tx pgx.Tx, reportID int64, numbers map[str
 func (s *Store) storedInputs(ctx context.Context, reportID int64) (map[string]decimal.Decimal, map[string]string, error) {
 	rows, _ := s.db.Query(ctx, `SELECT `+cellKeySQL+`, num::text, txt FROM report_values
 		WHERE report_id = $1 AND NOT computed`, reportID)
+	defer rows.Close()
 	numbers, texts := map[string]decimal.Decimal{}, map[string]string{}
-	var key string
-	var num, txt *string
-	_, err := pgx.ForEachRow(rows, []any{&key, &num, &txt}, func() error {
-		switch {
-		case num != nil:
-			x, err := decimal.ParseCanonical(*num)
+	for rows.Next() {
+		// Read as bytes: a row allocates its key and its figure's text only.
+		raw := rows.RawValues()
+		switch key := string(raw[0]); {
+		case raw[1] != nil:
+			x, err := decimal.ParseCanonical(string(raw[1]))
+			if err != nil {
+				return nil, nil, err
+			}
 			numbers[key] = x
-			return err
-		case txt != nil:
-			texts[key] = *txt
+		case raw[2] != nil:
+			texts[key] = string(raw[2])
 		}
-		return nil
-	})
-	return numbers, texts, err
+	}
+	return numbers, texts, rows.Err()
 }
 
 // cellKeySQL is forms.CellKey of a report_values row, made by PostgreSQL:
