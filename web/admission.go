@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"baocao/internal/apperr"
@@ -28,6 +29,7 @@ import (
 // time goes to the network, not to the cores.
 type admission struct {
 	maxWait   time.Duration // how long a request waits for its turn
+	working   atomic.Int64  // signed-in work let in and not done yet
 	mu        sync.Mutex
 	free      int
 	high, low []chan struct{}
@@ -117,6 +119,14 @@ func (s *Server) OfficialsWait() bool {
 	return high > 0
 }
 
+// OfficialsAtWork tells whether requests of signed-in officials are being
+// served or wait for their turn (the hashers then yield the cores to
+// them: accounts.WhileAtWork).
+func (s *Server) OfficialsAtWork() bool {
+	high, _ := s.admission.waiting()
+	return high > 0 || s.admission.working.Load() > 0
+}
+
 // waiting is how many requests wait, signed-in ones and others.
 func (a *admission) waiting() (high, low int) {
 	a.mu.Lock()
@@ -153,6 +163,10 @@ func (s *Server) admit(next http.Handler) http.Handler {
 			return
 		}
 		place := &admitted{a: s.admission, in: true}
+		if high {
+			s.admission.working.Add(1)
+			defer s.admission.working.Add(-1)
+		}
 		defer func() {
 			if place.in {
 				s.admission.leave()

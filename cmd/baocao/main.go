@@ -256,6 +256,7 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, lo
 	}
 	handler := web.New(a, log)
 	accounts.WhileWaiting(handler.OfficialsWait)
+	accounts.WhileAtWork(handler.OfficialsAtWork)
 	srv := &http.Server{
 		Addr:              cfg.ListenAddr,
 		Handler:           handler,

@@ -6,8 +6,10 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"strconv"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // One hasher per core: the first at normal priority, the others on
@@ -47,9 +49,72 @@ func TestHashersRunAtLowestPriority(t *testing.T) {
 	}
 }
 
+// lowThreadsTime is the processor time the threads of the lowest
+// priority have had (schedstat: nanoseconds on a core).
+func lowThreadsTime(t *testing.T) time.Duration {
+	stats, _ := filepath.Glob("/proc/self/task/*/stat")
+	var sum time.Duration
+	for _, p := range stats {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+		if len(f) <= 16 || f[16] != "19" {
+			continue
+		}
+		sched, err := os.ReadFile(strings.TrimSuffix(p, "stat") + "schedstat")
+		if err != nil {
+			t.Skip("no schedstat here")
+		}
+		ns, _ := strconv.ParseInt(strings.Fields(string(sched))[0], 10, 64)
+		sum += time.Duration(ns)
+	}
+	return sum
+}
+
+// TestHashersYieldOnlyToOfficialsAtWork: while no signed-in official's
+// request is served, no hash runs on the threads of the lowest priority
+// (they lost a fifth of a core even with nothing else to do); while one
+// is, the hashers but the first hash there, yielding the cores.
+func TestHashersYieldOnlyToOfficialsAtWork(t *testing.T) {
+	hash := HashPassword("Mật-khẩu-thử-2026")
+	checks := func() {
+		var wg sync.WaitGroup
+		for range 8 * hasherCount() {
+			wg.Go(func() {
+				if !CheckPassword(hash, "Mật-khẩu-thử-2026") {
+					t.Error("the right password refused")
+				}
+			})
+		}
+		wg.Wait()
+	}
+	defer WhileAtWork(nil)
+	WhileAtWork(func() bool { return false })
+	checks() // the hashers started, their memory mapped
+	before := lowThreadsTime(t)
+	checks()
+	if idle := lowThreadsTime(t) - before; idle > 15*time.Millisecond {
+		t.Errorf("with nobody at work, the threads of the lowest priority hashed for %v", idle)
+	}
+	if hasherCount() < 2 {
+		return
+	}
+	WhileAtWork(func() bool { return true })
+	before = lowThreadsTime(t)
+	checks()
+	if busy := lowThreadsTime(t) - before; busy < 40*time.Millisecond {
+		t.Errorf("with officials at work, the threads of the lowest priority hashed for %v only", busy)
+	}
+}
+
 // BenchmarkCheckPasswordParallel is what the machine can hash with every
-// core: the ceiling of sign-ins per second (hashes/s).
+// core when no official is at work: the ceiling of sign-ins per second
+// (hashes/s).
 func BenchmarkCheckPasswordParallel(b *testing.B) {
+	WhileAtWork(func() bool { return false })
+	defer WhileAtWork(nil)
 	hash := HashPassword("Mật-khẩu-thử-2026")
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
