@@ -98,9 +98,9 @@ func hasher(low bool) {
 			if low && !othersAtWork() {
 				// No official's request is being served: the hash goes on
 				// one of the runtime's threads, of normal priority. On its
-				// own thread of the lowest priority it lost a fifth of the
-				// core to the runtime's other threads even with nothing
-				// else to do (76–78 hashes a second of 93 on two cores).
+				// own thread of the lowest priority, any thread of the
+				// runtime waking up would take the core from it, with
+				// nothing else to do.
 				key := make(chan []byte, 1)
 				go func() { key <- mem.IDKey(j.password, j.salt, j.time, j.memory, j.threads, argonKeyLen) }()
 				j.key <- <-key
