@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -36,6 +37,14 @@ func TestBrowserUnitPicker(t *testing.T) {
 		seen(t, "dashboard: the unit picker's matches"),
 		chromedp.KeyEvent(kb.ArrowDown),
 		chromedp.WaitVisible(chromedp.CSS(`#unit_q-list [aria-selected=true]`)),
+		// The list refreshed under the keyboard (a later answer of the
+		// search) keeps the unit highlighted: Enter still chooses it.
+		into(new(bool), chromedp.Evaluate[bool](`document.querySelectorAll('#unit_q-list [role=option]').forEach(o => o.dataset.old = '1');
+			document.getElementById('unit_q').dispatchEvent(new Event('input')); true`)),
+		into(new(bool), chromedp.Poll[bool](`(() => {
+			const o = document.querySelector('#unit_q-list [role=option]');
+			return o !== null && o.dataset.old === undefined && document.querySelector('#unit_q-list [aria-selected=true]') !== null;
+		})()`, chromedp.WithPollingTimeout(10*time.Second))),
 		chromedp.KeyEvent(kb.Enter),
 		chromedp.WaitNotVisible(chromedp.ID("unit_q-list")),
 		into(&chosen, chromedp.Evaluate[string](`document.querySelector('[data-unit-picker] [data-unit-id]').value`)),

@@ -263,6 +263,9 @@
       chosen.dispatchEvent(new Event('change', { bubbles: true }));
     }
     function show(units) {
+      // A list refreshed under the keyboard keeps the unit highlighted, so
+      // an Enter pressed as the answer arrives still chooses it.
+      var kept = active >= 0 && options()[active] ? options()[active].getAttribute('data-id') : null;
       list.textContent = '';
       units.forEach(function (u, n) {
         var li = document.createElement('li');
@@ -277,6 +280,7 @@
       list.hidden = units.length === 0;
       box.setAttribute('aria-expanded', units.length ? 'true' : 'false');
       active = -1;
+      units.forEach(function (u, n) { if (kept !== null && String(u.id) === kept) highlight(n); });
     }
     function search() {
       var q = box.value.trim(), n = ++asked;
