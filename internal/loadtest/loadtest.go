@@ -240,6 +240,7 @@ type Result struct {
 	Steady    struct{ From, To time.Time }
 	Burst     bool
 	Surge     []sample
+	Steps     []time.Time // when each lifecycle request started
 	HashLimit float64 // sign-ins per second the cores can hash
 	SignIns   []signInSpan
 	// Reports taken through the whole lifecycle to acceptance.
@@ -414,6 +415,8 @@ func (s *session) record(kind string, start time.Time, err error) {
 	defer s.mu.Unlock()
 	if s.phase == "" {
 		s.res.Surge = append(s.res.Surge, sample{kind, start, took})
+	} else {
+		s.res.Steps = append(s.res.Steps, start)
 	}
 	kind = s.phase + kind
 	s.res.Requests++
@@ -994,8 +997,8 @@ func steady(res *Result) ([]time.Duration, time.Duration) {
 }
 
 // timeline is the p99 of the steady surge's requests, sign-ins apart, by
-// the span they started in, with the lifecycle steps among them: where in
-// the run a tail came from.
+// the span they started in, with how many lifecycle requests started in
+// each span: where in the run a tail came from.
 func timeline(res *Result, span time.Duration) []string {
 	from, to := res.Steady.From, res.Steady.To
 	var spans [][]time.Duration
@@ -1009,7 +1012,9 @@ func timeline(res *Result, span time.Duration) []string {
 			spans, steps = append(spans, nil), append(steps, 0)
 		}
 		spans[i] = append(spans[i], x.took)
-		if strings.HasPrefix(x.kind, lifecyclePhase) {
+	}
+	for _, at := range res.Steps {
+		if i := int(at.Sub(from) / span); !at.Before(from) && at.Before(to) && i < len(steps) {
 			steps[i]++
 		}
 	}
@@ -1022,7 +1027,7 @@ func timeline(res *Result, span time.Duration) []string {
 		slices.Sort(l)
 		out[i] = l[min(len(l)-1, int(0.99*float64(len(l))))].Round(time.Millisecond).String()
 		if steps[i] > 0 {
-			out[i] += fmt.Sprintf(" (%d lifecycle steps)", steps[i])
+			out[i] += fmt.Sprintf(" (%d lifecycle requests)", steps[i])
 		}
 	}
 	return out

@@ -100,9 +100,9 @@ func TestSteady(t *testing.T) {
 		t.Errorf("a steady surge without sign-ins: %v", l)
 	}
 	res.Steady.To = at(40)
-	res.Surge = append(res.Surge, sample{lifecyclePhase + "sign", at(21), 700 * time.Millisecond})
+	res.Steps = append(res.Steps, at(21))
 	got := strings.Join(timeline(res, 5*time.Second), ", ")
-	if want := "300ms, –, 9s (1 lifecycle steps)"; got != want {
+	if want := "300ms, –, 9s (1 lifecycle requests)"; got != want {
 		t.Errorf("timeline %q, want %q", got, want)
 	}
 }
