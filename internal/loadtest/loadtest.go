@@ -241,7 +241,7 @@ type Result struct {
 	Burst     bool
 	Surge     []sample
 	Steps     []time.Time // when each lifecycle request started
-	HashLimit float64 // sign-ins per second the cores can hash
+	HashLimit float64     // sign-ins per second the cores can hash
 	SignIns   []signInSpan
 	// Reports taken through the whole lifecycle to acceptance.
 	Lifecycles, LifecyclesPlanned int
