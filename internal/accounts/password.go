@@ -95,6 +95,7 @@ func hasher(low bool) {
 			continue
 		case j := <-hashJobs:
 			start := time.Now()
+			hash := func() []byte { return mem.IDKey(j.password, j.salt, j.time, j.memory, j.threads, argonKeyLen) }
 			if low && !othersAtWork() {
 				// No official's request is being served: the hash goes on
 				// one of the runtime's threads, of normal priority. On its
@@ -102,10 +103,10 @@ func hasher(low bool) {
 				// runtime waking up would take the core from it, with
 				// nothing else to do.
 				key := make(chan []byte, 1)
-				go func() { key <- mem.IDKey(j.password, j.salt, j.time, j.memory, j.threads, argonKeyLen) }()
+				go func() { key <- hash() }()
 				j.key <- <-key
 			} else {
-				j.key <- mem.IDKey(j.password, j.salt, j.time, j.memory, j.threads, argonKeyLen)
+				j.key <- hash()
 			}
 			took := time.Since(start).Nanoseconds()
 			if old := hashNanos.Load(); old == 0 {

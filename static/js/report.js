@@ -36,10 +36,15 @@
   var key = 'baocao:unsaved:' + form.getAttribute('action');
   var status = function () { return document.getElementById('save-status'); };
 
-  function fields() {
+  // A report's own fields: its cells (v.) and sections (s.).
+  function own(name) { return name.indexOf('v.') === 0 || name.indexOf('s.') === 0; }
+
+  // fields gives each own field's value, or (rendered) the value the page
+  // was rendered with.
+  function fields(rendered) {
     var out = {};
     Array.prototype.forEach.call(form.elements, function (el) {
-      if (el.name && (el.name.indexOf('v.') === 0 || el.name.indexOf('s.') === 0)) out[el.name] = el.value;
+      if (el.name && own(el.name)) out[el.name] = rendered ? el.defaultValue : el.value;
     });
     return out;
   }
@@ -67,10 +72,7 @@
   // error, a conflict, a lost connection) moves nothing, so its fields go
   // again with the next one. The server takes a save only from the
   // revision whose cells stored holds.
-  var stored = {}, carried = null, revisionSent = null;
-  Array.prototype.forEach.call(form.elements, function (el) {
-    if (el.name && (el.name.indexOf('v.') === 0 || el.name.indexOf('s.') === 0)) stored[el.name] = el.defaultValue;
-  });
+  var stored = fields(true), carried = null, revisionSent = null;
   function revision() {
     var el = form.elements.namedItem('revision');
     return el ? el.value : null;
@@ -81,7 +83,7 @@
     data.forEach(function (value, name) { names.push(name); });
     carried = {};
     names.forEach(function (name) {
-      if (name.indexOf('v.') !== 0 && name.indexOf('s.') !== 0) return;
+      if (!own(name)) return;
       var value = data.get(name);
       if (stored[name] === value) data.delete(name);
       else carried[name] = value;

@@ -144,8 +144,8 @@ func cut(ctx context.Context, f *forms.Form, readOnly, drill bool) (*skeleton, e
 			return nil, nil
 		}
 		before, after, _ := strings.Cut(cell, valueMark)
-		s.before, s.after = before, after
-		s.before, s.link, s.drilled = strings.Cut(s.before, drillMark)
+		s.before, s.link, s.drilled = strings.Cut(before, drillMark)
+		s.after = after
 		if drill {
 			// Without a value the cell has no link.
 			g.Values = nil
