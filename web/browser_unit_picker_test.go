@@ -26,6 +26,7 @@ func TestBrowserUnitPicker(t *testing.T) {
 	words := strings.Fields(unit.Name)
 	typed := strings.ToLower(strings.Join(words[len(words)-2:], " ")) // "nha trang"
 	var chosen, shown, location string
+	var submitted bool
 	run(t, ctx,
 		signInActions(base, receiver.Username, testPassword),
 		chromedp.WaitVisible(chromedp.CSS(`.site-nav`)),
@@ -45,8 +46,11 @@ func TestBrowserUnitPicker(t *testing.T) {
 			const o = document.querySelector('#unit_q-list [role=option]');
 			return o !== null && o.dataset.old === undefined && document.querySelector('#unit_q-list [aria-selected=true]') !== null;
 		})()`, chromedp.WithPollingTimeout(10*time.Second))),
+		// The Enter that chooses does not submit the filters as well.
+		into(new(bool), chromedp.Evaluate[bool](`document.querySelector('form.filters').addEventListener('submit', () => { window.submitted = true; }); true`)),
 		chromedp.KeyEvent(kb.Enter),
 		chromedp.WaitNotVisible(chromedp.ID("unit_q-list")),
+		into(&submitted, chromedp.Evaluate[bool](`window.submitted === true`)),
 		into(&chosen, chromedp.Evaluate[string](`document.querySelector('[data-unit-picker] [data-unit-id]').value`)),
 		into(&shown, chromedp.Value(chromedp.ID("unit_q"))),
 		clickAndLoad(chromedp.CSS(`form.filters button[type=submit]`)),
@@ -54,6 +58,9 @@ func TestBrowserUnitPicker(t *testing.T) {
 		into(&location, chromedp.Location()),
 		shots.take("filtered"),
 	)
+	if submitted {
+		t.Errorf("the Enter that chose the unit also submitted the filters")
+	}
 	if chosen != strconv.FormatInt(unit.ID, 10) || shown != unit.Name {
 		t.Errorf("typing %q then ArrowDown, Enter chose unit %q shown as %q, want %d %q", typed, chosen, shown, unit.ID, unit.Name)
 	}

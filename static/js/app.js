@@ -240,7 +240,7 @@
     box.setAttribute('aria-controls', list.id);
     box.insertAdjacentElement('afterend', list);
     list.insertAdjacentElement('afterend', said);
-    var active = -1, timer = 0, asked = 0;
+    var active = -1, timer = 0, asked = 0, chose = false;
     function options() { return list.querySelectorAll('[role=option]'); }
     function close() {
       list.hidden = true;
@@ -302,11 +302,21 @@
         highlight(active + (event.key === 'ArrowDown' ? 1 : -1));
       } else if (event.key === 'Enter' && !list.hidden && active >= 0) {
         event.preventDefault();
+        chose = true;
         choose(options()[active]);
       } else if (event.key === 'Escape' && !list.hidden) {
         event.preventDefault();
         close();
       }
+    });
+    // The Enter that chose a unit does not also submit the form: a keypress
+    // that comes apart from its keydown (some keyboards, assistive
+    // technology, remote control) would otherwise submit it.
+    box.addEventListener('keypress', function (event) {
+      if (event.key === 'Enter' && chose) event.preventDefault();
+    });
+    box.addEventListener('keyup', function (event) {
+      if (event.key === 'Enter') chose = false;
     });
     // mousedown, not click: the box keeps its focus.
     list.addEventListener('mousedown', function (event) {
