@@ -431,3 +431,81 @@ func TestDemoTSAIsKeptAndTrusted(t *testing.T) {
 		t.Fatalf("signed with the demo TSA: %+v %v", infos, err)
 	}
 }
+
+// TestFallbackStampsOnThePage: without uploaded images each signature is
+// a framed text box, the leader's blue and the seal's red, at their sizes,
+// their text drawn in the ink; opaque, they are embedded without a soft
+// mask.
+func TestFallbackStampsOnThePage(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	if err := f.store.RemoveSignatureImage(f.ctx, f.leader); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.store.RemoveSealImage(f.ctx, f.unit(t, "so-y-te")); err != nil {
+		t.Fatal(err)
+	}
+	r := f.approved(t, 0)
+	if err := f.store.SignOnServer(f.ctx, r, f.leader, documents.Personal); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.store.SignOnServer(f.ctx, f.report(t, r.ID), f.clerk, documents.Organisation); err != nil {
+		t.Fatal(err)
+	}
+	d, infos, err := f.store.Signatures(f.ctx, f.report(t, r.ID))
+	if err != nil || len(infos) != 2 || !infos[0].Valid || !infos[1].Valid {
+		t.Fatalf("signatures %+v: %v", infos, err)
+	}
+	verifyElsewhere(t, d.PDF, 2)
+
+	file := filepath.Join(t.TempDir(), "signed.pdf")
+	if err := os.WriteFile(file, d.PDF, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	list, err := exec.Command("pdfimages", "-list", file).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdfimages: %v %s", err, list)
+	}
+	var images, masks int
+	for _, ln := range strings.Split(string(list), "\n")[2:] {
+		switch fields := strings.Fields(ln); {
+		case len(fields) > 2 && fields[2] == "image":
+			images++
+		case len(fields) > 2 && fields[2] == "smask":
+			masks++
+		}
+	}
+	if images != 2 || masks != 0 {
+		t.Errorf("%d images and %d soft masks embedded, want the 2 stamps without a mask:\n%s", images, masks, list)
+	}
+
+	page := lastPageImage(t, d.PDF)
+	blue := inkBox(page, func(r, g, b int) bool { return b > 110 && b > r+50 && b > g+30 })
+	red := inkBox(page, func(r, g, b int) bool { return r > 140 && r > g+70 && r > b+70 })
+	// 100 dpi: the leader's box 150 × 62 pt, the seal's 110 × 62 pt over
+	// its left 6 pt (the seal is drawn last: the leader's shows 144 pt).
+	px := func(pt float64) int { return int(pt / 72 * 100) }
+	near := func(got, want int) bool { return got >= want-3 && got <= want+3 }
+	if !near(blue.Dx(), px(144)) || !near(blue.Dy(), px(62)) || !near(red.Dx(), px(110)) || !near(red.Dy(), px(62)) || !near(red.Max.X, blue.Min.X) {
+		t.Errorf("the leader's stamp %v and the seal %v, want %d × %d and %d × %d px side by side", blue, red, px(144), px(62), px(110), px(62))
+	}
+	// Inside the frames, the lines of text in each ink.
+	inside := func(box image.Rectangle, is func(r, g, b int) bool) int {
+		n := 0
+		for y := box.Min.Y + 4; y < box.Max.Y-4; y++ {
+			for x := box.Min.X + 12; x < box.Max.X-4; x++ {
+				r, g, b, _ := page.At(x, y).RGBA()
+				if is(int(r>>8), int(g>>8), int(b>>8)) {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	if n := inside(blue, func(r, g, b int) bool { return b > 110 && b > r+50 && b > g+30 }); n < 300 {
+		t.Errorf("%d pixels of blue text inside the leader's stamp", n)
+	}
+	if n := inside(red, func(r, g, b int) bool { return r > 140 && r > g+70 && r > b+70 }); n < 200 {
+		t.Errorf("%d pixels of red text inside the seal", n)
+	}
+}

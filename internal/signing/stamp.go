@@ -86,6 +86,11 @@ func stampLines(s Signer, at time.Time) []stampLine {
 // background. The background is opaque white: pdfsign
 // copies premultiplied RGB into the image and adds an SMask, so translucent
 // pixels would come out grey.
+//
+// The ink is drawn as coverage and written as a palette of its 256 blends
+// with white: the same pixels as ink drawn over white, in a PNG pdfsign
+// embeds without a soft mask (opaque, it needs none) and reads without
+// boxing a colour per pixel. That is most of what signing costs.
 func renderStamp(s Signer, at time.Time, wPt, hPt float64) ([]byte, error) {
 	if err := loadFonts(); err != nil {
 		return nil, fmt.Errorf("signing: nạp phông chữ: %w", err)
@@ -99,17 +104,16 @@ func renderStamp(s Signer, at time.Time, wPt, hPt float64) ([]byte, error) {
 	if s.Organization {
 		ink = color.NRGBA{0xc8, 0x10, 0x2e, 0xff} // seal red
 	}
-	img := image.NewNRGBA(image.Rect(0, 0, W, H))
-	draw.Draw(img, img.Bounds(), &image.Uniform{color.NRGBA{0xff, 0xff, 0xff, 0xff}}, image.Point{}, draw.Src)
+	img := image.NewAlpha(image.Rect(0, 0, W, H)) // the ink's coverage
 	border := max(2, stampScale)
 	for i := 0; i < border; i++ {
 		for x := 0; x < W; x++ {
-			img.SetNRGBA(x, i, ink)
-			img.SetNRGBA(x, H-1-i, ink)
+			img.SetAlpha(x, i, color.Alpha{0xff})
+			img.SetAlpha(x, H-1-i, color.Alpha{0xff})
 		}
 		for y := 0; y < H; y++ {
-			img.SetNRGBA(i, y, ink)
-			img.SetNRGBA(W-1-i, y, ink)
+			img.SetAlpha(i, y, color.Alpha{0xff})
+			img.SetAlpha(W-1-i, y, color.Alpha{0xff})
 		}
 	}
 
@@ -168,7 +172,7 @@ func renderStamp(s Signer, at time.Time, wPt, hPt float64) ([]byte, error) {
 		if l.bold {
 			f = faces[1]
 		}
-		d := &font.Drawer{Dst: img, Src: &image.Uniform{ink}, Face: f}
+		d := &font.Drawer{Dst: img, Src: image.Opaque, Face: f}
 		tw := float64(d.MeasureString(l.text)) / 64
 		x := pad + (availW-tw)/2
 		d.Dot = fixed.Point26_6{X: fixed.Int26_6(x * 64), Y: fixed.Int26_6(y * 64)}
@@ -177,10 +181,23 @@ func renderStamp(s Signer, at time.Time, wPt, hPt float64) ([]byte, error) {
 	}
 	var buf bytes.Buffer
 	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	if err := enc.Encode(&buf, img); err != nil {
+	if err := enc.Encode(&buf, inked(img, ink)); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// inked is coverage as ink over white: a palette of the 256 blends, each
+// the colour draw.Over gives ink of that coverage on opaque white.
+func inked(coverage *image.Alpha, ink color.NRGBA) *image.Paletted {
+	palette := make(color.Palette, 256)
+	for a := range palette {
+		px := image.NewNRGBA(image.Rect(0, 0, 1, 1))
+		px.Pix[0], px.Pix[1], px.Pix[2], px.Pix[3] = 0xff, 0xff, 0xff, 0xff
+		draw.DrawMask(px, px.Rect, &image.Uniform{ink}, image.Point{}, &image.Uniform{color.Alpha{uint8(a)}}, image.Point{}, draw.Over)
+		palette[a] = px.NRGBAAt(0, 0)
+	}
+	return &image.Paletted{Pix: coverage.Pix, Stride: coverage.Stride, Rect: coverage.Rect, Palette: palette}
 }
 
 // wrapLines breaks every line at spaces so that each piece fits width px.
