@@ -8,9 +8,10 @@ import (
 	"baocao/internal/documents"
 )
 
-// reportPDF gives the report's document: once signing has started, the
-// numbered document as stored (signed, when it is); before, a preview
-// rendered now without a number, at any status.
+// reportPDF gives the report's document: once it is numbered (on
+// approval, or when signing started), the document as stored, signed
+// when it is, what the leader signs when not; before, or when the report
+// changed since, a preview rendered now without a number, at any status.
 func (s *Server) reportPDF(w http.ResponseWriter, r *http.Request) {
 	rep := targetReport(r)
 	if !s.auditRead(w, r, rep, "pdf") {
@@ -22,7 +23,7 @@ func (s *Server) reportPDF(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if d != nil && d.Stage != documents.Issued {
+	if d != nil && (d.Stage != documents.Issued || d.Revision == rep.Revision) {
 		sendFile(w, documentName(rep, d), "application/pdf", false, d.PDF)
 		return
 	}

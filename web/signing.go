@@ -84,7 +84,7 @@ func (s *Server) signUpload(st signStep) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		rep := targetReport(r)
 		ctx := r.Context()
-		d, err := s.documents.Prepare(ctx, rep, currentAccount(r), st.stage)
+		d, err := s.documents.PreparedElsewhere(ctx, rep, currentAccount(r), st.stage)
 		if err != nil {
 			s.fail(w, r, err)
 			return

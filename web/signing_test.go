@@ -319,3 +319,42 @@ func TestCertificateUploads(t *testing.T) {
 		t.Errorf("anchors: %+v", list)
 	}
 }
+
+// TestSignedElsewhereAndUploadedTheNextDay: the leader downloads the
+// document to sign with another tool, signs it, and uploads it after
+// midnight: it is the document downloaded, dated the day before, and it
+// is accepted. The report page's PDF is then that signed document.
+func TestSignedElsewhereAndUploadedTheNextDay(t *testing.T) {
+	t.Parallel()
+	f := newSigningFixture(t)
+	t.Cleanup(func() { f.h.s.documents.Now = time.Now })
+	token := f.issue(t, f.ca, "Nguyễn Văn Nghĩa", 72*time.Hour)
+	f.register(t, documents.Owner{AccountID: f.leader.ID}, token)
+	cookie, csrf := f.h.sessionFor(f.leader)
+	get := newFormRequest(http.MethodPost, reportPath(f.id)+"/sign/pdf", url.Values{"csrf_token": {csrf}})
+	get.AddCookie(cookie)
+	rec := serve(f.h, get)
+	if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "application/pdf" {
+		t.Fatalf("the document to sign: %d %s", rec.Code, rec.Body.String())
+	}
+	issued := rec.Body.Bytes()
+	// The page's PDF is the document as issued, number and all.
+	pdf := newFormRequest(http.MethodGet, reportPath(f.id)+"/pdf", nil)
+	pdf.AddCookie(cookie)
+	if got := serve(f.h, pdf).Body.Bytes(); !bytes.Equal(got, issued) {
+		t.Errorf("the report's PDF is not the document issued to sign (%d bytes, want %d)", len(got), len(issued))
+	}
+	signed := sign(t, issued, token)
+	tomorrow := time.Now().AddDate(0, 0, 1)
+	f.h.s.documents.Now = func() time.Time { return tomorrow }
+	post := multipartRequest(reportPath(f.id)+"/sign/upload", map[string]string{"csrf_token": csrf}, "file", "da-ky.pdf", signed)
+	post.AddCookie(cookie)
+	if rec := serve(f.h, post); rec.Code != http.StatusSeeOther || f.status(t) != "signed" {
+		t.Fatalf("the signed document uploaded the next day: %d %s, status %s", rec.Code, rec.Body.String(), f.status(t))
+	}
+	pdf = newFormRequest(http.MethodGet, reportPath(f.id)+"/pdf", nil)
+	pdf.AddCookie(cookie)
+	if got := serve(f.h, pdf).Body.Bytes(); !bytes.HasPrefix(got, issued) {
+		t.Error("the report's PDF is not the signed document")
+	}
+}

@@ -179,16 +179,28 @@ func Number(n int, symbol string) string {
 }
 
 // Prepare returns the document to sign at stage: for the leader's
-// signature it renders the report (on first signing it takes the unit's
-// next number of the year, kept by this version for good) with signer in
-// the signature block; for the seal it is the document the leader signed.
+// signature the report rendered with signer in the signature block, dated
+// today (the first rendering, most often ReportMoved's on approval, takes
+// the unit's next number of the year, kept by this version for good); for
+// the seal it is the document the leader signed.
 func (s *Store) Prepare(ctx context.Context, r *reports.Report, signer *accounts.Account, stage Stage) (*Document, error) {
+	return s.prepare(ctx, r, signer, stage, true)
+}
+
+// PreparedElsewhere is Prepare for a document signed with another tool
+// and uploaded now: one issued on an earlier day stays as it is (it was
+// downloaded and signed then).
+func (s *Store) PreparedElsewhere(ctx context.Context, r *reports.Report, signer *accounts.Account, stage Stage) (*Document, error) {
+	return s.prepare(ctx, r, signer, stage, false)
+}
+
+func (s *Store) prepare(ctx context.Context, r *reports.Report, signer *accounts.Account, stage Stage, today bool) (*Document, error) {
 	switch stage {
 	case Personal:
 		if !Ready(r, nil, Personal) {
 			return nil, apperr.New(apperr.Conflict, "Chỉ ký số được báo cáo đã duyệt (trạng thái hiện tại: "+statusName(r)+").")
 		}
-		return s.issue(ctx, r, signer)
+		return s.issue(ctx, r, signer, today)
 	case Organisation:
 		if r.Status != reports.StatusSigned {
 			return nil, apperr.New(apperr.Conflict, "Chỉ đóng dấu số được báo cáo lãnh đạo đã ký (trạng thái hiện tại: "+statusName(r)+").")
@@ -220,8 +232,9 @@ func Ready(r *reports.Report, d *Document, stage Stage) bool {
 }
 
 // issue renders the unsigned document, unless one of the same content and
-// signer exists. A new rendering keeps the version's number.
-func (s *Store) issue(ctx context.Context, r *reports.Report, signer *accounts.Account) (*Document, error) {
+// signer exists, dated today unless today is false. A new rendering keeps
+// the version's number.
+func (s *Store) issue(ctx context.Context, r *reports.Report, signer *accounts.Account, today bool) (*Document, error) {
 	d, err := s.Current(ctx, r)
 	if err != nil && !errors.Is(err, ErrNoDocument) {
 		return nil, err
@@ -229,14 +242,14 @@ func (s *Store) issue(ctx context.Context, r *reports.Report, signer *accounts.A
 	if d != nil && d.Stage != Issued {
 		return nil, apperr.New(apperr.Conflict, "Báo cáo đã được ký số.")
 	}
-	if d != nil && d.Revision == r.Revision && d.SignerID == signer.ID {
+	now := s.Now().In(vn.Location)
+	if d != nil && d.fits(r, signer, now, today) {
 		return d, nil
 	}
 	unit, err := s.units.Unit(ctx, r.UnitID)
 	if err != nil {
 		return nil, err
 	}
-	now := s.Now().In(vn.Location)
 	var out *Document
 	err = s.db.Tx(ctx, func(tx pgx.Tx) error {
 		// Two leaders (or one double click) issuing at once: one waits for
@@ -251,7 +264,7 @@ func (s *Store) issue(ctx context.Context, r *reports.Report, signer *accounts.A
 		switch {
 		case d != nil && d.Stage != Issued:
 			return apperr.New(apperr.Conflict, "Báo cáo đã được ký số.")
-		case d != nil && d.Revision == r.Revision && d.SignerID == signer.ID:
+		case d != nil && d.fits(r, signer, now, today):
 			out = d
 			return nil
 		}
@@ -279,15 +292,15 @@ func (s *Store) issue(ctx context.Context, r *reports.Report, signer *accounts.A
 			// The report row is locked and the stage was read under it.
 			_, err = tx.Exec(ctx, `
 				UPDATE report_documents SET revision = $3, signer_id = $4, pdf = $5, sig_page = $6, sig_x = $7, sig_y = $8,
-				       sig_w = $9, sig_h = $10, updated_at = now()
+				       sig_w = $9, sig_h = $10, updated_at = $11
 				WHERE report_id = $1 AND version = $2 AND stage = 'issued'`,
-				r.ID, r.Version, r.Revision, signer.ID, data, place.Page, place.X, place.Y, place.W, place.H)
+				r.ID, r.Version, r.Revision, signer.ID, data, place.Page, place.X, place.Y, place.W, place.H, now)
 		} else {
 			_, err = tx.Exec(ctx, `
 				INSERT INTO report_documents (report_id, version, revision, signer_id, unit_id, year, number, symbol, stage, pdf,
-				                              sig_page, sig_x, sig_y, sig_w, sig_h)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'issued', $9, $10, $11, $12, $13, $14)`,
-				r.ID, r.Version, r.Revision, signer.ID, r.UnitID, year, number, symbol, data, place.Page, place.X, place.Y, place.W, place.H)
+				                              sig_page, sig_x, sig_y, sig_w, sig_h, updated_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'issued', $9, $10, $11, $12, $13, $14, $15)`,
+				r.ID, r.Version, r.Revision, signer.ID, r.UnitID, year, number, symbol, data, place.Page, place.X, place.Y, place.W, place.H, now)
 		}
 		if err != nil {
 			return err
@@ -301,6 +314,48 @@ func (s *Store) issue(ctx context.Context, r *reports.Report, signer *accounts.A
 		return nil, err
 	}
 	return out, nil
+}
+
+// fits tells whether d, issued, is the document signer signs for r now:
+// of r's content, with signer in its block, and dated today if today (an
+// issued document is dated when it is rendered; UpdatedAt is that moment).
+func (d *Document) fits(r *reports.Report, signer *accounts.Account, now time.Time, today bool) bool {
+	return d.Revision == r.Revision && d.SignerID == signer.ID && (!today || vn.Today(d.UpdatedAt).Equal(vn.Today(now)))
+}
+
+// ReportMoved renders, once a leader approved a report, the document
+// they sign next (their signature right is the approval's): the leader's
+// "Ký số" then only signs. A signature asked for before the rendering is
+// done waits for it (issue locks the report) and finds the document.
+// Whatever stops it (the report moved on, the leader gone) leaves the
+// rendering to the signature, as without it.
+func (s *Store) ReportMoved(ctx context.Context, _ int64, e reports.Moved) error {
+	if e.Action != reports.Approve || e.ActorID == 0 {
+		return nil
+	}
+	r, err := s.reports.Report(ctx, e.ReportID)
+	if err != nil {
+		return ignoreRefusal(err)
+	}
+	if r.Status != reports.StatusApproved || r.Version != e.Version {
+		return nil
+	}
+	leader, err := s.accounts.Account(ctx, e.ActorID)
+	if err != nil {
+		return ignoreRefusal(err)
+	}
+	_, err = s.issue(ctx, r, leader, true)
+	return ignoreRefusal(err)
+}
+
+// ignoreRefusal is nil for the errors an official would be shown (the
+// report signed meanwhile, say), err otherwise: river works it again.
+func ignoreRefusal(err error) error {
+	var refused *apperr.Error
+	if errors.As(err, &refused) {
+		return nil
+	}
+	return err
 }
 
 func statusName(r *reports.Report) string {

@@ -24,11 +24,14 @@ import (
 	"baocao/internal/database"
 	"baocao/internal/database/dbtest"
 	"baocao/internal/documents"
+	"baocao/internal/jobs"
+	"baocao/internal/notify"
 	"baocao/internal/reports"
 	"baocao/internal/secretbox"
 	"baocao/internal/seed"
 	"baocao/internal/signing"
 	"baocao/internal/units"
+	"baocao/internal/vn"
 
 	"github.com/digitorus/pdf"
 	"github.com/digitorus/pdfsign/verify"
@@ -629,5 +632,98 @@ func TestSignatureBlock(t *testing.T) {
 		if got := documents.SignatureBlock(c.kind, c.position); got != c.want {
 			t.Errorf("SignatureBlock(%q, %q) = %+v, want %+v", c.kind, c.position, got, c.want)
 		}
+	}
+}
+
+// TestApprovalRendersTheDocumentToSign: the leader's approval has the
+// document rendered in the background (the river runner works the
+// approval's event), numbered, with the leader in its block; the leader's
+// signature then signs those very bytes. A document rendered the day
+// before is rendered again, dated today, with its number kept.
+func TestApprovalRendersTheDocumentToSign(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	runner, err := jobs.New(f.db, log, jobs.Work{Notifications: notify.New(f.db, &notify.Mailer{}, log), Documents: f.store}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := runner.Start(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		stop, done := context.WithTimeout(context.Background(), 10*time.Second)
+		defer done()
+		_ = runner.Stop(stop)
+	})
+	approve := func(nth int) *reports.Report {
+		r := f.approved(t, nth)
+		if _, err := f.db.Exec(f.ctx, `UPDATE reports SET status = 'awaiting_approval' WHERE id = $1`, r.ID); err != nil {
+			t.Fatal(err)
+		}
+		ctx := audit.WithActor(f.ctx, audit.Actor{AccountID: f.leader.ID, Name: f.leader.FullName})
+		if err := f.reports.Move(ctx, f.report(t, r.ID), reports.Approve, "", reports.Marks{}); err != nil {
+			t.Fatal(err)
+		}
+		return f.report(t, r.ID)
+	}
+	issued := func(r *reports.Report) *documents.Document {
+		for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); {
+			d, err := f.store.Current(f.ctx, r)
+			if err == nil {
+				return d
+			}
+			if !errors.Is(err, documents.ErrNoDocument) {
+				t.Fatal(err)
+			}
+			time.Sleep(20 * time.Millisecond) // polling for the condition, not waiting a fixed time
+		}
+		t.Fatal("the approval rendered no document")
+		return nil
+	}
+
+	r := approve(0)
+	d := issued(r)
+	if d.Stage != documents.Issued || d.Number != "01/BC-SYT" || d.SignerID != f.leader.ID || d.Revision != r.Revision {
+		t.Fatalf("issued on approval: %s %q signer %d revision %d", d.Stage, d.Number, d.SignerID, d.Revision)
+	}
+	if err := f.store.SignOnServer(f.ctx, r, f.leader, documents.Personal); err != nil {
+		t.Fatal(err)
+	}
+	signed, err := f.store.Current(f.ctx, f.report(t, r.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if signed.Stage != documents.Personal || !bytes.HasPrefix(signed.PDF, d.PDF) {
+		t.Errorf("the leader signed %s, not the document rendered on approval", signed.Stage)
+	}
+
+	// Approved one day, signed the next: dated again, the same number.
+	r = approve(1)
+	d = issued(r)
+	tomorrow := f.store.Now().AddDate(0, 0, 1)
+	f.store.Now = func() time.Time { return tomorrow }
+	if err := f.store.SignOnServer(f.ctx, r, f.leader, documents.Personal); err != nil {
+		t.Fatal(err)
+	}
+	signed, err = f.store.Current(f.ctx, f.report(t, r.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.HasPrefix(signed.PDF, d.PDF) || signed.Number != d.Number || d.Number != "02/BC-SYT" {
+		t.Errorf("signed the next day: number %q (rendered %q), the approval's bytes kept %v", signed.Number, d.Number, bytes.HasPrefix(signed.PDF, d.PDF))
+	}
+	day := tomorrow.In(vn.Location)
+	if want := fmt.Sprintf("ngày %02d tháng %02d năm %d", day.Day(), day.Month(), day.Year()); !strings.Contains(pdftotext(t, signed.PDF), want) {
+		t.Errorf("the document signed the next day is not dated %q", want)
+	}
+
+	// Moves other than an approval render nothing.
+	other := f.approved(t, 2)
+	if err := f.store.ReportMoved(f.ctx, 0, reports.Moved{ReportID: other.ID, Action: reports.Submit, Version: other.Version, ActorID: f.leader.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.store.Current(f.ctx, other); !errors.Is(err, documents.ErrNoDocument) {
+		t.Errorf("a submission rendered the document: %v", err)
 	}
 }

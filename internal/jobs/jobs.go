@@ -21,6 +21,7 @@ import (
 	"baocao/internal/archives"
 	"baocao/internal/audit"
 	"baocao/internal/database"
+	"baocao/internal/documents"
 	"baocao/internal/events"
 	"baocao/internal/govexport"
 	"baocao/internal/notify"
@@ -49,16 +50,17 @@ func Schedule(a *app.App) []Periodic {
 }
 
 // Work is who works the events and jobs queued in the transactions of
-// officials' changes. Archives and Gov may be nil (tests).
+// officials' changes. Archives, Gov and Documents may be nil (tests).
 type Work struct {
 	Notifications *notify.Service
 	Archives      *archives.Store  // builds the period archives (archives.Build)
 	Gov           *govexport.Store // records and makes the Government deliveries (govexport.Deliver)
+	Documents     *documents.Store // renders an approved report's document for its leader to sign
 }
 
 // WorkOf is the work of the application a.
 func WorkOf(a *app.App, notifications *notify.Service) Work {
-	return Work{Notifications: notifications, Archives: a.Archives, Gov: a.Gov}
+	return Work{Notifications: notifications, Archives: a.Archives, Gov: a.Gov, Documents: a.Documents}
 }
 
 // register adds every worker of w: each event to its listeners, in turn.
@@ -67,6 +69,9 @@ func (w Work) register(workers *river.Workers) []*river.PeriodicJob {
 	if w.Gov != nil {
 		moved = append(moved, w.Gov.ReportMoved)
 		w.Gov.Register(workers)
+	}
+	if w.Documents != nil {
+		moved = append(moved, w.Documents.ReportMoved)
 	}
 	events.Listen(workers, moved...)
 	events.Listen(workers, w.Notifications.PeriodOpened)

@@ -5,12 +5,14 @@ package reports
 // kind.
 
 // Moved is a report's transition by Action, with the official's reason
-// for a return; Version is the report's version after it.
+// for a return; Version is the report's version after it, ActorID the
+// official who moved it (0: the system).
 type Moved struct {
 	ReportID int64  `json:"report_id"`
 	Action   Action `json:"action"`
 	Version  int    `json:"version"`
 	Reason   string `json:"reason,omitempty"`
+	ActorID  int64  `json:"actor_id,omitempty"`
 }
 
 func (Moved) Kind() string { return "report_moved" }

@@ -250,7 +250,7 @@ func (s *Store) move(ctx context.Context, r *Report, a Action, reason string, ma
 			r.ID, actor.AccountID, actor.Name, string(a), r.Status, t.to, version, reason, actor.IP, detail); err != nil {
 			return err
 		}
-		if err := events.Emit(ctx, tx, Moved{ReportID: r.ID, Action: a, Version: version, Reason: reason}); err != nil {
+		if err := events.Emit(ctx, tx, Moved{ReportID: r.ID, Action: a, Version: version, Reason: reason, ActorID: actor.AccountID}); err != nil {
 			return err
 		}
 		if err := audit.Record(ctx, tx, audit.Event{Action: "report." + string(a), ObjectType: "report", ObjectID: r.ID, UnitID: r.UnitID,
