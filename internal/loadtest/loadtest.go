@@ -552,6 +552,10 @@ func (s *session) signIn(username string) bool {
 	return err == nil
 }
 
+// readAndConfirm is how long an official takes, in a lifecycle, between
+// the report page and the step's button and its confirmation (±50 %).
+const readAndConfirm = time.Second
+
 // lifecycle takes the official's report through every step: filled in
 // (every empty input and section), submitted, approved and signed by the
 // leader, sealed and sent by the clerk, accepted by a receiver.
@@ -586,6 +590,8 @@ func (s *session) lifecycle(off official, newSession func() *session) {
 			who.record(kind, time.Now(), errors.New("no form on the report page"))
 			return false
 		}
+		// A person reads the page, clicks and confirms the dialog.
+		pause(context.Background(), readAndConfirm)
 		form := url.Values{"csrf_token": {m[1]}, "confirmed": {"yes"}}
 		if action != "submit" {
 			code, _ := who.post(kind, path+"/"+action, form, http.StatusSeeOther)
