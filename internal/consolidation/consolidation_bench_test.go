@@ -226,3 +226,34 @@ func BenchmarkCompute65(b *testing.B)       { benchCompute(b, 65) }
 func BenchmarkCompute1000(b *testing.B)     { benchCompute(b, 1000) }
 func BenchmarkPlainSQLSum65(b *testing.B)   { benchPlainSum(b, 65) }
 func BenchmarkPlainSQLSum1000(b *testing.B) { benchPlainSum(b, 1000) }
+
+// BenchmarkAccept is the upkeep of one acceptance among 65 accepted
+// reports: the report leaves the receiver's set of reports sent and not
+// yet accepted, which it empties (each of its cells is deleted there), and
+// its figures are added to the accepted ones. Its sending, taken back
+// before each acceptance, is not timed.
+func BenchmarkAccept(b *testing.B) {
+	g := generate(b, 65)
+	ctx := context.Background()
+	id := g.reportIDs[0]
+	set := func(status string) {
+		b.Helper()
+		if _, err := g.db.Exec(ctx, `UPDATE reports SET status = $2 WHERE id = $1`, id, status); err != nil {
+			b.Fatal(err)
+		}
+	}
+	// As autovacuum leaves a live table: statistics in which no cell is empty.
+	if _, err := g.db.Exec(ctx, `ANALYZE consolidation_cells`); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		b.StopTimer()
+		set("sent")
+		b.StartTimer()
+		set("accepted")
+	}
+	var sent int
+	if err := g.db.QueryRow(ctx, `SELECT count(*) FROM consolidation_cells WHERE receiver_unit_id = $1 AND included = 'sent'`, g.receiverID).Scan(&sent); err != nil || sent != 0 {
+		b.Fatalf("%d cells left in the set of reports sent: %v", sent, err)
+	}
+}
