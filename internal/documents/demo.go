@@ -3,7 +3,9 @@ package documents
 import (
 	"context"
 	"crypto"
+	"crypto/sha256"
 	"crypto/x509"
+	"encoding/hex"
 	"encoding/pem"
 	"fmt"
 	"os"
@@ -137,15 +139,23 @@ const DemoTSAName = "baocao Demo TSA CA (chỉ dùng thử)"
 // DemoTSA returns the demo RFC 3161 time-stamping authority of local runs
 // (TSA_URL unset), kept in dir (demo-tsa.pem: its certificate, key and
 // CA) so that its root, trusted when it is made, stays the same across runs.
+// A database that never trusted it (a new cluster beside the kept file)
+// trusts it now; one whose administrator removed it does not again.
 func (s *Store) DemoTSA(ctx context.Context, dir string) (*signing.TSA, error) {
 	path := filepath.Join(dir, "demo-tsa.pem")
 	if data, err := os.ReadFile(path); err == nil {
 		var tsa signing.TSA
+		var root *x509.Certificate
 		for block, rest := pem.Decode(data); block != nil; block, rest = pem.Decode(rest) {
 			switch block.Type {
 			case "CERTIFICATE":
-				if c, err := x509.ParseCertificate(block.Bytes); err == nil && tsa.Cert == nil {
+				c, err := x509.ParseCertificate(block.Bytes)
+				switch {
+				case err != nil:
+				case tsa.Cert == nil:
 					tsa.Cert = c
+				case c.IsCA:
+					root = c
 				}
 			case "PRIVATE KEY":
 				if k, err := x509.ParsePKCS8PrivateKey(block.Bytes); err == nil {
@@ -153,7 +163,17 @@ func (s *Store) DemoTSA(ctx context.Context, dir string) (*signing.TSA, error) {
 				}
 			}
 		}
-		if tsa.Cert != nil && tsa.Key != nil && time.Now().Before(tsa.Cert.NotAfter) {
+		if tsa.Cert != nil && tsa.Key != nil && root != nil && time.Now().Before(tsa.Cert.NotAfter) {
+			var known bool
+			sum := sha256.Sum256(root.Raw)
+			if err := s.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM trust_anchors WHERE fingerprint = $1)`, hex.EncodeToString(sum[:])).Scan(&known); err != nil {
+				return nil, err
+			}
+			if !known {
+				if _, err := s.AddAnchors(audit.WithActor(ctx, audit.Actor{Name: "seed"}), PEM(root)); err != nil {
+					return nil, err
+				}
+			}
 			return &tsa, nil
 		}
 	}

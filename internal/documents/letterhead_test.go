@@ -430,6 +430,48 @@ func TestDemoTSAIsKeptAndTrusted(t *testing.T) {
 	if err != nil || len(infos) != 1 || !infos[0].CertValid || infos[0].Profile() != "PAdES B-T" {
 		t.Fatalf("signed with the demo TSA: %+v %v", infos, err)
 	}
+
+	// A new database beside the kept file (var/pg removed, var/demo-certs
+	// kept) trusts the same TSA: its signatures are accepted.
+	fresh := newFixture(t)
+	kept, err := fresh.store.DemoTSA(fresh.ctx, dir)
+	if err != nil || !kept.Cert.Equal(first.Cert) {
+		t.Fatalf("the kept demo TSA on a new database: %v", err)
+	}
+	fresh.store.TSAURL = srv.URL
+	r = fresh.approved(t, 0)
+	if err := fresh.store.SignOnServer(fresh.ctx, r, fresh.leader, documents.Personal); err != nil {
+		t.Fatalf("signing with the kept demo TSA on a new database: %v", err)
+	}
+
+	// Removed by an administrator, it is not trusted again at the next start.
+	anchors, err := fresh.store.Anchors(fresh.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	removed := 0
+	for _, a := range anchors {
+		if a.Subject == documents.DemoTSAName {
+			if err := fresh.store.RemoveAnchor(fresh.ctx, a.ID); err != nil {
+				t.Fatal(err)
+			}
+			removed++
+		}
+	}
+	if removed != 1 {
+		t.Fatalf("%d anchors named %q", removed, documents.DemoTSAName)
+	}
+	if _, err := fresh.store.DemoTSA(fresh.ctx, dir); err != nil {
+		t.Fatal(err)
+	}
+	if anchors, err = fresh.store.Anchors(fresh.ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range anchors {
+		if a.Subject == documents.DemoTSAName {
+			t.Errorf("the demo TSA removed by an administrator is trusted again: %+v", a)
+		}
+	}
 }
 
 // TestFallbackStampsOnThePage: without uploaded images each signature is
