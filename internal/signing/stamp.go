@@ -90,7 +90,7 @@ func stampLines(s Signer, at time.Time) []stampLine {
 // The ink is drawn as coverage and written as a palette of its 256 blends
 // with white: the same pixels as ink drawn over white, in a PNG pdfsign
 // embeds without a soft mask (opaque, it needs none) and reads without
-// boxing a colour per pixel. That is most of what signing costs.
+// boxing a colour per pixel: the stamp was most of such a signature's cost.
 func renderStamp(s Signer, at time.Time, wPt, hPt float64) ([]byte, error) {
 	if err := loadFonts(); err != nil {
 		return nil, fmt.Errorf("signing: nạp phông chữ: %w", err)
